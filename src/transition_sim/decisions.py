@@ -1,0 +1,24 @@
+"""How a decision-maker answers a proposal, and how long it takes (MODEL.md section 3, step 5)."""
+
+from __future__ import annotations
+
+from transition_sim.trust import logistic
+
+
+def approval_probability(trust_in_bringer: float, fit: float, engagement: float, cost_ratio: float,
+                         config: dict) -> float:
+    """P(approve) grows with trust in whoever brings the proposal, its fit to current needs and
+    the decision-maker's engagement; it falls with the cost relative to the yearly budget."""
+    x = (config["approve_bias"] + config["approve_w_trust"] * trust_in_bringer
+         + config["approve_w_fit"] * fit + config["approve_w_engagement"] * engagement
+         - config["approve_w_cost"] * cost_ratio)
+    return float(logistic(x))
+
+
+def decision_latency(cost: float, pyramidal: bool, in_crisis: bool, config: dict) -> int:
+    """Months before a decision: grows with the amount; pyramidal structures (elected officials,
+    the State) take ``crisis_slowdown`` times longer in a crisis (seed 004)."""
+    months = config["latency_base"] + config["latency_per_100k"] * cost / 100_000.0
+    if pyramidal and in_crisis:
+        months *= config["crisis_slowdown"]
+    return max(1, int(round(months)))

@@ -1,0 +1,110 @@
+"""Measures of MODEL.md section 5: one row a month through Mesa's DataCollector, and the
+run-level summary (including value kept after elections and crises)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import mesa
+import numpy as np
+
+from transition_sim.roles import ROLES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from transition_sim.model import TerritoryModel
+
+Reporter = Callable[["TerritoryModel"], float]
+
+
+def _counter(key: str) -> Reporter:
+    return lambda m: float(m.counters[key])
+
+
+def _reached(role: int) -> Reporter:
+    return lambda m: float((m.facilitator.reached() & (m.roles == role)).sum())
+
+
+def _role_mean(array: str, role: int) -> Reporter:
+    return lambda m: float(getattr(m, array)[m.roles == role].mean()) if (m.roles == role).any() else math.nan
+
+
+def _pair_trust(a: int, b: int) -> Reporter:
+    return lambda m: float(m.trust_table()[a, b])
+
+
+def _relay_depth(m: TerritoryModel) -> float:
+    reached = m.facilitator.reached() & (m.relay_depth >= 0)
+    return float(m.relay_depth[reached].max()) if reached.any() else 0.0
+
+
+def _nan_if_negative(value: int) -> float:
+    return float(value) if value >= 0 else math.nan
+
+
+MEASURES: dict[str, Reporter] = {
+    "month": lambda m: float(m.month),
+    "value_rate": lambda m: m.value_rate,
+    "value_cumulative": _counter("value"),
+    "projects_funded": _counter("funded"),
+    "projects_succeeded": _counter("succeeded"),
+    "projects_failed": _counter("failed"),
+    "projects_refused": _counter("refused"),
+    "projects_running": lambda m: float(len(m.running_projects)),
+    "money_committed": _counter("committed"),
+    "money_spent": _counter("spent"),
+    "money_wasted": _counter("wasted"),
+    "money_running": lambda m: float(sum(p.committed - p.spent for p in m.running_projects)),
+    "first_funded_month": lambda m: _nan_if_negative(m.first_funded_month),
+    **{f"reached_{r.code}": _reached(r) for r in ROLES},
+    "relay_depth": _relay_depth,
+    "systemic_phase": lambda m: float(m.systemic_month >= 0),
+    "systemic_month": lambda m: _nan_if_negative(m.systemic_month),
+    "perimeter": _counter("perimeter"),
+    "mean_trust": lambda m: m.trust.mean(),
+    **{f"trust_{a.code}_{b.code}": _pair_trust(a, b) for a in ROLES for b in ROLES},
+    **{f"facilitator_trust_{r.code}": _role_mean("facilitator_trust", r) for r in ROLES},
+    **{f"engagement_{r.code}": _role_mean("engagement", r) for r in ROLES},
+    "mean_decision_latency": lambda m: (m.counters["latency_sum"] / m.counters["decisions"]
+                                        if m.counters["decisions"] else math.nan),
+    "in_crisis": lambda m: float(m.in_crisis()),
+    "value_lost_departures": _counter("value_lost"),
+    "actors_replaced": _counter("replaced"),
+    "topic_maturity": lambda m: float(m.maturity.mean()),
+}
+
+
+def make_datacollector() -> mesa.DataCollector:
+    return mesa.DataCollector(model_reporters=dict(MEASURES))
+
+
+def value_kept(series: pd.DataFrame, shock_months: list[int], window: int = 12) -> float:
+    """Mean ratio of the value rate ``window`` months after a shock to the rate just before it
+    (NaN when no shock has both sides inside the run or nothing flowed before)."""
+    rate = series.set_index("month")["value_rate"]
+    ratios = []
+    for s in shock_months:
+        before, after = s - 1, s + window
+        if before in rate.index and after in rate.index and rate[before] > 0:
+            ratios.append(rate[after] / rate[before])
+    return float(np.mean(ratios)) if ratios else math.nan
+
+
+def summary(model: TerritoryModel) -> dict[str, Any]:
+    """Run measures: the last row of every monthly measure plus shock resilience."""
+    df = model.datacollector.get_model_vars_dataframe()
+    last = {k: _plain(v) for k, v in df.iloc[-1].items()}
+    elections = [e.month for e in model.log.events if e.kind == "election"]
+    crises = [e.month for e in model.log.events if e.kind == "crisis_start"]
+    last["value_kept_after_elections"] = _plain(value_kept(df, elections))
+    last["value_kept_after_crises"] = _plain(value_kept(df, crises))
+    return last
+
+
+def _plain(v: Any) -> Any:
+    """JSON-friendly: floats stay floats, NaN becomes None."""
+    v = float(v)
+    return None if math.isnan(v) else v

@@ -1,0 +1,103 @@
+"""Needs of the moment: a fixed table of slots per actor, aged and filled in whole-array steps.
+
+Each actor holds at most ``need_max`` needs: (topic, urgency 0..1, cost to answer, expiry
+month). Slots with ``topic == -1`` are empty. A need being worked on is ``claimed`` so that
+two proposals do not answer it twice.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+EMPTY = -1
+
+
+class NeedBook:
+    """The needs of every actor, as (n_actors, need_max) arrays."""
+
+    def __init__(self, n: int, slots: int) -> None:
+        self.topic = np.full((n, slots), EMPTY, dtype=np.int64)
+        self.urgency = np.zeros((n, slots))
+        self.cost = np.zeros((n, slots))
+        self.expiry = np.zeros((n, slots), dtype=np.int64)
+        self.claimed = np.zeros((n, slots), dtype=bool)
+
+    @property
+    def active(self) -> np.ndarray:
+        return self.topic != EMPTY
+
+    def expire(self, month: int) -> np.ndarray:
+        """Drop unclaimed needs past their expiry; return the (actor, slot) pairs dropped."""
+        gone = self.active & ~self.claimed & (self.expiry <= month)
+        self.topic[gone] = EMPTY
+        return np.argwhere(gone)
+
+    def arrive(self, rates: np.ndarray, power: np.ndarray, month: int, n_topics: int,
+               config: dict, rng: np.random.Generator) -> np.ndarray:
+        """Poisson arrivals per actor into free slots; return the actors that got a need."""
+        counts = rng.poisson(rates)
+        actors = np.repeat(np.arange(len(rates)), counts)
+        got = []
+        for i in actors:
+            topic = int(rng.integers(n_topics))
+            urgency = float(rng.uniform(0.2, 1.0))
+            if self.add(int(i), topic, urgency, month, power[i], config, rng):
+                got.append(int(i))
+        return np.array(got, dtype=np.int64)
+
+    def add(self, i: int, topic: int, urgency: float, month: int, power: float,
+            config: dict, rng: np.random.Generator) -> bool:
+        """Put one need in a free slot of actor i (none if full or already held on that topic)."""
+        row = self.topic[i]
+        if topic in row:
+            return False
+        free = np.flatnonzero(row == EMPTY)
+        if len(free) == 0:
+            return False
+        s = int(free[0])
+        self.topic[i, s] = topic
+        self.urgency[i, s] = urgency
+        mean_cost = config["need_cost"] * (1.0 + config["need_cost_power"] * power)
+        self.cost[i, s] = float(rng.gamma(4.0, mean_cost / 4.0))
+        self.expiry[i, s] = month + 1 + int(rng.poisson(config["need_lifetime"]))
+        self.claimed[i, s] = False
+        return True
+
+    def clear_actor(self, i: int) -> None:
+        self.topic[i] = EMPTY
+        self.claimed[i] = False
+
+    def remove(self, i: int, topic: int) -> bool:
+        """Answer (drop) actor i's need on a topic; True if it had one."""
+        hit = self.topic[i] == topic
+        self.topic[i][hit] = EMPTY
+        self.claimed[i][hit] = False
+        return bool(hit.any())
+
+    def release(self, i: int, topic: int) -> None:
+        """A proposal on this need ended without answering it: it may be answered again."""
+        self.claimed[i][self.topic[i] == topic] = False
+
+    def claim(self, i: int, topic: int) -> None:
+        self.claimed[i][self.topic[i] == topic] = True
+
+    def open_needs(self, i: int) -> list[tuple[int, float, float]]:
+        """Actor i's unclaimed needs as (topic, urgency, cost), most urgent first."""
+        row = self.topic[i]
+        ok = (row != EMPTY) & ~self.claimed[i]
+        out = [(int(row[s]), float(self.urgency[i, s]), float(self.cost[i, s])) for s in np.flatnonzero(ok)]
+        return sorted(out, key=lambda x: -x[1])
+
+    def urgency_of(self, i: int, topics: tuple[int, ...], boost: float) -> float:
+        """Fit of a proposal on ``topics`` to actor i's needs: the highest urgency it answers."""
+        row = self.topic[i]
+        hits = [min(1.0, self.urgency[i, s] + boost) for s in range(len(row)) if row[s] in topics]
+        return max(hits, default=0.0)
+
+
+def arrival_rates(roles: np.ndarray, config: dict) -> np.ndarray:
+    """Per-actor Poisson rates from the role rates of the schema."""
+    table = np.array([config["need_rate_elected"], config["need_rate_civil"],
+                      config["need_rate_state"], config["need_rate_socio"]])
+    return table[roles]
+

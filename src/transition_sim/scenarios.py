@@ -1,0 +1,81 @@
+"""Scenario files (TOML in ``configs/``) resolved against the schema into one full config."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from transition_sim.schema import ConfigError, check_consistency, defaults, validate
+
+_HERE = Path(__file__).resolve().parent
+# Installed wheels carry the scenarios inside the package; a source checkout keeps them at the root.
+SCENARIO_DIRS: tuple[Path, ...] = (_HERE / "configs", _HERE.parents[1] / "configs")
+_TOP_KEYS = {"description", "parameters"}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named territory setting: a one-line description and parameter values."""
+
+    name: str
+    description: str
+    path: Path | None
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+def scenario_dir() -> Path:
+    for d in SCENARIO_DIRS:
+        if d.is_dir():
+            return d
+    raise FileNotFoundError("no configs/ directory found beside the package")
+
+
+def list_scenarios() -> list[Scenario]:
+    """Every built-in scenario, sorted by name."""
+    return [load_scenario(p) for p in sorted(scenario_dir().glob("*.toml"))]
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Read a built-in scenario by name, or a TOML file by path; validate every key and value."""
+    path = Path(name_or_path)
+    if path.suffix != ".toml" and not path.exists():
+        candidate = scenario_dir() / f"{name_or_path}.toml"
+        if not candidate.exists():
+            names = ", ".join(p.stem for p in sorted(scenario_dir().glob("*.toml")))
+            raise ConfigError("--scenario", "scenario", str(name_or_path),
+                              f"unknown scenario; built-in ones are {names}, or give a path to a .toml file")
+        path = candidate
+    source = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(source, "file", source, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(source, "file", source, f"cannot be read ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(source, "toml", str(exc), "must be valid TOML") from None
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise ConfigError(source, key, data[key], "unknown top-level key; allowed: description, [parameters]")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise ConfigError(source, "description", description, "must be a string")
+    params = data.get("parameters", {})
+    if not isinstance(params, dict):
+        raise ConfigError(source, "parameters", params, "must be a table of parameter = value")
+    values = validate(params, source)
+    check_consistency({**defaults(), **values}, source)
+    return Scenario(path.stem, description, path, values)
+
+
+def resolve_config(scenario: str | Path | Scenario = "default",
+                   overrides: Mapping[str, Any] | None = None,
+                   source: str = "overrides") -> dict[str, Any]:
+    """Defaults, then the scenario's values, then overrides, all validated."""
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    config = {**defaults(), **sc.values, **validate(overrides or {}, source)}
+    check_consistency(config, source if overrides else str(sc.path))
+    return config

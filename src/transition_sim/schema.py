@@ -1,0 +1,364 @@
+"""The one schema of every model parameter: name, default, unit, range and meaning.
+
+Scenarios, ``--set``, the Python API (``TerritoryModel(**overrides)``), sweeps and
+dashboard sliders all read this table; nobody repeats a default or a range elsewhere.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from transition_sim.roles import ROLES, TOPICS, Role
+
+
+class ConfigError(ValueError):
+    """A user mistake in a configuration: names where, which key, which value, what is allowed."""
+
+    def __init__(self, source: str, key: str, value: Any, allowed: str) -> None:
+        self.source, self.key, self.value, self.allowed = source, key, value, allowed
+        super().__init__(f"{source}: {key} = {value!r}: {allowed}")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One named, validated parameter.
+
+    ``kind`` is one of ``int``, ``float``, ``bool``, ``int_list``, ``str_list``.
+    ``low``/``high`` bound numbers (and list items); ``choices`` bounds ``str_list`` items.
+    """
+
+    name: str
+    default: Any
+    kind: str
+    unit: str
+    help: str
+    group: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+
+    @property
+    def sweepable(self) -> bool:
+        """Scalars can be swept and put on sliders; lists are set per scenario."""
+        return self.kind in ("int", "float", "bool")
+
+    def allowed(self) -> str:
+        """The sentence that tells a user what this parameter accepts."""
+        if self.kind == "bool":
+            return "must be true or false"
+        if self.kind == "str_list":
+            return f"must be a list of distinct names among {', '.join(self.choices)}"
+        what = {"int": "an integer", "float": "a number", "int_list": "a list of integers"}[self.kind]
+        return f"must be {what} in [{_fmt(self.low)}, {_fmt(self.high)}]"
+
+    def validate(self, value: Any, source: str) -> Any:
+        """Return the value converted to its kind, or raise :class:`ConfigError`."""
+        bad = ConfigError(source, self.name, value, self.allowed())
+        if self.kind == "bool":
+            if isinstance(value, bool):
+                return value
+            raise bad
+        if self.kind == "int":
+            return self._number(value, bad, integer=True)
+        if self.kind == "float":
+            return self._number(value, bad, integer=False)
+        if not isinstance(value, (list, tuple)):
+            raise bad
+        if self.kind == "int_list":
+            return tuple(self._number(v, bad, integer=True) for v in value)
+        if len(set(value)) != len(value) or any(v not in self.choices for v in value):
+            raise bad
+        return tuple(value)
+
+    def _number(self, value: Any, bad: ConfigError, *, integer: bool) -> float | int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad
+        if integer:
+            if isinstance(value, float) and not value.is_integer():
+                raise bad
+            value = int(value)
+        else:
+            value = float(value)
+            if not math.isfinite(value):
+                raise bad
+        if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
+            raise bad
+        return value
+
+    def parse_text(self, text: str, source: str) -> Any:
+        """Parse a ``--set`` value (TOML-like text) then validate it."""
+        import tomllib
+
+        try:
+            value = tomllib.loads(f"v = {text}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = text  # a bare word: let validation say what is allowed
+        return self.validate(value, source)
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "inf"
+    return f"{x:g}"
+
+
+_ROLE_WORDS = {Role.ELECTED: "elected", Role.CIVIL: "civil", Role.STATE: "state", Role.SOCIO: "socio"}
+
+# Initial trust T[i, j] by role pair (row: who trusts, column: whom). MODEL.md section 2
+# gives elected->civil servant 0.6 and socio-economic->State 0.2; the rest is our reading:
+# institutions trust each other more than they trust, or are trusted by, outsiders.
+_TRUST0 = {
+    (Role.ELECTED, Role.ELECTED): 0.5, (Role.ELECTED, Role.CIVIL): 0.6,
+    (Role.ELECTED, Role.STATE): 0.4, (Role.ELECTED, Role.SOCIO): 0.3,
+    (Role.CIVIL, Role.ELECTED): 0.5, (Role.CIVIL, Role.CIVIL): 0.6,
+    (Role.CIVIL, Role.STATE): 0.4, (Role.CIVIL, Role.SOCIO): 0.3,
+    (Role.STATE, Role.ELECTED): 0.4, (Role.STATE, Role.CIVIL): 0.4,
+    (Role.STATE, Role.STATE): 0.5, (Role.STATE, Role.SOCIO): 0.2,
+    (Role.SOCIO, Role.ELECTED): 0.3, (Role.SOCIO, Role.CIVIL): 0.3,
+    (Role.SOCIO, Role.STATE): 0.2, (Role.SOCIO, Role.SOCIO): 0.5,
+}
+# Relative chance that a rewired (long-range) tie joins two roles (symmetric).
+_AFFINITY = {
+    (Role.ELECTED, Role.ELECTED): 1.0, (Role.ELECTED, Role.CIVIL): 1.0,
+    (Role.ELECTED, Role.STATE): 0.6, (Role.ELECTED, Role.SOCIO): 0.25,
+    (Role.CIVIL, Role.CIVIL): 0.8, (Role.CIVIL, Role.STATE): 0.6,
+    (Role.CIVIL, Role.SOCIO): 0.25, (Role.STATE, Role.STATE): 0.5,
+    (Role.STATE, Role.SOCIO): 0.05, (Role.SOCIO, Role.SOCIO): 1.0,
+}
+
+
+def _params() -> list[Param]:
+    P = Param
+    out = [
+        # --- territory ---------------------------------------------------------------
+        P("n_elected", 6, "int", "actors", "Elected officials; the first is the mayor.", "territory", 1, 2000),
+        P("n_civil", 10, "int", "actors", "Local civil servants.", "territory", 1, 4000),
+        P("n_state", 4, "int", "actors", "Agents of the deconcentrated State.", "territory", 1, 1000),
+        P("n_socio", 40, "int", "actors", "Socio-economic actors (firms, associations, collectives).",
+          "territory", 1, 10000),
+        P("n_topics", 6, "int", "topics", "Topics of transition work, taken in the order "
+          + ", ".join(TOPICS) + ".", "territory", 1, len(TOPICS)),
+        P("regulated_topics", ("energy", "housing", "water"), "str_list", "topics",
+          "Topics whose projects need a State authorisation (the State can veto).", "territory",
+          choices=TOPICS),
+        P("horizon_months", 120, "int", "months", "Months a run lasts by default (two budget cycles, "
+          "at least one election).", "territory", 1, 1200),
+        P("network_degree", 6, "int", "ties", "Mean number of social ties per actor (small-world ring).",
+          "network", 2, 50),
+        P("network_rewire", 0.1, "float", "probability", "Share of ties rewired into long-range, "
+          "role-aware ties (Watts-Strogatz).", "network", 0.0, 1.0),
+        P("socio_up_links", 0.15, "float", "probability", "Chance that a socio-economic actor has a "
+          "tie to an elected official or a civil servant.", "network", 0.0, 1.0),
+        # --- actors --------------------------------------------------------------------
+        P("power_mayor", 1.0, "float", "0..1", "Power of the mayor (first elected official).", "actors", 0.0, 1.0),
+        P("power_elected", 0.5, "float", "0..1", "Mean power of the other elected officials.", "actors", 0.0, 1.0),
+        P("power_civil", 0.3, "float", "0..1", "Mean power of civil servants.", "actors", 0.0, 1.0),
+        P("power_state", 0.6, "float", "0..1", "Mean power of State agents.", "actors", 0.0, 1.0),
+        P("power_socio", 0.15, "float", "0..1", "Mean power of socio-economic actors.", "actors", 0.0, 1.0),
+        P("budget_elected", 400_000.0, "float", "EUR/year", "Local transition budget, shared among "
+          "elected officials by power, renewed every 12 months.", "actors", 0.0, 1e9),
+        P("budget_state", 250_000.0, "float", "EUR/year", "State grant envelope shared among State "
+          "agents; use-it-or-lose-it at year end.", "actors", 0.0, 1e9),
+        P("budget_socio_max", 30_000.0, "float", "EUR/year", "Own funds of a socio-economic actor are "
+          "drawn uniformly in [0, this].", "actors", 0.0, 1e8),
+        P("engagement0", 0.3, "float", "0..1", "Mean initial engagement (principle 1).", "actors", 0.0, 1.0),
+        P("understanding0", 0.3, "float", "0..1", "Initial understanding of the other roles "
+          "(own role: 1).", "actors", 0.0, 1.0),
+        P("expertise_civil", 0.7, "float", "0..1", "Mean technical expertise of civil servants per topic.",
+          "actors", 0.0, 1.0),
+        P("expertise_other", 0.4, "float", "0..1", "Mean expertise of other actors per topic "
+          "(political, regulatory or use expertise).", "actors", 0.0, 1.0),
+        # --- needs ---------------------------------------------------------------------
+        P("need_rate_elected", 0.25, "float", "needs/month", "Poisson rate of new needs per elected official.",
+          "needs", 0.0, 10.0),
+        P("need_rate_civil", 0.2, "float", "needs/month", "Poisson rate of new needs per civil servant.",
+          "needs", 0.0, 10.0),
+        P("need_rate_state", 0.15, "float", "needs/month", "Poisson rate of new needs per State agent.",
+          "needs", 0.0, 10.0),
+        P("need_rate_socio", 0.15, "float", "needs/month", "Poisson rate of new needs per socio-economic actor.",
+          "needs", 0.0, 10.0),
+        P("need_max", 3, "int", "needs", "Most needs of the moment an actor holds at once.", "needs", 1, 20),
+        P("need_lifetime", 6, "int", "months", "Mean months before an unanswered need expires.", "needs", 1, 120),
+        P("need_cost", 8_000.0, "float", "EUR", "Mean cost of a small answer to one need of a "
+          "powerless actor.", "needs", 0.0, 1e7),
+        P("need_cost_power", 4.0, "float", "factor", "A need's mean cost is need_cost * (1 + this * power): "
+          "the powerful have larger needs.", "needs", 0.0, 100.0),
+        P("preelection_urgency", 0.3, "float", "0..1", "Extra urgency of elected officials' needs in the "
+          "12 months before an election.", "needs", 0.0, 1.0),
+        # --- trust ---------------------------------------------------------------------
+        P("trust_gain", 0.15, "float", "rate", "a: a positive event moves trust toward 1 by this share.",
+          "trust", 0.0, 1.0),
+        P("trust_loss", 0.35, "float", "rate", "b: a negative event moves trust toward 0 by this share "
+          "(trust is lost faster than it is built).", "trust", 0.0, 1.0),
+        P("trust_drift", 0.02, "float", "rate/month", "Without contact, trust moves back toward its "
+          "baseline by this share a month.", "trust", 0.0, 1.0),
+        P("contact_rate", 0.3, "float", "probability/month", "Chance that two tied actors meet in a month "
+          "(social life).", "trust", 0.0, 1.0),
+        P("relay_attenuation", 0.8, "float", "0..1", "g: an introduction by i gives the facilitator trust "
+          "at least g*T[j,i]*F[i] with j (0 disables relays).", "trust", 0.0, 1.0),
+        P("cold_trust", 0.05, "float", "0..1", "Trust toward someone met cold, without a tie or an "
+          "introduction (the facilitator, or actors put together by an organisation chart).", "trust", 0.0, 1.0),
+        P("facilitator_trust0", 0.0, "float", "0..1", "Initial trust of every actor in the facilitator "
+          "(0: a stranger).", "trust", 0.0, 1.0),
+        P("engagement_influence", 0.05, "float", "rate/month", "Social influence: engagement moves toward "
+          "the trust-weighted mean of the actors met.", "trust", 0.0, 1.0),
+        # --- facilitator ----------------------------------------------------------------
+        P("meetings_per_month", 4, "int", "meetings", "Meetings the facilitator can hold a month.",
+          "facilitator", 0, 100),
+        P("toolkit_coverage", 0.6, "float", "probability", "Chance, per topic, that the facilitator holds "
+          "the keys to answer a need.", "facilitator", 0.0, 1.0),
+        P("n_entry_contacts", 1, "int", "actors", "Socio-economic actors the facilitator already knows.",
+          "facilitator", 0, 100),
+        P("entry_trust", 0.5, "float", "0..1", "Trust of the entry contacts in the facilitator.",
+          "facilitator", 0.0, 1.0),
+        P("reach_threshold", 0.3, "float", "0..1", "Trust in the facilitator above which an actor counts "
+          "as reached (part of the chain).", "facilitator", 0.0, 1.0),
+        P("pitch_threshold", 0.4, "float", "0..1", "one_need_at_a_time pitches to a decision-maker only "
+          "above this trust.", "facilitator", 0.0, 1.0),
+        P("systemic_successes", 3, "int", "projects", "Successes needed (with all four roles reached) "
+          "before integrated projects are proposed.", "facilitator", 0, 1000),
+        P("plan_months", 6, "int", "months", "top_down_plan: months spent designing the plan.",
+          "facilitator", 0, 120),
+        P("replan_months", 3, "int", "months", "top_down_plan: months to re-plan after a refusal.",
+          "facilitator", 0, 120),
+        P("plan_budget_share", 0.6, "float", "share", "top_down_plan: plan cost as a share of the yearly "
+          "local budget.", "facilitator", 0.0, 5.0),
+        # --- decisions ---------------------------------------------------------------
+        P("approve_bias", -3.0, "float", "logit", "Baseline log-odds of approving a proposal.",
+          "decisions", -20.0, 20.0),
+        P("approve_w_trust", 5.0, "float", "logit", "Weight of trust in the bringer.", "decisions", 0.0, 50.0),
+        P("approve_w_fit", 2.0, "float", "logit", "Weight of the fit to the decision-maker's current needs.",
+          "decisions", 0.0, 50.0),
+        P("approve_w_engagement", 1.5, "float", "logit", "Weight of the decision-maker's engagement.",
+          "decisions", 0.0, 50.0),
+        P("approve_w_cost", 1.0, "float", "logit", "Penalty per unit of cost relative to the yearly budget.",
+          "decisions", 0.0, 50.0),
+        P("latency_base", 1, "int", "months", "Months a decision takes at least.", "decisions", 0, 60),
+        P("latency_per_100k", 1.0, "float", "months/100kEUR", "Extra decision months per 100 kEUR asked.",
+          "decisions", 0.0, 60.0),
+        P("state_cofund_share", 0.5, "float", "share", "Share of a structured public project a State "
+          "grant can pay.", "decisions", 0.0, 1.0),
+        P("yearend_push", 0.5, "float", "fit", "Fit bonus of grant requests to the State in the last "
+          "quarter, while its envelope is unspent.", "decisions", 0.0, 5.0),
+        P("self_org_rate", 0.01, "float", "probability/month", "Chance that an engaged actor with a need "
+          "relays it to a decision-maker it trusts (the territory's own dynamic).", "decisions", 0.0, 1.0),
+        # --- projects ----------------------------------------------------------------
+        P("success_bias", -1.0, "float", "logit", "Baseline log-odds of project success.", "projects", -20.0, 20.0),
+        P("success_w_trust", 3.0, "float", "logit", "Weight of the participants' mutual trust.",
+          "projects", 0.0, 50.0),
+        P("success_w_understanding", 1.5, "float", "logit", "Weight of the participants' understanding of "
+          "each other's roles.", "projects", 0.0, 50.0),
+        P("success_w_expertise", 1.5, "float", "logit", "Weight of the participants' expertise on the topics.",
+          "projects", 0.0, 50.0),
+        P("success_w_scope", 0.6, "float", "logit", "Penalty per extra topic when cooperation is weak.",
+          "projects", 0.0, 50.0),
+        P("small_duration", 2, "int", "months", "Duration of a small answer to one need.", "projects", 1, 60),
+        P("project_duration", 6, "int", "months", "Duration of a one-topic project; +2 months per extra topic.",
+          "projects", 1, 120),
+        P("value_per_euro", 2.0, "float", "value/EUR", "Value a successful project creates per euro spent, "
+          "over its whole stream.", "projects", 0.0, 100.0),
+        P("value_months", 60, "int", "months", "Length of the value stream of a success (principle 4).",
+          "projects", 1, 600),
+        P("scope_synergy", 0.15, "float", "share/topic", "Extra value per extra integrated topic "
+          "(principle 3).", "projects", 0.0, 5.0),
+        P("interdependence", 0.3, "float", "0..1", "Coupling of topics (like K in NK landscapes): share "
+          "of an action's value that depends on the state of the topics it is coupled with.",
+          "projects", 0.0, 1.0),
+        P("coupled_topics", 2, "int", "topics", "Number of other topics each topic is coupled with.",
+          "projects", 0, len(TOPICS) - 1),
+        P("maturity_gain", 0.2, "float", "rate", "A success on a topic moves its maturity toward 1 by "
+          "this share.", "projects", 0.0, 1.0),
+        P("maturity_decay", 0.01, "float", "rate/month", "Topic maturity decays by this share a month.",
+          "projects", 0.0, 1.0),
+        P("maturity0", 0.2, "float", "0..1", "Initial maturity of every topic (how well it is already "
+          "handled in the territory).", "projects", 0.0, 1.0),
+        P("orphan_loss", 0.5, "float", "share", "Share of a value stream lost when the last member of one "
+          "of its roles leaves office, divided by the number of roles the stream engages.",
+          "projects", 0.0, 1.0),
+        P("widen_prob", 0.5, "float", "probability", "Chance that a success opens a need on a coupled "
+          "topic for its sponsor (the perimeter widens).", "projects", 0.0, 1.0),
+        P("engagement_gain", 0.1, "float", "rate", "A success moves participants' engagement toward 1 by "
+          "this share; a failure lowers it by half as much.", "projects", 0.0, 1.0),
+        P("understanding_gain", 0.05, "float", "rate", "Joint work moves participants' understanding of "
+          "each other's roles toward 1 by this share.", "projects", 0.0, 1.0),
+        # --- events ------------------------------------------------------------------
+        P("election_period", 72, "int", "months", "Months between municipal elections.", "events", 1, 1200),
+        P("election_offset", 40, "int", "months", "Month of the first election.", "events", 1, 1200),
+        P("reelection_prob", 0.6, "float", "probability", "Chance an elected official is re-elected.",
+          "events", 0.0, 1.0),
+        P("state_rotation", 1 / 36, "float", "probability/month", "Monthly chance a State agent rotates out.",
+          "events", 0.0, 1.0),
+        P("civil_mobility", 1 / 120, "float", "probability/month", "Monthly chance a civil servant moves.",
+          "events", 0.0, 1.0),
+        P("crisis_rate", 0.0, "float", "probability/month", "Monthly chance a crisis starts.", "events", 0.0, 1.0),
+        P("crisis_months", (), "int_list", "months", "Months at which a crisis starts for sure.",
+          "events", 1, 100000),
+        P("crisis_duration", 12, "int", "months", "How long a crisis lasts.", "events", 1, 240),
+        P("crisis_slowdown", 3.0, "float", "factor", "k: pyramidal decisions (elected, State) take k times "
+          "longer in a crisis.", "events", 1.0, 100.0),
+        P("crisis_urgency", 0.4, "float", "0..1", "Extra urgency of needs during a crisis.", "events", 0.0, 1.0),
+        P("crisis_self_org", 4.0, "float", "factor", "Socio-economic self-organisation is this many times "
+          "more likely in a crisis (seed 004).", "events", 1.0, 100.0),
+        P("initiation_months", (), "int_list", "months", "Months of the initiation days (seed 001).",
+          "events", 1, 100000),
+        P("initiation_roles", ("elected", "civil", "state", "socio"), "str_list", "roles",
+          "Roles sent in the delegation to initiation days (the most engaged actor of each).", "events",
+          choices=("elected", "civil", "state", "socio")),
+        P("initiation_trust_gain", 0.3, "float", "rate", "Initiation days move trust within the delegation "
+          "toward 1 by this share.", "events", 0.0, 1.0),
+        P("initiation_understanding_gain", 0.3, "float", "rate", "Initiation days move the delegates' "
+          "understanding of each role present toward 1 by this share.", "events", 0.0, 1.0),
+        P("initiation_engagement_gain", 0.2, "float", "rate", "Initiation days move the delegates' "
+          "engagement toward 1 by this share.", "events", 0.0, 1.0),
+        P("initiation_spillover", 0.5, "float", "share", "Delegates pass this share of what they "
+          "learned (understanding) on to the actors tied to them.", "events", 0.0, 1.0),
+        P("initiation_partial_factor", 0.5, "float", "factor", "Gains are multiplied by this for each role "
+          "missing from the delegation.", "events", 0.0, 1.0),
+    ]
+    for a in ROLES:
+        for b in ROLES:
+            out.append(P(f"trust0_{a.code}_{b.code}", _TRUST0[(a, b)], "float", "0..1",
+                         f"Baseline trust of a {_ROLE_WORDS[a]} actor in a tied {_ROLE_WORDS[b]} actor.",
+                         "trust", 0.0, 1.0))
+    for (a, b), w in _AFFINITY.items():
+        out.append(P(f"affinity_{a.code}_{b.code}", w, "float", "weight",
+                     f"Relative chance that a long-range tie joins {_ROLE_WORDS[a]} and {_ROLE_WORDS[b]} actors.",
+                     "network", 0.0, 100.0))
+    return out
+
+
+PARAMETERS: dict[str, Param] = {p.name: p for p in _params()}
+
+
+def defaults() -> dict[str, Any]:
+    """Every parameter at its default."""
+    return {name: p.default for name, p in PARAMETERS.items()}
+
+
+def validate(values: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """Check names and values of a partial configuration; return the converted values."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        param = PARAMETERS.get(key)
+        if param is None:
+            raise ConfigError(source, key, value, "unknown parameter (see `transition-sim params`)")
+        out[key] = param.validate(value, source)
+    return out
+
+
+def check_consistency(config: Mapping[str, Any], source: str) -> None:
+    """Constraints between parameters that a single range cannot express."""
+    topics = TOPICS[: config["n_topics"]]
+    for t in config["regulated_topics"]:
+        if t not in topics:
+            raise ConfigError(source, "regulated_topics", list(config["regulated_topics"]),
+                              f"topics must be among the first n_topics={config['n_topics']}: {', '.join(topics)}")
+    if config["coupled_topics"] > config["n_topics"] - 1:
+        raise ConfigError(source, "coupled_topics", config["coupled_topics"],
+                          f"must be at most n_topics - 1 = {config['n_topics'] - 1}")
+    if config["n_entry_contacts"] > config["n_socio"]:
+        raise ConfigError(source, "n_entry_contacts", config["n_entry_contacts"],
+                          f"must be at most n_socio = {config['n_socio']}")

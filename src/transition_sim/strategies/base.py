@@ -1,0 +1,70 @@
+"""What a facilitator strategy is, and the registry that names them.
+
+A strategy is a small class: ``act`` is called once a month with the model and the
+facilitator, whose methods (meet, introduce, pitch, relay...) are the only way to act.
+Register one with ``@register`` in any module, or give the CLI ``path/to/file.py:ClassName``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from transition_sim.facilitator import Facilitator
+    from transition_sim.model import TerritoryModel
+
+
+class Strategy:
+    """Base class: override ``act`` (and ``setup`` if the strategy keeps state)."""
+
+    name: ClassVar[str] = ""
+    uses_facilitator: ClassVar[bool] = True
+
+    def setup(self, model: TerritoryModel, facilitator: Facilitator) -> None:
+        """Called once, after the territory is built."""
+
+    def act(self, model: TerritoryModel, facilitator: Facilitator) -> None:
+        raise NotImplementedError
+
+
+REGISTRY: dict[str, type[Strategy]] = {}
+
+
+def register(cls: type[Strategy]) -> type[Strategy]:
+    """Class decorator: make a strategy available by its ``name``."""
+    if not cls.name:
+        raise ValueError(f"strategy class {cls.__name__} needs a non-empty `name`")
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+class StrategyError(ValueError):
+    """An unknown strategy, or a strategy file that cannot provide the class."""
+
+
+def load_strategy(spec: str) -> type[Strategy]:
+    """A registered name, or ``path/to/file.py:ClassName`` for a researcher's own strategy."""
+    if spec in REGISTRY:
+        return REGISTRY[spec]
+    if ":" in spec and spec.split(":", 1)[0].endswith(".py"):
+        path_text, cls_name = spec.rsplit(":", 1)
+        path = Path(path_text)
+        if not path.is_file():
+            raise StrategyError(f"--strategy: strategy file {path_text!r} does not exist")
+        module_spec = importlib.util.spec_from_file_location(f"_user_strategy_{path.stem}", path)
+        assert module_spec is not None and module_spec.loader is not None
+        module = importlib.util.module_from_spec(module_spec)
+        try:
+            module_spec.loader.exec_module(module)
+        except Exception as exc:  # the user's file: report, do not crash
+            raise StrategyError(f"--strategy: {path_text}: cannot be imported ({type(exc).__name__}: {exc})") from None
+        cls = getattr(module, cls_name, None)
+        if not (isinstance(cls, type) and issubclass(cls, Strategy)):
+            raise StrategyError(f"--strategy: {path_text} has no Strategy subclass named {cls_name!r}")
+        if not cls.name:
+            cls.name = cls_name
+        return cls
+    known = ", ".join(sorted(REGISTRY))
+    raise StrategyError(f"--strategy: unknown strategy {spec!r}; known: {known}, or path/to/file.py:ClassName")

@@ -1,0 +1,110 @@
+"""``one_need_at_a_time`` (seed 000): sell one answer to one need at a time, climb the chain
+of trust through introductions, and only then widen toward integrated, systemic projects."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from transition_sim.projects import ANSWER, PROJECT
+from transition_sim.roles import Role
+from transition_sim.strategies.base import Strategy, register
+
+if TYPE_CHECKING:
+    from transition_sim.facilitator import Facilitator
+    from transition_sim.model import TerritoryModel
+
+
+@register
+class OneNeedAtATime(Strategy):
+    """Each month, in this order, while meetings last:
+
+    1. pitch a project to a decision-maker who trusts us enough, on its own current need
+       (integrated over coupled topics once the systemic phase is reached);
+    2. answer the need of a contact (anyone who knows us) with a small answer, paid by the
+       contact or, through the contact, by a decision-maker it trusts;
+    3. ask contacts who trust us (satisfied ones first) to introduce us to a neighbour with
+       more power, or else to a neighbour with a need we can answer;
+    4. otherwise meet the most powerful contacts we have not seen for a while, to listen.
+    """
+
+    name = "one_need_at_a_time"
+
+    def act(self, model: TerritoryModel, fac: Facilitator) -> None:
+        cfg = model.config
+        known = fac.known()
+        for i in known:
+            if fac.meetings_left == 0:
+                return
+            if model.is_decider(i) and fac.trust[i] >= cfg["pitch_threshold"] and not fac.busy(i):
+                self._pitch_on_need(model, fac, int(i))
+        for i in known:
+            if fac.meetings_left == 0:
+                return
+            if not fac.busy(i) and not model.is_decider(i):
+                self._small_answer(model, fac, int(i))
+        relays = [int(i) for i in known if fac.trust[i] >= cfg["reach_threshold"]]
+        relays.sort(key=lambda i: not fac.satisfied[i])
+        for i in relays:
+            if fac.meetings_left == 0:
+                return
+            j = self._climb_target(model, fac, i)
+            if j >= 0:
+                fac.introduce(i, j)
+        for i in known:
+            if fac.meetings_left == 0:
+                return
+            if model.month - fac.last_met[i] >= 3:
+                fac.meet(int(i))
+
+    def _pitch_on_need(self, model: TerritoryModel, fac: Facilitator, dm: int) -> None:
+        need = fac.answerable_need(dm)
+        if need is None:
+            return
+        topic, _urgency, cost = need
+        topics = self._scope_around(model, fac, topic)
+        project = model.new_project(
+            PROJECT, topics, cost * len(topics), sponsor=dm, beneficiary=dm,
+            civil=model.structuring_civil(dm), executors=model.trusted_executors(dm, topics),
+            chain=fac.chain_to(dm))
+        fac.pitch(project)
+
+    def _scope_around(self, model: TerritoryModel, fac: Facilitator, topic: int) -> tuple[int, ...]:
+        """One topic until the systemic phase; then widen with successes, coupled topics first."""
+        if model.systemic_month < 0:
+            return (topic,)
+        extra = 1 + (fac.successes - model.config["systemic_successes"]) // 2
+        coupled = [int(u) for u in np.flatnonzero(model.coupling[topic])]
+        others = [u for u in range(model.n_topics) if u != topic and u not in coupled]
+        return tuple([topic, *(coupled + others)[:max(0, extra)]])
+
+    def _small_answer(self, model: TerritoryModel, fac: Facilitator, i: int) -> None:
+        need = fac.answerable_need(i)
+        if need is None:
+            return
+        topic, _urgency, cost = need
+        chain = fac.chain_to(i)
+        if model.roles[i] == Role.SOCIO and model.budget[i] >= cost:
+            project = model.new_project(ANSWER, (topic,), cost, sponsor=i, beneficiary=i,
+                                        executors=model.trusted_executors(i, (topic,), k=1), chain=chain)
+            fac.pitch(project)
+            return
+        for dm in model.deciders_trusted_by(i):
+            if model.budget[dm] >= cost:
+                project = model.new_project(
+                    ANSWER, (topic,), cost, sponsor=dm, beneficiary=i,
+                    civil=model.structuring_civil(dm) if model.roles[i] != Role.CIVIL else i,
+                    executors=model.trusted_executors(i, (topic,), k=1), chain=(*chain, dm))
+                fac.relay(project, i)
+                return
+
+    def _climb_target(self, model: TerritoryModel, fac: Facilitator, i: int) -> int:
+        """The unreached neighbour of i with the most power above i's; else one with a need
+        we can answer (a new entry point); else -1."""
+        fresh = [j for j in model.trust.neighbours[i] if model.relay_depth[j] < 0 and not fac.met[j]]
+        higher = [j for j in fresh if model.power[j] > model.power[i]]
+        if higher:
+            return max(higher, key=lambda j: model.power[j])
+        answerable = [j for j in fresh if fac.answerable_need(j) is not None]
+        return max(answerable, key=lambda j: model.trust.get(j, i)) if answerable else -1

@@ -1,0 +1,30 @@
+"""Pure trust kernels: the small equations of MODEL.md section 3, on floats or arrays.
+
+``move_toward`` is the one update rule: a positive event moves trust toward 1 by rate a,
+a negative one toward 0 by rate b > a, the drift moves it toward its baseline.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+
+def move_toward(value: ArrayLike, target: ArrayLike, rate: float) -> np.ndarray:
+    """``value + rate * (target - value)``: stays in [0, 1] when value, target and rate do."""
+    value = np.asarray(value, dtype=float)
+    return value + rate * (np.asarray(target, dtype=float) - value)
+
+
+def introduced_trust(current: float, trust_target_in_relay: float, trust_relay_in_facilitator: float,
+                     attenuation: float) -> float:
+    """Trust the facilitator gets with j when i introduces it: at least ``g * T[j, i] * F[i]``.
+
+    "The friends of my friends are my friends", attenuated by g (seed 000).
+    """
+    return max(current, attenuation * trust_target_in_relay * trust_relay_in_facilitator)
+
+
+def logistic(x: ArrayLike) -> np.ndarray:
+    """The logistic function, used for every probability built from weighted evidence."""
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))

@@ -1,0 +1,54 @@
+"""Value streams: a success keeps creating value for years, while its chain holds.
+
+Principle 4 (evaluate the value created over the long run) and principle 2 (hold the
+course collectively): when the last member of one of a stream's roles leaves office
+(election, rotation, mobility), the stream loses ``orphan_loss`` divided by the number of
+roles it engages, so chains engaging all four roles hold better than a single ally.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class ValueStreams:
+    def __init__(self) -> None:
+        self.monthly: list[float] = []
+        self.end: list[int] = []
+        self.start: list[int] = []
+        self.members: list[tuple[int, ...]] = []
+
+    def add(self, total: float, start: int, months: int, members: tuple[int, ...]) -> None:
+        self.monthly.append(total / months)
+        self.start.append(start)
+        self.end.append(start + months)
+        self.members.append(members)
+
+    def rate(self, month: int) -> float:
+        """Value flowing this month from every live stream."""
+        if not self.monthly:
+            return 0.0
+        m = np.asarray(self.monthly)
+        return float(m[np.asarray(self.end) > month].sum())
+
+    def depart(self, actor: int, month: int, roles: np.ndarray, seated_since: np.ndarray,
+               orphan_loss: float) -> float:
+        """The occupant of seat ``actor`` leaves: cut the streams it held alone for its role.
+
+        ``seated_since`` tells which members are still the people who did the work: a seat
+        whose occupant changed after the stream started no longer holds it. Returns the
+        monthly value lost.
+        """
+        lost = 0.0
+        for k, members in enumerate(self.members):
+            if self.end[k] <= month or actor not in members:
+                continue
+            role = roles[actor]
+            holders = [m for m in members if roles[m] == role and m != actor and seated_since[m] <= self.start[k]]
+            if holders:
+                continue
+            n_roles = len({int(roles[m]) for m in members})
+            cut = self.monthly[k] * orphan_loss / n_roles
+            self.monthly[k] -= cut
+            lost += cut
+        return lost
