@@ -5,4 +5,4 @@ from transition_sim.schema import PARAMETERS, ConfigError
 from transition_sim.strategies import Strategy, register
 
 __version__ = "0.1.0"
-__all__ = ["PARAMETERS", "ConfigError", "Strategy", "TerritoryModel", "register", "__version__"]
+__all__ = ["PARAMETERS", "ConfigError", "Strategy", "TerritoryModel", "__version__", "register"]

@@ -21,4 +21,4 @@ def decision_latency(cost: float, pyramidal: bool, in_crisis: bool, config: dict
     months = config["latency_base"] + config["latency_per_100k"] * cost / 100_000.0
     if pyramidal and in_crisis:
         months *= config["crisis_slowdown"]
-    return max(1, int(round(months)))
+    return max(1, round(months))

@@ -9,6 +9,7 @@ so that paired runs of different strategies share their territory and their shoc
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,6 @@ from transition_sim.needs import NeedBook, arrival_rates
 from transition_sim.network import TrustNetwork, role_aware_small_world
 from transition_sim.projects import (
     FACILITATOR,
-    PLAN,
     Project,
     coupling_matrix,
     duration_of,
@@ -375,7 +375,7 @@ class TerritoryModel(mesa.Model):
                 if i != j:
                     move(i, j, rate)
         chain = [*p.chain, p.sponsor] if p.chain else []
-        for a, b in zip(chain, chain[1:], strict=False):
+        for a, b in itertools.pairwise(chain):
             if a != b:
                 move(a, b, rate)
                 move(b, a, rate)

@@ -11,8 +11,8 @@ import json
 import math
 import os
 import platform
+import secrets
 import shutil
-import tempfile
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
@@ -89,7 +89,7 @@ def write_run(model: TerritoryModel, out_dir: str | Path, *, steps: int) -> Path
     out = Path(out_dir).expanduser().resolve()
     _check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp = _fresh_sibling(out, "tmp")
     try:
         _write_files(model, tmp, steps)
         _move_into_place(tmp, out)
@@ -97,6 +97,17 @@ def write_run(model: TerritoryModel, out_dir: str | Path, *, steps: int) -> Path
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _fresh_sibling(out: Path, tag: str) -> Path:
+    """A new hidden directory beside ``out`` (created with the usual permissions, unlike mkdtemp)."""
+    while True:
+        candidate = out.parent / f".{out.name}.{tag}-{secrets.token_hex(4)}"
+        try:
+            candidate.mkdir()
+        except FileExistsError:
+            continue
+        return candidate
 
 
 def _check_replaceable(out: Path) -> None:
@@ -129,7 +140,7 @@ def _move_into_place(tmp: Path, out: Path) -> None:
     if not out.exists():
         tmp.rename(out)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    old = _fresh_sibling(out, "old")
     old.rmdir()
     out.rename(old)
     try:

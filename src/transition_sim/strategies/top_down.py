@@ -30,8 +30,10 @@ class TopDownPlan(Strategy):
             status = self.project.status
             if status in ("proposed", "running"):
                 return
-            wait = cfg["replan_months"] if status == "refused" else cfg["plan_months"]
-            self.ready_at = model.month + wait
+            if status == "refused":
+                self.ready_at = self.project.decide_month + cfg["replan_months"]
+            else:
+                self.ready_at = self.project.end_month + cfg["plan_months"]
             self.project = None
         if model.month < self.ready_at:
             return

@@ -1,0 +1,235 @@
+"""The ``transition-sim`` command: run a scenario, list scenarios, validate a file, list parameters.
+
+Every user mistake (unknown scenario, parameter, strategy, bad value) is reported as one
+line ``transition-sim: error: <message>`` on stderr with exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from transition_sim.roles import ROLES
+from transition_sim.scenarios import list_scenarios, load_scenario, resolve_config
+from transition_sim.schema import PARAMETERS, ConfigError, Param
+from transition_sim.strategies import StrategyError, load_strategy
+
+PROG = "transition-sim"
+STORY_LINES = 12
+USAGE_ERROR = 2
+
+
+class CliError(ValueError):
+    """A bad command-line argument that argparse itself cannot catch."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but its errors are one line (no usage block) and do not exit the caller."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = f" (see `{self.prog} --help`)"
+        raise CliError(f"{message}{hint}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="An agent-based model of systemic change climbing a "
+                     "chain of trust among elected officials, civil servants, the State and "
+                     "socio-economic actors.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run one scenario with one strategy and write its results",
+                         description="Run one scenario and write timeseries.csv, summary.json and "
+                         "events.jsonl into the output directory.")
+    run.add_argument("--scenario", default="default", metavar="NAME|PATH",
+                     help="built-in scenario name (see `transition-sim scenarios`) or a .toml file "
+                     "(default: %(default)s)")
+    run.add_argument("--strategy", default="one_need_at_a_time", metavar="NAME",
+                     help="registered strategy name or path/to/file.py:ClassName (default: %(default)s)")
+    run.add_argument("--steps", default=None, metavar="N",
+                     help="months to simulate (default: the config's horizon_months)")
+    run.add_argument("--seed", default=None, metavar="S",
+                     help="root seed, an integer >= 0 (default: fresh entropy, recorded in summary.json)")
+    run.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                     help="override one parameter (repeatable); see `transition-sim params`")
+    run.add_argument("--out", default=None, metavar="DIR",
+                     help="output directory (default: runs/<scenario>-<strategy>-<seed>)")
+    run.set_defaults(func=cmd_run)
+
+    scen = sub.add_parser("scenarios", help="list the built-in scenarios",
+                          description="List the built-in scenarios with their description.")
+    scen.set_defaults(func=cmd_scenarios)
+
+    val = sub.add_parser("validate", help="check a scenario TOML file",
+                         description="Check every key and value of a scenario TOML file.")
+    val.add_argument("path", metavar="PATH")
+    val.set_defaults(func=cmd_validate)
+
+    par = sub.add_parser("params", help="list every model parameter",
+                         description="List every model parameter: name, default, unit, range, meaning.")
+    par.add_argument("--group", default=None, metavar="G",
+                     help="only this group (" + ", ".join(_groups()) + ")")
+    par.set_defaults(func=cmd_params)
+    return parser
+
+
+# ---------------------------------------------------------------------------- parsing helpers
+def _groups() -> list[str]:
+    return list(dict.fromkeys(p.group for p in PARAMETERS.values()))
+
+
+def parse_int(text: str | None, option: str, *, low: int) -> int | None:
+    if text is None:
+        return None
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise CliError(f"{option} = {text!r}: must be an integer >= {low}") from None
+    if value < low:
+        raise CliError(f"{option} = {text!r}: must be an integer >= {low}")
+    return value
+
+
+def parse_sets(items: Sequence[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` texts into validated parameter values (the last one of a key wins)."""
+    out: dict[str, Any] = {}
+    for item in items:
+        if "=" not in item:
+            raise CliError(f"--set {item!r}: expected KEY=VALUE, e.g. --set n_elected=8")
+        key, text = (s.strip() for s in item.split("=", 1))
+        param = PARAMETERS.get(key)
+        if param is None:
+            raise ConfigError("--set", key, text, "unknown parameter (see `transition-sim params`)")
+        out[key] = param.parse_text(text, "--set")
+    return out
+
+
+# ---------------------------------------------------------------------------- commands
+def cmd_run(args: argparse.Namespace) -> int:
+    from transition_sim.model import TerritoryModel
+    from transition_sim.output import default_out_dir, write_run
+
+    steps = parse_int(args.steps, "--steps", low=1)
+    seed = parse_int(args.seed, "--seed", low=0)
+    overrides = parse_sets(args.sets)
+    scenario = load_scenario(args.scenario)
+    config = resolve_config(scenario, overrides, source="--set")  # errors named after --set
+    strategy = load_strategy(args.strategy)
+    if steps is None:
+        steps = config["horizon_months"]
+
+    started = time.perf_counter()
+    model = TerritoryModel(scenario=scenario, strategy=strategy, seed=seed, **overrides)
+    model.run(steps)
+    elapsed = time.perf_counter() - started
+
+    out = write_run(model, args.out if args.out else default_out_dir(model), steps=steps)
+    print(format_report(model, scenario.description, steps, elapsed, out))
+    return 0
+
+
+def format_report(model: Any, description: str, steps: int, elapsed: float, out: Path) -> str:
+    """A short, human summary of a run and the first lines of its story."""
+    from transition_sim.measures import summary
+
+    s = summary(model)
+    counts = {r: int((model.roles == r).sum()) for r in ROLES}
+    reached = ", ".join(f"{r.label('en')}s {int(s[f'reached_{r.code}'])}/{counts[r]}" for r in ROLES)
+    systemic = (f"reached at month {int(s['systemic_month'])}" if s.get("systemic_month") is not None
+                else "not reached")
+    lines = [
+        f"scenario         {model.scenario_name}" + (f": {description}" if description else ""),
+        f"strategy         {model.strategy_name}",
+        f"seed             {model.seed}",
+        f"months           {steps}",
+        f"value created    {s['value_cumulative']:,.0f}",
+        f"projects         {int(s['projects_funded'])} funded, {int(s['projects_succeeded'])} succeeded, "
+        f"{int(s['projects_failed'])} failed",
+        f"money            {s['money_committed']:,.0f} EUR committed, {s['money_wasted']:,.0f} EUR wasted",
+        f"actors reached   {reached}",
+        f"systemic phase   {systemic}",
+        f"run time         {elapsed:.2f} s",
+        "",
+    ]
+    events = model.log.events
+    lines.append(f"story (first {min(STORY_LINES, len(events))} of {len(events)} events):")
+    lines += [f"  {e.sentence('en')}" for e in events[:STORY_LINES]]
+    if len(events) > STORY_LINES:
+        lines.append(f"  ... {len(events) - STORY_LINES} more in {out / 'events.jsonl'}")
+    lines.append(f"wrote {out}/ (timeseries.csv, summary.json, events.jsonl)")
+    return "\n".join(lines)
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    scenarios = list_scenarios()
+    width = max((len(s.name) for s in scenarios), default=0)
+    for s in scenarios:
+        print(f"{s.name:<{width}}  {s.description}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    load_scenario(args.path)
+    print(f"ok: {args.path}")
+    return 0
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, float):
+        return f"{value:.6g}" if "e" in f"{value:.6g}" or "." in f"{value:.6g}" else f"{value:.1f}"
+    return str(value)
+
+
+def _range_text(p: Param) -> str:
+    return p.allowed().removeprefix("must be ")
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    groups = _groups()
+    if args.group is not None and args.group not in groups:
+        raise CliError(f"--group = {args.group!r}: unknown group; groups are {', '.join(groups)}")
+    for group in groups if args.group is None else [args.group]:
+        print(f"[{group}]")
+        for p in PARAMETERS.values():
+            if p.group == group:
+                print(f"  {p.name} = {_toml_value(p.default)}  ({p.unit}; {_range_text(p)})")
+                print(f"      {p.help}")
+        print()
+    return 0
+
+
+# ---------------------------------------------------------------------------- entry point
+def _fail(message: str, status: int = USAGE_ERROR) -> int:
+    print(f"{PROG}: error: {' '.join(str(message).split())}", file=sys.stderr)
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 2 usage or config error)."""
+    from transition_sim.output import OutputError
+
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return args.func(args)
+    except SystemExit as exc:  # --help and --version exit through argparse
+        return exc.code if isinstance(exc.code, int) else 0
+    except (CliError, ConfigError, StrategyError, OutputError) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"{exc.filename or ''}: {exc.strerror or exc}", 1)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Strategies behave as their definitions say (not which one wins)."""
+
+import itertools
+import textwrap
+
+import pytest
+
+from helpers import run
+from transition_sim import Strategy, TerritoryModel, register
+from transition_sim.strategies import REGISTRY, StrategyError, load_strategy
+
+
+def test_top_down_plans_then_pitches_the_most_powerful_with_a_comprehensive_plan():
+    model = run("top_down_plan", seed=0, steps=20, plan_months=6)
+    plans = [p for p in model.projects if p.kind == "plan"]
+    assert plans and plans[0].proposed_month == 6
+    first = plans[0]
+    assert first.sponsor == model.org_chart(model.elected_idx)
+    assert first.topics == tuple(range(model.n_topics))
+    assert first.civil == model.org_chart(model.civil_idx)  # staffed by the organisation chart
+    assert first.executors == model.org_chart_executors(3)
+
+
+def test_top_down_replans_after_a_refusal():
+    model = run("top_down_plan", seed=0, steps=60, plan_months=2, replan_months=1, approve_bias=-20.0)
+    plans = [p for p in model.projects if p.kind == "plan"]
+    assert len(plans) >= 3 and all(p.status == "refused" for p in plans[:-1])
+    gaps = [b.proposed_month - a.decide_month for a, b in itertools.pairwise(plans)]
+    assert all(g == 1 for g in gaps)
+
+
+def test_one_need_starts_small_and_climbs_through_introductions():
+    model = run(seed=0)
+    facilitated = [p for p in model.projects if p.facilitated]
+    assert facilitated[0].kind == "answer" and len(facilitated[0].topics) == 1
+    assert any(e.kind == "introduction" for e in model.log.events)
+    assert model.relay_depth.max() >= 1
+
+
+def test_none_has_no_facilitator_activity():
+    model = run("none", seed=0)
+    assert not any(p.facilitated for p in model.projects)
+    assert (model.facilitator_trust == 0).all()
+
+
+def test_a_researchers_strategy_registers_and_runs(tmp_path):
+    @register
+    class Idle(Strategy):
+        name = "idle_for_test"
+
+        def act(self, model, facilitator):
+            facilitator.meet(int(model.entry_contacts[0]))
+
+    try:
+        model = TerritoryModel(strategy="idle_for_test", seed=0).run(3)
+        assert sum(e.kind == "meeting" for e in model.log.events) == 3
+    finally:
+        REGISTRY.pop("idle_for_test")
+
+
+def test_a_strategy_from_a_file(tmp_path):
+    path = tmp_path / "mine.py"
+    path.write_text(textwrap.dedent("""
+        from transition_sim import Strategy
+
+        class Mine(Strategy):
+            name = "mine"
+            def act(self, model, facilitator):
+                pass
+    """))
+    cls = load_strategy(f"{path}:Mine")
+    assert TerritoryModel(strategy=cls, seed=0).run(2).strategy_name == "mine"
+    with pytest.raises(StrategyError, match="no Strategy subclass"):
+        load_strategy(f"{path}:Missing")
+    with pytest.raises(StrategyError, match="does not exist"):
+        load_strategy(f"{tmp_path / 'nope.py'}:Mine")
+    with pytest.raises(StrategyError, match="unknown strategy"):
+        load_strategy("bogus")
