@@ -464,6 +464,8 @@ class TerritoryModel(mesa.Model):
         self.counters["value"] += self.value_rate
         self._check_systemic()
         self.datacollector.collect(self)
+        if self.month >= self.config["horizon_months"]:
+            self.running = False  # what Mesa's batch_run and SolaraViz look at
 
     def _needs_phase(self) -> None:
         self.needs.expire(self.month)
