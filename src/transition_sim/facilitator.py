@@ -89,11 +89,10 @@ class Facilitator(mesa.Agent):
         m = self.model
         new = introduced_trust(float(self.trust[target]), m.trust.get(target, relay),
                                float(self.trust[relay]), m.config["relay_attenuation"])
-        if new > self.trust[target]:
-            self.trust[target] = new
-            if m.relay_depth[target] < 0 or m.relay_depth[target] > m.relay_depth[relay] + 1:
-                m.relay_depth[target] = m.relay_depth[relay] + 1
-                m.introducer[target] = relay
+        self.trust[target] = max(new, float(self.trust[target]))
+        if m.relay_depth[target] < 0 or m.relay_depth[target] > m.relay_depth[relay] + 1:
+            m.relay_depth[target] = m.relay_depth[relay] + 1
+            m.introducer[target] = relay
         m.log.add(m.month, "introduction", {"a": relay, "b": target}, {"trust": round(new, 3)},
                   a=m.name_of(relay), b=m.name_of(target))
         return True
@@ -128,7 +127,7 @@ class Facilitator(mesa.Agent):
         project.bringer = contact
         project.facilitated = True
         m = self.model
-        m.log.add(m.month, "relay", {"a": contact, "b": project.sponsor}, {"pid": project.pid},
+        m.log.add(m.month, "relay_asked", {"a": contact, "b": project.sponsor}, {"pid": project.pid},
                   a=m.name_of(contact), b=m.name_of(project.sponsor), topic=Topic(project.topics[0]))
         m.submit(project)
         return True

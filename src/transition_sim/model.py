@@ -494,4 +494,4 @@ def _beta_around(mean: float, rng: np.random.Generator, concentration: float = 1
 
 def _seat_base(name: Name) -> Name:
     """Strip the "new" marks so that a seat's name does not grow at each replacement."""
-    return Name(name.en.replace("the new ", "the ", 1), name.fr.replace(" (nouveau)", ""))
+    return Name(name.en.replace("the new ", "the ", 1), name.fr.replace(" (nouvelle recrue)", ""))

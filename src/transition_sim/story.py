@@ -90,7 +90,7 @@ def seat_name(role: Role, rank: int) -> Name:
 def newcomer(name: Name) -> Name:
     """The same seat, held by someone new."""
     en = name.en.replace("the ", "the new ", 1) if name.en.startswith("the ") else f"new {name.en}"
-    fr = f"{name.fr} (nouveau)"
+    fr = f"{name.fr} (nouvelle recrue)"
     return Name(en, fr)
 
 
@@ -124,6 +124,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                      "le facilitateur contacte {b} à froid, sans recommandation"),
     "pitch": ("the facilitator proposes {what} to {b}", "le facilitateur propose {what} à {b}"),
     "relay": ("{a} takes a need on {topic} to {b}", "{a} porte un besoin ({topic}) auprès de {b}"),
+    "relay_asked": ("at the facilitator's suggestion, {a} takes its need on {topic} to {b}",
+                    "à la suggestion du facilitateur, {a} porte son besoin ({topic}) auprès de {b}"),
     "approved": ("{b} approves {what} ({cost} k€)", "{b} approuve {what} ({cost} k€)"),
     "refused": ("{b} turns down {what}", "{b} refuse {what}"),
     "no_budget": ("{b} would fund {what} but lacks the budget", "{b} financerait {what} mais n'a pas le budget"),
@@ -132,10 +134,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "grant": ("{b} adds a State grant of {cost} k€ to {what}",
               "{b} ajoute une subvention de l'État de {cost} k€ à {what}"),
     "success": ("{what} led by {b} succeeds: value starts flowing and every link of the chain gains trust",
-                "{what} porté par {b} réussit : la valeur commence à circuler et chaque maillon de la "
+                "réussite de {what} (porteur : {b}) : la valeur commence à circuler et chaque maillon de la "
                 "chaîne gagne en confiance"),
     "failure": ("{what} led by {b} fails: {cost} k€ spent for nothing, trust falls",
-                "{what} porté par {b} échoue : {cost} k€ dépensés pour rien, la confiance baisse"),
+                "échec de {what} (porteur : {b}) : {cost} k€ dépensés pour rien, la confiance baisse"),
     "widen": ("{b} now also needs action on {topic}: the perimeter widens",
               "{b} a maintenant aussi besoin d'agir sur : {topic} ; le périmètre s'élargit"),
     "systemic": ("the chain reaches all four roles after {n} successes: the systemic phase begins",
@@ -146,7 +148,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                  "élections municipales : {n} élus sur {m} sont réélus"),
     "replaced": ("{a} loses the seat; {b} takes over and trust must be rebuilt",
                  "{a} perd son siège ; {b} prend la suite et la confiance est à reconstruire"),
-    "rotation": ("{a} is transferred; {b} arrives", "{a} est muté ; {b} arrive"),
+    "rotation": ("{a} is transferred; {b} arrives", "mutation : {a} s'en va ; {b} arrive"),
     "mobility": ("{a} moves to another post; {b} arrives", "{a} change de poste ; {b} arrive"),
     "crisis_start": ("a crisis hits the territory for {n} months: needs become urgent, pyramids slow down",
                      "une crise frappe le territoire pour {n} mois : les besoins deviennent urgents, "
@@ -172,6 +174,16 @@ def what_name(kind: str, topics: tuple[int, ...]) -> Name:
     return Name(f"a project on {names['en']}", f"un projet ({names['fr']})")
 
 
+_FR_CONTRACTIONS = ((" de le ", " du "), (" à le ", " au "), (" de les ", " des "), (" à les ", " aux "))
+
+
+def _contract_fr(text: str) -> str:
+    """French articles contract after "de" and "à" (de le maire -> du maire)."""
+    for a, b in _FR_CONTRACTIONS:
+        text = text.replace(a, b)
+    return text
+
+
 class EventLog:
     """Dated events of a run, in order."""
 
@@ -186,6 +198,7 @@ class EventLog:
                             topic_name(v.topic, lang) if isinstance(v, Topic) else v)
                         for k, v in fields.items()}
             text[lang] = template.format(**rendered)
+        text["fr"] = _contract_fr(text["fr"])
         event = Event(month, kind, text, actors or {}, data or {})
         self.events.append(event)
         return event
