@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 
 from transition_sim.decisions import approval_probability
-from transition_sim.projects import FACILITATOR, PLAN, Project
+from transition_sim.projects import FACILITATOR, Project
 from transition_sim.roles import Role
 from transition_sim.story import Name
 
@@ -78,6 +78,8 @@ class Actor(mesa.Agent):
 
     def approval(self, project: Project, cost: float, annual_budget: float) -> float:
         """P(this actor approves paying ``cost`` of the project)."""
+        if project.pool:  # a shared project is weighed against the budgets that pay for it
+            annual_budget = float(self.model.annual_budget[list(project.pool)].sum())
         fit = self.model.needs.urgency_of(self.idx, project.topics, self.fit_bonus())
         ratio = cost / annual_budget if annual_budget > 0 else 1.0
         return approval_probability(self.trust_in_bringer(project), fit, self.engagement, ratio,
@@ -92,11 +94,6 @@ class ElectedOfficial(Actor):
 
     def fit_bonus(self) -> float:
         return super().fit_bonus() + self.model.preelection_urgency()
-
-    def approval(self, project: Project, cost: float, annual_budget: float) -> float:
-        if project.kind == PLAN:  # a plan is weighed against the whole council's budget
-            annual_budget = float(self.model.annual_budget[self.model.elected_idx].sum())
-        return super().approval(project, cost, annual_budget)
 
 
 class CivilServant(Actor):

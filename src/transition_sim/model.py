@@ -242,13 +242,13 @@ class TerritoryModel(mesa.Model):
     def new_project(self, kind: str, topics: tuple[int, ...], cost: float, *, sponsor: int,
                     beneficiary: int, civil: int = -1, state: int = -1,
                     executors: tuple[int, ...] = (), chain: tuple[int, ...] = (),
-                    pooled: bool = False) -> Project:
+                    pool: tuple[int, ...] = ()) -> Project:
         """A proposal, staffed; a State agent is added for regulated topics if none is given."""
         if state < 0 and any(self.regulated[t] for t in topics):
             state = self.trusted_state(sponsor)
         project = Project(len(self.projects), kind, tuple(topics), float(cost), sponsor,
                           FACILITATOR, beneficiary, self.month, civil=civil, state=state,
-                          executors=tuple(executors), chain=tuple(chain), pooled=pooled)
+                          executors=tuple(executors), chain=tuple(chain), pool=tuple(pool))
         self.projects.append(project)
         return project
 
@@ -314,12 +314,13 @@ class TerritoryModel(mesa.Model):
         """Who pays the sponsor's share, or None when the budget does not allow it."""
         if own <= 0:
             return {}
-        if p.pooled:
-            available = self.budget[self.elected_idx]
+        if p.pool:
+            pool = np.array(p.pool)
+            available = self.budget[pool]
             total = float(available.sum())
             if total < own:
                 return None
-            return {int(i): own * float(b) / total for i, b in zip(self.elected_idx, available, strict=True) if b > 0}
+            return {int(i): own * float(b) / total for i, b in zip(pool, available, strict=True) if b > 0}
         if self.budget[p.sponsor] < own:
             return None
         return {p.sponsor: own}

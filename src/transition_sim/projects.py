@@ -19,6 +19,8 @@ FACILITATOR = -1
 ANSWER = "answer"  # a small answer to one need of the moment
 PROJECT = "project"  # a public project pitched to a decision-maker on its need
 PLAN = "plan"  # a comprehensive plan (all topics)
+VISION = "vision"  # the systemic vision, sold as one integrated project
+COMMONS = "commons"  # an open commons made by socio-economic peers, no sponsor needed
 SELF = "self"  # self-organised by actors, no facilitator
 
 
@@ -36,7 +38,7 @@ class Project:
     state: int = -1
     executors: tuple[int, ...] = ()
     chain: tuple[int, ...] = ()
-    pooled: bool = False  # paid from every elected official's budget (the council's plan)
+    pool: tuple[int, ...] = ()  # several payers share the sponsor's part pro rata to their budgets
     facilitated: bool = False  # the facilitator built this chain (pitched it or asked the relay)
     payers: dict[int, float] = field(default_factory=dict)
     status: str = "proposed"
@@ -113,6 +115,6 @@ def project_value(cost: float, topics: tuple[int, ...], coupling: np.ndarray, ma
 
 
 def duration_of(kind: str, scope: int, config: dict) -> int:
-    if kind in (ANSWER, SELF):
+    if kind in (ANSWER, SELF, COMMONS):
         return int(config["small_duration"])
     return int(config["project_duration"]) + 2 * (scope - 1)

@@ -46,7 +46,7 @@ class TopDownPlan(Strategy):
         project = model.new_project(
             PLAN, topics, cost, sponsor=mayor, beneficiary=mayor,
             civil=model.org_chart(model.civil_idx), state=state,
-            executors=model.org_chart_executors(3), pooled=True)
+            executors=model.org_chart_executors(3), pool=tuple(int(i) for i in model.elected_idx))
         model.log.add(model.month, "plan_ready", data={"pid": project.pid},
                       n=len(topics), cost=round(cost / 1000))
         if fac.pitch(project):
