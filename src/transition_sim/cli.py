@@ -7,6 +7,7 @@ line ``transition-sim: error: <message>`` on stderr with exit status 2, never a 
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 import time
 from collections.abc import Sequence
@@ -52,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--steps", default=None, metavar="N",
                      help="months to simulate (default: the config's horizon_months)")
     run.add_argument("--seed", default=None, metavar="S",
-                     help="root seed, an integer >= 0 (default: fresh entropy, recorded in summary.json)")
+                     help="root seed, an integer >= 0 (default: a fresh random one, printed and recorded)")
     run.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                      help="override one parameter (repeatable); see `transition-sim params`")
     run.add_argument("--out", default=None, metavar="DIR",
@@ -114,6 +115,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     steps = parse_int(args.steps, "--steps", low=1)
     seed = parse_int(args.seed, "--seed", low=0)
+    if seed is None:  # a fresh seed short enough to retype; it is printed and recorded
+        seed = secrets.randbelow(2**32)
     overrides = parse_sets(args.sets)
     scenario = load_scenario(args.scenario)
     config = resolve_config(scenario, overrides, source="--set")  # errors named after --set
@@ -226,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, ConfigError, StrategyError, OutputError) as exc:
         return _fail(str(exc))
     except OSError as exc:
-        return _fail(f"{exc.filename or ''}: {exc.strerror or exc}", 1)
+        return _fail(f"cannot write the run: {exc}", 1)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
 

@@ -24,6 +24,7 @@ from transition_sim.measures import make_datacollector
 from transition_sim.needs import NeedBook, arrival_rates
 from transition_sim.network import TrustNetwork, role_aware_small_world
 from transition_sim.projects import (
+    COMMONS,
     FACILITATOR,
     Project,
     coupling_matrix,
@@ -408,6 +409,8 @@ class TerritoryModel(mesa.Model):
         cfg = self.config
         self.counters["succeeded"] += 1
         total = project_value(p.spent, p.topics, self.coupling, self.maturity, cfg)
+        if p.kind == COMMONS:  # open commons are reused beyond their makers (seed 004)
+            total *= 1.0 + cfg["commons_spillover"]
         p.value = total
         self.streams.add(total, self.month + 1, cfg["value_months"], p.members)
         self.counters["perimeter"] = max(self.counters["perimeter"], len(p.topics))

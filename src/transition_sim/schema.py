@@ -226,6 +226,14 @@ def _params() -> list[Param]:
           "facilitator", 0, 120),
         P("plan_budget_share", 0.6, "float", "share", "top_down_plan: plan cost as a share of the yearly "
           "local budget.", "facilitator", 0.0, 5.0),
+        P("dream_audience", 8, "int", "actors/month", "sell_the_dream: actors the systemic vision is "
+          "presented to each month.", "facilitator", 0, 10000),
+        P("dream_inclination", 0.5, "float", "0..1", "sell_the_dream: engagement above which an actor embraces "
+          "the vision; the others find it over-promising and lose trust.", "facilitator", 0.0, 1.0),
+        P("commons_peers", 3, "int", "actors", "commons: socio-economic peers who make and fund a commons "
+          "together.", "facilitator", 1, 100),
+        P("commons_spillover", 0.5, "float", "share", "commons: extra value of an open commons, reused "
+          "beyond its makers (seed 004).", "facilitator", 0.0, 10.0),
         # --- decisions ---------------------------------------------------------------
         P("approve_bias", -3.0, "float", "logit", "Baseline log-odds of approving a proposal.",
           "decisions", -20.0, 20.0),

@@ -156,6 +156,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "crisis_end": ("the crisis is over", "la crise est terminée"),
     "initiation": ("initiation days: {names} go together ({n} of 4 roles)",
                    "journées d'initiation : {names} y vont ensemble ({n} rôles sur 4)"),
+    "vision_talk": ("the facilitator presents the systemic vision to {n} actors: {k} embrace it, "
+                    "the others find it over-promising",
+                    "le facilitateur présente la vision systémique à {n} acteurs : {k} l'adoptent, "
+                    "les autres la trouvent trop belle pour être vraie"),
     "self_organised": ("{a} and its peers launch {what}", "{a} et ses pairs lancent {what}"),
 }
 
@@ -165,6 +169,10 @@ def what_name(kind: str, topics: tuple[int, ...]) -> Name:
     names = {lang: ", ".join(topic_name(t, lang) for t in topics) for lang in LANGS}
     if kind == "answer":
         return Name(f"a small answer on {names['en']}", f"une petite réponse ({names['fr']})")
+    if kind == "vision":
+        return Name("the systemic vision project", "le projet de vision systémique")
+    if kind == "commons":
+        return Name(f"an open commons on {names['en']}", f"un commun ouvert ({names['fr']})")
     if kind == "plan":
         return Name("the comprehensive plan", "le plan global")
     if kind == "self":
