@@ -3,6 +3,7 @@
 import itertools
 import textwrap
 
+import numpy as np
 import pytest
 
 from helpers import run
@@ -76,3 +77,44 @@ def test_a_strategy_from_a_file(tmp_path):
         load_strategy(f"{tmp_path / 'nope.py'}:Mine")
     with pytest.raises(StrategyError, match="unknown strategy"):
         load_strategy("bogus")
+
+
+def test_sell_the_dream_over_promises_to_the_uninclined():
+    model = TerritoryModel(strategy="sell_the_dream", seed=0, facilitator_trust0=0.5, dream_inclination=0.5)
+    before = model.facilitator_trust.copy()
+    low = model.engagement < 0.5
+    model.step()
+    talk = next(e for e in model.log.events if e.kind == "vision_talk")
+    inclined = set(talk.data["inclined"])
+    told = [i for i in range(model.n_actors) if model.facilitator_trust[i] != before[i] or i in inclined]
+    assert any(low[i] and model.facilitator_trust[i] < before[i] for i in told)
+    assert all(model.facilitator_trust[i] >= before[i] for i in inclined)
+
+
+def test_commons_are_made_by_peers_without_a_public_sponsor():
+    model = run("commons", seed=0, steps=36)
+    commons = [p for p in model.projects if p.kind == "commons"]
+    assert commons
+    for p in commons:
+        assert all(model.roles[i] == 3 for i in p.pool)  # socio-economic peers pay
+        assert not model.is_decider(p.sponsor)
+
+
+def test_commons_spillover_adds_value():
+    def value(spill):
+        return np.mean([run("commons", s, 60, commons_spillover=spill).counters["value"] for s in range(4)])
+    assert value(1.0) > value(0.0)
+
+
+def test_in_a_crisis_top_down_stalls_while_commons_keep_producing():
+    """MODEL.md section 4 regime: pyramids slow down, distributed communities go on (seed 004)."""
+    crisis = dict(crisis_months=(1,), crisis_duration=60)
+
+    def funded(strategy, **kw):
+        return np.mean([run(strategy, s, 60, self_org_rate=0.0, facilitator_trust0=0.3, **kw).counters["funded"]
+                        for s in range(6)])
+    top_down_kept = funded("top_down_plan", **crisis) / funded("top_down_plan")
+    commons_kept = funded("commons", **crisis) / funded("commons")
+    assert top_down_kept < 0.9
+    assert commons_kept > top_down_kept
+    assert commons_kept > 0.9
