@@ -85,3 +85,14 @@ def test_value_streams_held_by_all_four_roles_lose_less_at_a_departure():
     assert lost_alone == pytest.approx(5.0) and lost_team == pytest.approx(5.0 / 4)
     assert alone.rate(5) < team.rate(5)
     assert alone.rate(13) == 0.0  # the stream has ended
+
+
+def test_a_stream_flows_exactly_its_months_and_a_seat_loses_it_once():
+    streams = ValueStreams()
+    streams.add(60.0, 5, 6, (0, 1))
+    assert [streams.rate(m) for m in range(4, 12)] == [0.0] + [10.0] * 6 + [0.0]
+    roles = np.array([0, 3])
+    seated = np.zeros(2, dtype=np.int64)
+    first = streams.depart(0, 6, roles, seated, 0.5)
+    seated[0] = 6  # a newcomer took the seat: it never held the stream
+    assert first > 0 and streams.depart(0, 8, roles, seated, 0.5) == 0.0

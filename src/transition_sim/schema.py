@@ -318,7 +318,7 @@ def _params() -> list[Param]:
         P("initiation_trust_gain", 0.3, "float", "rate", "Initiation days move trust within the delegation "
           "toward 1 by this share.", "events", 0.0, 1.0),
         P("initiation_understanding_gain", 0.3, "float", "rate", "Initiation days move the delegates' "
-          "understanding of each role present toward 1 by this share.", "events", 0.0, 1.0),
+          "understanding of every role toward 1 by this share (principles presented to all).", "events", 0.0, 1.0),
         P("initiation_engagement_gain", 0.2, "float", "rate", "Initiation days move the delegates' "
           "engagement toward 1 by this share.", "events", 0.0, 1.0),
         P("initiation_spillover", 0.5, "float", "share", "Delegates pass this share of what they "

@@ -29,7 +29,8 @@ class ValueStreams:
         if not self.monthly:
             return 0.0
         m = np.asarray(self.monthly)
-        return float(m[np.asarray(self.end) > month].sum())
+        live = (np.asarray(self.start) <= month) & (np.asarray(self.end) > month)
+        return float(m[live].sum())
 
     def depart(self, actor: int, month: int, roles: np.ndarray, seated_since: np.ndarray,
                orphan_loss: float) -> float:
@@ -41,8 +42,8 @@ class ValueStreams:
         """
         lost = 0.0
         for k, members in enumerate(self.members):
-            if self.end[k] <= month or actor not in members:
-                continue
+            if self.end[k] <= month or actor not in members or seated_since[actor] > self.start[k]:
+                continue  # ended, not a member, or the seat's occupant never held this stream
             role = roles[actor]
             holders = [m for m in members if roles[m] == role and m != actor and seated_since[m] <= self.start[k]]
             if holders:

@@ -1,0 +1,139 @@
+"""The comparison's figures, as PNG files.
+
+Figures are built with ``matplotlib.figure.Figure`` and saved by the Agg renderer, without
+pyplot: no display is needed and the caller's matplotlib backend is left untouched.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.figure import Figure
+
+from transition_sim.compare.runner import Plan
+from transition_sim.compare.stats import mean_ci_columns
+from transition_sim.compare.tables import Comparison
+from transition_sim.roles import ROLES
+
+DPI = 120
+VALUE_OVER_TIME = "value_over_time.png"
+PAIRED_DIFFERENCES = "paired_differences.png"
+TRUST_BY_ROLE_PAIR = "trust_by_role_pair.png"
+FIGURES: tuple[str, ...] = (VALUE_OVER_TIME, PAIRED_DIFFERENCES, TRUST_BY_ROLE_PAIR)
+ROLE_SHORT = {0: "elected", 1: "civil servant", 2: "State", 3: "socio-economic"}
+
+
+def colours(names: list[str]) -> dict[str, tuple[float, float, float, float]]:
+    """One stable colour per strategy, the same in every figure."""
+    cmap = colormaps["tab10"]
+    return {name: cmap(i % 10) for i, name in enumerate(names)}
+
+
+def _save(fig: Figure, path: Path) -> None:
+    fig.savefig(path, dpi=DPI, format="png", metadata={"Software": None})
+
+
+def _setting(plan: Plan) -> str:
+    return f"scenario {plan.scenario.name}, {plan.replicates} replicates, {plan.steps} months, seed {plan.seed}"
+
+
+def value_over_time(comp: Comparison, path: Path) -> None:
+    """Mean cumulative value per strategy, with the 95% interval of the mean as a band."""
+    plan = comp.plan
+    fig = Figure(figsize=(9, 5.5))
+    ax = fig.add_subplot()
+    for name, colour in colours(plan.names).items():
+        months, matrix = comp.series_matrix(name, "value_cumulative")
+        mean, low, high = mean_ci_columns(matrix)
+        ax.plot(months, mean, color=colour, lw=2, label=name)
+        ax.fill_between(months, low, high, color=colour, alpha=0.2, lw=0)
+    ax.set_title(f"Cumulative value by strategy (mean and 95% CI of the mean)\n{_setting(plan)}")
+    ax.set_xlabel("Month")
+    ax.set_ylabel("Cumulative value (value units)")
+    ax.ticklabel_format(axis="y", style="plain")
+    ax.yaxis.set_major_formatter("{x:,.0f}")
+    ax.grid(alpha=0.3)
+    ax.legend(title="strategy", loc="upper left")
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def paired_differences(comp: Comparison, path: Path) -> None:
+    """For each pair (first strategy, other): cumulative value of the first minus the other's,
+    one point per replicate, over a box plot and a zero line."""
+    plan = comp.plan
+    first, others = plan.names[0], plan.names[1:]
+    fig = Figure(figsize=(9, 1.6 + 0.9 * max(len(others), 1)))
+    ax = fig.add_subplot()
+    if not others:
+        ax.text(0.5, 0.5, f"Only one strategy ({first}): no pair to compare.", ha="center", va="center")
+        ax.set_axis_off()
+        _save(fig, path)
+        return
+    cols = colours(plan.names)
+    rng = np.random.default_rng(0)  # jitter only: fixed so that the figure is reproducible
+    labels = []
+    for row, other in enumerate(others):
+        d = comp.values(first, "value_cumulative") - comp.values(other, "value_cumulative")
+        d = d[~np.isnan(d)]
+        y = len(others) - 1 - row
+        labels.append((y, f"{first}\nminus {other}"))
+        if d.size:
+            ax.boxplot([d], positions=[y], vert=False, widths=0.5, showfliers=False,
+                       medianprops={"color": "black"}, boxprops={"color": "0.4"}, whiskerprops={"color": "0.4"},
+                       capprops={"color": "0.4"})
+            ax.scatter(d, y + rng.uniform(-0.18, 0.18, d.size), s=16, color=cols[other], alpha=0.8, zorder=3)
+    ax.axvline(0.0, color="crimson", ls="--", lw=1.2, label="no difference")
+    ax.set_yticks([y for y, _ in labels], [text for _, text in labels])
+    ax.set_ylim(-0.7, len(others) - 0.3)
+    ax.set_xlabel(f"Difference in cumulative value at month {plan.steps} (value units), one point per replicate")
+    ax.xaxis.set_major_formatter("{x:,.0f}")
+    ax.set_title(f"Paired differences in cumulative value: {first} minus each other strategy\n{_setting(plan)}")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="lower right", fontsize="small")
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def trust_by_role_pair(comp: Comparison, path: Path) -> None:
+    """One 4x4 heatmap per strategy: final trust of row-role actors in column-role actors."""
+    plan = comp.plan
+    means = comp.trust_means()
+    names = plan.names
+    ncols = min(len(names), 3)
+    nrows = -(-len(names) // ncols)
+    fig = Figure(figsize=(4.6 * ncols + 0.8, 4.4 * nrows + 0.6))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    finite = np.concatenate([m[np.isfinite(m)] for m in means.values()] + [np.array([0.0, 1.0])])
+    vmin, vmax = (float(finite.min()), float(finite.max())) if finite.size > 2 else (0.0, 1.0)
+    labels = [ROLE_SHORT[int(r)] for r in ROLES]
+    image = None
+    for ax, name in zip(axes.ravel(), names, strict=False):
+        m = means[name]
+        image = ax.imshow(np.ma.masked_invalid(m), cmap="viridis", vmin=vmin, vmax=vmax)
+        for (i, j), v in np.ndenumerate(m):
+            text = "n/a" if np.isnan(v) else f"{v:.2f}"
+            shade = (v - vmin) / (vmax - vmin) if vmax > vmin and not np.isnan(v) else 0.0
+            ax.text(j, i, text, ha="center", va="center", fontsize=9, color="black" if shade > 0.6 else "white")
+        ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
+        ax.set_yticks(range(len(labels)), labels)
+        ax.set_xlabel("trusted role")
+        ax.set_ylabel("trusting role")
+        ax.set_title(name)
+    for ax in axes.ravel()[len(names):]:
+        ax.set_axis_off()
+    fig.suptitle(f"Final mean trust by role pair (0-1, mean over replicates)\n{_setting(plan)}")
+    fig.tight_layout()
+    if image is not None:
+        fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="mean trust (0-1)")
+    _save(fig, path)
+
+
+def write_figures(comp: Comparison, directory: Path) -> list[str]:
+    """Write every figure into ``directory``; return their file names."""
+    value_over_time(comp, directory / VALUE_OVER_TIME)
+    paired_differences(comp, directory / PAIRED_DIFFERENCES)
+    trust_by_role_pair(comp, directory / TRUST_BY_ROLE_PAIR)
+    return list(FIGURES)

@@ -1,0 +1,281 @@
+"""Plan and run a comparison: every strategy on the same replicate territories.
+
+Replicate k of every strategy gets the same seed (common random numbers), so differences
+between strategies are not blurred by differences between territories. Everything is
+validated in :func:`make_plan` before any run starts; jobs carry the strategy *spec string*
+(never the class) so that they pickle into worker processes, and results come back in job
+order whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, TextIO
+
+import numpy as np
+import pandas as pd
+
+from transition_sim.scenarios import Scenario, load_scenario, resolve_config
+from transition_sim.strategies import REGISTRY, Strategy, StrategyError, load_strategy
+
+# Final values kept for the comparison table, in the order they are reported.
+MEASURES: tuple[str, ...] = (
+    "value_cumulative", "projects_succeeded", "money_wasted", "first_funded_month", "mean_trust",
+    "systemic_phase", "projects_funded", "projects_failed", "value_rate",
+)
+TIMESERIES_COLUMNS: tuple[str, ...] = (
+    "month", "value_rate", "value_cumulative", "projects_funded", "projects_succeeded", "mean_trust",
+)
+DEFAULT_STRATEGIES: tuple[str, ...] = ("one_need_at_a_time", "top_down_plan", "commons", "sell_the_dream", "none")
+DEFAULT_REPLICATES = 30
+MIN_REPLICATES = 2
+
+
+class CompareError(ValueError):
+    """A comparison that cannot be set up (bad strategy list, too few replicates...)."""
+
+
+class RunFailed(RuntimeError):
+    """One simulation raised (typically a user strategy): names the strategy, replicate and seed."""
+
+
+@dataclass(frozen=True)
+class StrategySpec:
+    """A strategy as reported (``name``) and as given to worker processes (``spec``)."""
+
+    name: str
+    spec: str
+
+
+@dataclass(frozen=True)
+class Job:
+    """One (strategy, replicate) simulation; plain data, so it pickles."""
+
+    index: int
+    strategy: StrategySpec
+    replicate: int
+    seed: int
+    scenario: Scenario
+    steps: int
+    overrides: Mapping[str, Any]
+
+
+@dataclass
+class JobResult:
+    """What one simulation sends back: its monthly measures and its run summary."""
+
+    index: int
+    timeseries: pd.DataFrame
+    summary: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A fully validated comparison, ready to run."""
+
+    scenario: Scenario
+    scenario_arg: str
+    strategies: tuple[StrategySpec, ...]
+    replicates: int
+    steps: int
+    seed: int
+    overrides: Mapping[str, Any]
+    config: Mapping[str, Any]
+    seeds: tuple[int, ...]
+    set_texts: tuple[str, ...] = field(default=())
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.strategies]
+
+    def jobs(self) -> list[Job]:
+        """Strategy-major order: this order fixes the order of every output row."""
+        return [Job(i * self.replicates + k, s, k, self.seeds[k], self.scenario, self.steps, dict(self.overrides))
+                for i, s in enumerate(self.strategies) for k in range(self.replicates)]
+
+
+def replicate_seeds(seed: int, replicates: int) -> list[int]:
+    """Seed of replicate k, shared by every strategy: the k-th child of ``SeedSequence(seed)``."""
+    children = np.random.SeedSequence(seed).spawn(replicates)
+    return [int(c.generate_state(1)[0]) for c in children]
+
+
+def default_strategies() -> list[str]:
+    """The built-in strategies that are registered, in the order the report discusses them."""
+    return [name for name in DEFAULT_STRATEGIES if name in REGISTRY]
+
+
+def parse_strategy_list(text: str | None) -> list[str]:
+    """``"a, b,path.py:C"`` into specs; ``None`` means the default list."""
+    if text is None:
+        return default_strategies()
+    specs = [s.strip() for s in text.split(",") if s.strip()]
+    if not specs:
+        raise CompareError(f"--strategies = {text!r}: give at least one strategy, e.g. one_need_at_a_time,none")
+    return specs
+
+
+def resolve_strategies(specs: Sequence[str]) -> tuple[StrategySpec, ...]:
+    """Load every spec (so a missing file fails now) and refuse duplicate names."""
+    if not specs:
+        raise CompareError("--strategies: give at least one strategy")
+    resolved: list[StrategySpec] = []
+    seen: dict[str, str] = {}
+    for spec in specs:
+        try:
+            cls = load_strategy(spec)
+        except StrategyError as exc:
+            raise CompareError(str(exc).replace("--strategy:", "--strategies:", 1)) from None
+        if cls.name in seen:
+            what = "given twice" if seen[cls.name] == spec else f"also the name of {seen[cls.name]!r}"
+            raise CompareError(f"--strategies = {','.join(specs)!r}: duplicate strategy name {cls.name!r} "
+                               f"({what}); give each strategy once")
+        seen[cls.name] = spec
+        resolved.append(StrategySpec(cls.name, spec))
+    return tuple(resolved)
+
+
+def make_plan(*, scenario: str, strategies: Sequence[str], replicates: int, steps: int | None, seed: int,
+              overrides: Mapping[str, Any], set_texts: Sequence[str] = ()) -> Plan:
+    """Validate the whole comparison (scenario, overrides, strategies, replicates) before any run."""
+    sc = load_scenario(scenario)
+    config = resolve_config(sc, overrides, source="--set")
+    if replicates < MIN_REPLICATES:
+        raise CompareError(f"--replicates = {replicates}: must be an integer >= {MIN_REPLICATES} "
+                           "(paired comparisons need at least two replicates)")
+    if steps is not None and steps < 1:
+        raise CompareError(f"--steps = {steps}: must be an integer >= 1")
+    if seed < 0:
+        raise CompareError(f"--seed = {seed}: must be an integer >= 0")
+    resolved = resolve_strategies(strategies)
+    return Plan(scenario=sc, scenario_arg=str(scenario), strategies=resolved, replicates=replicates,
+                steps=int(config["horizon_months"]) if steps is None else steps, seed=seed,
+                overrides=dict(overrides), config=config, seeds=tuple(replicate_seeds(seed, replicates)),
+                set_texts=tuple(set_texts))
+
+
+# ---------------------------------------------------------------------------- running
+@cache
+def _strategy_class(spec: str) -> type[Strategy]:
+    """Load a spec once per process (a user file is executed once, not once per replicate)."""
+    return load_strategy(spec)
+
+
+def run_job(job: Job) -> JobResult:
+    """Run one simulation; a top-level function so that worker processes can call it."""
+    from transition_sim.measures import summary
+    from transition_sim.model import TerritoryModel
+
+    model = TerritoryModel(scenario=job.scenario, strategy=_strategy_class(job.strategy.spec), seed=job.seed,
+                           **job.overrides)
+    model.run(job.steps)
+    return JobResult(job.index, model.datacollector.get_model_vars_dataframe(), summary(model))
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which cancels the pool (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _failed(job: Job, exc: BaseException) -> RunFailed:
+    return RunFailed(f"strategy {job.strategy.name!r}, replicate {job.replicate} (seed {job.seed}) failed: "
+                     f"{type(exc).__name__}: {exc}")
+
+
+def run_jobs(jobs: Sequence[Job], workers: int = 1,
+             on_done: Callable[[int], None] | None = None) -> list[JobResult]:
+    """Run every job, in-process (``workers == 1``) or in a process pool; results in job order."""
+    results: list[JobResult | None] = [None] * len(jobs)
+    done = 0
+    if workers <= 1 or len(jobs) <= 1:
+        for pos, job in enumerate(jobs):
+            try:
+                results[pos] = run_job(job)
+            except Exception as exc:  # a user strategy may raise anything
+                raise _failed(job, exc) from exc
+            done += 1
+            if on_done:
+                on_done(done)
+        return [r for r in results if r is not None]
+
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_ignore_sigint)
+    try:
+        pending: dict[Future[JobResult], int] = {pool.submit(run_job, job): pos for pos, job in enumerate(jobs)}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                pos = pending.pop(future)
+                try:
+                    results[pos] = future.result()
+                except Exception as exc:
+                    raise _failed(jobs[pos], exc) from exc
+                done += 1
+                if on_done:
+                    on_done(done)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return [r for r in results if r is not None]
+
+
+class Progress:
+    """``done/total``, runs per second and time left on stderr: one line rewritten in place on a
+    terminal, else a line every tenth of the runs (so logs stay short)."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, clock: Callable[[], float] = time.monotonic,
+                 label: str = "compare") -> None:
+        self.total = total
+        self.stream = stream if stream is not None else sys.stderr
+        self.clock = clock
+        self.label = label
+        self.started = clock()
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._tenth = 0
+        self._width = 0
+
+    def text(self, done: int) -> str:
+        elapsed = max(self.clock() - self.started, 1e-9)
+        rate = done / elapsed
+        left = (self.total - done) / rate if rate > 0 else math.inf
+        return f"{self.label}: {done}/{self.total} runs, {rate:.1f} runs/s, {_duration(left)} left"
+
+    def __call__(self, done: int) -> None:
+        if self.tty:
+            line = self.text(done)
+            self._width = max(self._width, len(line))
+            self.stream.write("\r" + line.ljust(self._width))
+            self.stream.flush()
+            return
+        tenth = done * 10 // max(self.total, 1)
+        if tenth > self._tenth or done == self.total:
+            self._tenth = tenth
+            self.stream.write(self.text(done) + "\n")
+            self.stream.flush()
+
+    def close(self) -> None:
+        """End the in-place line so that what follows starts on a fresh line."""
+        if self.tty and self._width:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._width = 0
+
+
+def _duration(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "?"
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"

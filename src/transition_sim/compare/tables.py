@@ -1,0 +1,123 @@
+"""Assemble the runs of a comparison into tidy tables and compute its statistics.
+
+Rows always follow the plan's order (strategy, then replicate, then measure), never the
+order in which runs finished, so the files are the same whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from transition_sim.compare.runner import MEASURES, TIMESERIES_COLUMNS, JobResult, Plan
+from transition_sim.compare.stats import Interval, PairedComparison, mean_ci, paired_comparison, seeded_rng
+from transition_sim.roles import ROLES
+
+TRUST_PAIRS: tuple[str, ...] = tuple(f"trust_{a.code}_{b.code}" for a in ROLES for b in ROLES)
+PAIR_COLUMNS: tuple[str, ...] = (
+    "strategy_a", "strategy_b", "measure", "n", "mean_a", "mean_b", "mean_diff", "ci_low", "ci_high",
+    "share_a_higher", "share_b_higher", "share_ties", "wilcoxon_p", "ttest_p",
+)
+
+
+def _number(value: Any) -> float:
+    """Summary values are floats or ``None`` (NaN); keep NaN for the statistics."""
+    return math.nan if value is None else float(value)
+
+
+@dataclass
+class Comparison:
+    """Final values and monthly series of every run, with the statistics derived from them."""
+
+    plan: Plan
+    finals: pd.DataFrame  # one row per (strategy, replicate): seed, MEASURES, TRUST_PAIRS
+    series: pd.DataFrame  # tidy monthly rows: strategy, replicate, TIMESERIES_COLUMNS
+    _pairs: list[tuple[str, str, str, PairedComparison]] | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_results(cls, plan: Plan, results: Sequence[JobResult]) -> Comparison:
+        jobs = plan.jobs()
+        if [r.index for r in results] != [j.index for j in jobs]:
+            raise ValueError("results are not in the plan's job order")
+        rows = []
+        frames = []
+        for job, res in zip(jobs, results, strict=True):
+            row: dict[str, Any] = {"strategy": job.strategy.name, "replicate": job.replicate, "seed": job.seed}
+            row.update({m: _number(res.summary.get(m)) for m in (*MEASURES, *TRUST_PAIRS)})
+            rows.append(row)
+            ts = res.timeseries.loc[:, list(TIMESERIES_COLUMNS)].copy()
+            ts["month"] = ts["month"].astype(int)
+            ts.insert(0, "replicate", job.replicate)
+            ts.insert(0, "strategy", job.strategy.name)
+            frames.append(ts)
+        series = pd.concat(frames, ignore_index=True)
+        return cls(plan, pd.DataFrame(rows), series)
+
+    # ------------------------------------------------------------------ values
+    def values(self, strategy: str, measure: str) -> np.ndarray:
+        """Final values of one measure for one strategy, replicate 0 first."""
+        sel = self.finals[self.finals["strategy"] == strategy].sort_values("replicate")
+        return sel[measure].to_numpy(dtype=float)
+
+    def comparison_frame(self) -> pd.DataFrame:
+        """``comparison.csv``: one row per strategy x replicate x measure."""
+        long = self.finals.melt(id_vars=["strategy", "replicate", "seed"], value_vars=list(MEASURES),
+                                var_name="measure", value_name="value")
+        order = {name: i for i, name in enumerate(self.plan.names)}
+        m_order = {m: i for i, m in enumerate(MEASURES)}
+        long["_s"] = long["strategy"].map(order)
+        long["_m"] = long["measure"].map(m_order)
+        long = long.sort_values(["_s", "replicate", "_m"], kind="stable").drop(columns=["_s", "_m"])
+        return long.reset_index(drop=True)
+
+    # ------------------------------------------------------------------ statistics
+    def table(self) -> dict[str, dict[str, Interval]]:
+        """Per strategy and measure: mean, t-based 95% interval and n."""
+        return {s: {m: mean_ci(self.values(s, m)) for m in MEASURES} for s in self.plan.names}
+
+    def pairs(self) -> list[tuple[str, str, str, PairedComparison]]:
+        """Every pair (A before B in the strategy list) on every measure, A - B per replicate."""
+        if self._pairs is None:
+            self._pairs = [
+                (a, b, m, paired_comparison(self.values(a, m), self.values(b, m),
+                                            seeded_rng(self.plan.seed, "bootstrap", a, b, m)))
+                for a, b in itertools.combinations(self.plan.names, 2) for m in MEASURES
+            ]
+        return self._pairs
+
+    def pair(self, a: str, b: str, measure: str) -> PairedComparison | None:
+        for pa, pb, pm, pc in self.pairs():
+            if (pa, pb, pm) == (a, b, measure):
+                return pc
+        return None
+
+    def pairs_frame(self) -> pd.DataFrame:
+        """``pairs.csv``: one row per pair x measure."""
+        rows = [{"strategy_a": a, "strategy_b": b, "measure": m, "n": pc.n, "mean_a": pc.mean_a,
+                 "mean_b": pc.mean_b, "mean_diff": pc.mean_diff, "ci_low": pc.ci_low, "ci_high": pc.ci_high,
+                 "share_a_higher": pc.share_a_higher, "share_b_higher": pc.share_b_higher,
+                 "share_ties": pc.share_ties, "wilcoxon_p": pc.wilcoxon_p, "ttest_p": pc.ttest_p}
+                for a, b, m, pc in self.pairs()]
+        return pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
+
+    def trust_means(self) -> dict[str, np.ndarray]:
+        """Per strategy, the 4x4 mean over replicates of final trust of role a (row) in role b."""
+        out = {}
+        for s in self.plan.names:
+            sel = self.finals.loc[self.finals["strategy"] == s, list(TRUST_PAIRS)].to_numpy(dtype=float)
+            with np.errstate(invalid="ignore"):
+                means = np.array([np.nan if np.isnan(c).all() else np.nanmean(c) for c in sel.T])
+            out[s] = means.reshape(len(ROLES), len(ROLES))
+        return out
+
+    def series_matrix(self, strategy: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """Months and a (replicates x months) matrix of one monthly measure."""
+        sel = self.series[self.series["strategy"] == strategy]
+        wide = sel.pivot(index="replicate", columns="month", values=column).sort_index()
+        return wide.columns.to_numpy(dtype=int), wide.to_numpy(dtype=float)
