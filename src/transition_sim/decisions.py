@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from transition_sim.trust import logistic
 
 
@@ -16,9 +18,10 @@ def approval_probability(trust_in_bringer: float, fit: float, engagement: float,
 
 
 def decision_latency(cost: float, pyramidal: bool, in_crisis: bool, config: dict) -> int:
-    """Months before a decision: grows with the amount; pyramidal structures (elected officials,
-    the State) take ``crisis_slowdown`` times longer in a crisis (seed 004)."""
-    months = config["latency_base"] + config["latency_per_100k"] * cost / 100_000.0
+    """Months before a decision: grows with the order of magnitude of the amount (a tenfold
+    larger request takes ``latency_per_decade`` more months); pyramidal structures (elected
+    officials, the State) take ``crisis_slowdown`` times longer in a crisis (seed 004)."""
+    months = config["latency_base"] + config["latency_per_decade"] * math.log10(1.0 + cost / 10_000.0)
     if pyramidal and in_crisis:
         months *= config["crisis_slowdown"]
     return max(1, round(months))

@@ -53,8 +53,10 @@ def model_month_starts_year(month: int) -> bool:
 
 
 def renew_budgets(model: TerritoryModel) -> None:
-    """Budgets are renewed every 12 months; the State's unspent envelope is lost."""
+    """Budgets are renewed every 12 months; the State's unspent envelope is lost; multi-year
+    programmes take their next tranche first."""
     model.budget[:] = model.annual_budget
+    model.commit_next_tranches()
 
 
 def hold_election(model: TerritoryModel, draws: np.ndarray) -> None:

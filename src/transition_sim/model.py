@@ -276,15 +276,16 @@ class TerritoryModel(mesa.Model):
         public = self.is_decider(p.sponsor)
         if sponsor.role is Role.STATE and p.civil < 0:
             return self._refuse(p, "unstructured")
+        tranche = p.cost / p.years  # a multi-year programme is voted in yearly tranches
         grant_from, grant = -1, 0.0
         if public and sponsor.role is Role.ELECTED and p.civil >= 0:
             grant_from = p.state if p.state >= 0 else self.trusted_state(p.sponsor)
-            want = p.cost * self.config["state_cofund_share"]
+            want = tranche * self.config["state_cofund_share"]
             st = self.actors[grant_from]
             if self.budget[grant_from] >= want and rng.random() < st.approval(
                     p, want, float(self.annual_budget[grant_from])):
                 grant = want
-        own = p.cost - grant
+        own = tranche - grant
         if rng.random() >= sponsor.approval(p, own, float(self.annual_budget[p.sponsor])):
             log.add(self.month, "refused", {"b": p.sponsor}, {"pid": p.pid}, b=name(p.sponsor), what=self.what(p))
             return self._refuse(p, "refused")
@@ -296,20 +297,36 @@ class TerritoryModel(mesa.Model):
             payers[grant_from] = payers.get(grant_from, 0.0) + grant
             log.add(self.month, "grant", {"b": grant_from}, {"pid": p.pid}, b=name(grant_from),
                     what=self.what(p), cost=round(grant / 1000, 1))
-        for i, amount in payers.items():
-            self.budget[i] -= amount
-        p.payers = payers
+        self._commit(p, payers)
+        p.tranches_left = p.years - 1
         p.status = "running"
         p.start_month = self.month
-        p.duration = duration_of(p.kind, len(p.topics), self.config)
+        p.duration = max(duration_of(p.kind, len(p.topics), self.config), 12 * p.years)
         self.running_projects.append(p)
         self.counters["funded"] += 1
-        self.counters["committed"] += p.cost
         if p.facilitated and self.first_funded_month < 0:
             self.first_funded_month = self.month
         log.add(self.month, "approved", {"b": p.sponsor}, {"pid": p.pid, "cost": round(p.cost, 2)},
                 b=name(p.sponsor), what=self.what(p), cost=round(p.cost / 1000, 1))
         return None
+
+    def _commit(self, p: Project, payers: dict[int, float]) -> None:
+        """Payers' budgets pay their part now; the money is committed to the project."""
+        for i, amount in payers.items():
+            self.budget[i] -= amount
+            p.payers[i] = p.payers.get(i, 0.0) + amount
+        self.counters["committed"] += sum(payers.values())
+
+    def commit_next_tranches(self) -> None:
+        """At a budget renewal, running programmes take this year's tranche from the same payers,
+        pro rata to their first tranche, as far as their new budgets allow."""
+        for p in self.running_projects:
+            if p.tranches_left <= 0:
+                continue
+            first = sum(p.payers.values()) / (p.years - p.tranches_left)
+            shares = {i: a / sum(p.payers.values()) for i, a in p.payers.items()}
+            self._commit(p, {i: min(float(self.budget[i]), first * f) for i, f in shares.items()})
+            p.tranches_left -= 1
 
     def _payers(self, p: Project, own: float) -> dict[int, float] | None:
         """Who pays the sponsor's share, or None when the budget does not allow it."""
@@ -349,10 +366,13 @@ class TerritoryModel(mesa.Model):
         """Mutual trust (with trust in the facilitator when it is part of the chain), role
         understanding and best expertise per topic of a project's members."""
         members = p.members
+        n = len(members)
         trust = self.trust.mean_among(members)
-        if p.facilitated and len(members) > 0:
+        if p.facilitated:
+            # the facilitator is a node of the chain: its 2n pairs with the members count beside
+            # the n(n-1) pairs among them, both directions at the members' trust in it
             f = float(self.facilitator_trust[list(members)].mean())
-            trust = (trust * (len(members) - 1) + f) / len(members)
+            trust = (trust * n * (n - 1) + f * 2 * n) / (n * (n - 1) + 2 * n)
         if len(members) > 1:
             m = np.array(members)
             und = self.understanding[m][:, self.roles[m]]
@@ -415,7 +435,8 @@ class TerritoryModel(mesa.Model):
         self.streams.add(total, self.month + 1, cfg["value_months"], p.members)
         self.counters["perimeter"] = max(self.counters["perimeter"], len(p.topics))
         topics = list(p.topics)
-        self.maturity[topics] = move_toward(self.maturity[topics], 1.0, cfg["maturity_gain"])
+        weight = min(1.0, p.spent / len(topics) / cfg["maturity_scale"])  # bigger actions change more
+        self.maturity[topics] = move_toward(self.maturity[topics], 1.0, cfg["maturity_gain"] * weight)
         for i in p.members:
             for t in p.topics:
                 self.needs.remove(i, t)

@@ -40,6 +40,8 @@ class Project:
     chain: tuple[int, ...] = ()
     pool: tuple[int, ...] = ()  # several payers share the sponsor's part pro rata to their budgets
     facilitated: bool = False  # the facilitator built this chain (pitched it or asked the relay)
+    years: int = 1  # a multi-year programme is paid in yearly tranches
+    tranches_left: int = 0
     payers: dict[int, float] = field(default_factory=dict)
     status: str = "proposed"
     decide_month: int = 0

@@ -224,8 +224,10 @@ def _params() -> list[Param]:
           "facilitator", 0, 120),
         P("replan_months", 3, "int", "months", "top_down_plan: months to re-plan after a refusal.",
           "facilitator", 0, 120),
-        P("plan_budget_share", 0.6, "float", "share", "top_down_plan: plan cost as a share of the yearly "
-          "local budget.", "facilitator", 0.0, 5.0),
+        P("plan_budget_share", 0.6, "float", "share", "top_down_plan: share of the yearly local budget the "
+          "plan asks for, each year of the programme.", "facilitator", 0.0, 1.0),
+        P("plan_years", 2, "int", "years", "top_down_plan: length of the plan's programme, voted in yearly "
+          "tranches (the programme lasts at least 12 months a year).", "facilitator", 1, 10),
         P("dream_audience", 8, "int", "actors/month", "sell_the_dream: actors the systemic vision is "
           "presented to each month.", "facilitator", 0, 10000),
         P("dream_inclination", 0.5, "float", "0..1", "sell_the_dream: engagement above which an actor embraces "
@@ -245,8 +247,8 @@ def _params() -> list[Param]:
         P("approve_w_cost", 1.0, "float", "logit", "Penalty per unit of cost relative to the yearly budget.",
           "decisions", 0.0, 50.0),
         P("latency_base", 1, "int", "months", "Months a decision takes at least.", "decisions", 0, 60),
-        P("latency_per_100k", 1.0, "float", "months/100kEUR", "Extra decision months per 100 kEUR asked.",
-          "decisions", 0.0, 60.0),
+        P("latency_per_decade", 2.0, "float", "months", "Extra decision months for each tenfold amount "
+          "asked, counted from 10 kEUR: base + this * log10(1 + cost / 10 kEUR).", "decisions", 0.0, 60.0),
         P("state_cofund_share", 0.5, "float", "share", "Share of a structured public project a State "
           "grant can pay.", "decisions", 0.0, 1.0),
         P("yearend_push", 0.5, "float", "fit", "Fit bonus of grant requests to the State in the last "
@@ -277,8 +279,10 @@ def _params() -> list[Param]:
           "projects", 0.0, 1.0),
         P("coupled_topics", 2, "int", "topics", "Number of other topics each topic is coupled with.",
           "projects", 0, len(TOPICS) - 1),
-        P("maturity_gain", 0.2, "float", "rate", "A success on a topic moves its maturity toward 1 by "
-          "this share.", "projects", 0.0, 1.0),
+        P("maturity_gain", 0.2, "float", "rate", "A success spending maturity_scale on a topic moves its "
+          "maturity toward 1 by this share (smaller ones pro rata).", "projects", 0.0, 1.0),
+        P("maturity_scale", 100_000.0, "float", "EUR", "Spending on one topic that moves its maturity by the "
+          "full maturity_gain.", "projects", 1.0, 1e9),
         P("maturity_decay", 0.01, "float", "rate/month", "Topic maturity decays by this share a month.",
           "projects", 0.0, 1.0),
         P("maturity0", 0.2, "float", "0..1", "Initial maturity of every topic (how well it is already "

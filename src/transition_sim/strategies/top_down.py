@@ -39,7 +39,7 @@ class TopDownPlan(Strategy):
             return
         mayor = model.org_chart(model.elected_idx)
         topics = tuple(range(model.n_topics))
-        cost = cfg["plan_budget_share"] * cfg["budget_elected"]
+        cost = cfg["plan_budget_share"] * cfg["budget_elected"] * cfg["plan_years"]
         if fac.trust[mayor] < cfg["cold_trust"]:
             fac.cold_contact(mayor)
         state = model.org_chart(model.state_idx) if any(model.regulated[t] for t in topics) else -1
@@ -47,6 +47,7 @@ class TopDownPlan(Strategy):
             PLAN, topics, cost, sponsor=mayor, beneficiary=mayor,
             civil=model.org_chart(model.civil_idx), state=state,
             executors=model.org_chart_executors(3), pool=tuple(int(i) for i in model.elected_idx))
+        project.years = cfg["plan_years"]
         model.log.add(model.month, "plan_ready", data={"pid": project.pid},
                       n=len(topics), cost=round(cost / 1000))
         if fac.pitch(project):
