@@ -105,7 +105,8 @@ def _fmt(x: float | None) -> str:
     return f"{x:g}"
 
 
-_ROLE_WORDS = {Role.ELECTED: "elected", Role.CIVIL: "civil", Role.STATE: "state", Role.SOCIO: "socio"}
+_ROLE_WORDS = {Role.ELECTED: "an elected official", Role.CIVIL: "a civil servant", Role.STATE: "a State agent",
+               Role.SOCIO: "a socio-economic actor"}
 
 # Initial trust T[i, j] by role pair (row: who trusts, column: whom). MODEL.md section 2
 # gives elected->civil servant 0.6 and socio-economic->State 0.2; the rest is our reading:
@@ -333,11 +334,11 @@ def _params() -> list[Param]:
     for a in ROLES:
         for b in ROLES:
             out.append(P(f"trust0_{a.code}_{b.code}", _TRUST0[(a, b)], "float", "0..1",
-                         f"Baseline trust of a {_ROLE_WORDS[a]} actor in a tied {_ROLE_WORDS[b]} actor.",
+                         f"Baseline trust of {_ROLE_WORDS[a]} in {_ROLE_WORDS[b]} it is tied to.",
                          "trust", 0.0, 1.0))
     for (a, b), w in _AFFINITY.items():
         out.append(P(f"affinity_{a.code}_{b.code}", w, "float", "weight",
-                     f"Relative chance that a long-range tie joins {_ROLE_WORDS[a]} and {_ROLE_WORDS[b]} actors.",
+                     f"Relative chance that a long-range tie joins {_ROLE_WORDS[a]} and {_ROLE_WORDS[b]}.",
                      "network", 0.0, 100.0))
     return out
 
@@ -374,3 +375,25 @@ def check_consistency(config: Mapping[str, Any], source: str) -> None:
     if config["n_entry_contacts"] > config["n_socio"]:
         raise ConfigError(source, "n_entry_contacts", config["n_entry_contacts"],
                           f"must be at most n_socio = {config['n_socio']}")
+
+
+def markdown_tables() -> str:
+    """The parameter tables of the ODD description, one per group, generated from this schema."""
+    groups: dict[str, list[Param]] = {}
+    for p in PARAMETERS.values():
+        groups.setdefault(p.group, []).append(p)
+    out = []
+    for group, params in groups.items():
+        out += [f"### Group `{group}` ({len(params)} parameters)", "",
+                "| name | default | unit | allowed | meaning |", "|---|---|---|---|---|"]
+        for p in params:
+            if p.kind == "str_list":
+                allowed = "names among " + ", ".join(p.choices)
+            elif p.kind == "bool":
+                allowed = "true / false"
+            else:
+                allowed = f"[{_fmt(p.low)}, {_fmt(p.high)}]"
+            default = ", ".join(str(v) for v in p.default) if isinstance(p.default, tuple) else f"{p.default:g}"
+            out.append(f"| `{p.name}` | {default or '(none)'} | {p.unit} | {allowed} | {p.help} |")
+        out.append("")
+    return "\n".join(out)
