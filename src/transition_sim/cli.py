@@ -1,4 +1,5 @@
-"""The ``transition-sim`` command: run a scenario, list scenarios, validate a file, list parameters.
+"""The ``transition-sim`` command: run a scenario, compare strategies, list scenarios, validate a file,
+list parameters.
 
 Every user mistake (unknown scenario, parameter, strategy, bad value) is reported as one
 line ``transition-sim: error: <message>`` on stderr with exit status 2, never a traceback.
@@ -59,6 +60,30 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default=None, metavar="DIR",
                      help="output directory (default: runs/<scenario>-<strategy>-<seed>)")
     run.set_defaults(func=cmd_run)
+
+    comp = sub.add_parser("compare", help="compare strategies on paired replicates of one scenario",
+                          description="Run every strategy on the same replicate territories (common random "
+                          "numbers) and write comparison.csv, timeseries.csv, pairs.csv, summary.json, "
+                          "figures and report.md into the output directory.")
+    comp.add_argument("--scenario", default="default", metavar="NAME|PATH",
+                      help="built-in scenario name or a .toml file (default: %(default)s)")
+    comp.add_argument("--strategies", default=None, metavar="A,B,...",
+                      help="comma-separated strategy names or path/to/file.py:ClassName (default: every "
+                      "built-in one: one_need_at_a_time, top_down_plan, commons, sell_the_dream, none)")
+    comp.add_argument("--replicates", default="30", metavar="N",
+                      help="replicate territories per strategy, >= 2 (default: %(default)s)")
+    comp.add_argument("--steps", default=None, metavar="N",
+                      help="months to simulate (default: the config's horizon_months)")
+    comp.add_argument("--seed", default="0", metavar="S",
+                      help="root seed; replicate k uses the same seed for every strategy (default: %(default)s)")
+    comp.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                      help="override one parameter (repeatable); see `transition-sim params`")
+    comp.add_argument("--out", default=None, metavar="DIR",
+                      help="output directory (default: runs/compare-<scenario>)")
+    comp.add_argument("--workers", default="1", metavar="N",
+                      help="processes running simulations in parallel; results do not depend on it "
+                      "(default: %(default)s)")
+    comp.set_defaults(func=cmd_compare)
 
     scen = sub.add_parser("scenarios", help="list the built-in scenarios",
                           description="List the built-in scenarios with their description.")
@@ -164,6 +189,52 @@ def format_report(model: Any, description: str, steps: int, elapsed: float, out:
         lines.append(f"  ... {len(events) - STORY_LINES} more in {out / 'events.jsonl'}")
     lines.append(f"wrote {out}/ (timeseries.csv, summary.json, events.jsonl)")
     return "\n".join(lines)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Validate everything, run every (strategy, replicate), then write the directory in one go."""
+    from transition_sim.compare import (
+        CompareError,
+        Progress,
+        RunFailed,
+        check_out_dir,
+        default_out_dir,
+        make_plan,
+        parse_strategy_list,
+        run_comparison,
+        write_comparison,
+    )
+    from transition_sim.compare.report import main_table_text
+
+    replicates = parse_int(args.replicates, "--replicates", low=2)
+    steps = parse_int(args.steps, "--steps", low=1)
+    seed = parse_int(args.seed, "--seed", low=0)
+    workers = parse_int(args.workers, "--workers", low=1)
+    assert replicates is not None and seed is not None and workers is not None
+    overrides = parse_sets(args.sets)
+    try:
+        plan = make_plan(scenario=args.scenario, strategies=parse_strategy_list(args.strategies),
+                         replicates=replicates, steps=steps, seed=seed, overrides=overrides, set_texts=args.sets)
+    except CompareError as exc:
+        raise CliError(str(exc)) from None
+    out = check_out_dir(args.out if args.out else default_out_dir(plan.scenario.name))
+
+    total = len(plan.names) * plan.replicates
+    progress = Progress(total)
+    started = time.perf_counter()
+    try:
+        comparison = run_comparison(plan, workers=workers, on_done=progress)
+    except RunFailed as exc:  # e.g. a user strategy raised: nothing is written
+        progress.close()  # end the progress line before the error line
+        return _fail(str(exc), 1)
+    finally:
+        progress.close()
+    elapsed = time.perf_counter() - started
+    out = write_comparison(comparison, out)
+    print(main_table_text(comparison))
+    print(f"{total} runs in {elapsed:.1f} s with {workers} worker{'s' if workers > 1 else ''}")
+    print(f"wrote {out}/ (report.md, comparison.csv, pairs.csv, timeseries.csv, summary.json, figures)")
+    return 0
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:

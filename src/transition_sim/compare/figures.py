@@ -7,7 +7,9 @@ pyplot: no display is needed and the caller's matplotlib backend is left untouch
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import matplotlib
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.figure import Figure
@@ -22,6 +24,10 @@ VALUE_OVER_TIME = "value_over_time.png"
 PAIRED_DIFFERENCES = "paired_differences.png"
 TRUST_BY_ROLE_PAIR = "trust_by_role_pair.png"
 FIGURES: tuple[str, ...] = (VALUE_OVER_TIME, PAIRED_DIFFERENCES, TRUST_BY_ROLE_PAIR)
+# ``vert=False`` is deprecated from Matplotlib 3.10, whose ``orientation`` older versions lack.
+_HORIZONTAL: dict[str, Any] = (
+    {"orientation": "horizontal"} if tuple(int(p) for p in matplotlib.__version__.split(".")[:2]) >= (3, 10)
+    else {"vert": False})
 ROLE_SHORT = {0: "elected", 1: "civil servant", 2: "State", 3: "socio-economic"}
 
 
@@ -42,7 +48,7 @@ def _setting(plan: Plan) -> str:
 def value_over_time(comp: Comparison, path: Path) -> None:
     """Mean cumulative value per strategy, with the 95% interval of the mean as a band."""
     plan = comp.plan
-    fig = Figure(figsize=(9, 5.5))
+    fig = Figure(figsize=(9, 5.5), layout="constrained")
     ax = fig.add_subplot()
     for name, colour in colours(plan.names).items():
         months, matrix = comp.series_matrix(name, "value_cumulative")
@@ -56,7 +62,6 @@ def value_over_time(comp: Comparison, path: Path) -> None:
     ax.yaxis.set_major_formatter("{x:,.0f}")
     ax.grid(alpha=0.3)
     ax.legend(title="strategy", loc="upper left")
-    fig.tight_layout()
     _save(fig, path)
 
 
@@ -65,7 +70,7 @@ def paired_differences(comp: Comparison, path: Path) -> None:
     one point per replicate, over a box plot and a zero line."""
     plan = comp.plan
     first, others = plan.names[0], plan.names[1:]
-    fig = Figure(figsize=(9, 1.6 + 0.9 * max(len(others), 1)))
+    fig = Figure(figsize=(9, 1.8 + 0.9 * max(len(others), 1)), layout="constrained")
     ax = fig.add_subplot()
     if not others:
         ax.text(0.5, 0.5, f"Only one strategy ({first}): no pair to compare.", ha="center", va="center")
@@ -81,9 +86,9 @@ def paired_differences(comp: Comparison, path: Path) -> None:
         y = len(others) - 1 - row
         labels.append((y, f"{first}\nminus {other}"))
         if d.size:
-            ax.boxplot([d], positions=[y], vert=False, widths=0.5, showfliers=False,
+            ax.boxplot([d], positions=[y], widths=0.5, showfliers=False,
                        medianprops={"color": "black"}, boxprops={"color": "0.4"}, whiskerprops={"color": "0.4"},
-                       capprops={"color": "0.4"})
+                       capprops={"color": "0.4"}, **_HORIZONTAL)
             ax.scatter(d, y + rng.uniform(-0.18, 0.18, d.size), s=16, color=cols[other], alpha=0.8, zorder=3)
     ax.axvline(0.0, color="crimson", ls="--", lw=1.2, label="no difference")
     ax.set_yticks([y for y, _ in labels], [text for _, text in labels])
@@ -93,7 +98,6 @@ def paired_differences(comp: Comparison, path: Path) -> None:
     ax.set_title(f"Paired differences in cumulative value: {first} minus each other strategy\n{_setting(plan)}")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="lower right", fontsize="small")
-    fig.tight_layout()
     _save(fig, path)
 
 
@@ -104,13 +108,15 @@ def trust_by_role_pair(comp: Comparison, path: Path) -> None:
     names = plan.names
     ncols = min(len(names), 3)
     nrows = -(-len(names) // ncols)
-    fig = Figure(figsize=(4.6 * ncols + 0.8, 4.4 * nrows + 0.6))
+    fig = Figure(figsize=(4.4 * ncols + 1.2, 4.2 * nrows + 0.8), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False)
-    finite = np.concatenate([m[np.isfinite(m)] for m in means.values()] + [np.array([0.0, 1.0])])
-    vmin, vmax = (float(finite.min()), float(finite.max())) if finite.size > 2 else (0.0, 1.0)
+    finite = np.concatenate([m[np.isfinite(m)] for m in means.values()])
+    vmin, vmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if vmax - vmin < 0.05:  # a near-uniform table: widen the scale instead of exaggerating noise
+        vmin, vmax = max(0.0, vmin - 0.05), min(1.0, vmax + 0.05)
     labels = [ROLE_SHORT[int(r)] for r in ROLES]
     image = None
-    for ax, name in zip(axes.ravel(), names, strict=False):
+    for pos, (ax, name) in enumerate(zip(axes.ravel(), names, strict=False)):
         m = means[name]
         image = ax.imshow(np.ma.masked_invalid(m), cmap="viridis", vmin=vmin, vmax=vmax)
         for (i, j), v in np.ndenumerate(m):
@@ -120,12 +126,12 @@ def trust_by_role_pair(comp: Comparison, path: Path) -> None:
         ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
         ax.set_yticks(range(len(labels)), labels)
         ax.set_xlabel("trusted role")
-        ax.set_ylabel("trusting role")
+        if pos % ncols == 0:
+            ax.set_ylabel("trusting role")
         ax.set_title(name)
     for ax in axes.ravel()[len(names):]:
         ax.set_axis_off()
-    fig.suptitle(f"Final mean trust by role pair (0-1, mean over replicates)\n{_setting(plan)}")
-    fig.tight_layout()
+    fig.suptitle(f"Final mean trust of one role in another (0-1, mean over replicates)\n{_setting(plan)}")
     if image is not None:
         fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="mean trust (0-1)")
     _save(fig, path)

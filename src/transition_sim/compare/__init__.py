@@ -1,0 +1,54 @@
+"""Compare facilitator strategies on paired replicates of one scenario (``transition-sim compare``).
+
+``make_plan`` validates everything, ``run_comparison`` runs every (strategy, replicate) and
+``write_comparison`` writes the tables, figures and report atomically::
+
+    plan = make_plan(scenario="village", strategies=["one_need_at_a_time", "none"], replicates=10,
+                     steps=60, seed=0, overrides={})
+    write_comparison(run_comparison(plan, workers=2), "runs/compare-village")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from transition_sim.compare.report import COMPARE_FILES, check_out_dir, default_out_dir, write_comparison
+from transition_sim.compare.runner import (
+    DEFAULT_REPLICATES,
+    MEASURES,
+    CompareError,
+    Plan,
+    Progress,
+    RunFailed,
+    default_strategies,
+    make_plan,
+    parse_strategy_list,
+    replicate_seeds,
+    run_jobs,
+)
+from transition_sim.compare.tables import Comparison
+
+
+def run_comparison(plan: Plan, workers: int = 1, on_done: Callable[[int], None] | None = None) -> Comparison:
+    """Run every job of the plan and assemble the results (identical whatever ``workers``)."""
+    return Comparison.from_results(plan, run_jobs(plan.jobs(), workers, on_done))
+
+
+__all__ = [
+    "COMPARE_FILES",
+    "DEFAULT_REPLICATES",
+    "MEASURES",
+    "CompareError",
+    "Comparison",
+    "Plan",
+    "Progress",
+    "RunFailed",
+    "check_out_dir",
+    "default_out_dir",
+    "default_strategies",
+    "make_plan",
+    "parse_strategy_list",
+    "replicate_seeds",
+    "run_comparison",
+    "write_comparison",
+]
