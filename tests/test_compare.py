@@ -265,3 +265,38 @@ def test_progress_rewrites_one_line_on_a_terminal():
     text = stream.getvalue()
     assert text.count("\r") == 4 and text.endswith("\n") and text.count("\n") == 1
     assert "compare: 1/4 runs, 1.0 runs/s, 3 s left" in text
+
+
+def test_an_experiment_file_drives_the_comparison(tmp_path):
+    exp = tmp_path / "exp.toml"
+    exp.write_text('description = "tiny"\nscenario = "village"\nstrategies = ["one_need_at_a_time", "none"]\n'
+                   'replicates = 2\nseed = 5\nsteps = 6\n[parameters]\ntrust_gain = 0.2\n', encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = run_cli("compare", "--experiment", str(exp), "--out", str(out))
+    assert code == 0, err
+    summary = json.loads((out / "summary.json").read_text())
+    text = json.dumps(summary)
+    assert "village" in text and "trust_gain" in text
+    report = (out / "report.md").read_text()
+    assert "--set trust_gain=0.2" in report and "--seed 5" in report
+
+
+@pytest.mark.parametrize(("content", "extra", "message"), [
+    ('replicates = 1\n', [], "replicates = 1"),
+    ('bogus = 1\n', [], "bogus"),
+    ('[parameters]\ntrust_gain = 3\n', [], "trust_gain = 3"),
+    ('', ["--replicates", "3"], "cannot be combined"),
+])
+def test_bad_experiment_files_exit_2(tmp_path, content, extra, message):
+    exp = tmp_path / "exp.toml"
+    exp.write_text(content, encoding="utf-8")
+    code, _, err = run_cli("compare", "--experiment", str(exp), "--out", str(tmp_path / "o"), *extra)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_headline_experiment_file_is_valid():
+    from transition_sim.compare.experiment import load_experiment
+
+    exp = load_experiment(str(Path(__file__).resolve().parents[1] / "experiments" / "headline.toml"))
+    assert exp.replicates >= 30 and exp.strategies and "one_need_at_a_time" in exp.strategies

@@ -65,17 +65,20 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Run every strategy on the same replicate territories (common random "
                           "numbers) and write comparison.csv, timeseries.csv, pairs.csv, summary.json, "
                           "figures and report.md into the output directory.")
-    comp.add_argument("--scenario", default="default", metavar="NAME|PATH",
-                      help="built-in scenario name or a .toml file (default: %(default)s)")
+    comp.add_argument("--experiment", default=None, metavar="FILE",
+                      help="an experiment file (e.g. experiments/headline.toml) giving the scenario, strategies, "
+                      "replicates, seed and parameters; --set, --out and --workers still apply")
+    comp.add_argument("--scenario", default=None, metavar="NAME|PATH",
+                      help="built-in scenario name or a .toml file (default: default)")
     comp.add_argument("--strategies", default=None, metavar="A,B,...",
                       help="comma-separated strategy names or path/to/file.py:ClassName (default: every "
                       "built-in one: one_need_at_a_time, top_down_plan, commons, sell_the_dream, none)")
-    comp.add_argument("--replicates", default="30", metavar="N",
-                      help="replicate territories per strategy, >= 2 (default: %(default)s)")
+    comp.add_argument("--replicates", default=None, metavar="N",
+                      help="replicate territories per strategy, >= 2 (default: 30)")
     comp.add_argument("--steps", default=None, metavar="N",
                       help="months to simulate (default: the config's horizon_months)")
-    comp.add_argument("--seed", default="0", metavar="S",
-                      help="root seed; replicate k uses the same seed for every strategy (default: %(default)s)")
+    comp.add_argument("--seed", default=None, metavar="S",
+                      help="root seed; replicate k uses the same seed for every strategy (default: 0)")
     comp.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                       help="override one parameter (repeatable); see `transition-sim params`")
     comp.add_argument("--out", default=None, metavar="DIR",
@@ -206,18 +209,41 @@ def cmd_compare(args: argparse.Namespace) -> int:
     )
     from transition_sim.compare.report import main_table_text
 
-    replicates = parse_int(args.replicates, "--replicates", low=2)
-    steps = parse_int(args.steps, "--steps", low=1)
-    seed = parse_int(args.seed, "--seed", low=0)
+    from transition_sim.compare.experiment import load_experiment
+
+    if args.experiment is not None:
+        given = [f"--{k}" for k in ("scenario", "strategies", "replicates", "steps", "seed")
+                 if getattr(args, k) is not None]
+        if given:
+            raise CliError(f"--experiment {args.experiment}: {', '.join(given)} cannot be combined with an "
+                           "experiment file (edit the file, or use --set for parameters)")
+        exp = load_experiment(args.experiment)
+        scenario, strategies, replicates, steps, seed = (exp.scenario, list(exp.strategies or []) or None,
+                                                         exp.replicates, exp.steps, exp.seed)
+        base, out_default = dict(exp.parameters), exp.out
+        set_texts = [f"{k}={_toml_value(v)}" for k, v in base.items()] + list(args.sets)
+        if replicates < 2:
+            raise CliError(f"{args.experiment}: replicates = {replicates}: must be an integer >= 2")
+    else:
+        scenario = args.scenario or "default"
+        try:
+            strategies = parse_strategy_list(args.strategies)
+        except CompareError as exc:
+            raise CliError(str(exc)) from None
+        set_texts = list(args.sets)
+        replicates = parse_int(args.replicates or "30", "--replicates", low=2)
+        steps = parse_int(args.steps, "--steps", low=1)
+        seed = parse_int(args.seed or "0", "--seed", low=0)
+        base, out_default = {}, None
     workers = parse_int(args.workers, "--workers", low=1)
     assert replicates is not None and seed is not None and workers is not None
-    overrides = parse_sets(args.sets)
+    overrides = {**base, **parse_sets(args.sets)}
     try:
-        plan = make_plan(scenario=args.scenario, strategies=parse_strategy_list(args.strategies),
-                         replicates=replicates, steps=steps, seed=seed, overrides=overrides, set_texts=args.sets)
+        plan = make_plan(scenario=scenario, strategies=strategies or parse_strategy_list(None),
+                         replicates=replicates, steps=steps, seed=seed, overrides=overrides, set_texts=set_texts)
     except CompareError as exc:
         raise CliError(str(exc)) from None
-    out = check_out_dir(args.out if args.out else default_out_dir(plan.scenario.name))
+    out = check_out_dir(args.out or out_default or default_out_dir(plan.scenario.name))
 
     total = len(plan.names) * plan.replicates
     progress = Progress(total)

@@ -1,0 +1,64 @@
+"""Experiment files: a versioned comparison (scenario, strategies, replicates, seed, overrides)
+that reproduces a table and its figures with one command."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from transition_sim.schema import ConfigError, validate
+
+_KEYS = {"description", "scenario", "strategies", "replicates", "seed", "steps", "out", "parameters"}
+
+
+@dataclass(frozen=True)
+class Experiment:
+    path: Path
+    description: str
+    scenario: str
+    strategies: tuple[str, ...] | None
+    replicates: int
+    seed: int
+    steps: int | None
+    out: str | None
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+def load_experiment(path_text: str) -> Experiment:
+    """Read and check an experiment file; scenario paths are relative to the file."""
+    path = Path(path_text)
+    source = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("--experiment", "file", source, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(source, "file", source, f"cannot be read ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(source, "toml", str(exc), "must be valid TOML") from None
+    for key in data:
+        if key not in _KEYS:
+            raise ConfigError(source, key, data[key], f"unknown key; allowed: {', '.join(sorted(_KEYS))}")
+
+    def typed(key: str, kind: type, default: Any) -> Any:
+        value = data.get(key, default)
+        if value is not default and (not isinstance(value, kind) or isinstance(value, bool)):
+            raise ConfigError(source, key, value, f"must be a {kind.__name__}")
+        return value
+
+    scenario = typed("scenario", str, "default")
+    if scenario.endswith(".toml") and not Path(scenario).is_absolute():
+        scenario = str(path.parent / scenario)
+    strategies = data.get("strategies")
+    if strategies is not None and (not isinstance(strategies, list) or not all(isinstance(s, str) for s in strategies)):
+        raise ConfigError(source, "strategies", strategies, "must be a list of strategy names")
+    parameters = data.get("parameters", {})
+    if not isinstance(parameters, dict):
+        raise ConfigError(source, "parameters", parameters, "must be a table of parameter = value")
+    validate(parameters, source)
+    return Experiment(path=path, description=typed("description", str, ""), scenario=scenario,
+                      strategies=tuple(strategies) if strategies is not None else None,
+                      replicates=typed("replicates", int, 30), seed=typed("seed", int, 0),
+                      steps=typed("steps", int, None), out=typed("out", str, None), parameters=parameters)
