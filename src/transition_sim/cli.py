@@ -207,9 +207,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         run_comparison,
         write_comparison,
     )
-    from transition_sim.compare.report import main_table_text
-
     from transition_sim.compare.experiment import load_experiment
+    from transition_sim.compare.report import main_table_text
 
     if args.experiment is not None:
         given = [f"--{k}" for k in ("scenario", "strategies", "replicates", "steps", "seed")
