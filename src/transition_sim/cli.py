@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     par.add_argument("--group", default=None, metavar="G",
                      help="only this group (" + ", ".join(_groups()) + ")")
     par.set_defaults(func=cmd_params)
+    from transition_sim.sweep.cli import add_parsers as add_sweep_parsers
+
+    add_sweep_parsers(sub)
     return parser
 
 

@@ -11,6 +11,7 @@ import mesa
 import numpy as np
 
 from transition_sim.roles import ROLES
+from transition_sim.trust import mean_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,16 +25,25 @@ def _counter(key: str) -> Reporter:
     return lambda m: float(m.counters[key])
 
 
+# Roles are captured as plain ints: comparing an array with an enum member is many times slower.
 def _reached(role: int) -> Reporter:
-    return lambda m: float((m.facilitator.reached() & (m.roles == role)).sum())
+    r = int(role)
+    return lambda m: float(np.count_nonzero(m.facilitator.reached() & (m.roles == r)))
 
 
 def _role_mean(array: str, role: int) -> Reporter:
-    return lambda m: float(getattr(m, array)[m.roles == role].mean()) if (m.roles == role).any() else math.nan
+    r = int(role)
+
+    def mean(m: TerritoryModel) -> float:
+        idx = (m.elected_idx, m.civil_idx, m.state_idx, m.socio_idx)[r]  # the seats of the role, in order
+        return mean_of(getattr(m, array)[idx]) if len(idx) else math.nan
+
+    return mean
 
 
 def _pair_trust(a: int, b: int) -> Reporter:
-    return lambda m: float(m.trust_table()[a, b])
+    ia, ib = int(a), int(b)
+    return lambda m: float(m.trust_table()[ia, ib])
 
 
 def _relay_depth(m: TerritoryModel) -> float:
@@ -73,12 +83,26 @@ MEASURES: dict[str, Reporter] = {
     "in_crisis": lambda m: float(m.in_crisis()),
     "value_lost_departures": _counter("value_lost"),
     "actors_replaced": _counter("replaced"),
-    "topic_maturity": lambda m: float(m.maturity.mean()),
+    "topic_maturity": lambda m: mean_of(m.maturity),
 }
 
 
+class MeasureCollector(mesa.DataCollector):
+    """Mesa's DataCollector for the measures above, whose reporters all return a float: each value
+    is stored as it is. (Mesa's own ``collect`` deep-copies every value, which leaves a float
+    unchanged but costs more than most reporters, and calls every reporter twice on the first row
+    to validate it.) Anything beyond model reporters is left to Mesa."""
+
+    def collect(self, model: Any) -> None:
+        if self.agent_reporters or self.agenttype_reporters:
+            super().collect(model)
+            return
+        for var, reporter in self.model_reporters.items():
+            self.model_vars[var].append(reporter(model))
+
+
 def make_datacollector() -> mesa.DataCollector:
-    return mesa.DataCollector(model_reporters=dict(MEASURES))
+    return MeasureCollector(model_reporters=dict(MEASURES))
 
 
 def value_kept(series: pd.DataFrame, shock_months: list[int], window: int = 12) -> float:

@@ -36,8 +36,12 @@ from transition_sim.roles import ROLES, TOPICS, Role
 from transition_sim.scenarios import Scenario, resolve_config
 from transition_sim.story import FACILITATOR_NAME, EventLog, Name, Topic, newcomer, seat_name, what_name
 from transition_sim.strategies import Strategy, load_strategy
-from transition_sim.trust import move_toward
+from transition_sim.trust import mean_of, move_toward
 from transition_sim.value import ValueStreams
+
+_CIVIL, _STATE, _SOCIO = int(Role.CIVIL), int(Role.STATE), int(Role.SOCIO)
+_DECIDING_ROLES = (int(Role.ELECTED), int(Role.STATE))
+_POWER_KEYS = ("power_elected", "power_civil", "power_state", "power_socio")  # by role
 
 
 class TerritoryModel(mesa.Model):
@@ -76,6 +80,10 @@ class TerritoryModel(mesa.Model):
         self.n_topics = cfg["n_topics"]
         self.elected_idx, self.civil_idx, self.state_idx, self.socio_idx = (
             np.flatnonzero(self.roles == r) for r in ROLES)
+        # seats keep their role: plain Python copies for the per-actor loops (no numpy scalars, no
+        # enum attribute lookups, which are slow on Python 3.11)
+        self._role_of: list[int] = self.roles.tolist()
+        self._decides: list[bool] = [r in _DECIDING_ROLES for r in self._role_of]
         self.power = np.zeros(n)
         self.annual_budget = np.zeros(n)
         self.budget = np.zeros(n)
@@ -123,6 +131,7 @@ class TerritoryModel(mesa.Model):
         self.projects: list[Project] = []
         self.pending: list[Project] = []
         self.running_projects: list[Project] = []
+        self._beneficiaries: frozenset[int] | None = None  # cache; None after pending/running change
         self.streams = ValueStreams()
         self.crisis_until = -1
         self.systemic_month = -1
@@ -138,14 +147,13 @@ class TerritoryModel(mesa.Model):
         """Personal attributes of whoever holds seat i (at start, or as a newcomer)."""
         cfg = self.config
         role = Role(int(self.roles[i]))
-        mean_power = {Role.ELECTED: cfg["power_elected"], Role.CIVIL: cfg["power_civil"],
-                      Role.STATE: cfg["power_state"], Role.SOCIO: cfg["power_socio"]}[role]
-        self.power[i] = float(np.clip(mean_power + rng.uniform(-0.1, 0.1), 0.0, 1.0))
+        mean_power = cfg[_POWER_KEYS[role]]
+        self.power[i] = min(max(mean_power + rng.uniform(-0.1, 0.1), 0.0), 1.0)  # np.clip is slow on a scalar
         self.engagement[i] = _beta_around(cfg["engagement0"], rng)
         self.understanding[i] = cfg["understanding0"]
         self.understanding[i, role] = 1.0
-        mean_exp = cfg["expertise_civil"] if role is Role.CIVIL else cfg["expertise_other"]
-        self.expertise[i] = np.clip(rng.normal(mean_exp, 0.15, self.n_topics), 0.0, 1.0)
+        mean_exp = cfg["expertise_civil"] if role == _CIVIL else cfg["expertise_other"]
+        self.expertise[i] = rng.normal(mean_exp, 0.15, self.n_topics).clip(0.0, 1.0)  # what np.clip calls
 
     def _set_annual_budgets(self, rng: np.random.Generator) -> None:
         cfg = self.config
@@ -172,7 +180,7 @@ class TerritoryModel(mesa.Model):
         return what_name(project.kind, project.topics)
 
     def is_decider(self, i: int) -> bool:
-        return self.roles[i] in (Role.ELECTED, Role.STATE)
+        return self._decides[i]
 
     def in_crisis(self) -> bool:
         return self.month <= self.crisis_until
@@ -188,8 +196,11 @@ class TerritoryModel(mesa.Model):
         """0 for the first month of a budget year, 11 for its last."""
         return (self.month - 1) % 12
 
-    def facilitated_beneficiaries(self) -> set[int]:
-        return {p.beneficiary for p in (*self.pending, *self.running_projects) if p.facilitated}
+    def facilitated_beneficiaries(self) -> frozenset[int]:
+        if self._beneficiaries is None:  # recomputed only after pending or running projects changed
+            self._beneficiaries = frozenset(
+                p.beneficiary for p in (*self.pending, *self.running_projects) if p.facilitated)
+        return self._beneficiaries
 
     def trust_table(self) -> np.ndarray:
         """Mean trust by role pair (4x4), computed once a month for the measures."""
@@ -208,34 +219,39 @@ class TerritoryModel(mesa.Model):
 
     def deciders_trusted_by(self, i: int) -> list[int]:
         """Decision-makers tied to i, the ones i trusts most first."""
-        dms = [j for j in self.trust.neighbours[i] if self.is_decider(j)]
+        decides = self._decides
+        dms = [j for j in self.trust.neighbours[i] if decides[j]]
         return sorted(dms, key=lambda j: -self.trust.get(i, j))
 
     def structuring_civil(self, sponsor: int) -> int:
         """The civil servant the sponsor trusts most among its ties, else the head of services."""
-        cs = [j for j in self.trust.neighbours[sponsor] if self.roles[j] == Role.CIVIL]
+        role_of = self._role_of
+        cs = [j for j in self.trust.neighbours[sponsor] if role_of[j] == _CIVIL]
         if not cs:
             return self.org_chart(self.civil_idx)
         return max(cs, key=lambda j: self.trust.get(sponsor, j))
 
     def trusted_state(self, sponsor: int) -> int:
-        st = [j for j in self.trust.neighbours[sponsor] if self.roles[j] == Role.STATE]
+        role_of = self._role_of
+        st = [j for j in self.trust.neighbours[sponsor] if role_of[j] == _STATE]
         if not st:
             return self.org_chart(self.state_idx)
         return max(st, key=lambda j: self.trust.get(sponsor, j))
 
     def trusted_executors(self, anchor: int, topics: tuple[int, ...], k: int = 2) -> tuple[int, ...]:
         """Socio-economic actors tied to the anchor (or the anchor itself), by trust times expertise."""
-        pool = [j for j in self.trust.neighbours[anchor] if self.roles[j] == Role.SOCIO]
-        if self.roles[anchor] == Role.SOCIO:
+        role_of = self._role_of
+        pool = [j for j in self.trust.neighbours[anchor] if role_of[j] == _SOCIO]
+        if role_of[anchor] == _SOCIO:
             pool.append(anchor)
         if not pool:
             return self.org_chart_executors(1)
-        t = list(topics)
+        expertise = self.expertise
+        best = {j: max(expertise[j, t] for t in topics) for j in pool}  # best expertise on the topics
 
         def score(j: int) -> float:
             trust = 1.0 if j == anchor else self.trust.get(anchor, j)
-            return trust * float(self.expertise[j, t].max())
+            return trust * best[j]
 
         return tuple(sorted(pool, key=lambda j: -score(j))[:k])
 
@@ -263,6 +279,7 @@ class TerritoryModel(mesa.Model):
         for t in project.topics:
             self.needs.claim(project.beneficiary, t)
         self.pending.append(project)
+        self._beneficiaries = None
 
     def _decide(self, p: Project) -> None:
         rng = self.rng
@@ -303,6 +320,7 @@ class TerritoryModel(mesa.Model):
         p.start_month = self.month
         p.duration = max(duration_of(p.kind, len(p.topics), self.config), 12 * p.years)
         self.running_projects.append(p)
+        self._beneficiaries = None
         self.counters["funded"] += 1
         if p.facilitated and self.first_funded_month < 0:
             self.first_funded_month = self.month
@@ -371,7 +389,7 @@ class TerritoryModel(mesa.Model):
         if p.facilitated:
             # the facilitator is a node of the chain: its 2n pairs with the members count beside
             # the n(n-1) pairs among them, both directions at the members' trust in it
-            f = float(self.facilitator_trust[list(members)].mean())
+            f = mean_of(self.facilitator_trust[list(members)])
             trust = (trust * n * (n - 1) + f * 2 * n) / (n * (n - 1) + 2 * n)
         if len(members) > 1:
             m = np.array(members)
@@ -379,7 +397,7 @@ class TerritoryModel(mesa.Model):
             understanding = float((und.sum() - np.trace(und)) / (len(m) * (len(m) - 1)))
         else:
             understanding = 1.0
-        expertise = float(self.expertise[np.array(members)][:, list(p.topics)].max(axis=0).mean())
+        expertise = mean_of(self.expertise[np.array(members)][:, list(p.topics)].max(axis=0))
         return trust, understanding, expertise
 
     def _resolve(self, p: Project) -> None:
@@ -389,26 +407,24 @@ class TerritoryModel(mesa.Model):
         success = self.rng.random() < prob
         members = p.members
         self.running_projects.remove(p)
+        self._beneficiaries = None
         p.status = "succeeded" if success else "failed"
         rate = cfg["trust_gain"] if success else cfg["trust_loss"]
+        target = 1.0 if success else 0.0
+        # every ordered pair of distinct members once, in one update; then the chain's links again
+        self.trust.move_pairs([(i, j) for i in members for j in members if i != j], target, rate)
         move = self.trust.raise_trust if success else self.trust.lower_trust
-        for i in members:
-            for j in members:
-                if i != j:
-                    move(i, j, rate)
         chain = [*p.chain, p.sponsor] if p.chain else []
         for a, b in itertools.pairwise(chain):
             if a != b:
                 move(a, b, rate)
                 move(b, a, rate)
         m = np.array(members)
-        target = 1.0 if success else 0.0
         self.engagement[m] = move_toward(self.engagement[m], target,
                                          cfg["engagement_gain"] * (1.0 if success else 0.5))
-        roles_in = np.unique(self.roles[m])
-        for i in m:
-            self.understanding[i, roles_in] = move_toward(self.understanding[i, roles_in], 1.0,
-                                                          cfg["understanding_gain"])
+        roles_in = np.array(sorted({self._role_of[i] for i in members}))  # the roles among the members
+        block = (m[:, None], roles_in)  # members (distinct) x those roles
+        self.understanding[block] = move_toward(self.understanding[block], 1.0, cfg["understanding_gain"])
         if p.facilitated:
             f = self.facilitator_trust
             f[m] = move_toward(f[m], target, rate)
@@ -481,6 +497,7 @@ class TerritoryModel(mesa.Model):
         social.social_life(self)
         for p in [p for p in self.pending if p.decide_month <= self.month]:
             self.pending.remove(p)
+            self._beneficiaries = None
             self._decide(p)
         for p in list(self.running_projects):
             self._progress(p)

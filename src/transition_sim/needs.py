@@ -38,23 +38,21 @@ class NeedBook:
         counts = rng.poisson(rates)
         actors = np.repeat(np.arange(len(rates)), counts)
         got = []
-        for i in actors:
-            topic = int(rng.integers(n_topics))
-            urgency = float(rng.uniform(0.2, 1.0))
-            if self.add(int(i), topic, urgency, month, power[i], config, rng):
-                got.append(int(i))
+        integers, uniform, add = rng.integers, rng.uniform, self.add  # the hot loop: plain Python values
+        for i, p in zip(actors.tolist(), power[actors].tolist(), strict=True):
+            topic = int(integers(n_topics))
+            urgency = float(uniform(0.2, 1.0))
+            if add(i, topic, urgency, month, p, config, rng):
+                got.append(i)
         return np.array(got, dtype=np.int64)
 
     def add(self, i: int, topic: int, urgency: float, month: int, power: float,
             config: dict, rng: np.random.Generator) -> bool:
         """Put one need in a free slot of actor i (none if full or already held on that topic)."""
-        row = self.topic[i]
-        if topic in row:
+        row = self.topic[i].tolist()
+        if topic in row or EMPTY not in row:
             return False
-        free = np.flatnonzero(row == EMPTY)
-        if len(free) == 0:
-            return False
-        s = int(free[0])
+        s = row.index(EMPTY)  # the first free slot
         self.topic[i, s] = topic
         self.urgency[i, s] = urgency
         mean_cost = config["need_cost"] * (1.0 + config["need_cost_power"] * power)
@@ -83,15 +81,15 @@ class NeedBook:
 
     def open_needs(self, i: int) -> list[tuple[int, float, float]]:
         """Actor i's unclaimed needs as (topic, urgency, cost), most urgent first."""
-        row = self.topic[i]
-        ok = (row != EMPTY) & ~self.claimed[i]
-        out = [(int(row[s]), float(self.urgency[i, s]), float(self.cost[i, s])) for s in np.flatnonzero(ok)]
+        row, claimed = self.topic[i].tolist(), self.claimed[i].tolist()
+        urgency, cost = self.urgency[i].tolist(), self.cost[i].tolist()
+        out = [(t, urgency[s], cost[s]) for s, t in enumerate(row) if t != EMPTY and not claimed[s]]
         return sorted(out, key=lambda x: -x[1])
 
     def urgency_of(self, i: int, topics: tuple[int, ...], boost: float) -> float:
         """Fit of a proposal on ``topics`` to actor i's needs: the highest urgency it answers."""
-        row = self.topic[i]
-        hits = [min(1.0, self.urgency[i, s] + boost) for s in range(len(row)) if row[s] in topics]
+        urgency = self.urgency[i].tolist()
+        hits = [min(1.0, urgency[s] + boost) for s, t in enumerate(self.topic[i].tolist()) if t in topics]
         return max(hits, default=0.0)
 
 

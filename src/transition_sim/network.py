@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from transition_sim.roles import ROLES, Role
-from transition_sim.trust import move_toward
+from transition_sim.trust import mean_of, move_toward
 
 
 def ring_order(roles: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -143,7 +143,7 @@ class TrustNetwork:
         if len(m) < 2:
             return 1.0
         vals = [self.get(i, j) for i in m for j in m if i != j]
-        return float(np.mean(vals))
+        return mean_of(vals)
 
     def role_pair_table(self, roles: np.ndarray) -> np.ndarray:
         """4x4 mean trust by (truster role, trusted role) over existing edges (NaN where none)."""
@@ -155,7 +155,7 @@ class TrustNetwork:
             return (sums / counts).reshape(4, 4)
 
     def mean(self) -> float:
-        return float(self.trust[: self.size].mean()) if self.size else float("nan")
+        return mean_of(self.trust[: self.size]) if self.size else float("nan")
 
     # -- changing ---------------------------------------------------------------------
     def raise_trust(self, i: int, j: int, rate: float) -> None:
@@ -170,6 +170,14 @@ class TrustNetwork:
         k = self._index[(i, j)]
         self.trust[k] = move_toward(self.trust[k], 0.0, rate)
 
+    def move_pairs(self, pairs: list[tuple[int, int]], target: float, rate: float) -> None:
+        """T[i, j] moves toward ``target`` for every (i, j) of ``pairs``, distinct pairs, in one update
+        (ties are created first, in the order of the pairs, as one call per pair would)."""
+        for i, j in pairs:
+            self._ensure(i, j)
+        k = np.array([self._index[pair] for pair in pairs], dtype=np.int64)
+        self.trust[k] = move_toward(self.trust[k], target, rate)
+
     def _ensure(self, i: int, j: int) -> None:
         if (i, j) not in self._index:
             c = self.cold_trust
@@ -183,8 +191,6 @@ class TrustNetwork:
 
     def reset_actor(self, i: int, roles: np.ndarray) -> None:
         """A newcomer takes seat i: trust from and toward it returns to the role baseline."""
-        for j in self.neighbours[i]:
-            for a, b in ((i, j), (j, i)):
-                k = self._index[(a, b)]
-                self.base[k] = self._baseline_table[roles[a], roles[b]]
-                self.trust[k] = self.base[k]
+        k = np.array([self._index[pair] for j in self.neighbours[i] for pair in ((i, j), (j, i))], dtype=np.int64)
+        self.base[k] = self._baseline_table[roles[self.src[k]], roles[self.dst[k]]]
+        self.trust[k] = self.base[k]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from transition_sim.trust import logistic
+from transition_sim.trust import logistic, mean_of
 
 FACILITATOR = -1
 
@@ -103,8 +103,8 @@ def coupling_factor(topics: tuple[int, ...], coupling: np.ndarray, maturity: np.
             factors.append(1.0)
             continue
         h = [1.0 if u in handled else float(maturity[u]) for u in coupled]
-        factors.append((1.0 - interdependence) + interdependence * float(np.mean(h)))
-    return float(np.mean(factors))
+        factors.append((1.0 - interdependence) + interdependence * mean_of(h))
+    return mean_of(factors)
 
 
 def project_value(cost: float, topics: tuple[int, ...], coupling: np.ndarray, maturity: np.ndarray,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from transition_sim.kernels.contagion import linear_influence_step
 from transition_sim.projects import PROJECT, SELF
 from transition_sim.roles import Role
 from transition_sim.story import Topic
@@ -41,12 +42,10 @@ def spread_engagement(engagement: np.ndarray, src: np.ndarray, dst: np.ndarray, 
     """Each actor moves toward the trust-weighted engagement of those it met (in place).
 
     ``e_i += rate * sum_j w_ij (e_j - e_i) / #contacts_i``: a DeGroot-style influence that
-    keeps engagement in [0, 1] because weights are in [0, 1] and rate <= 1.
+    keeps engagement in [0, 1] because weights are in [0, 1] and rate <= 1. The mechanism is the
+    reusable kernel :func:`transition_sim.kernels.contagion.linear_influence_step`.
     """
-    n = len(engagement)
-    pull = np.bincount(src, weights=weight * (engagement[dst] - engagement[src]), minlength=n)
-    count = np.bincount(src, minlength=n)
-    engagement += rate * pull / np.maximum(count, 1)
+    linear_influence_step(engagement, src, dst, weight, rate)
 
 
 def self_organisation(model: TerritoryModel) -> None:

@@ -7,6 +7,7 @@ sentence in English and in French, so a trainer can read the run aloud in either
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 from typing import Any
 
 from transition_sim.roles import TOPIC_LABELS, TOPICS, Role
@@ -96,11 +97,20 @@ def newcomer(name: Name) -> Name:
 
 @dataclass
 class Event:
+    """One dated event. Its ``text`` (one sentence per language) is rendered from the kind's
+    template and the ``fields`` when first read: a run logs far more events than anyone reads,
+    and the fields (names, topics, numbers) are immutable, so the text is the same as if it had
+    been rendered when the event happened."""
+
     month: int
     kind: str
-    text: dict[str, str]
+    fields: dict[str, Any] = field(default_factory=dict, repr=False)
     actors: dict[str, int] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def text(self) -> dict[str, str]:
+        return render(self.kind, self.fields)
 
     def sentence(self, lang: str = "en") -> str:
         prefix = "month" if lang == "en" else "mois"
@@ -164,8 +174,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 }
 
 
+@cache
 def what_name(kind: str, topics: tuple[int, ...]) -> Name:
-    """How the story names a proposal of a given kind."""
+    """How the story names a proposal of a given kind (cached: a Name is immutable)."""
     names = {lang: ", ".join(topic_name(t, lang) for t in topics) for lang in LANGS}
     if kind == "answer":
         return Name(f"a small answer on {names['en']}", f"une petite réponse ({names['fr']})")
@@ -192,6 +203,18 @@ def _contract_fr(text: str) -> str:
     return text
 
 
+def render(kind: str, fields: dict[str, Any]) -> dict[str, str]:
+    """The sentence of an event in every language."""
+    text = {}
+    for lang, template in zip(LANGS, TEMPLATES[kind], strict=True):
+        rendered = {k: (v(lang) if isinstance(v, Name) else
+                        topic_name(v.topic, lang) if isinstance(v, Topic) else v)
+                    for k, v in fields.items()}
+        text[lang] = template.format(**rendered)
+    text["fr"] = _contract_fr(text["fr"])
+    return text
+
+
 class EventLog:
     """Dated events of a run, in order."""
 
@@ -200,14 +223,10 @@ class EventLog:
 
     def add(self, month: int, kind: str, actors: dict[str, int] | None = None,
             data: dict[str, Any] | None = None, **fields: Any) -> Event:
-        text = {}
-        for lang, template in zip(LANGS, TEMPLATES[kind], strict=True):
-            rendered = {k: (v(lang) if isinstance(v, Name) else
-                            topic_name(v.topic, lang) if isinstance(v, Topic) else v)
-                        for k, v in fields.items()}
-            text[lang] = template.format(**rendered)
-        text["fr"] = _contract_fr(text["fr"])
-        event = Event(month, kind, text, actors or {}, data or {})
+        """Log an event; ``fields`` fill its templates (immutable values: the text is rendered lazily)."""
+        if kind not in TEMPLATES:
+            raise KeyError(f"unknown event kind {kind!r}")
+        event = Event(month, kind, fields, actors or {}, data or {})
         self.events.append(event)
         return event
 

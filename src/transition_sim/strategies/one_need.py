@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from transition_sim.kernels.relay import greedy_next
 from transition_sim.projects import ANSWER, PROJECT
 from transition_sim.roles import Role
 from transition_sim.strategies.base import Strategy, register
@@ -101,10 +102,11 @@ class OneNeedAtATime(Strategy):
 
     def _climb_target(self, model: TerritoryModel, fac: Facilitator, i: int) -> int:
         """The unreached neighbour of i with the most power above i's; else one with a need
-        we can answer (a new entry point); else -1."""
+        we can answer (a new entry point); else -1. The choice is the greedy step of relay search,
+        :func:`transition_sim.kernels.relay.greedy_next` (first candidate on ties)."""
         fresh = [j for j in model.trust.neighbours[i] if model.relay_depth[j] < 0 and not fac.met[j]]
         higher = [j for j in fresh if model.power[j] > model.power[i]]
         if higher:
-            return max(higher, key=lambda j: model.power[j])
+            return int(greedy_next(higher, lambda j: model.power[j]))
         answerable = [j for j in fresh if fac.answerable_need(j) is not None]
-        return max(answerable, key=lambda j: model.trust.get(j, i)) if answerable else -1
+        return int(greedy_next(answerable, lambda j: model.trust.get(j, i)))

@@ -1,0 +1,276 @@
+"""Run chunks of a sweep in-process, in local processes or on a Dask cluster, behind one interface.
+
+A chunk is a list of consecutive runs sent as one task, so that thousands of short runs are not
+dominated by scheduling and pickling. A run that raises is an outcome (``failed`` with its error),
+not an exception: the sweep goes on. A worker process that dies is another matter: its chunks are
+retried (the process pool alone, one chunk at a time to find the culprit; Dask by its own rules),
+and a single run that keeps killing its worker is recorded as failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from transition_sim.compare.runner import Job, StrategySpec, _ignore_sigint, _pool_context, run_job
+from transition_sim.schema import ConfigError
+from transition_sim.sweep.design import RunSpec
+
+EXECUTORS = ("serial", "process", "dask")
+MAX_ATTEMPTS = 3
+MAX_CHUNK = 32
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive runs (by index) sent as one task; ``first`` names its Parquet part."""
+
+    first: int
+    runs: tuple[RunSpec, ...]
+    timeseries: tuple[str, ...]
+
+
+@dataclass
+class RunOutcome:
+    """What a run sends back: its final measures and monthly series, or its error."""
+
+    index: int
+    status: str  # "ok" or "failed"
+    error: str | None
+    final: dict[str, Any] | None
+    series: np.ndarray | None  # months x (1 + len(timeseries)), the month first
+
+
+OnResult = Callable[[Chunk, list[RunOutcome]], None]
+
+
+def chunk_size_for(runs: int, workers: int) -> int:
+    """About eight chunks per worker (load balance), at most MAX_CHUNK runs (little to redo after a crash)."""
+    return max(1, min(MAX_CHUNK, math.ceil(runs / (8 * max(workers, 1)))))
+
+
+def make_chunks(runs: Sequence[RunSpec], size: int, timeseries: tuple[str, ...]) -> list[Chunk]:
+    """Cut runs into chunks of consecutive indices only, so parts never interleave (see store)."""
+    chunks: list[Chunk] = []
+    current: list[RunSpec] = []
+    for run in runs:
+        if current and (len(current) >= size or run.index != current[-1].index + 1):
+            chunks.append(Chunk(current[0].index, tuple(current), timeseries))
+            current = []
+        current.append(run)
+    if current:
+        chunks.append(Chunk(current[0].index, tuple(current), timeseries))
+    return chunks
+
+
+def run_one(spec: RunSpec, timeseries: tuple[str, ...]) -> RunOutcome:
+    """One simulation through the comparison runner; any exception becomes a failed outcome."""
+    job = Job(spec.index, StrategySpec(spec.strategy.name, spec.strategy.spec), spec.replicate, spec.seed,
+              spec.scenario, spec.steps, spec.overrides)
+    try:
+        result = run_job(job)
+    except Exception as exc:  # a user strategy, or a model bug at an odd corner of the space
+        return RunOutcome(spec.index, "failed", f"{type(exc).__name__}: {exc}", None, None)
+    series = result.timeseries[["month", *timeseries]].to_numpy(dtype=float) if timeseries else None
+    return RunOutcome(spec.index, "ok", None, result.summary, series)
+
+
+def run_chunk(chunk: Chunk) -> list[RunOutcome]:
+    """A task: every run of the chunk, in order (a top-level function so that workers can import it)."""
+    return [run_one(spec, chunk.timeseries) for spec in chunk.runs]
+
+
+def _died(chunk: Chunk, attempts: int) -> list[RunOutcome]:
+    message = f"WorkerDied: the worker process died {attempts} times while running this run"
+    return [RunOutcome(r.index, "failed", message, None, None) for r in chunk.runs]
+
+
+def _split(chunk: Chunk) -> list[Chunk]:
+    return [Chunk(r.index, (r,), chunk.timeseries) for r in chunk.runs]
+
+
+class Executor(ABC):
+    """Runs chunks and calls ``on_result`` in the calling process as each one completes (any order)."""
+
+    name: str = ""
+    workers: int = 1
+
+    @abstractmethod
+    def run(self, chunks: Sequence[Chunk], on_result: OnResult) -> None: ...
+
+    def close(self) -> None:  # noqa: B027  (most executors hold nothing to release)
+        """Release workers or cluster connections."""
+
+    def describe(self) -> str:
+        return f"{self.name}, {self.workers} worker{'s' if self.workers != 1 else ''}"
+
+
+class SerialExecutor(Executor):
+    """Everything in this process: the reference the others must reproduce."""
+
+    name = "serial"
+
+    def run(self, chunks: Sequence[Chunk], on_result: OnResult) -> None:
+        for chunk in chunks:
+            on_result(chunk, run_chunk(chunk))
+
+
+class ProcessExecutor(Executor):
+    """A local process pool (fork on Linux). When a worker dies, the pool is rebuilt and the chunks that
+    were in flight are rerun one at a time, so that only the chunk that kills its worker is counted
+    against; after MAX_ATTEMPTS it is split into single runs, and a single run is then recorded failed."""
+
+    name = "process"
+
+    def __init__(self, workers: int, max_attempts: int = MAX_ATTEMPTS) -> None:
+        self.workers = max(1, workers)
+        self.max_attempts = max_attempts
+
+    def _pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context(), initializer=_ignore_sigint)
+
+    def run(self, chunks: Sequence[Chunk], on_result: OnResult) -> None:
+        queue: deque[Chunk] = deque(chunks)
+        suspects: deque[Chunk] = deque()  # chunks in flight when a worker died: rerun alone
+        attempts: dict[tuple[int, int], int] = {}
+        inflight: dict[Future[list[RunOutcome]], Chunk] = {}
+        pool = self._pool()
+        try:
+            while queue or suspects or inflight:
+                if suspects:
+                    if not inflight:
+                        chunk = suspects.popleft()
+                        inflight[pool.submit(run_chunk, chunk)] = chunk
+                else:
+                    while queue and len(inflight) < 2 * self.workers:
+                        chunk = queue.popleft()
+                        inflight[pool.submit(run_chunk, chunk)] = chunk
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                broken = False
+                alone = len(inflight) == 1
+                for future in done:
+                    chunk = inflight.pop(future)
+                    try:
+                        outcomes = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        self._retry(chunk, attempts, suspects, on_result, counted=alone)
+                        continue
+                    on_result(chunk, outcomes)
+                if broken:
+                    for chunk in inflight.values():
+                        self._retry(chunk, attempts, suspects, on_result, counted=False)
+                    inflight.clear()
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = self._pool()
+        except BaseException:
+            for future in inflight:
+                future.cancel()
+            # Ctrl-C or an error: stop the workers now rather than after their chunk (resume redoes it).
+            processes = getattr(pool, "_processes", None) or {}
+            for process in list(processes.values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+
+    def _retry(self, chunk: Chunk, attempts: dict[tuple[int, int], int], suspects: deque[Chunk],
+               on_result: OnResult, *, counted: bool) -> None:
+        key = (chunk.first, len(chunk.runs))
+        attempts[key] = attempts.get(key, 0) + (1 if counted else 0)
+        if attempts[key] < self.max_attempts:
+            suspects.append(chunk)
+        elif len(chunk.runs) > 1:
+            suspects.extend(_split(chunk))
+        else:
+            on_result(chunk, _died(chunk, attempts[key]))
+
+
+class DaskExecutor(Executor):
+    """A Dask distributed cluster: a ``LocalCluster`` of ``workers`` single-threaded processes on
+    loopback, or an existing scheduler (e.g. one started by dask-jobqueue on Slurm). Dask retries the
+    tasks of a lost worker; a chunk it gives up on is split into single runs, and a single run it gives
+    up on is recorded as failed."""
+
+    name = "dask"
+
+    def __init__(self, workers: int, scheduler: str | None = None, connect_timeout: float = 10.0) -> None:
+        from distributed import Client, LocalCluster
+
+        self.workers = max(1, workers)
+        self.scheduler = scheduler
+        self._cluster: Any = None
+        if scheduler:
+            try:
+                self.client = Client(scheduler, timeout=f"{connect_timeout}s", set_as_default=False)
+            except (OSError, TimeoutError, ValueError) as exc:
+                reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+                raise ConfigError("--scheduler", "scheduler", scheduler,
+                                  f"cannot be reached within {connect_timeout:g} s ({reason}); give the address "
+                                  "of a running Dask scheduler, e.g. tcp://127.0.0.1:8786, or leave out "
+                                  "--scheduler for a local cluster") from None
+            self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        else:
+            self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                         host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
+            self.client = Client(self._cluster, set_as_default=False)
+
+    def describe(self) -> str:
+        where = self.scheduler or "LocalCluster"
+        return f"dask ({where}), {self.workers} worker{'s' if self.workers != 1 else ''}"
+
+    def run(self, chunks: Sequence[Chunk], on_result: OnResult) -> None:
+        from distributed import as_completed
+        from distributed.scheduler import KilledWorker
+
+        owner: dict[Any, Chunk] = {}
+
+        def submit(chunk: Chunk) -> Any:
+            future = self.client.submit(run_chunk, chunk, pure=False, key=f"transition-sim-run-{chunk.first}-"
+                                        f"{len(chunk.runs)}-{id(chunk):x}")
+            owner[future] = chunk
+            return future
+
+        pending = as_completed([submit(c) for c in chunks], loop=self.client.loop)
+        try:
+            for future in pending:
+                chunk = owner.pop(future)
+                try:
+                    outcomes = future.result()
+                except KilledWorker:
+                    if len(chunk.runs) > 1:
+                        for single in _split(chunk):
+                            pending.add(submit(single))
+                    else:
+                        on_result(chunk, _died(chunk, MAX_ATTEMPTS))
+                    continue
+                on_result(chunk, outcomes)
+                future.release()
+        except BaseException:
+            self.client.cancel(list(owner))
+            raise
+
+    def close(self) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_executor(name: str, workers: int, scheduler: str | None = None, connect_timeout: float = 10.0) -> Executor:
+    """The executor by name; a Dask scheduler is contacted now, so an unreachable one fails before any run."""
+    if name == "serial":
+        return SerialExecutor()
+    if name == "process":
+        return ProcessExecutor(workers)
+    if name == "dask":
+        return DaskExecutor(workers, scheduler, connect_timeout)
+    raise ConfigError("--executor", "executor", name, f"must be one of {', '.join(EXECUTORS)}")

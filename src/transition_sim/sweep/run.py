@@ -1,0 +1,111 @@
+"""Run a sweep into its directory: check the directory, run what is missing, record the session.
+
+The checks that can refuse (directory not empty, different sweep on --resume) write nothing; the
+caller creates the executor (which contacts a Dask scheduler) between :func:`open_store` and
+:func:`execute`, so an unreachable scheduler also stops the sweep before anything is written.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from transition_sim.sweep.design import SweepPlan
+from transition_sim.sweep.executors import Chunk, Executor, RunOutcome, chunk_size_for, make_chunks
+from transition_sim.sweep.store import SweepStore, is_sweep_dir, now
+
+
+@cache
+def final_columns() -> tuple[str, ...]:
+    """The names ``measures.summary`` returns, read from a one-month run (so they are never repeated here)."""
+    from transition_sim.measures import summary
+    from transition_sim.model import TerritoryModel
+
+    return tuple(summary(TerritoryModel(strategy="none", seed=0, horizon_months=1).run(1)))
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What a session did: runs in the sweep, already stored before it, run now, failed now, seconds."""
+
+    out: Path
+    total: int
+    before: int
+    ran: int
+    failed: int
+    elapsed: float
+
+
+def open_store(plan: SweepPlan, out: str | Path, *, resume: bool) -> tuple[SweepStore, bool]:
+    """The store, checked but untouched; True when it continues an existing sweep."""
+    store = SweepStore(out, plan, final_columns())
+    if resume and is_sweep_dir(store.root):
+        store.check_resumable()
+        return store, True
+    store.check_new()
+    return store, False
+
+
+def execute(plan: SweepPlan, store: SweepStore, executor: Executor, *, resuming: bool,
+            chunk_size: int | None = None, progress: Callable[[int], None] | None = None,
+            on_start: Callable[[int, int], None] | None = None,
+            command: str = "", order: str = "index") -> SweepResult:
+    """Run every missing run in chunks and write each chunk as it completes.
+
+    ``on_start(stored, to_run)`` is called once the directory is locked and checked, before the first
+    run. ``order`` ("index", "reverse" or "shuffle") only changes the submission order; it exists to
+    show that results do not depend on it.
+    """
+    started_at, started = now(), time.perf_counter()
+    lock = store.lock()
+    try:
+        return _execute(plan, store, executor, resuming=resuming, chunk_size=chunk_size, progress=progress,
+                        on_start=on_start, command=command, order=order, started=(started_at, started))
+    finally:
+        lock.close()
+
+
+def _execute(plan: SweepPlan, store: SweepStore, executor: Executor, *, resuming: bool, chunk_size: int | None,
+             progress: Callable[[int], None] | None, on_start: Callable[[int, int], None] | None,
+             command: str, order: str, started: tuple[str, float]) -> SweepResult:
+    started_at, t0 = started
+    if resuming:
+        store.check_resumable()  # again, under the lock: the directory may have changed meanwhile
+        done = store.prepare_resume()
+    else:
+        store.check_new()
+        done = set()
+        store.create(command)
+    missing = [r for r in plan.runs if r.index not in done]
+    if on_start:
+        on_start(len(done), len(missing))
+    size = chunk_size or chunk_size_for(len(missing), executor.workers)
+    chunks = make_chunks(missing, size, plan.definition.timeseries)
+    if order == "reverse":
+        chunks.reverse()
+    elif order == "shuffle":
+        random.Random().shuffle(chunks)
+    counts = {"ran": 0, "failed": 0}
+
+    def on_result(chunk: Chunk, outcomes: list[RunOutcome]) -> None:
+        store.write_chunk(chunk, outcomes)
+        counts["ran"] += len(outcomes)
+        counts["failed"] += sum(o.status != "ok" for o in outcomes)
+        if progress:
+            progress(counts["ran"])
+
+    status = "interrupted"
+    try:
+        executor.run(chunks, on_result)
+        status = "complete"
+    finally:
+        session = {"started": started_at, "finished": now(), "executor": executor.describe(), "chunk_size": size,
+                   "runs_before": len(done), "runs_run": counts["ran"], "runs_failed": counts["failed"],
+                   "status": status, "command": command}
+        store.finish_session(session, complete=status == "complete")
+    return SweepResult(store.root, len(plan.runs), len(done), counts["ran"], counts["failed"],
+                       time.perf_counter() - t0)

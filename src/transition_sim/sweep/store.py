@@ -1,0 +1,322 @@
+"""The sweep directory: Parquet parts written atomically, a manifest, and what --resume needs.
+
+Layout::
+
+    DIR/manifest.json              what was run, with what, when (rewritten atomically)
+    DIR/sweep.toml                 the sweep file as given
+    DIR/runs/part-NNNNNNN.parquet  one row per run (NNNNNNN: index of the chunk's first run)
+    DIR/timeseries/part-NNNNNNN.parquet   one row per run x month
+
+A chunk's time-series part is written first and its run part last, each to a hidden temporary
+file that is fsynced then renamed: a run part therefore marks a complete chunk. After a crash at
+any moment, :meth:`SweepStore.prepare_resume` deletes temporary files, time-series parts without
+their run part and unreadable parts; the runs missing from the run parts are run again, in chunks
+of consecutive runs, so the parts never overlap and the dataset sorted by ``run`` (or read in file
+order) is row for row the one an uninterrupted sweep writes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import secrets
+import subprocess
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from transition_sim.output import jsonable, versions
+from transition_sim.schema import PARAMETERS, ConfigError
+from transition_sim.sweep.design import SweepPlan
+from transition_sim.sweep.executors import Chunk, RunOutcome
+
+FORMAT = "transition-sim-sweep/1"
+MANIFEST = "manifest.json"
+SWEEP_COPY = "sweep.toml"
+RUNS = "runs"
+TIMESERIES = "timeseries"
+ANALYSIS = "analysis"
+LOCK = ".lock"
+_ARROW = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+_ID_COLUMNS = [("run", pa.int64()), ("run_id", pa.string()), ("point", pa.int64())]
+_RUN_COLUMNS = [("strategy", pa.string()), ("replicate", pa.int64()), ("seed", pa.int64()),
+                ("steps", pa.int64()), ("status", pa.string()), ("error", pa.string())]
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def git_revision() -> dict[str, Any] | None:
+    """The code's git commit (and whether the tree had local changes), when it runs from a checkout."""
+    here = Path(__file__).resolve().parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5)
+        if head.returncode != 0:
+            return None
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=here,
+                                capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"commit": head.stdout.strip(), "dirty": bool(status.stdout.strip())}
+
+
+def all_versions() -> dict[str, str]:
+    out = dict(versions())
+    for dist in ("pandas", "pyarrow", "scipy", "SALib", "dask", "distributed"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def _write_atomic(path: Path, write: Any) -> None:
+    """``write(tmp_path)`` then fsync and rename: readers see the whole file or none."""
+    tmp = path.parent / f".{path.name}.tmp-{secrets.token_hex(4)}"
+    try:
+        write(tmp)
+        with tmp.open("rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: Path, record: dict[str, Any]) -> None:
+    text = json.dumps(jsonable(record), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    _write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def part_name(first: int) -> str:
+    return f"part-{first:07d}.parquet"
+
+
+class SweepStore:
+    """One sweep directory: schemas, parts and the manifest."""
+
+    def __init__(self, root: str | Path, plan: SweepPlan, final_columns: Sequence[str]) -> None:
+        self.root = Path(root).expanduser().resolve()
+        self.plan = plan
+        self.runs_dir = self.root / RUNS
+        self.ts_dir = self.root / TIMESERIES
+        swept = [(name, _ARROW[PARAMETERS[name].kind]) for name in plan.swept]
+        measures = [(name, pa.float64()) for name in final_columns]
+        self.run_schema = pa.schema(_ID_COLUMNS + swept + _RUN_COLUMNS + measures)
+        ts = plan.definition.timeseries
+        self.ts_schema = pa.schema([*_ID_COLUMNS, ("strategy", pa.string()), ("replicate", pa.int64()),
+                                    ("month", pa.int64()), *((m, pa.float64()) for m in ts)])
+        self.final_columns = list(final_columns)
+
+    # ------------------------------------------------------------------ directory
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / MANIFEST
+
+    def lock(self) -> Any:
+        """Hold ``DIR/.lock`` for the life of a session: two sweeps never write one directory at once.
+
+        Returns the open file (the lock lasts until it is closed or the process ends)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle = (self.root / LOCK).open("a+")
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock
+            return handle
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise ConfigError("--out", "out", str(self.root), "is being written by another sweep right now; wait "
+                              "for it to end, or stop it and run with --resume") from None
+        return handle
+
+    def check_new(self) -> None:
+        """A fresh sweep goes into a missing or empty directory only."""
+        if not self.root.exists():
+            return
+        if not self.root.is_dir():
+            raise ConfigError("--out", "out", str(self.root), "exists and is not a directory; choose another --out")
+        entries = sorted(p.name for p in self.root.iterdir() if p.name != LOCK)
+        if entries:
+            hint = ("it holds a sweep; add --resume to finish it, or choose another --out"
+                    if MANIFEST in entries else f"it holds {', '.join(entries[:3])}; choose another --out")
+            raise ConfigError("--out", "out", str(self.root), f"exists and is not empty ({hint})")
+
+    def read_manifest(self) -> dict[str, Any]:
+        try:
+            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError("--resume", "out", str(self.root), "holds no manifest.json: not a sweep directory "
+                              "(leave out --resume to start a sweep there if it is empty)") from None
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ConfigError("--resume", "out", str(self.root), f"manifest.json cannot be read ({exc})") from None
+
+    def check_resumable(self) -> dict[str, Any]:
+        """Refuse a directory made by a different sweep, saying what differs."""
+        manifest = self.read_manifest()
+        if manifest.get("format") != FORMAT:
+            raise ConfigError("--resume", "out", str(self.root), f"was not written by this version's sweep "
+                              f"(format {manifest.get('format')!r}, expected {FORMAT!r})")
+        old, new = manifest.get("identity", {}), jsonable(self.plan.identity())
+        if old != new:
+            od, nd = old.get("definition", {}), new["definition"]
+            keys = sorted(k for k in set(od) | set(nd) if od.get(k) != nd.get(k))
+            what = (f"its {', '.join(keys)} differ" if keys
+                    else "its design differs (another SALib or transition-sim version?)")
+            raise ConfigError("--resume", "out", str(self.root),
+                              f"was made by a different sweep file ({manifest.get('sweep_file')}): {what}; "
+                              "resume with the same sweep file, or choose another --out")
+        return manifest
+
+    def create(self, command: str) -> dict[str, Any]:
+        """The directory, the copy of the sweep file and the first manifest, before any run."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.runs_dir.mkdir(exist_ok=True)
+        if self.plan.definition.timeseries:
+            self.ts_dir.mkdir(exist_ok=True)
+        definition = self.plan.definition
+        _write_atomic(self.root / SWEEP_COPY, lambda tmp: tmp.write_text(definition.text, encoding="utf-8"))
+        design = self.plan.design
+        base = {k: v for k, v in self.plan.configs[0].items() if k not in self.plan.swept} if self.plan.configs else {}
+        manifest: dict[str, Any] = {
+            "format": FORMAT,
+            "sweep_file": str(definition.path),
+            "sweep_text": definition.text,
+            "description": definition.description,
+            "command": command,
+            "identity": self.plan.identity(),
+            "scenario": definition.scenario.name,
+            "strategies": [{"name": s.name, "spec": s.spec} for s in definition.strategies],
+            "replicates": definition.replicates,
+            "seed": definition.seed,
+            "swept": self.plan.swept,
+            "design": {"method": design.method, "problem": design.problem, "matrix": design.matrix,
+                       "levels": definition.sampling.levels if definition.sampling else None,
+                       "second_order": definition.sampling.second_order if definition.sampling else None},
+            "runs_total": len(self.plan.runs),
+            "base_config": base,
+            "points": list(design.points),
+            "columns": {"runs": self.run_schema.names, "timeseries": self.ts_schema.names},
+            "versions": all_versions(),
+            "git": git_revision(),
+            "platform": platform.platform(),
+            "created": now(),
+            "sessions": [],
+            "finished": None,
+            "counts": None,
+        }
+        write_json(self.manifest_path, manifest)
+        return manifest
+
+    def prepare_resume(self) -> set[int]:
+        """Delete temporary files, orphan or unreadable parts; return the runs already stored."""
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        if self.plan.definition.timeseries:
+            self.ts_dir.mkdir(exist_ok=True)
+        for d in (self.runs_dir, self.ts_dir):
+            if d.is_dir():
+                for tmp in d.glob(".*"):
+                    tmp.unlink(missing_ok=True)
+        done: set[int] = set()
+        for part in sorted(self.runs_dir.glob("part-*.parquet")):
+            try:
+                runs = pq.read_table(part, columns=["run"]).column("run").to_pylist()
+            except (OSError, pa.ArrowException):
+                part.unlink(missing_ok=True)
+                continue
+            done.update(int(r) for r in runs)
+        if self.ts_dir.is_dir():
+            for part in self.ts_dir.glob("part-*.parquet"):
+                if not (self.runs_dir / part.name).exists():
+                    part.unlink(missing_ok=True)
+        return done
+
+    # ------------------------------------------------------------------ writing
+    def write_chunk(self, chunk: Chunk, outcomes: list[RunOutcome]) -> None:
+        """Time series first, then the run part that marks the chunk complete."""
+        by_index = {o.index: o for o in outcomes}
+        outcomes = [by_index[r.index] for r in chunk.runs]
+        name = part_name(chunk.first)
+        if self.plan.definition.timeseries:
+            ts = self._ts_table(chunk, outcomes)
+            _write_atomic(self.ts_dir / name, lambda tmp: pq.write_table(ts, tmp, compression="zstd"))
+        table = self._run_table(chunk, outcomes)
+        _write_atomic(self.runs_dir / name, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+
+    def _run_table(self, chunk: Chunk, outcomes: list[RunOutcome]) -> pa.Table:
+        cols: dict[str, list[Any]] = {name: [] for name in self.run_schema.names}
+        points = self.plan.design.points
+        for spec, out in zip(chunk.runs, outcomes, strict=True):
+            row: dict[str, Any] = {"run": spec.index, "run_id": spec.run_id, "point": spec.point,
+                                   **points[spec.point], "strategy": spec.strategy.name, "replicate": spec.replicate,
+                                   "seed": spec.seed, "steps": spec.steps, "status": out.status, "error": out.error}
+            final = out.final or {}
+            for m in self.final_columns:
+                v = final.get(m)
+                row[m] = None if v is None else float(v)
+            for name in cols:
+                cols[name].append(row[name])
+        return pa.table(cols, schema=self.run_schema)
+
+    def _ts_table(self, chunk: Chunk, outcomes: list[RunOutcome]) -> pa.Table:
+        blocks = [(spec, out.series) for spec, out in zip(chunk.runs, outcomes, strict=True) if out.series is not None]
+        measures = list(self.plan.definition.timeseries)
+        if not blocks:
+            return self.ts_schema.empty_table()
+        lengths = [len(s) for _, s in blocks]
+        matrix = np.concatenate([s for _, s in blocks])
+
+        def rep(values: list[Any]) -> list[Any]:
+            return [v for v, n in zip(values, lengths, strict=True) for _ in range(n)]
+
+        cols: dict[str, Any] = {
+            "run": rep([s.index for s, _ in blocks]), "run_id": rep([s.run_id for s, _ in blocks]),
+            "point": rep([s.point for s, _ in blocks]), "strategy": rep([s.strategy.name for s, _ in blocks]),
+            "replicate": rep([s.replicate for s, _ in blocks]), "month": matrix[:, 0].astype(np.int64),
+        }
+        for j, m in enumerate(measures, start=1):
+            cols[m] = matrix[:, j]
+        return pa.table(cols, schema=self.ts_schema)
+
+    def finish_session(self, session: dict[str, Any], complete: bool) -> dict[str, Any]:
+        """Record a session (executor, workers, times, runs done) and, once complete, the end time and counts."""
+        manifest = self.read_manifest()
+        manifest["sessions"].append(session)
+        if complete:
+            runs = load_runs(self.root, columns=["status"])
+            manifest["finished"] = now()
+            manifest["counts"] = {"ok": int((runs["status"] == "ok").sum()),
+                                  "failed": int((runs["status"] == "failed").sum())}
+        write_json(self.manifest_path, manifest)
+        return manifest
+
+
+def load_runs(root: str | Path, columns: list[str] | None = None) -> Any:
+    """The run table as a pandas DataFrame sorted by ``run`` (a convenience; plain pandas works too)."""
+    import pandas as pd
+
+    runs_dir = Path(root) / RUNS
+    parts = sorted(runs_dir.glob("part-*.parquet"))
+    if not parts:
+        return pd.DataFrame(columns=columns or [])
+    read = ["run", *(c for c in columns if c != "run")] if columns else None
+    df = pq.ParquetDataset([str(p) for p in parts]).read(columns=read).to_pandas()
+    return df.sort_values("run", kind="stable").reset_index(drop=True)
+
+
+def is_sweep_dir(path: Path) -> bool:
+    return (path / MANIFEST).is_file()
+
+
+def elapsed_since(start: float) -> float:
+    return round(time.perf_counter() - start, 3)
