@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     from transition_sim.sweep.cli import add_parsers as add_sweep_parsers
 
     add_sweep_parsers(sub)
+    from transition_sim.dashboard.server import add_parser as add_dashboard_parser
+
+    add_dashboard_parser(sub)
     return parser
 
 

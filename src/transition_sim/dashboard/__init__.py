@@ -1,0 +1,7 @@
+"""The workshop dashboard: a Solara page that runs the territory model live, in French or English.
+
+Start it with ``transition-sim dashboard`` (see :mod:`transition_sim.dashboard.server`). The page
+(:mod:`~transition_sim.dashboard.app`) only builds widgets; the run itself lives in a per-session
+:class:`~transition_sim.dashboard.session.Session`, and the pictures are drawn with matplotlib by
+:mod:`~transition_sim.dashboard.network_plot` and :mod:`~transition_sim.dashboard.charts`.
+"""

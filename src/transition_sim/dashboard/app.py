@@ -1,0 +1,283 @@
+"""The workshop page (Solara): controls on the left, the run on the right, in French or English.
+
+Each browser session gets its own :class:`~transition_sim.dashboard.session.Session` (its own model),
+created when the page mounts and closed when the page goes away (tab closed, or the connection lost
+for longer than the server's cull timeout), which frees the model.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+import time
+from typing import Any
+
+import solara
+import solara.lab
+
+from transition_sim.dashboard import charts, i18n
+from transition_sim.dashboard.controls import Parameters, Picker, RunButtons, SeedField
+from transition_sim.dashboard.session import InputError, Session, parse_seed, scenario_names, strategy_names
+from transition_sim.dashboard.views import (
+    CompareView,
+    KeyFigures,
+    MeasuresView,
+    StoryView,
+    TerritoryView,
+    prepare,
+    territory_png,
+)
+from transition_sim.scenarios import load_scenario
+
+LANG_ENV = "TRANSITION_SIM_LANG"
+TIMING = os.environ.get("TRANSITION_SIM_TIMING") == "1"  # log the server's time per step (benchmarks)
+log = logging.getLogger("transition_sim.dashboard")
+VIEWS = ("view_territory", "view_measures", "view_story", "view_compare")
+CSS = """
+.v-application { font-size: 18px; }
+.ts-title { font-size: 30px; font-weight: 700; margin: 0; color: #1a1a1a; }
+.ts-controls { background: #F4F6F8; border-radius: 12px; padding: 16px !important; }
+.ts-controls .v-label, .ts-controls .v-select__selection, .ts-controls input { font-size: 18px !important; }
+.ts-controls .v-btn { font-size: 17px !important; text-transform: none !important; }
+.ts-controls .v-messages__message { font-size: 16px; line-height: 1.35; font-weight: 600; }
+.ts-section { font-size: 21px; margin: 14px 0 4px 0; }
+.ts-param { border-top: 1px solid #D5DAE0; padding-top: 8px; }
+.ts-param-label { font-size: 18px; }
+.ts-help { font-size: 15px; color: #444; line-height: 1.3; }
+.ts-strategy-help { font-size: 16px; color: #333; line-height: 1.35; }
+.ts-kpis { display: flex; flex-wrap: wrap; gap: 10px 28px; align-items: baseline; padding: 10px 16px;
+           background: #FFFFFF; border: 2px solid #D5DAE0; border-radius: 12px; }
+.ts-kpi { font-size: 22px; }
+.ts-kpi small { display: block; font-size: 15px; color: #555; }
+.ts-kpi b { font-size: 28px; }
+.ts-month b { font-size: 34px; }
+.ts-ok { color: #1B7F3B; font-weight: 700; }
+.ts-ko { color: #D62728; font-weight: 700; }
+.ts-chip { display: inline-block; padding: 2px 10px; margin: 2px 4px 2px 0; border-radius: 14px;
+           font-size: 15px; font-weight: 700; }
+.ts-crisis { margin-left: 12px; padding: 2px 10px; background: #D62728; color: white; border-radius: 8px; }
+.ts-legend { font-size: 19px; line-height: 1.6; }
+.ts-role { margin-bottom: 6px; }
+.ts-dot { display: inline-block; width: 22px; height: 22px; border-radius: 50%; margin-right: 8px;
+          vertical-align: middle; }
+.ts-marks { margin-top: 14px; }
+.ts-sym { display: inline-block; width: 40px; font-size: 24px; font-weight: 700; }
+.ts-caption { font-size: 17px; color: #333; }
+.ts-story { max-height: 72vh; overflow-y: auto; font-size: 21px; line-height: 1.45; padding-right: 8px; }
+.ts-story ul { list-style: none; padding-left: 4px; margin: 0; }
+.ts-story li { display: flex; margin: 0; padding: 4px 0; }
+.ts-story li.ts-new-month { border-top: 2px solid #D5DAE0; margin-top: 6px; padding-top: 8px; }
+.ts-when { flex: 0 0 100px; font-weight: 700; color: #0b3d66; }
+.ts-when.ts-again { color: #9AAFC4; font-weight: 400; }
+.ts-mark { flex: 0 0 32px; font-weight: 700; }
+.ts-text { flex: 1 1 auto; }
+.ts-compare-table { font-size: 20px; border-collapse: collapse; }
+.ts-compare-table th, .ts-compare-table td { padding: 4px 16px; text-align: right; border-bottom: 1px solid #D5DAE0; }
+.ts-compare-table tr th:first-child { text-align: left; font-size: 22px; }
+.ts-compare-table td { font-weight: 700; font-size: 24px; }
+.ts-lead { font-size: 19px; }
+.ts-run-title { font-size: 26px; margin: 8px 0 4px 0; }
+.ts-message { font-size: 18px; }
+.v-tab { font-size: 20px !important; text-transform: none !important; font-weight: 700 !important; }
+"""
+
+
+def _query(search: str | None) -> dict[str, str]:
+    return dict(part.partition("=")[::2] for part in (search or "").split("&") if part)
+
+
+def default_lang(search: str | None = None) -> str:
+    """``?lang=en`` in the address, else the server's ``--lang`` (French by default)."""
+    value = _query(search).get("lang", "")
+    if value in i18n.LANGS:
+        return value
+    env = os.environ.get(LANG_ENV, "fr")
+    return env if env in i18n.LANGS else "fr"
+
+
+def start_settings(search: str | None = None) -> dict[str, Any]:
+    """A link can open a given run: ``?scenario=village&strategy=commons&seed=7`` (unknown values are ignored)."""
+    query, out = _query(search), {}
+    if query.get("scenario") in scenario_names():
+        out["scenario"] = query["scenario"]
+    if query.get("strategy") in strategy_names():
+        out["strategy"] = query["strategy"]
+    with contextlib.suppress(KeyError, InputError):
+        out["seed"] = parse_seed(query["seed"])
+    return out
+
+
+# Steps and their pictures are made one at a time across sessions: 40 sessions stepping together then get
+# their month one after the other (the first in a tenth of a second) instead of all sharing the cores and all
+# getting it late. Sending the page to the browser is left outside: a slow browser must not hold the others.
+STEP_LOCK: Any = (threading.Lock() if os.environ.get("TRANSITION_SIM_STEP_LOCK", "1") == "1"
+                  else contextlib.nullcontext())
+
+
+class Actions:
+    """What the page's buttons and fields do. One per page, made once, so that its methods are the same from
+    render to render and the components that receive them are not drawn again for nothing."""
+
+    def __init__(self, session: Session, set_version: Any, set_settings: Any, set_view: Any, set_lang: Any,
+                 set_playing: Any) -> None:
+        self.session = session
+        self._set_version, self._set_settings, self._set_view = set_version, set_settings, set_view
+        self.set_playing = set_playing
+        self.lang_setters = {code: (lambda code=code: set_lang(code)) for code in i18n.LANGS}
+        self.view, self.lang = VIEWS[0], session.lang  # what the page shows, kept up to date by the page
+
+    def advance(self, months: int = 1) -> bool:
+        """Step the run and draw what the page shows, in turn with the other sessions; False at the horizon."""
+        with STEP_LOCK:
+            if not self.session.step(months):
+                return False
+            prepare(self.session, self.view, self.lang)
+        return True
+
+    def changed(self) -> None:
+        """The run changed: draw the page again (here, before returning)."""
+        self._set_version(lambda v: v + 1)
+
+    def configure(self, **changes: Any) -> None:
+        self.session.configure(**changes)
+        self._set_settings(lambda v: v + 1)
+        self.changed()
+
+    def step(self, months: int = 1) -> None:
+        started = time.perf_counter()
+        if self.advance(months):
+            self.changed()
+        if TIMING:
+            log.info("step rendered in %.0f ms", 1000 * (time.perf_counter() - started))
+
+    def reset(self) -> None:
+        self.set_playing(False)
+        self.session.reset()
+        self.changed()
+
+    def compare_with(self, name: str | None) -> None:
+        self.configure(compare_with=name or None)
+
+    def set_view_index(self, index: int) -> None:
+        self._set_view(index)
+        if VIEWS[index] == "view_compare" and self.session.compare_with is None:
+            others = [n for n in strategy_names() if n != self.session.strategy]
+            self.configure(compare_with="top_down_plan" if "top_down_plan" in others else others[0])
+
+
+@solara.component
+def Page() -> None:
+    router = solara.use_router()
+    session: Session = solara.use_memo(
+        lambda: Session(lang=default_lang(router.search), **start_settings(router.search)), [])
+    solara.use_effect(lambda: session.close, [])  # the page goes away: free the model
+    lang, set_lang = solara.use_state(session.lang)
+    version, set_version = solara.use_state(0)  # the run changed (a step, a reset)
+    settings, set_settings = solara.use_state(0)  # the settings changed
+    playing, set_playing = solara.use_state(False)
+    speed, set_speed = solara.use_state(2)
+    view, set_view = solara.use_state(0)
+    actions: Actions = solara.use_memo(
+        lambda: Actions(session, set_version, set_settings, set_view, set_lang, set_playing), [])
+
+    def play_loop(cancel: threading.Event) -> None:
+        """While playing: step, show, wait so that the run goes at ``speed`` months a second."""
+        if not playing:
+            return
+        while not cancel.is_set():
+            started = time.monotonic()
+            if not actions.advance():
+                set_playing(False)
+                return
+            actions.changed()
+            cancel.wait(max(0.0, 1.0 / speed - (time.monotonic() - started)))
+
+    solara.use_thread(play_loop, dependencies=[playing, speed], intrusive_cancel=False)
+    actions.view, actions.lang = VIEWS[view], lang
+
+    solara.Style(CSS)
+    solara.Title(i18n.t("title", lang))
+    model = session.model
+    if model is None:  # closed under our feet (server shutting down)
+        return
+    with solara.Column(style={"padding": "12px 20px"}, classes=["ts-page"]):
+        with solara.Row(style={"align-items": "center", "justify-content": "space-between"}):
+            solara.HTML(tag="h1", unsafe_innerHTML=i18n.t("title", lang), classes=["ts-title"])
+            with solara.Row(gap="6px", classes=["ts-lang"]):
+                for code in i18n.LANGS:
+                    solara.Button(i18n.LANG_NAMES[code], on_click=actions.lang_setters[code], large=True,
+                                  color="primary" if code == lang else None, outlined=code != lang,
+                                  classes=[f"ts-lang-{code}"])
+        with solara.Row(style={"align-items": "flex-start"}, gap="20px"):
+            with solara.Column(classes=["ts-controls"], style={"width": "380px", "flex": "0 0 380px"}):
+                Controls(session, lang, settings, playing, speed, session.finished, actions, set_speed)
+            with solara.Column(style={"flex": "1 1 auto", "min-width": "0"}, gap="12px"):
+                KeyFigures(model, lang, version)
+                if session.finished:
+                    solara.Info(i18n.t("finished", lang), classes=["ts-message"])
+                with solara.lab.Tabs(value=view, on_value=actions.set_view_index, slider_color="#D62728"):
+                    for key in VIEWS:
+                        solara.lab.Tab(i18n.t(key, lang), classes=[f"ts-tab-{key}"])
+                current = VIEWS[view]
+                if current == "view_territory":
+                    TerritoryView(model, lang, version)
+                elif current == "view_measures":
+                    MeasuresView(model, lang, version)
+                elif current == "view_story":
+                    StoryView(model, lang, version)
+                else:
+                    CompareView(session, lang, version, strategy_names(), actions.compare_with)
+
+
+@solara.component
+def Controls(session: Session, lang: str, settings: int, playing: bool, speed: int, finished: bool,
+             actions: Actions, set_speed: Any) -> None:
+    """The left column: what to run, how to run it, what to download (``settings`` counts changes)."""
+    configure = actions.configure
+    scenarios = [{"text": i18n.scenario_label(n, load_scenario(n).description, lang), "value": n}
+                 for n in scenario_names()]
+    Picker(i18n.t("scenario", lang), scenarios, session.scenario, lambda v: configure(scenario=v), "ts-scenario")
+    strategies = [{"text": i18n.strategy_label(n, lang), "value": n} for n in strategy_names()]
+    Picker(i18n.t("strategy", lang), strategies, session.strategy, lambda v: configure(strategy=v), "ts-strategy")
+    solara.Text(i18n.strategy_help(session.strategy, lang), classes=["ts-strategy-help"])
+    SeedField(session.seed, lang, lambda s: configure(seed=s))
+    RunButtons(lang, playing, finished, actions.reset, actions.step, actions.set_playing, speed, set_speed)
+    Downloads(session, lang, settings)
+    Parameters(session.values, session.scenario, lang, lambda name, value: configure(values={name: value}))
+
+
+@solara.component
+def Downloads(session: Session, lang: str, settings: int) -> None:
+    stem = session.file_stem()
+    solara.HTML(tag="h3", unsafe_innerHTML=i18n.t("downloads", lang), classes=["ts-section"])
+    with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+        solara.FileDownload(session.timeseries_csv, filename=f"{stem}.csv", label=i18n.t("dl_csv", lang),
+                            mime_type="text/csv")
+        solara.FileDownload(lambda: _locked(session, lambda m: territory_png(m, lang, legend=True)),
+                            filename=f"{stem}-territory.png", label=i18n.t("dl_territory", lang),
+                            mime_type="image/png")
+        solara.FileDownload(lambda: _locked(session, lambda m: _measures_png(m, lang)),
+                            filename=f"{stem}-measures.png", label=i18n.t("dl_measures", lang),
+                            mime_type="image/png")
+        if session.other is not None:
+            solara.FileDownload(lambda: _compare_png(session, lang), filename=f"{stem}-side-by-side.png",
+                                label=i18n.t("dl_compare", lang), mime_type="image/png")
+        solara.FileDownload(lambda: session.story_text(lang), filename=f"{stem}-story-{lang}.txt",
+                            label=i18n.t("dl_story", lang), mime_type="text/plain")
+
+
+def _locked(session: Session, draw: Any) -> bytes:
+    with session.lock:
+        return draw(session.model) if session.model is not None else b""
+
+
+def _measures_png(model: Any, lang: str) -> bytes:
+    return charts.measures_download(model, lang)
+
+
+def _compare_png(session: Session, lang: str) -> bytes:
+    with session.lock:
+        runs = session.runs()
+        return charts.comparison_download(runs, [i18n.strategy_label(m.strategy_name, lang) for m in runs], lang)

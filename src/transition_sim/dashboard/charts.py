@@ -1,0 +1,324 @@
+"""The measures over time, drawn with matplotlib from ``model.datacollector`` (no altair, no vega).
+
+A chart is a 2x2 :class:`~matplotlib.figure.Figure` (no pyplot: safe in the server's threads) in large type
+for a projector. On screen it is kept from month to month: its frame (axes, ticks, titles, legends) is drawn
+once, and each month only the data are drawn on a copy of it (matplotlib's blitting), which costs a few
+milliseconds instead of a few hundred; the frame is drawn again when a curve outgrows its axis.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import threading
+import weakref
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+from PIL import Image
+
+from transition_sim.dashboard import i18n
+from transition_sim.dashboard.network_plot import ROLE_COLOURS, few_colours
+from transition_sim.roles import ROLES
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+
+    from transition_sim.model import TerritoryModel
+
+FONT = 17
+RUN_COLOURS = ("#0072B2", "#D55E00")
+RUN_STYLES = ("-", "--")
+CRISIS_COLOUR = "#D62728"
+SIZE = (13.0, 8.6)
+DPI = 80
+# fixed margins: matplotlib's constrained layout costs a second a frame
+_GRID = {"left": 0.1, "right": 0.98, "top": 0.94, "bottom": 0.12, "wspace": 0.24, "hspace": 0.42}
+
+
+def frame(model: TerritoryModel) -> pd.DataFrame:
+    """The run's monthly measures, month 0 first."""
+    return model.datacollector.get_model_vars_dataframe()
+
+
+def nice_top(x: float) -> float:
+    """A round number at or above ``1.5 x`` (at least 1): room to grow before the axis must change."""
+    x = max(1.5 * x, 1.0)
+    exp = math.floor(math.log10(x))
+    for m in (1, 1.5, 2, 3, 4, 5, 6, 8, 10):
+        if m * 10**exp >= x:
+            return float(m * 10**exp)
+    return float(10 ** (exp + 1))
+
+
+def _short(x: float, lang: str) -> str:
+    """12 k, 3.4 M: axis numbers a room can read."""
+    for div, suffix in ((1e9, " G"), (1e6, " M"), (1e3, " k")):
+        if abs(x) >= div:
+            text = f"{x / div:.1f}".rstrip("0").rstrip(".")
+            return (text.replace(".", ",") if lang == "fr" else text) + suffix
+    return f"{x:g}".replace(".", ",") if lang == "fr" else f"{x:g}"
+
+
+def _shocks(model: TerritoryModel) -> tuple[list[tuple[int, int]], list[int]]:
+    """Crises (start, end so far) and elections, from the story."""
+    starts = [e.month for e in model.log.events if e.kind == "crisis_start"]
+    ends = [e.month for e in model.log.events if e.kind == "crisis_end"]
+    crises = [(s, ends[k] if k < len(ends) else model.month) for k, s in enumerate(starts)]
+    return crises, [e.month for e in model.log.events if e.kind == "election"]
+
+
+class Chart:
+    """Four panels over the run's months. Subclasses make the artists (``build``) and give them their data
+    (``update``); the frame is drawn once and kept, the data are blitted onto it."""
+
+    titles: tuple[str, str, str, str] = ("", "", "", "")
+    counts: tuple[bool, bool, bool, bool] = (False, False, False, False)
+    grid: ClassVar[dict[str, float]] = _GRID
+
+    def __init__(self, lang: str, horizon: int) -> None:
+        self.lang = lang
+        self.fig = Figure(figsize=SIZE, dpi=DPI)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.axes: list[Axes] = list(self.fig.subplots(2, 2, gridspec_kw=self.grid).flat)
+        self.dynamic: list[Artist] = []  # data artists, drawn on the kept frame
+        self.shock_artists: list[Artist] = []
+        self.tops: list[float | None] = [None] * 4
+        self._frame: Any = None
+        self.lock = threading.Lock()  # a kept chart is drawn by one thread at a time
+        self._legend_key: tuple[bool, bool] | None = None
+        for ax, key, counts in zip(self.axes, self.titles, self.counts, strict=True):
+            if key:
+                self._style(ax, i18n.t(key, lang), horizon, counts=counts)
+
+    def _style(self, ax: Axes, title: str, horizon: int, *, counts: bool) -> None:
+        ax.set_title(title, fontsize=FONT + 3, fontweight="bold", loc="left")
+        if counts:
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.tick_params(labelsize=FONT - 2)
+        ax.grid(True, alpha=0.3)
+        ax.set_xlim(0, max(horizon, 1))
+        ax.set_ylim(0, 1)
+        ax.set_xlabel(i18n.t("month", self.lang), fontsize=FONT)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+
+    def _line(self, ax: Axes, **style: Any) -> Line2D:
+        (line,) = ax.plot([], [], animated=True, **style)
+        self.dynamic.append(line)
+        return line
+
+    def fit(self, k: int, ymax: float) -> None:
+        """Grow panel k's y axis (round steps) when its data outgrow it; the frame is then drawn again."""
+        top = self.tops[k]
+        if top is None or ymax > 0.8 * top:  # keep the top fifth free for the legends
+            self.tops[k] = nice_top(ymax)
+            self.axes[k].set_ylim(0, self.tops[k])
+            self._frame = None
+
+    def set_shocks(self, axes: list[Axes], model: TerritoryModel) -> None:
+        """Crises as shaded bands, elections as dotted lines, so that a dip can be read against its cause."""
+        for artist in self.shock_artists:
+            artist.remove()
+        crises, elections = _shocks(model)
+        self.shock_artists = []
+        for ax in axes:
+            self.shock_artists += [ax.axvspan(s, e, color=CRISIS_COLOUR, alpha=0.08, lw=0, animated=True)
+                                   for s, e in crises]
+            self.shock_artists += [ax.axvline(m, color="#555555", ls=":", lw=1.5, animated=True)
+                                   for m in elections]
+
+    def shock_legend(self, ax: Axes, model: TerritoryModel, handles: list[Any]) -> None:
+        """A legend with the crisis and election marks once there are some (then the frame is redrawn)."""
+        crises, elections = _shocks(model)
+        extra = []
+        if crises:
+            extra.append(Patch(color=CRISIS_COLOUR, alpha=0.3, label=i18n.t("crisis_band", self.lang)))
+        if elections:
+            extra.append(Line2D([], [], color="#555555", ls=":", lw=1.5, label=i18n.t("election_line", self.lang)))
+        key = (bool(crises), bool(elections))
+        if self._legend_key != key:
+            self._legend_key = key
+            if handles or extra:  # one row in the room the axis keeps above the curves
+                ax.legend(handles=handles + extra, fontsize=FONT - 2, loc="upper left", ncol=len(handles + extra))
+            self._frame = None
+
+    def png(self, *, compact: bool = True) -> bytes:
+        """This month's picture: the kept frame with the data blitted on it (``compact``: 64 colours)."""
+        if self._frame is None:
+            self.canvas.draw()  # animated artists are left out of a full draw
+            self._frame = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.canvas.restore_region(self._frame)
+        for artist in self.shock_artists + self.dynamic:
+            artist.axes.draw_artist(artist)  # type: ignore[union-attr]
+        image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba()).convert("RGB")
+        buf = io.BytesIO()
+        if compact:
+            few_colours(image, 64).save(buf, format="PNG", compress_level=3)
+        else:
+            image.save(buf, format="PNG", compress_level=3)
+        return buf.getvalue()
+
+
+class MeasuresChart(Chart):
+    """One run: value, projects, trust between roles, engagement by role."""
+
+    titles = ("fig_value", "fig_projects", "", "fig_engagement")
+    counts = (False, True, False, False)
+
+    def __init__(self, lang: str, horizon: int) -> None:
+        super().__init__(lang, horizon)
+        ax_v, ax_p, ax_t, ax_e = self.axes
+        self.value = self._line(ax_v, color="#1B7F3B", lw=3.5)
+        ax_v.yaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _short(x, lang)))
+        self.projects = {key: self._line(ax_p, color=colour, ls=style, lw=3, drawstyle="steps-post",
+                                         label=i18n.t(key.removeprefix("projects_"), lang))
+                         for key, colour, style in (("projects_funded", "#333333", "-"),
+                                                    ("projects_succeeded", "#1B7F3B", "-"),
+                                                    ("projects_failed", "#D62728", "--"))}
+        ax_p.legend(handles=list(self.projects.values()), fontsize=FONT - 2, loc="upper left", ncol=3,
+                    handlelength=1.5, columnspacing=0.8)
+        self.engagement = {r: self._line(ax_e, color=ROLE_COLOURS[r], lw=3, label=i18n.ROLE_SHORT[lang][r])
+                           for r in ROLES}
+        ax_e.legend(handles=list(self.engagement.values()), fontsize=FONT - 2, loc="upper left", ncol=2,
+                    handlelength=1.5, columnspacing=1.0)
+        self.table = ax_t.imshow(np.zeros((4, 4)), cmap="RdYlGn", vmin=0.0, vmax=1.0, animated=True)
+        self.cells = [[ax_t.text(b, a, "", ha="center", va="center", fontsize=FONT + 1, fontweight="bold",
+                                 animated=True) for b in range(4)] for a in range(4)]
+        self.dynamic += [self.table, *(c for row in self.cells for c in row)]
+        labels = [i18n.ROLE_SHORT[lang][r] for r in ROLES]
+        ax_t.set_xticks(range(4), [x.replace(" ", "\n").replace("-", "-\n") for x in labels], fontsize=FONT - 3)
+        ax_t.set_yticks(range(4), labels, fontsize=FONT - 2)
+        for ticks in (ax_t.get_xticklabels(), ax_t.get_yticklabels()):
+            for tick, r in zip(ticks, ROLES, strict=True):
+                tick.set_color(ROLE_COLOURS[r])
+                tick.set_fontweight("bold")
+        ax_t.set_title(i18n.t("fig_trust_pairs", lang), fontsize=FONT + 3, fontweight="bold")
+        ax_t.set_xlabel(i18n.t("trust_reading", lang), fontsize=FONT - 2)
+
+    def update(self, model: TerritoryModel) -> MeasuresChart:
+        df = frame(model)
+        month = df["month"].to_numpy()
+        ax_v, ax_p, _, ax_e = self.axes
+        self.value.set_data(month, df["value_cumulative"].to_numpy())
+        self.fit(0, float(df["value_cumulative"].max()))
+        for key, line in self.projects.items():
+            line.set_data(month, df[key].to_numpy())
+        self.fit(1, float(df["projects_funded"].max()))
+        for r, line in self.engagement.items():
+            line.set_data(month, df[f"engagement_{r.code}"].to_numpy())
+        last = df.iloc[-1]
+        table = np.array([[last[f"trust_{a.code}_{b.code}"] for b in ROLES] for a in ROLES], dtype=float)
+        self.table.set_data(np.nan_to_num(table, nan=0.0))
+        for a in range(4):
+            for b in range(4):
+                v = table[a, b]
+                text = "–" if np.isnan(v) else f"{v:.2f}"
+                self.cells[a][b].set_text(text.replace(".", ",") if self.lang == "fr" else text)
+        self.set_shocks([ax_v, ax_p, ax_e], model)
+        self.shock_legend(ax_v, model, [])
+        return self
+
+
+class ComparisonChart(Chart):
+    """Two runs on the same axes: value, projects succeeded and failed, mean trust, actors reached."""
+
+    titles = ("fig_value", "fig_projects", "fig_mean_trust", "fig_reached")
+    counts = (False, True, False, True)
+
+    grid: ClassVar[dict[str, float]] = {**_GRID, "top": 0.87}
+
+    def __init__(self, lang: str, horizon: int, labels: list[str]) -> None:
+        super().__init__(lang, horizon)
+        ax_v, ax_p, ax_t, ax_r = self.axes
+        ax_v.yaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _short(x, lang)))
+        self.lines: list[dict[str, Line2D]] = []
+        for k, label in enumerate(labels):
+            colour, style = RUN_COLOURS[k % 2], RUN_STYLES[k % 2]
+            self.lines.append({
+                "value": self._line(ax_v, color=colour, ls=style, lw=3.5, label=label),
+                "succeeded": self._line(ax_p, color=colour, ls=style, lw=3.5, drawstyle="steps-post",
+                                        label=f"{label} — {i18n.t('succeeded', lang)}"),
+                "failed": self._line(ax_p, color=colour, ls=style, lw=1.5, alpha=0.8, drawstyle="steps-post",
+                                     marker="x", markevery=12, label=f"{label} — {i18n.t('failed', lang)}"),
+                "trust": self._line(ax_t, color=colour, ls=style, lw=3, label=label),
+                "reached": self._line(ax_r, color=colour, ls=style, lw=3, label=label),
+            })
+        # one legend for the runs, above the panels; the axes keep room at the top for one-row legends
+        self.fig.legend(handles=[run["value"] for run in self.lines], loc="upper center", ncol=len(labels),
+                        fontsize=FONT + 1, frameon=False, bbox_to_anchor=(0.5, 1.0))
+        ax_p.legend(handles=[Line2D([], [], color="#333333", lw=3.5, label=i18n.t("succeeded", lang)),
+                             Line2D([], [], color="#333333", lw=1.5, marker="x", label=i18n.t("failed", lang))],
+                    loc="upper left", ncol=2, fontsize=FONT - 2)
+
+    def update(self, runs: list[TerritoryModel]) -> ComparisonChart:
+        tops = [0.0] * 4
+        for run, model in zip(self.lines, runs, strict=True):
+            df = frame(model)
+            month = df["month"].to_numpy()
+            reached = sum(df[f"reached_{r.code}"] for r in ROLES).to_numpy()
+            for key, values in (("value", df["value_cumulative"]), ("succeeded", df["projects_succeeded"]),
+                                ("failed", df["projects_failed"]), ("trust", df["mean_trust"]),
+                                ("reached", reached)):
+                run[key].set_data(month, np.asarray(values, dtype=float))
+            tops = [max(tops[0], float(df["value_cumulative"].max())),
+                    max(tops[1], float(df[["projects_succeeded", "projects_failed"]].to_numpy().max())),
+                    1.0, max(tops[3], float(reached.max()))]
+        for k in (0, 1, 3):  # trust stays on [0, 1]
+            self.fit(k, tops[k])
+        self.set_shocks([self.axes[0]], runs[0])
+        self.shock_legend(self.axes[0], runs[0], [])
+        return self
+
+
+# One kept chart per run (and language); the compared run is part of the key of a comparison.
+_kept: weakref.WeakKeyDictionary[TerritoryModel, dict[tuple[Any, ...], Chart]] = weakref.WeakKeyDictionary()
+
+
+_kept_lock = threading.Lock()
+
+
+def _keep(model: TerritoryModel, key: tuple[Any, ...], make: Any) -> Any:
+    with _kept_lock:
+        charts = _kept.setdefault(model, {})
+        if key not in charts:
+            if len(charts) > 4:
+                charts.clear()
+            charts[key] = make()
+        return charts[key]
+
+
+def measures_png(model: TerritoryModel, lang: str) -> bytes:
+    """The measures for the page (kept chart, few colours)."""
+    horizon = int(model.config["horizon_months"])
+    chart = _keep(model, ("measures", lang), lambda: MeasuresChart(lang, horizon))
+    with chart.lock:
+        return chart.update(model).png()
+
+
+def comparison_png(runs: list[TerritoryModel], labels: list[str], lang: str) -> bytes:
+    """Both runs' measures for the page (kept chart, few colours)."""
+    horizon = max(int(m.config["horizon_months"]) for m in runs)
+    key = ("comparison", lang, tuple(id(m) for m in runs[1:]), tuple(labels))
+    chart = _keep(runs[0], key, lambda: ComparisonChart(lang, horizon, labels))
+    with chart.lock:
+        return chart.update(runs).png()
+
+
+def measures_download(model: TerritoryModel, lang: str) -> bytes:
+    """The measures in every colour, from a chart of their own (for a download)."""
+    return MeasuresChart(lang, int(model.config["horizon_months"])).update(model).png(compact=False)
+
+
+def comparison_download(runs: list[TerritoryModel], labels: list[str], lang: str) -> bytes:
+    """Both runs' measures in every colour (for a download)."""
+    horizon = max(int(m.config["horizon_months"]) for m in runs)
+    return ComparisonChart(lang, horizon, labels).update(runs).png(compact=False)

@@ -1,0 +1,244 @@
+"""Every word the dashboard shows, in French and English.
+
+Parameter ranges, defaults and units come from :mod:`transition_sim.schema`; the English help of a
+parameter is the schema's own. Only the short labels and the French help of the parameters on the
+page's sliders are written here. Role names and nicknames come from :mod:`transition_sim.roles`.
+"""
+
+from __future__ import annotations
+
+from transition_sim.roles import Role
+from transition_sim.schema import PARAMETERS
+
+LANGS: tuple[str, ...] = ("fr", "en")
+LANG_NAMES: dict[str, str] = {"fr": "Français", "en": "English"}
+
+TEXTS: dict[str, dict[str, str]] = {
+    "title": {"en": "Transition sim: workshop dashboard", "fr": "Transition sim : tableau de bord d'atelier"},
+    "language": {"en": "Language", "fr": "Langue"},
+    "scenario": {"en": "Territory (scenario)", "fr": "Territoire (scénario)"},
+    "strategy": {"en": "Facilitator's strategy", "fr": "Stratégie du facilitateur"},
+    "strategy_b": {"en": "Compare with", "fr": "Comparer avec"},
+    "seed": {"en": "Seed (same seed, same territory)", "fr": "Graine (même graine, même territoire)"},
+    "seed_error": {"en": "The seed must be a whole number between 0 and {max}: \u201c{value}\u201d is not.",
+                   "fr": "La graine doit être un nombre entier entre 0 et {max} : « {value} » ne l'est pas."},
+    "value_error": {"en": "{label}: \u201c{value}\u201d is refused. Allowed: from {low} to {high}{unit}.",
+                    "fr": "{label} : « {value} » est refusé. Valeurs possibles : de {low} à {high}{unit}."},
+    "type_here": {"en": "or type a value", "fr": "ou tapez une valeur"},
+    "parameters": {"en": "What the trainer can change", "fr": "Ce que le formateur peut changer"},
+    "reset": {"en": "Reset", "fr": "Recommencer"},
+    "step": {"en": "Step (+1 month)", "fr": "Avancer (+1 mois)"},
+    "step_year": {"en": "+1 year", "fr": "+1 an"},
+    "play": {"en": "Play", "fr": "Lecture"},
+    "pause": {"en": "Pause", "fr": "Pause"},
+    "speed": {"en": "Speed (months per second)", "fr": "Vitesse (mois par seconde)"},
+    "month": {"en": "Month", "fr": "Mois"},
+    "month_of": {"en": "Month {month} of {horizon}", "fr": "Mois {month} sur {horizon}"},
+    "finished": {"en": "The run has reached its horizon: press Reset to start again.",
+                 "fr": "La simulation est arrivée à son terme : appuyez sur Recommencer pour rejouer."},
+    "view_territory": {"en": "Territory", "fr": "Territoire"},
+    "view_measures": {"en": "Measures", "fr": "Indicateurs"},
+    "view_story": {"en": "Story", "fr": "Récit"},
+    "view_compare": {"en": "Side by side", "fr": "Côte à côte"},
+    "kpi_value": {"en": "Value created", "fr": "Valeur créée"},
+    "kpi_funded": {"en": "Projects funded", "fr": "Projets financés"},
+    "kpi_succeeded": {"en": "succeeded", "fr": "réussis"},
+    "kpi_failed": {"en": "failed", "fr": "échoués"},
+    "kpi_roles": {"en": "Roles reached", "fr": "Rôles atteints"},
+    "kpi_running": {"en": "Projects under way", "fr": "Projets en cours"},
+    "kpi_crisis": {"en": "Crisis!", "fr": "Crise !"},
+    "dl_csv": {"en": "Time series (CSV)", "fr": "Séries temporelles (CSV)"},
+    "dl_territory": {"en": "Territory (PNG)", "fr": "Territoire (PNG)"},
+    "dl_measures": {"en": "Measures (PNG)", "fr": "Indicateurs (PNG)"},
+    "dl_compare": {"en": "Side by side (PNG)", "fr": "Côte à côte (PNG)"},
+    "dl_story": {"en": "Story (text)", "fr": "Récit (texte)"},
+    "downloads": {"en": "Download", "fr": "Télécharger"},
+    "story_empty": {"en": "Nothing has happened yet: press Step.",
+                    "fr": "Rien ne s'est encore passé : appuyez sur Avancer."},
+    "story_more": {"en": "Latest {shown} of {total} events; download the story for all of them.",
+                   "fr": "Les {shown} derniers des {total} événements ; téléchargez le récit pour tout lire."},
+    "story_order": {"en": "Latest first", "fr": "Les plus récents en haut"},
+    "compare_intro": {"en": "Same territory, same seed, same events: only the strategy differs. "
+                            "Both runs step together.",
+                      "fr": "Même territoire, même graine, mêmes événements : seule la stratégie change. "
+                            "Les deux simulations avancent ensemble."},
+    "same_strategy": {"en": "Choose a different strategy to compare.",
+                      "fr": "Choisissez une autre stratégie pour comparer."},
+    # territory figure
+    "facilitator": {"en": "Facilitator", "fr": "Facilitateur"},
+    "legend_chain": {"en": "Chain of introductions", "fr": "Chaîne de recommandations"},
+    "legend_reached": {"en": "Decision-maker reached", "fr": "Décideur atteint"},
+    "legend_project": {"en": "Project under way and its participants",
+                       "fr": "Projet en cours et ses participants"},
+    "legend_trust": {"en": "Tie (thicker = more trust)", "fr": "Lien (plus épais = plus de confiance)"},
+    "territory_caption": {"en": "{n} actors, {ties} ties · {reached} reached by the facilitator · "
+                                "{running} projects under way",
+                          "fr": "{n} acteurs, {ties} liens · {reached} atteints par le facilitateur · "
+                                "{running} projets en cours"},
+    "light_edges": {"en": "(large territory: ties drawn lightly)", "fr": "(grand territoire : liens en léger)"},
+    # measures figure
+    "fig_value": {"en": "Value created (cumulative)", "fr": "Valeur créée (cumulée)"},
+    "fig_projects": {"en": "Projects", "fr": "Projets"},
+    "fig_trust_pairs": {"en": "Trust between roles", "fr": "Confiance entre rôles"},
+    "trust_reading": {"en": "row: who trusts · column: whom", "fr": "ligne : qui fait confiance · colonne : à qui"},
+    "fig_engagement": {"en": "Engagement by role", "fr": "Engagement par rôle"},
+    "fig_mean_trust": {"en": "Mean trust", "fr": "Confiance moyenne"},
+    "fig_reached": {"en": "Actors reached", "fr": "Acteurs atteints"},
+    "funded": {"en": "funded", "fr": "financés"},
+    "succeeded": {"en": "succeeded", "fr": "réussis"},
+    "failed": {"en": "failed", "fr": "échoués"},
+    "value_unit": {"en": "value (EUR-equivalent)", "fr": "valeur (équivalent €)"},
+    "crisis_band": {"en": "crisis", "fr": "crise"},
+    "election_line": {"en": "election", "fr": "élection"},
+}
+
+STRATEGY_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
+    "one_need_at_a_time": {
+        "en": ("One need at a time", "Answer one need of the moment at a time, climb the chain of trust through "
+               "introductions, then widen toward integrated projects."),
+        "fr": ("Un besoin à la fois", "Répondre à un besoin du moment à la fois, remonter la chaîne de confiance "
+               "par recommandations, puis élargir vers des projets intégrés."),
+    },
+    "top_down_plan": {
+        "en": ("Top-down plan", "Design a comprehensive plan, pitch it to the most powerful, re-plan if refused, "
+               "staff it by the organisation chart."),
+        "fr": ("Plan global descendant", "Concevoir un plan global, le proposer aux plus puissants, le refaire en "
+               "cas de refus, le confier selon l'organigramme."),
+    },
+    "none": {
+        "en": ("No facilitator", "Nobody facilitates: the territory's own dynamic (the reference run)."),
+        "fr": ("Sans facilitateur", "Personne n'anime : la dynamique propre du territoire (la référence)."),
+    },
+    "sell_the_dream": {
+        "en": ("Sell the dream", "Present the systemic vision to many actors and pitch it whole: the inclined "
+               "engage, the others lose trust in an over-promise."),
+        "fr": ("Vendre le rêve", "Présenter la vision systémique à beaucoup d'acteurs et la proposer d'un bloc : "
+               "les convaincus s'engagent, les autres perdent confiance."),
+    },
+    "commons": {
+        "en": ("Commons", "Back socio-economic peers who make and fund open commons together: no sponsor to "
+               "convince, no pyramid in the way."),
+        "fr": ("Communs", "Soutenir des pairs socio-économiques qui font et financent ensemble des communs "
+               "ouverts : pas de décideur à convaincre, pas de pyramide."),
+    },
+}
+
+SCENARIO_TEXTS: dict[str, dict[str, str]] = {
+    "default": {"en": "Small intercommunality (60 actors)", "fr": "Petite intercommunalité (60 acteurs)"},
+    "village": {"en": "Rural village (20 actors)", "fr": "Village rural (20 acteurs)"},
+    "metropolis": {"en": "Metropolis (580 actors)", "fr": "Métropole (580 acteurs)"},
+    "crisis": {"en": "Crisis at month 30", "fr": "Crise au mois 30"},
+    "high_trust": {"en": "Facilitator already trusted", "fr": "Facilitateur déjà reconnu"},
+}
+
+# The parameters a trainer plays with: the page shows one control each, in this order.
+SLIDER_PARAMS: tuple[str, ...] = (
+    "facilitator_trust0", "relay_attenuation", "meetings_per_month", "toolkit_coverage",
+    "interdependence", "reelection_prob", "crisis_rate", "budget_elected",
+)
+
+# Short labels (en, fr) and the French help; the English help is the schema's.
+PARAM_TEXTS: dict[str, dict[str, str]] = {
+    "facilitator_trust0": {
+        "en": "Initial trust in the facilitator", "fr": "Confiance initiale dans le facilitateur",
+        "help_fr": "Confiance initiale de chaque acteur dans le facilitateur (0 : un inconnu).",
+    },
+    "relay_attenuation": {
+        "en": "Strength of introductions", "fr": "Force des recommandations",
+        "help_fr": "g : une recommandation par i donne au facilitateur une confiance d'au moins g·T[j,i]·F[i] "
+                   "auprès de j (0 supprime les relais).",
+    },
+    "meetings_per_month": {
+        "en": "Facilitator's meetings a month", "fr": "Rendez-vous du facilitateur par mois",
+        "help_fr": "Rendez-vous que le facilitateur peut tenir chaque mois.",
+    },
+    "toolkit_coverage": {
+        "en": "Facilitator's toolkit", "fr": "Boîte à outils du facilitateur",
+        "help_fr": "Probabilité, pour chaque thème, que le facilitateur ait les clés pour répondre à un besoin.",
+    },
+    "interdependence": {
+        "en": "Interdependence of topics", "fr": "Interdépendance des thèmes",
+        "help_fr": "Couplage des thèmes (comme K dans les paysages NK) : part de la valeur d'une action qui "
+                   "dépend de l'état des thèmes auxquels elle est couplée.",
+    },
+    "reelection_prob": {
+        "en": "Chance of re-election", "fr": "Chance de réélection",
+        "help_fr": "Probabilité qu'un élu soit réélu.",
+    },
+    "crisis_rate": {
+        "en": "Chance of a crisis each month", "fr": "Risque de crise chaque mois",
+        "help_fr": "Probabilité mensuelle qu'une crise commence.",
+    },
+    "budget_elected": {
+        "en": "Local transition budget", "fr": "Budget local de transition",
+        "help_fr": "Budget local de transition, réparti entre les élus selon leur pouvoir, renouvelé tous "
+                   "les 12 mois.",
+    },
+}
+
+# Short role names for chart ticks and legends (the full ones come from the roles module).
+ROLE_SHORT: dict[str, dict[Role, str]] = {
+    "en": {Role.ELECTED: "Elected", Role.CIVIL: "Civil serv.", Role.STATE: "State", Role.SOCIO: "Socio-eco."},
+    "fr": {Role.ELECTED: "Élus", Role.CIVIL: "Agents coll.", Role.STATE: "État", Role.SOCIO: "Socio-éco."},
+}
+
+UNIT_TEXTS: dict[str, str] = {
+    "probability": "probabilité",
+    "probability/month": "probabilité/mois",
+    "meetings": "rendez-vous",
+    "EUR/year": "€/an",
+    "months": "mois",
+    "actors": "acteurs",
+}
+
+
+def t(key: str, lang: str, **fields: object) -> str:
+    """The text ``key`` in ``lang``, with ``fields`` formatted in."""
+    text = TEXTS[key][lang]
+    return text.format(**fields) if fields else text
+
+
+def strategy_label(name: str, lang: str) -> str:
+    """A strategy's display name (a researcher's own strategy keeps its code name)."""
+    return STRATEGY_TEXTS[name][lang][0] if name in STRATEGY_TEXTS else name
+
+
+def strategy_help(name: str, lang: str) -> str:
+    return STRATEGY_TEXTS[name][lang][1] if name in STRATEGY_TEXTS else ""
+
+
+def scenario_label(name: str, description: str, lang: str) -> str:
+    """A scenario's short name; a scenario without a translation shows its file name and description."""
+    if name in SCENARIO_TEXTS:
+        return SCENARIO_TEXTS[name][lang]
+    return f"{name}: {description}" if description else name
+
+
+def param_label(name: str, lang: str) -> str:
+    return PARAM_TEXTS[name][lang] if name in PARAM_TEXTS else name
+
+
+def param_help(name: str, lang: str) -> str:
+    """The schema's help in English; its translation in French (the schema's when missing)."""
+    if lang == "fr" and "help_fr" in PARAM_TEXTS.get(name, {}):
+        return PARAM_TEXTS[name]["help_fr"]
+    return PARAMETERS[name].help
+
+
+def unit_label(unit: str, lang: str) -> str:
+    return UNIT_TEXTS.get(unit, unit) if lang == "fr" else unit
+
+
+def role_title(role: Role, lang: str) -> str:
+    """"Elected official: sets the course", from the roles module."""
+    label = role.label(lang)
+    return f"{label[0].upper()}{label[1:]} : {role.nickname(lang)}" if lang == "fr" else (
+        f"{label[0].upper()}{label[1:]}: {role.nickname(lang)}")
+
+
+def fmt_number(x: float, lang: str, digits: int = 0) -> str:
+    """1 234 567 in French, 1,234,567 in English."""
+    text = f"{x:,.{digits}f}"
+    if lang == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text

@@ -1,0 +1,245 @@
+"""The page's views: the key figures, the territory, the measures, the story and the side-by-side runs.
+
+Each view draws from the session's models; ``version`` changes whenever the run does (a step, a reset),
+so figures are drawn again only then, or when the language changes.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import solara
+
+from transition_sim.dashboard import charts, i18n, network_plot
+from transition_sim.dashboard.session import Session
+from transition_sim.model import TerritoryModel
+from transition_sim.roles import ROLES, Role
+
+STORY_SHOWN = 300  # events rendered in the page; the download has all of them
+_EVENT_MARKS = {
+    "success": ("✔", "#1B7F3B"), "approved": ("€", "#0072B2"), "grant": ("€", "#9B59B6"),
+    "failure": ("✘", "#D62728"), "refused": ("✘", "#D62728"), "veto": ("✘", "#D62728"),
+    "no_budget": ("✘", "#D62728"), "introduction": ("➜", "#D62728"), "election": ("☐", "#333333"),
+    "crisis_start": ("⚠", "#D62728"), "crisis_end": ("☀", "#1B7F3B"), "systemic": ("★", "#D62728"),
+}
+
+
+def territory_png(model: TerritoryModel, lang: str, *, legend: bool, scale: float = 1.0) -> bytes:
+    """The territory as a PNG: for a download with its legend and every colour; on screen without the legend
+    (the page's is HTML), from the cached background, in a few colours."""
+    if legend:
+        return network_plot.png(network_plot.territory_figure(model, lang, legend=True, scale=scale))
+    return network_plot.screen_png(model, lang, scale=scale)
+
+
+# This month's pictures of each run, drawn once: by the step that made the month (see ``prepare``) or by the
+# first view that needs them.
+_pictures: weakref.WeakKeyDictionary[TerritoryModel, dict[tuple[Any, ...], bytes]] = weakref.WeakKeyDictionary()
+_pictures_lock = threading.Lock()
+
+
+def picture(model: TerritoryModel, kind: str, lang: str, *, scale: float = 1.0,
+            runs: list[TerritoryModel] | None = None) -> bytes:
+    """``territory``, ``measures`` or ``comparison`` (of ``runs``) for this month, drawn at most once."""
+    key = (kind, model.month, lang, scale, tuple((id(m), m.month) for m in runs or []))
+    with _pictures_lock:
+        kept = _pictures.setdefault(model, {})
+        if key in kept:
+            return kept[key]
+    if kind == "territory":
+        data = territory_png(model, lang, legend=False, scale=scale)
+    elif kind == "measures":
+        data = charts.measures_png(model, lang)
+    else:
+        assert runs is not None
+        data = charts.comparison_png(runs, [i18n.strategy_label(m.strategy_name, lang) for m in runs], lang)
+    with _pictures_lock:
+        kept = _pictures.setdefault(model, {})
+        for old in [k for k in kept if k[1] != model.month]:
+            del kept[old]  # an earlier month's
+        kept[key] = data
+    return data
+
+
+def prepare(session: Session, view: str, lang: str) -> None:
+    """Draw the pictures ``view`` will show (called by a step, so that drawing is done in turn with the other
+    sessions' steps, and the page's render only sends them)."""
+    model = session.model
+    if model is None:
+        return
+    if view == "view_territory":
+        picture(model, "territory", lang)
+    elif view == "view_measures":
+        picture(model, "measures", lang)
+    elif view == "view_compare" and session.other is not None:
+        runs = session.runs()
+        picture(model, "comparison", lang, runs=runs)
+        for m in runs:
+            picture(m, "territory", lang, scale=0.7)
+
+
+def _figures(model: TerritoryModel) -> dict[str, float]:
+    """This month's key figures, read from the model's counters (the measures' own source)."""
+    c = model.counters
+    return {"value": c["value"], "funded": c["funded"], "succeeded": c["succeeded"], "failed": c["failed"]}
+
+
+@solara.component
+def KeyFigures(model: TerritoryModel, lang: str, version: int) -> None:
+    """One line a room can read: the month, value, projects, roles reached, crisis."""
+    last = _figures(model)
+    reached = model.facilitator.roles_reached() if model.facilitator.strategy.uses_facilitator else set()
+    chips = "".join(
+        f'<span class="ts-chip" style="background:{network_plot.ROLE_COLOURS[r] if r in reached else "#DDD"};'
+        f'color:{"white" if r in reached else "#555"}" title="{html.escape(r.label(lang))}">'
+        f"{html.escape(_cap(r.label(lang)))}</span>" for r in ROLES)
+    crisis = (f'<span class="ts-crisis">{i18n.t("kpi_crisis", lang)}</span>' if model.in_crisis() else "")
+    body = (
+        f'<div class="ts-kpis">'
+        f'<div class="ts-kpi ts-month"><b>{i18n.t("month_of", lang, month=model.month, horizon=_horizon(model))}'
+        f"</b>{crisis}</div>"
+        f'<div class="ts-kpi"><small>{i18n.t("kpi_value", lang)}</small>'
+        f'<b>{i18n.fmt_number(last["value"], lang)}</b></div>'
+        f'<div class="ts-kpi"><small>{i18n.t("kpi_funded", lang)}</small><b>{int(last["funded"])}</b>'
+        f' <span class="ts-ok">{int(last["succeeded"])} {i18n.t("kpi_succeeded", lang)}</span>'
+        f' <span class="ts-ko">{int(last["failed"])} {i18n.t("kpi_failed", lang)}</span></div>'
+        f'<div class="ts-kpi"><small>{i18n.t("kpi_running", lang)}</small>'
+        f"<b>{len(model.running_projects)}</b></div>"
+        f'<div class="ts-kpi"><small>{i18n.t("kpi_roles", lang)}</small><span>{chips}</span></div>'
+        f"</div>"
+    )
+    solara.HTML(tag="div", unsafe_innerHTML=body)
+
+
+def _horizon(model: TerritoryModel) -> int:
+    return int(model.config["horizon_months"])
+
+
+def _cap(text: str) -> str:
+    return text[0].upper() + text[1:] if text else text
+
+
+def legend_html(lang: str) -> str:
+    """The territory's legend as HTML: large, crisp and cheap to redraw."""
+    sep = "&nbsp;: " if lang == "fr" else ": "
+    roles = "".join(
+        f'<div class="ts-role"><span class="ts-dot" style="background:{network_plot.ROLE_COLOURS[r]}"></span>'
+        f"<b>{html.escape(_cap(r.label(lang)))}</b>{sep}<i>{html.escape(r.nickname(lang))}</i></div>"
+        for r in ROLES)
+    red = network_plot.CHAIN_COLOUR
+    marks = (
+        f'<div><span class="ts-sym" style="color:{red}">★</span>{i18n.t("facilitator", lang)}</div>'
+        f'<div><span class="ts-sym" style="color:{red}">➜</span>{i18n.t("legend_chain", lang)}</div>'
+        f'<div><span class="ts-sym ts-ring">◯</span>{i18n.t("legend_reached", lang)}</div>'
+        f'<div><span class="ts-sym">▢┄</span>{i18n.t("legend_project", lang)}</div>'
+        f'<div><span class="ts-sym" style="color:#8A8A8A">━</span>{i18n.t("legend_trust", lang)}</div>'
+    )
+    return f'<div class="ts-legend"><div>{roles}</div><div class="ts-marks">{marks}</div></div>'
+
+
+@solara.component
+def TerritoryView(model: TerritoryModel, lang: str, version: int) -> None:
+    image = solara.use_memo(lambda: picture(model, "territory", lang), [id(model), version, lang])
+    n_ties = model.trust.n_ties
+    caption = i18n.t("territory_caption", lang, n=model.n_actors, ties=n_ties,
+                     reached=int(model.facilitator.reached().sum()), running=len(model.running_projects))
+    if model.n_actors > network_plot.LIGHT_ABOVE:
+        caption += " " + i18n.t("light_edges", lang)
+    with solara.Row(classes=["ts-territory-row"], style={"align-items": "flex-start", "flex-wrap": "wrap"}):
+        with solara.Column(style={"flex": "3 1 640px", "min-width": "0"}):
+            solara.Image(image, width="100%", classes=["ts-territory"])
+            solara.Text(caption, classes=["ts-caption"])
+        with solara.Column(style={"flex": "1 1 300px"}):
+            solara.HTML(tag="div", unsafe_innerHTML=legend_html(lang))
+
+
+@solara.component
+def MeasuresView(model: TerritoryModel, lang: str, version: int) -> None:
+    image = solara.use_memo(lambda: picture(model, "measures", lang), [id(model), version, lang])
+    solara.Image(image, width="100%", classes=["ts-measures"])
+
+
+def story_html(model: TerritoryModel, lang: str) -> str:
+    """The latest events as dated sentences, the newest first, a line between months."""
+    events = model.log.events
+    if not events:
+        return f'<div class="ts-story"><p class="ts-story-empty">{i18n.t("story_empty", lang)}</p></div>'
+    shown = events[-STORY_SHOWN:]
+    parts = ['<div class="ts-story">']
+    if len(events) > len(shown):
+        parts.append(f'<p class="ts-story-more">{i18n.t("story_more", lang, shown=len(shown), total=len(events))}</p>')
+    parts.append("<ul>")
+    month = None
+    for e in reversed(shown):
+        first = e.month != month
+        month = e.month
+        mark, colour = _EVENT_MARKS.get(e.kind, ("•", "#555555"))
+        parts.append(f'<li class="ts-story-line{" ts-new-month" if first else ""}">'
+                     f'<span class="ts-when{"" if first else " ts-again"}">{i18n.t("month", lang)} {e.month}</span>'
+                     f'<span class="ts-mark" style="color:{colour}">{mark}</span>'
+                     f'<span class="ts-text">{html.escape(_cap(e.text[lang]))}</span></li>')
+    parts.append("</ul></div>")
+    return "".join(parts)
+
+
+@solara.component
+def StoryView(model: TerritoryModel, lang: str, version: int) -> None:
+    body = solara.use_memo(lambda: story_html(model, lang), [id(model), version, lang])
+    solara.HTML(tag="div", unsafe_innerHTML=body)
+
+
+def compare_rows(runs: list[TerritoryModel], lang: str) -> str:
+    """One line per run: the figures to compare, in the run's colour."""
+    head = "".join(f"<th>{h}</th>" for h in ("", i18n.t("kpi_value", lang), i18n.t("kpi_funded", lang),
+                                              i18n.t("kpi_succeeded", lang), i18n.t("kpi_failed", lang),
+                                              i18n.t("kpi_roles", lang)))
+    rows = []
+    for k, m in enumerate(runs):
+        last = _figures(m)
+        reached = len(m.facilitator.roles_reached()) if m.facilitator.strategy.uses_facilitator else 0
+        rows.append(
+            f'<tr class="ts-run-row"><th style="color:{charts.RUN_COLOURS[k]}">'
+            f"{html.escape(i18n.strategy_label(m.strategy_name, lang))}</th>"
+            f'<td>{i18n.fmt_number(last["value"], lang)}</td><td>{int(last["funded"])}</td>'
+            f'<td class="ts-ok">{int(last["succeeded"])}</td>'
+            f'<td class="ts-ko">{int(last["failed"])}</td><td>{reached}/4</td></tr>')
+    return f'<table class="ts-compare-table"><tr>{head}</tr>{"".join(rows)}</table>'
+
+
+@solara.component
+def CompareView(session: Session, lang: str, version: int, choices: list[str],
+                on_compare: Callable[[str], None]) -> None:
+    """Two strategies on the same territory and seed, stepping together: figures, measures, maps."""
+    runs = session.runs()
+    labels = [i18n.strategy_label(m.strategy_name, lang) for m in runs]
+    keys = [*(id(m) for m in runs), version, lang]
+    chart = solara.use_memo(lambda: picture(runs[0], "comparison", lang, runs=runs) if len(runs) == 2 else b"", keys)
+    images = solara.use_memo(lambda: [picture(m, "territory", lang, scale=0.7) for m in runs]
+                             if len(runs) == 2 else [], keys)
+    with solara.Column(classes=["ts-compare"]):
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="20px"):
+            items = [{"text": i18n.strategy_label(n, lang), "value": n} for n in choices if n != session.strategy]
+            solara.v.Select(label=i18n.t("strategy_b", lang), items=items, v_model=session.compare_with,
+                            on_v_model=on_compare, class_="ts-select-b", style_="max-width: 420px",
+                            outlined=True, hide_details=True)
+            solara.Text(i18n.t("compare_intro", lang), classes=["ts-lead"], style={"flex": "1 1 400px"})
+        if len(runs) < 2:
+            solara.Info(i18n.t("same_strategy", lang))
+            return
+        solara.HTML(tag="div", unsafe_innerHTML=compare_rows(runs, lang))
+        solara.Image(chart, width="100%", classes=["ts-compare-chart"])
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            for k, (label, image) in enumerate(zip(labels, images, strict=True)):
+                with solara.Column(style={"flex": "1 1 420px", "min-width": "0"}, classes=[f"ts-run-{k}"]):
+                    solara.HTML(tag="h2", unsafe_innerHTML=html.escape(label), classes=["ts-run-title"],
+                                style={"color": charts.RUN_COLOURS[k]})
+                    solara.Image(image, width="100%")
+
+
+def role_names(lang: str) -> list[str]:
+    """The four roles as the legend names them (for tests and the page title)."""
+    return [_cap(Role(r).label(lang)) for r in ROLES]

@@ -1,0 +1,405 @@
+"""The dashboard without a browser: words in both languages, inputs, per-session runs, figures, server."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import socket
+import string
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from transition_sim import TerritoryModel
+from transition_sim.dashboard import charts, i18n, network_plot, server, views
+from transition_sim.dashboard.session import (
+    CONTROLS,
+    SEED_MAX,
+    Control,
+    InputError,
+    Session,
+    live_sessions,
+    parse_param,
+    parse_seed,
+    strategy_names,
+)
+from transition_sim.roles import ROLES
+from transition_sim.scenarios import list_scenarios
+from transition_sim.schema import PARAMETERS
+from transition_sim.strategies import REGISTRY
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+# ---------------------------------------------------------------------------------------------- i18n
+def test_every_text_exists_in_both_languages_with_the_same_fields() -> None:
+    for key, texts in i18n.TEXTS.items():
+        assert set(texts) == set(i18n.LANGS), key
+        assert all(texts[lang].strip() for lang in i18n.LANGS), key
+        assert _fields(texts["en"]) == _fields(texts["fr"]), key
+
+
+def test_strategies_scenarios_and_roles_are_named_in_both_languages() -> None:
+    for name in REGISTRY:
+        for lang in i18n.LANGS:
+            assert i18n.strategy_label(name, lang) and i18n.strategy_help(name, lang), (name, lang)
+    assert i18n.strategy_label("one_need_at_a_time", "fr") == "Un besoin à la fois"
+    for sc in list_scenarios():
+        assert sc.name in i18n.SCENARIO_TEXTS, f"built-in scenario {sc.name} has no page label"
+    for r in ROLES:
+        assert i18n.role_title(r, "fr").startswith(r.label("fr")[0].upper())
+        assert r.nickname("en") in i18n.role_title(r, "en") and r.nickname("fr") in i18n.role_title(r, "fr")
+        assert i18n.ROLE_SHORT["fr"][r] and i18n.ROLE_SHORT["en"][r]
+
+
+def test_slider_parameters_take_their_help_from_the_schema_and_have_french() -> None:
+    assert 6 <= len(i18n.SLIDER_PARAMS) <= 10
+    for name in i18n.SLIDER_PARAMS:
+        param = PARAMETERS[name]
+        assert param.sweepable and param.low is not None and param.high is not None
+        assert i18n.param_help(name, "en") == param.help
+        assert i18n.param_help(name, "fr") != param.help
+        assert i18n.param_label(name, "en") != i18n.param_label(name, "fr")
+
+
+def test_numbers_are_written_the_french_way_in_french() -> None:
+    assert i18n.fmt_number(1234567.8, "en") == "1,234,568"
+    assert i18n.fmt_number(1234567.8, "fr") == "1\u202f234\u202f568"
+    assert i18n.fmt_number(0.5, "fr", 2) == "0,50"
+
+
+# --------------------------------------------------------------------------------------- controls
+def test_controls_take_ranges_from_the_schema() -> None:
+    assert [c.name for c in CONTROLS] == list(i18n.SLIDER_PARAMS)
+    for c in CONTROLS:
+        p = PARAMETERS[c.name]
+        assert (c.low, c.high) == (p.low, p.high)
+        assert c.step > 0 and (c.step == 1 if p.kind == "int" else c.step <= (c.high - c.low) / 100)
+    by_name = {c.name: c for c in CONTROLS}
+    assert by_name["facilitator_trust0"].slider and by_name["facilitator_trust0"].step == 0.01
+    assert not by_name["budget_elected"].slider  # 0 to a billion: a number field, not a slider
+    assert Control.of("meetings_per_month").slider
+
+
+@pytest.mark.parametrize(("text", "seed"), [("12", 12), (" 7 ", 7), ("+3", 3), ("1 000", 1000),
+                                            (str(SEED_MAX), SEED_MAX)])
+def test_seed_accepts_whole_numbers(text: str, seed: int) -> None:
+    assert parse_seed(text) == seed
+
+
+@pytest.mark.parametrize("text", ["", "douze", "-1", "1.5", "1e3", str(SEED_MAX + 1), "0x10"])
+def test_bad_seed_is_refused_with_a_message_in_both_languages(text: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse_seed(text)
+    assert "graine" in info.value.message("fr") and "seed" in info.value.message("en")
+    assert str(SEED_MAX) in info.value.message("fr")
+
+
+@pytest.mark.parametrize(("name", "text", "value"), [
+    ("facilitator_trust0", "0,5", 0.5), ("facilitator_trust0", "0.25", 0.25), ("facilitator_trust0", "1", 1.0),
+    ("meetings_per_month", "6", 6), ("budget_elected", "400 000", 400000.0), ("budget_elected", "2e6", 2e6),
+    ("crisis_rate", 0.01, 0.01),
+])
+def test_parameter_values_are_parsed_as_people_type_them(name: str, text: str, value: float) -> None:
+    parsed = parse_param(name, text)
+    assert parsed == value and type(parsed) is type(value)
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("facilitator_trust0", "1,5"), ("facilitator_trust0", "-0.1"), ("facilitator_trust0", "abc"),
+    ("meetings_per_month", "4.5"), ("meetings_per_month", "101"), ("budget_elected", "nan"),
+    ("budget_elected", "inf"), ("reelection_prob", ""),
+])
+def test_out_of_range_or_malformed_values_are_refused(name: str, text: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse_param(name, text)
+    assert i18n.param_label(name, "fr") in info.value.message("fr")
+    assert "refusé" in info.value.message("fr") and "refused" in info.value.message("en")
+
+
+# ---------------------------------------------------------------------------------------- session
+def test_a_session_steps_both_runs_together_and_resets() -> None:
+    s = Session(lang="fr", scenario="village", seed=3, compare_with="top_down_plan")
+    try:
+        assert [m.strategy_name for m in s.runs()] == ["one_need_at_a_time", "top_down_plan"]
+        assert s.step(5)
+        assert s.month == 5 and s.other is not None and s.other.month == 5
+        s.reset()
+        assert s.month == 0 and s.other is not None and s.other.month == 0
+    finally:
+        s.close()
+
+
+def test_side_by_side_runs_share_the_territory() -> None:
+    s = Session(scenario="default", seed=11, compare_with="none")
+    try:
+        a, b = s.runs()
+        np.testing.assert_array_equal(a.power, b.power)
+        np.testing.assert_array_equal(a.trust.src, b.trust.src)
+    finally:
+        s.close()
+
+
+def test_settings_restart_the_run_and_a_scenario_brings_its_own_values() -> None:
+    s = Session(seed=2)
+    try:
+        s.step(3)
+        s.configure(values={"facilitator_trust0": 0.5})
+        assert s.month == 0 and s.overrides() == {"facilitator_trust0": 0.5}
+        assert s.model is not None and s.model.config["facilitator_trust0"] == 0.5
+        s.configure(scenario="metropolis")
+        assert s.values["budget_elected"] == 8_000_000.0 and s.overrides() == {}
+        assert s.model is not None and s.model.n_actors == 580
+        s.configure(strategy="commons", seed=9, compare_with="none")
+        assert (s.model.strategy_name, s.model.seed, s.other.strategy_name) == ("commons", 9, "none")  # type: ignore[union-attr]
+        s.configure(compare_with=None)
+        assert s.other is None
+    finally:
+        s.close()
+
+
+def test_the_run_stops_at_its_horizon() -> None:
+    s = Session(scenario="village", seed=1)
+    try:
+        assert s.step(s.horizon + 5)
+        assert s.month == s.horizon and s.finished
+        assert not s.step()
+    finally:
+        s.close()
+
+
+def test_exports_time_series_and_story() -> None:
+    s = Session(scenario="village", seed=4, compare_with="none")
+    try:
+        s.step(6)
+        df = pd.read_csv(io.BytesIO(s.timeseries_csv()))
+        assert len(df) == 2 * 7
+        assert {"scenario", "seed", "strategy", "month", "value_cumulative", "projects_funded"} <= set(df.columns)
+        assert set(df["strategy"]) == {"one_need_at_a_time", "none"}
+        story = s.story_text("fr").decode("utf-8").splitlines()
+        assert story and all(line.startswith("mois ") for line in story)
+        assert s.file_stem() == "village-one_need_at_a_time-seed4"
+    finally:
+        s.close()
+
+
+def test_closing_a_session_frees_its_models() -> None:
+    before = live_sessions()
+    s = Session(seed=5, compare_with="none")
+    assert live_sessions() == before + 1
+    s.close()
+    assert s.model is None and s.other is None and live_sessions() == before
+    s.close()  # twice is harmless
+    assert live_sessions() == before
+    assert not s.step()
+
+
+def test_strategy_names_lists_every_registered_strategy_once() -> None:
+    names = strategy_names()
+    assert names[0] == "one_need_at_a_time" and sorted(names) == sorted(REGISTRY)
+
+
+# ---------------------------------------------------------------------------------------- figures
+@pytest.fixture(scope="module")
+def runs() -> tuple[TerritoryModel, TerritoryModel]:
+    a = TerritoryModel(scenario="crisis", strategy="one_need_at_a_time", seed=3).run(48)
+    b = TerritoryModel(scenario="crisis", strategy="top_down_plan", seed=3).run(48)
+    return a, b
+
+
+def test_layout_puts_each_role_in_its_own_cluster(runs: tuple[TerritoryModel, TerritoryModel]) -> None:
+    for model in (runs[0], TerritoryModel(scenario="metropolis", seed=1)):
+        lay = network_plot.layout(model)
+        assert lay.pos.shape == (model.n_actors, 2) and np.isfinite(lay.pos).all()
+        assert network_plot.layout(model) is lay  # computed once per run
+        for r in ROLES:
+            idx = model.roles == r
+            dist = np.hypot(*(lay.pos[idx] - np.array(lay.anchors[r])).T)
+            assert dist.max() <= lay.radius[r] + 1e-9
+        assert lay.xlim[0] < lay.pos[:, 0].min() and lay.pos[:, 0].max() < lay.xlim[1]
+        assert lay.ylim[0] < lay.pos[:, 1].min() and lay.pos[:, 1].max() < lay.ylim[1]
+
+
+def test_chain_links_follow_the_introductions(runs: tuple[TerritoryModel, TerritoryModel]) -> None:
+    model = runs[0]
+    links = network_plot.chain_links(model)
+    assert links, "the facilitator met someone in four years"
+    for a, b in links:
+        assert a == -1 or int(model.introducer[b]) == a
+        assert model.relay_depth[b] >= 0
+    assert network_plot.chain_links(TerritoryModel(strategy="none", seed=1).run(12)) == []
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_territory_figure_names_the_roles_in_the_language(runs: tuple[TerritoryModel, TerritoryModel],
+                                                           lang: str) -> None:
+    fig = network_plot.territory_figure(runs[0], lang, legend=True)
+    texts = {t.get_text() for ax in fig.axes for t in ax.texts}
+    legend = {t.get_text() for ax in fig.axes for t in ax.get_legend().get_texts()}
+    for r in ROLES:
+        assert r.label(lang)[1:] in " ".join(texts)
+        assert i18n.role_title(r, lang) in legend
+    assert i18n.t("legend_chain", lang) in legend
+    assert network_plot.png(fig).startswith(PNG)
+
+
+def test_metropolis_figure_draws_lightly_and_quickly() -> None:
+    model = TerritoryModel(scenario="metropolis", seed=1).run(12)
+    assert model.n_actors > network_plot.LIGHT_ABOVE
+    assert views.territory_png(model, "fr", legend=False).startswith(PNG)
+
+
+def test_measure_and_comparison_charts(runs: tuple[TerritoryModel, TerritoryModel]) -> None:
+    chart = charts.MeasuresChart("fr", 120).update(runs[0])
+    titles = [ax.get_title(loc="left") or ax.get_title() for ax in chart.axes]
+    assert i18n.t("fig_value", "fr") in titles and i18n.t("fig_engagement", "fr") in titles
+    month, value = chart.value.get_data()
+    assert len(month) == runs[0].month + 1 and value[-1] == runs[0].counters["value"]
+    assert chart.tops[0] is not None and chart.tops[0] >= value[-1]  # the curve fits its axis
+    assert chart.png().startswith(PNG) and charts.measures_download(runs[0], "en").startswith(PNG)
+    labels = [i18n.strategy_label(m.strategy_name, "en") for m in runs]
+    chart = charts.ComparisonChart("en", 120, labels).update(list(runs))
+    value_ax = chart.axes[0]
+    assert [line.get_label() for line in value_ax.get_lines()][:2] == labels  # both runs on the same axes
+    assert chart.png().startswith(PNG)
+
+
+def test_kept_charts_follow_the_run() -> None:
+    model = TerritoryModel(scenario="crisis", seed=3)
+    first = charts.measures_png(model, "fr")
+    model.run(40)
+    later = charts.measures_png(model, "fr")
+    assert first.startswith(PNG) and later.startswith(PNG) and first != later
+    kept = charts._kept[model][("measures", "fr")]
+    assert kept.tops[0] is not None and kept.tops[0] >= model.counters["value"]
+    assert charts.nice_top(0) == 1.0 and charts.nice_top(10) == 15.0 and charts.nice_top(23) == 40.0
+
+
+def test_screen_picture_keeps_its_background_between_months() -> None:
+    model = TerritoryModel(seed=3).run(24)
+    first = network_plot.screen_png(model, "fr")
+    kept = network_plot._backgrounds[model]
+    model.step()
+    assert network_plot.screen_png(model, "fr").startswith(PNG) and first.startswith(PNG)
+    assert network_plot._backgrounds[model] is kept or network_plot._backgrounds[model].month == model.month
+    model.run(network_plot.REFRESH_MONTHS)
+    network_plot.screen_png(model, "fr")
+    assert network_plot._backgrounds[model].month > kept.month  # redrawn after a few months at most
+    network_plot.screen_png(model, "en")
+    assert network_plot._backgrounds[model].key == ("en", 1.0)
+
+
+# -------------------------------------------------------------------------------------------- html
+def test_story_html_is_dated_escaped_and_newest_first(runs: tuple[TerritoryModel, TerritoryModel]) -> None:
+    model = runs[0]
+    body = views.story_html(model, "fr")
+    months = [int(m) for m in re.findall(r'class="ts-when">Mois (\d+)<', body)]
+    assert months and months == sorted(months, reverse=True) and months[0] == model.log.events[-1].month
+    assert "<script" not in body
+    english = views.story_html(model, "en")
+    assert "Month" in english and "facilitator" in english
+    empty = TerritoryModel(strategy="none", seed=1)
+    assert i18n.t("story_empty", "fr") in views.story_html(empty, "fr")
+
+
+def test_legend_html_names_the_four_roles_and_their_nicknames() -> None:
+    for lang in i18n.LANGS:
+        body = views.legend_html(lang)
+        for r in ROLES:
+            assert r.nickname(lang).replace("'", "&#x27;") in body
+        assert i18n.t("legend_reached", lang) in body
+    assert views.role_names("fr")[0] == "Élu"
+
+
+def test_compare_rows_show_both_runs(runs: tuple[TerritoryModel, TerritoryModel]) -> None:
+    body = views.compare_rows(list(runs), "fr")
+    assert body.count('class="ts-run-row"') == 2 and "Plan global descendant" in body
+
+
+# ----------------------------------------------------------------------------------------- server
+def test_dashboard_subcommand_arguments() -> None:
+    parser = argparse.ArgumentParser(prog="transition-sim")
+    server.add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["dashboard"])
+    assert (args.host, args.port, args.lang, args.func) == ("127.0.0.1", 8765, "fr", server.run)
+    args = parser.parse_args(["dashboard", "--host", "0.0.0.0", "--port", "9000", "--lang", "en"])
+    assert (args.host, args.port, args.lang) == ("0.0.0.0", 9000, "en")
+    with pytest.raises(SystemExit):
+        parser.parse_args(["dashboard", "--lang", "de"])
+
+
+def test_bad_port_or_timeout_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    ns = argparse.Namespace(host="127.0.0.1", port=70000, lang="fr", cull_timeout="30s")
+    assert server.run(ns) == 2
+    assert "--port = 70000" in capsys.readouterr().err
+    ns = argparse.Namespace(host="127.0.0.1", port=0, lang="fr", cull_timeout="soon")
+    assert server.run(ns) == 2
+    assert "--cull-timeout = soon" in capsys.readouterr().err
+
+
+def test_a_busy_port_is_refused_before_solara_is_touched(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        ns = argparse.Namespace(host="127.0.0.1", port=port, lang="fr", cull_timeout="30s")
+        assert server.run(ns) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("transition-sim: error: --host/--port") and err.count("\n") == 1
+
+
+def test_front_end_files_are_on_this_machine() -> None:
+    needed = server.required_assets()
+    assert any(n.startswith("@widgetti/solara-vuetify-app@") for n in needed) and "requirejs@2.3.6" in needed
+    assert server.missing_assets() == [], "install solara-assets: the page must work without internet"
+
+
+def test_page_language_comes_from_the_address_then_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    from transition_sim.dashboard import app
+
+    monkeypatch.setenv(app.LANG_ENV, "en")
+    assert app.default_lang(None) == "en"
+    assert app.default_lang("lang=fr") == "fr"
+    assert app.default_lang("x=1&lang=xx") == "en"
+    monkeypatch.delenv(app.LANG_ENV)
+    assert app.default_lang("") == "fr"
+
+
+def test_a_link_can_open_a_given_run() -> None:
+    from transition_sim.dashboard import app
+
+    assert app.start_settings("scenario=village&strategy=commons&seed=7") == {
+        "scenario": "village", "strategy": "commons", "seed": 7}
+    assert app.start_settings("scenario=nowhere&strategy=magic&seed=-3") == {}
+    assert app.start_settings(None) == {}
+
+
+def test_key_figures_are_the_measures_of_the_month(runs: tuple[TerritoryModel, TerritoryModel]) -> None:
+    model = runs[0]
+    last = charts.frame(model).iloc[-1]
+    figures = views._figures(model)
+    assert figures == {"value": last["value_cumulative"], "funded": last["projects_funded"],
+                       "succeeded": last["projects_succeeded"], "failed": last["projects_failed"]}
+
+
+def test_pictures_are_drawn_once_a_month_and_prepared_by_the_step() -> None:
+    s = Session(scenario="village", seed=2, compare_with="none")
+    try:
+        model = s.model
+        assert model is not None
+        views.prepare(s, "view_territory", "fr")
+        first = views.picture(model, "territory", "fr")
+        assert views.picture(model, "territory", "fr") is first  # kept, not drawn again
+        s.step()
+        views.prepare(s, "view_compare", "fr")
+        kept = views._pictures[model]
+        assert all(key[1] == model.month for key in kept)  # last month's pictures are dropped
+        assert any(key[0] == "comparison" for key in kept) and views.picture(model, "territory", "fr") is not first
+    finally:
+        s.close()
