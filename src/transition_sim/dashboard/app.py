@@ -109,13 +109,6 @@ def start_settings(search: str | None = None) -> dict[str, Any]:
     return out
 
 
-# Steps and their pictures are made one at a time across sessions: 40 sessions stepping together then get
-# their month one after the other (the first in a tenth of a second) instead of all sharing the cores and all
-# getting it late. Sending the page to the browser is left outside: a slow browser must not hold the others.
-STEP_LOCK: Any = (threading.Lock() if os.environ.get("TRANSITION_SIM_STEP_LOCK", "1") == "1"
-                  else contextlib.nullcontext())
-
-
 class Actions:
     """What the page's buttons and fields do. One per page, made once, so that its methods are the same from
     render to render and the components that receive them are not drawn again for nothing."""
@@ -129,11 +122,11 @@ class Actions:
         self.view, self.lang = VIEWS[0], session.lang  # what the page shows, kept up to date by the page
 
     def advance(self, months: int = 1) -> bool:
-        """Step the run and draw what the page shows, in turn with the other sessions; False at the horizon."""
-        with STEP_LOCK:
-            if not self.session.step(months):
-                return False
-            prepare(self.session, self.view, self.lang)
+        """Step the run and draw the pictures the page shows (the render then only sends them); False at the
+        horizon."""
+        if not self.session.step(months):
+            return False
+        prepare(self.session, self.view, self.lang)
         return True
 
     def changed(self) -> None:

@@ -21,6 +21,8 @@ from pathlib import Path
 from transition_sim.dashboard.i18n import LANGS
 
 APP = "transition_sim.dashboard.app"
+DESCRIPTION = ("Start the workshop dashboard: a web page (French or English) that runs the territory model live, "
+               "with no internet needed. Prints the address to open.")
 LANG_ENV = "TRANSITION_SIM_LANG"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -109,7 +111,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = "fr", 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
     """The ``dashboard`` sub-command, for the main command line."""
     parser = subparsers.add_parser("dashboard", help="start the workshop dashboard (a web page, works offline)",
-                                   description=__doc__.splitlines()[0])
+                                   description=DESCRIPTION)
     add_arguments(parser)
     parser.set_defaults(func=run)
     return parser
@@ -155,7 +157,7 @@ def valid_timeout(text: str) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m transition_sim.dashboard.server``: the same as ``transition-sim dashboard``."""
-    parser = argparse.ArgumentParser(prog="transition-sim dashboard", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="transition-sim dashboard", description=DESCRIPTION)
     add_arguments(parser)
     return run(parser.parse_args(argv))
 
