@@ -13,7 +13,7 @@ import os
 import platform
 import secrets
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,10 +88,16 @@ def write_run(model: TerritoryModel, out_dir: str | Path, *, steps: int) -> Path
     """
     out = Path(out_dir).expanduser().resolve()
     _check_replaceable(out)
+    return write_atomically(out, lambda tmp: _write_files(model, tmp, steps))
+
+
+def write_atomically(out: Path, fill: Callable[[Path], None]) -> Path:
+    """``fill`` writes a directory's files into a temporary sibling, which then replaces ``out``
+    in one rename: an interrupted or failed write never leaves a half-written ``out``."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = _fresh_sibling(out, "tmp")
     try:
-        _write_files(model, tmp, steps)
+        fill(tmp)
         _move_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

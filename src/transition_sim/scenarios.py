@@ -49,14 +49,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
                               f"unknown scenario; built-in ones are {names}, or give a path to a .toml file")
         path = candidate
     source = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(source, "file", source, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(source, "file", source, f"cannot be read ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(source, "toml", str(exc), "must be valid TOML") from None
+    data = read_toml(path)
     for key in data:
         if key not in _TOP_KEYS:
             raise ConfigError(source, key, data[key], "unknown top-level key; allowed: description, [parameters]")
@@ -69,6 +62,19 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     values = validate(params, source)
     check_consistency({**defaults(), **values}, source)
     return Scenario(path.stem, description, path, values)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's content, or a ConfigError naming the file and what is wrong with it."""
+    source = str(path)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(source, "file", source, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(source, "file", source, f"cannot be read ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(source, "toml", str(exc), "must be valid TOML") from None
 
 
 def resolve_config(scenario: str | Path | Scenario = "default",

@@ -3,11 +3,11 @@ that reproduces a table and its figures with one command."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from transition_sim.scenarios import read_toml
 from transition_sim.schema import ConfigError, validate
 
 _KEYS = {"description", "scenario", "strategies", "replicates", "seed", "steps", "out", "parameters"}
@@ -30,14 +30,7 @@ def load_experiment(path_text: str) -> Experiment:
     """Read and check an experiment file; scenario paths are relative to the file."""
     path = Path(path_text)
     source = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("--experiment", "file", source, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(source, "file", source, f"cannot be read ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(source, "toml", str(exc), "must be valid TOML") from None
+    data = read_toml(path)
     for key in data:
         if key not in _KEYS:
             raise ConfigError(source, key, data[key], f"unknown key; allowed: {', '.join(sorted(_KEYS))}")

@@ -11,9 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
-import secrets
 import shlex
-import shutil
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ from transition_sim.compare.figures import FIGURES, PAIRED_DIFFERENCES, TRUST_BY
 from transition_sim.compare.runner import MEASURES, Plan
 from transition_sim.compare.stats import LEVEL, RESAMPLES, Interval, PairedComparison
 from transition_sim.compare.tables import TRUST_PAIRS, Comparison
-from transition_sim.output import OutputError, jsonable, versions
+from transition_sim.output import OutputError, jsonable, versions, write_atomically
 
 COMPARISON = "comparison.csv"
 TIMESERIES = "timeseries.csv"
@@ -324,9 +322,8 @@ def write_comparison(comp: Comparison, out_dir: str | Path) -> Path:
     from transition_sim.compare.figures import write_figures
 
     out = check_out_dir(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _fresh_sibling(out, "tmp")
-    try:
+
+    def fill(tmp: Path) -> None:
         comp.comparison_frame().to_csv(tmp / COMPARISON, index=False, lineterminator="\n")
         comp.series.to_csv(tmp / TIMESERIES, index=False, lineterminator="\n")
         comp.pairs_frame().to_csv(tmp / PAIRS, index=False, lineterminator="\n")
@@ -337,34 +334,7 @@ def write_comparison(comp: Comparison, out_dir: str | Path) -> Path:
         for name in COMPARE_FILES:
             with (tmp / name).open("rb") as f:
                 os.fsync(f.fileno())
-        _move_into_place(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+
+    return write_atomically(out, fill)
 
 
-def _fresh_sibling(out: Path, tag: str) -> Path:
-    """A new hidden directory beside ``out`` (same file system, so the final rename is atomic)."""
-    while True:
-        candidate = out.parent / f".{out.name}.{tag}-{secrets.token_hex(4)}"
-        try:
-            candidate.mkdir()
-        except FileExistsError:
-            continue
-        return candidate
-
-
-def _move_into_place(tmp: Path, out: Path) -> None:
-    if not out.exists():
-        tmp.rename(out)
-        return
-    old = _fresh_sibling(out, "old")
-    old.rmdir()
-    out.rename(old)
-    try:
-        tmp.rename(out)
-    except BaseException:
-        old.rename(out)  # put the previous comparison back
-        raise
-    shutil.rmtree(old, ignore_errors=True)
