@@ -9,7 +9,9 @@ changes nothing.
 An *intentional* change of behaviour (a new mechanism, a fixed bug, a different order of random
 draws) must regenerate the files with ``python tests/golden/regenerate.py`` and say in the commit
 message why the results changed; a change that was meant to be behaviour-neutral must never
-regenerate them.
+regenerate them. A new NumPy (random streams, last bits of float kernels) can also move them: then
+regenerate and say so. ``python benchmarks/fingerprint.py`` checks many more runs, more deeply, when
+optimising.
 """
 
 from __future__ import annotations

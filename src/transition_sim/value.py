@@ -17,8 +17,11 @@ class ValueStreams:
         self.end: list[int] = []
         self.start: list[int] = []
         self.members: list[tuple[int, ...]] = []
+        self._of_actor: dict[int, list[int]] = {}  # the streams each actor is a member of, in order
 
     def add(self, total: float, start: int, months: int, members: tuple[int, ...]) -> None:
+        for i in dict.fromkeys(members):
+            self._of_actor.setdefault(i, []).append(len(self.monthly))
         self.monthly.append(total / months)
         self.start.append(start)
         self.end.append(start + months)
@@ -41,9 +44,10 @@ class ValueStreams:
         monthly value lost.
         """
         lost = 0.0
-        for k, members in enumerate(self.members):
-            if self.end[k] <= month or actor not in members or seated_since[actor] > self.start[k]:
-                continue  # ended, not a member, or the seat's occupant never held this stream
+        for k in self._of_actor.get(actor, ()):  # the streams it is a member of, oldest first
+            members = self.members[k]
+            if self.end[k] <= month or seated_since[actor] > self.start[k]:
+                continue  # ended, or the seat's occupant never held this stream
             role = roles[actor]
             holders = [m for m in members if roles[m] == role and m != actor and seated_since[m] <= self.start[k]]
             if holders:
