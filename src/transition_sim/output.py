@@ -13,7 +13,7 @@ import os
 import platform
 import secrets
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,7 +87,7 @@ def write_run(model: TerritoryModel, out_dir: str | Path, *, steps: int) -> Path
     An existing ``out_dir`` is replaced only if it is empty or holds nothing but run files.
     """
     out = Path(out_dir).expanduser().resolve()
-    _check_replaceable(out)
+    check_replaceable(out, RUN_FILES, "run")
     return write_atomically(out, lambda tmp: _write_files(model, tmp, steps))
 
 
@@ -116,14 +116,16 @@ def _fresh_sibling(out: Path, tag: str) -> Path:
         return candidate
 
 
-def _check_replaceable(out: Path) -> None:
+def check_replaceable(out: Path, own_files: Collection[str], what: str) -> None:
+    """Refuse an ``--out`` that is a file or a directory holding files other than ``own_files``
+    (so replacing it can never delete a user's data); ``what`` names the kind of directory."""
     if not out.exists():
         return
     if not out.is_dir():
         raise OutputError(f"--out: out = {str(out)!r}: exists and is not a directory")
-    foreign = sorted(p.name for p in out.iterdir() if p.name not in RUN_FILES)
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in own_files)
     if foreign:
-        raise OutputError(f"--out: out = {str(out)!r}: exists and is not a run directory "
+        raise OutputError(f"--out: out = {str(out)!r}: exists and is not a {what} directory "
                           f"(it holds {', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''}); "
                           "choose another --out")
 

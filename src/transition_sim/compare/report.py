@@ -20,7 +20,7 @@ from transition_sim.compare.figures import FIGURES, PAIRED_DIFFERENCES, TRUST_BY
 from transition_sim.compare.runner import MEASURES, Plan
 from transition_sim.compare.stats import LEVEL, RESAMPLES, Interval, PairedComparison
 from transition_sim.compare.tables import TRUST_PAIRS, Comparison
-from transition_sim.output import OutputError, jsonable, versions, write_atomically
+from transition_sim.output import check_replaceable, jsonable, versions, write_atomically
 
 COMPARISON = "comparison.csv"
 TIMESERIES = "timeseries.csv"
@@ -305,15 +305,7 @@ def default_out_dir(scenario_name: str, root: str | Path = "runs") -> Path:
 def check_out_dir(out_dir: str | Path) -> Path:
     """Refuse, before any run, a path that is a file or a directory holding anything else."""
     out = Path(out_dir).expanduser().resolve()
-    if not out.exists():
-        return out
-    if not out.is_dir():
-        raise OutputError(f"--out: out = {str(out)!r}: exists and is not a directory")
-    foreign = sorted(p.name for p in out.iterdir() if p.name not in COMPARE_FILES)
-    if foreign:
-        raise OutputError(f"--out: out = {str(out)!r}: exists and is not a comparison directory "
-                          f"(it holds {', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''}); "
-                          "choose another --out")
+    check_replaceable(out, COMPARE_FILES, "comparison")
     return out
 
 

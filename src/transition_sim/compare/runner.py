@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from transition_sim.scenarios import Scenario, load_scenario, resolve_config
-from transition_sim.strategies import REGISTRY, Strategy, StrategyError, load_strategy
+from transition_sim.strategies import REGISTRY, Strategy, StrategyError, StrategySpec, load_strategy
 
 # Final values kept for the comparison table, in the order they are reported.
 MEASURES: tuple[str, ...] = (
@@ -45,14 +45,6 @@ class CompareError(ValueError):
 
 class RunFailed(RuntimeError):
     """One simulation raised (typically a user strategy): names the strategy, replicate and seed."""
-
-
-@dataclass(frozen=True)
-class StrategySpec:
-    """A strategy as reported (``name``) and as given to worker processes (``spec``)."""
-
-    name: str
-    spec: str
 
 
 @dataclass(frozen=True)

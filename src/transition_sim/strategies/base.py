@@ -8,6 +8,7 @@ Register one with ``@register`` in any module, or give the CLI ``path/to/file.py
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -38,6 +39,15 @@ def register(cls: type[Strategy]) -> type[Strategy]:
         raise ValueError(f"strategy class {cls.__name__} needs a non-empty `name`")
     REGISTRY[cls.name] = cls
     return cls
+
+
+@dataclass(frozen=True)
+class StrategySpec:
+    """A strategy as reported (``name``) and as given to worker processes (``spec``: a registry
+    name or a file path, plain text so that it pickles)."""
+
+    name: str
+    spec: str
 
 
 class StrategyError(ValueError):

@@ -16,7 +16,7 @@ from typing import Any
 
 from transition_sim.scenarios import Scenario, load_scenario
 from transition_sim.schema import PARAMETERS, ConfigError, Param, validate
-from transition_sim.strategies import StrategyError, load_strategy
+from transition_sim.strategies import StrategyError, StrategySpec, load_strategy
 
 METHODS = ("lhs", "sobol", "morris")
 SENSITIVITY_METHODS = ("sobol", "morris")
@@ -24,13 +24,6 @@ _TOP_KEYS = ("description", "scenario", "strategies", "replicates", "seed", "ste
              "out", "parameters", "grid", "sample")
 _SAMPLE_KEYS = ("method", "n", "levels", "second_order", "ranges")
 
-
-@dataclass(frozen=True)
-class StrategyRef:
-    """A strategy as reported (``name``) and as loaded by workers (``spec``: registry name or absolute path)."""
-
-    name: str
-    spec: str
 
 
 @dataclass(frozen=True)
@@ -54,7 +47,7 @@ class SweepDefinition:
     description: str
     scenario_arg: str
     scenario: Scenario
-    strategies: tuple[StrategyRef, ...]
+    strategies: tuple[StrategySpec, ...]
     replicates: int
     seed: int
     steps: int | None
@@ -167,12 +160,12 @@ def _load_scenario(arg: str, path: Path) -> Scenario:
         raise
 
 
-def _strategies(value: Any, source: str, path: Path) -> tuple[StrategyRef, ...]:
+def _strategies(value: Any, source: str, path: Path) -> tuple[StrategySpec, ...]:
     allowed = ("must be a non-empty list of strategy names or \"path/to/file.py:ClassName\", "
                "e.g. [\"one_need_at_a_time\", \"top_down_plan\"]")
     if not isinstance(value, list) or not value or not all(isinstance(s, str) for s in value):
         raise ConfigError(source, "strategies", value, allowed)
-    refs: list[StrategyRef] = []
+    refs: list[StrategySpec] = []
     for spec in value:
         spec_abs = _absolute_spec(spec, path)
         try:
@@ -182,7 +175,7 @@ def _strategies(value: Any, source: str, path: Path) -> tuple[StrategyRef, ...]:
             raise ConfigError(source, "strategies", spec, reason) from None
         if any(r.name == cls.name for r in refs):
             raise ConfigError(source, "strategies", value, f"strategy {cls.name!r} appears twice; give each once")
-        refs.append(StrategyRef(cls.name, spec_abs))
+        refs.append(StrategySpec(cls.name, spec_abs))
     return tuple(refs)
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from transition_sim.scenarios import Scenario, resolve_config
 from transition_sim.schema import PARAMETERS, ConfigError
-from transition_sim.sweep.definition import StrategyRef, SweepDefinition
+from transition_sim.sweep.definition import StrategySpec, SweepDefinition
 from transition_sim.sweep.seeds import canonical_json, derive_seed, run_id
 
 
@@ -39,7 +39,7 @@ class RunSpec:
     index: int
     run_id: str
     point: int
-    strategy: StrategyRef
+    strategy: StrategySpec
     replicate: int
     seed: int
     steps: int
