@@ -172,12 +172,12 @@ def run_job(job: Job) -> JobResult:
     return JobResult(job.index, model.datacollector.get_model_vars_dataframe(), summary(model))
 
 
-def _ignore_sigint() -> None:
+def ignore_sigint() -> None:
     """Workers leave Ctrl-C to the parent, which cancels the pool (no traceback per worker)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _pool_context() -> multiprocessing.context.BaseContext | None:
+def pool_context() -> multiprocessing.context.BaseContext | None:
     """Fork on Linux: workers start at once with everything imported. (Importing Mesa switches the
     global default to spawn, which re-imports Mesa, pandas... in every worker: seconds each.)"""
     return multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
@@ -204,8 +204,8 @@ def run_jobs(jobs: Sequence[Job], workers: int = 1,
                 on_done(done)
         return [r for r in results if r is not None]
 
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_pool_context(),
-                               initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=pool_context(),
+                               initializer=ignore_sigint)
     pending: dict[Future[JobResult], int] = {}
     try:
         for pos, job in enumerate(jobs):
