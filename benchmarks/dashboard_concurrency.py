@@ -3,7 +3,7 @@
 Starts ``python -m transition_sim.dashboard.server`` on a free local port, opens N real sessions (pages of
 one headless Debian Chromium driven by Playwright), then in each round clicks Step in every page at the
 same moment and measures, inside each page, the time from the click until the month shown changes and
-until the new territory picture is in place. Prints the median, 90th percentile and maximum per N.
+until the territory shows the new month. Prints the median, 90th percentile and maximum per N.
 
     python benchmarks/dashboard_concurrency.py [--sessions 1 40] [--rounds 5] [--scenario default]
 
@@ -36,11 +36,11 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
          "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"]
 
 # Runs in the page: click Step, then wait (a MutationObserver: no polling that would load the cores) until the
-# month label and the territory picture have both changed.
+# month label and the territory's marks (the SVG over the picture, which says its month) have both changed.
 STEP_JS = """
 () => new Promise(resolve => {
   const month = () => document.querySelector('.ts-page .ts-month b').innerText;
-  const picture = () => { const i = document.querySelector('.ts-territory'); return i && i.getAttribute('src'); };
+  const picture = () => { const s = document.querySelector('.ts-overlay svg'); return s && s.dataset.month; };
   const m0 = month(), p0 = picture(), t0 = performance.now();
   let tMonth = null;
   const done = (value) => { observer.disconnect(); clearTimeout(timer); resolve(value); };
@@ -105,7 +105,7 @@ async def open_session(browser: Browser, url: str) -> Page:
     page = await context.new_page()
     page.set_default_timeout(180_000)
     await page.goto(url)
-    await page.wait_for_selector(".ts-page .ts-territory")
+    await page.wait_for_selector(".ts-page .ts-overlay svg")
     return page
 
 

@@ -181,6 +181,30 @@ def test_page_loads_offline_and_shows_the_four_roles(visit: Visit) -> None:
     visit.shot("1-territory-fr")
 
 
+def test_territory_marks_lie_on_the_picture_and_follow_the_month(visit: Visit) -> None:
+    """The month's marks are SVG over the kept picture: same box, drawn on top, this month's."""
+    page = visit.page
+    visit.year(2)
+    page.wait_for_function("() => document.querySelector('.ts-overlay svg').dataset.month === '24'")
+    found = page.evaluate("""() => {
+      const overlay = document.querySelector('.ts-overlay');
+      overlay.style.pointerEvents = 'auto';  // else elementFromPoint looks through it, as clicks do
+      document.querySelector('.ts-overlay .ts-facilitator').scrollIntoView({block: 'center'});
+      const img = document.querySelector('.ts-territory').getBoundingClientRect();
+      const svg = document.querySelector('.ts-overlay svg').getBoundingClientRect();
+      const star = document.querySelector('.ts-overlay .ts-facilitator').getBoundingClientRect();
+      const x = star.x + star.width / 2, y = star.y + star.height / 2;
+      const top = document.elementFromPoint(x, y);
+      overlay.style.pointerEvents = '';
+      return {img: [img.x, img.y, img.width, img.height], svg: [svg.x, svg.y, svg.width, svg.height],
+              top: top !== null && top.closest('.ts-overlay') !== null,
+              roles: [...document.querySelectorAll('.ts-overlay .ts-role-names text')].map(t => t.textContent)};
+    }""")
+    assert found["img"][2] > 300 and found["img"] == pytest.approx(found["svg"], abs=1.0)
+    assert found["top"], "the marks are hidden under the picture"
+    assert found["roles"] == ["Élu", "Agent de la collectivité", "Agent de l'État", "Acteur socio-économique"]
+
+
 def test_step_advances_the_month_and_adds_story_lines(visit: Visit) -> None:
     page = visit.page
     visit.tab("Récit")

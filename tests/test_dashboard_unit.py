@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from transition_sim import TerritoryModel
-from transition_sim.dashboard import charts, i18n, network_plot, server, views
+from transition_sim.dashboard import charts, i18n, network_plot, server, territory_screen, views
 from transition_sim.dashboard.session import (
     CONTROLS,
     SEED_MAX,
@@ -249,10 +249,37 @@ def test_territory_figure_names_the_roles_in_the_language(runs: tuple[TerritoryM
     assert network_plot.png(fig).startswith(PNG)
 
 
-def test_metropolis_figure_draws_lightly_and_quickly() -> None:
-    model = TerritoryModel(scenario="metropolis", seed=1).run(12)
+def test_metropolis_screen_names_few_and_draws_ties_lightly() -> None:
+    model = TerritoryModel(scenario="metropolis", seed=1).run(36)
     assert model.n_actors > network_plot.LIGHT_ABOVE
-    assert views.territory_png(model, "fr", legend=False).startswith(PNG)
+    back, marks = territory_screen.layers(model, "fr")
+    assert back.startswith(PNG) and marks.count("<text") <= 5
+    assert network_plot.tie_alpha(model) < network_plot.tie_alpha(TerritoryModel(seed=1))
+
+
+def test_screen_marks_are_this_months_marks_where_the_actors_are(runs: tuple[TerritoryModel, TerritoryModel]) -> None:
+    model = runs[0]
+    _, marks = territory_screen.layers(model, "en")
+    frame = territory_screen.background(model, "en", 1.0).frame
+    m = network_plot.month_marks(model, "en", frame.points_per_unit)
+    assert f'data-month="{model.month}"' in marks and marks.startswith("<svg") and marks.endswith("</svg>")
+    assert marks.count("<circle") == len(m.reached) + len(m.deciders) > 0
+    assert marks.count("<line") == len(m.arrows) == len(network_plot.chain_links(model)) > 0
+    assert marks.count("<rect") == len(model.running_projects)
+    assert marks.count("<text") == len(m.names) + len(ROLES) and m.names and 'class="ts-facilitator"' in marks
+    for r in ROLES:
+        assert r.label("en")[1:] in marks  # the roles are named
+    # each ring sits on its actor, in the background picture's pixels
+    lay = network_plot.layout(model)
+    centres = {(float(x), float(y)) for x, y in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', marks)}
+    for x, y in frame.xy(lay.pos[np.concatenate([m.reached, m.deciders])]):
+        assert (round(x, 1), round(y, 1)) in centres
+    pixels = frame.xy(lay.pos)
+    assert (pixels >= 0).all() and (pixels[:, 0] <= frame.width).all() and (pixels[:, 1] <= frame.height).all()
+    # a strategy without a facilitator has no star and no chain
+    alone = TerritoryModel(scenario="crisis", strategy="none", seed=3).run(12)
+    _, marks = territory_screen.layers(alone, "en")
+    assert "ts-facilitator" not in marks and "<line" not in marks
 
 
 def test_measure_and_comparison_charts(runs: tuple[TerritoryModel, TerritoryModel]) -> None:
@@ -281,18 +308,31 @@ def test_kept_charts_follow_the_run() -> None:
     assert charts.nice_top(0) == 1.0 and charts.nice_top(10) == 15.0 and charts.nice_top(23) == 40.0
 
 
-def test_screen_picture_keeps_its_background_between_months() -> None:
+def test_screen_keeps_its_background_between_months() -> None:
     model = TerritoryModel(seed=3).run(24)
-    first = network_plot.screen_png(model, "fr")
-    kept = network_plot._backgrounds[model]
+    first, marks = territory_screen.layers(model, "fr")
+    kept = territory_screen._backgrounds[model]
     model.step()
-    assert network_plot.screen_png(model, "fr").startswith(PNG) and first.startswith(PNG)
-    assert network_plot._backgrounds[model] is kept or network_plot._backgrounds[model].month == model.month
-    model.run(network_plot.REFRESH_MONTHS)
-    network_plot.screen_png(model, "fr")
-    assert network_plot._backgrounds[model].month > kept.month  # redrawn after a few months at most
-    network_plot.screen_png(model, "en")
-    assert network_plot._backgrounds[model].key == ("en", 1.0)
+    again, later = territory_screen.layers(model, "fr")
+    assert first.startswith(PNG) and later != marks  # the marks are this month's...
+    if territory_screen._backgrounds[model] is kept:
+        assert again is first  # ...the picture is the same bytes: the page sends nothing new
+    else:
+        assert territory_screen._backgrounds[model].month == model.month
+    redrawn = []
+    for _ in range(territory_screen.REFRESH_MONTHS):
+        model.step()
+        territory_screen.layers(model, "fr")
+        redrawn.append(territory_screen._backgrounds[model].month == model.month)
+    assert sum(redrawn) == 1  # redrawn once in every few months, in the run's turn
+    phases = set()
+    for _ in range(territory_screen.REFRESH_MONTHS):  # runs take turns
+        other = TerritoryModel(seed=3)
+        territory_screen.layers(other, "fr")
+        phases.add(territory_screen._backgrounds[other].phase)
+    assert len(phases) == territory_screen.REFRESH_MONTHS
+    territory_screen.layers(model, "en")
+    assert territory_screen._backgrounds[model].key == ("en", 1.0)
 
 
 # -------------------------------------------------------------------------------------------- html
@@ -394,12 +434,15 @@ def test_pictures_are_drawn_once_a_month_and_prepared_by_the_step() -> None:
         model = s.model
         assert model is not None
         views.prepare(s, "view_territory", "fr")
-        first = views.picture(model, "territory", "fr")
-        assert views.picture(model, "territory", "fr") is first  # kept, not drawn again
+        assert territory_screen._backgrounds[model].key == ("fr", 1.0)  # drawn by the step, not the render
+        views.prepare(s, "view_measures", "fr")
+        first = views.picture(model, "measures", "fr")
+        assert views.picture(model, "measures", "fr") is first  # kept, not drawn again
         s.step()
         views.prepare(s, "view_compare", "fr")
         kept = views._pictures[model]
         assert all(key[1] == model.month for key in kept)  # last month's pictures are dropped
-        assert any(key[0] == "comparison" for key in kept) and views.picture(model, "territory", "fr") is not first
+        assert any(key[0] == "comparison" for key in kept)
+        assert territory_screen._backgrounds[model].key == ("fr", views.COMPARE_SCALE)
     finally:
         s.close()

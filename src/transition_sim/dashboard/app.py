@@ -19,6 +19,7 @@ import solara.lab
 
 from transition_sim.dashboard import charts, i18n
 from transition_sim.dashboard.controls import Parameters, Picker, RunButtons, SeedField
+from transition_sim.dashboard.island import Island
 from transition_sim.dashboard.session import InputError, Session, parse_seed, scenario_names, strategy_names
 from transition_sim.dashboard.views import (
     CompareView,
@@ -65,6 +66,11 @@ CSS = """
 .ts-marks { margin-top: 14px; }
 .ts-sym { display: inline-block; width: 40px; font-size: 24px; font-weight: 700; }
 .ts-caption { font-size: 17px; color: #333; }
+.ts-map { position: relative; }
+.ts-map img { display: block; height: auto; margin: 0 !important; }
+.ts-overlay { position: absolute; top: 0; left: 0; width: 100%; height: 100%; margin: 0 !important; z-index: 1;
+            pointer-events: none; }
+.ts-overlay svg { display: block; width: 100%; height: 100%; }
 .ts-story { max-height: 72vh; overflow-y: auto; font-size: 21px; line-height: 1.45; padding-right: 8px; }
 .ts-story ul { list-style: none; padding-left: 4px; margin: 0; }
 .ts-story li { display: flex; margin: 0; padding: 4px 0; }
@@ -109,29 +115,40 @@ def start_settings(search: str | None = None) -> dict[str, Any]:
     return out
 
 
+class PageState:
+    """What the page shows, as reactive values: the page's root reads ``lang``, the run's island (see
+    :mod:`island`) reads ``lang``, ``view`` and ``version``, the run buttons read ``finished``; setting one
+    draws again those that read it, and only them."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = solara.reactive(lang)
+        self.view = solara.reactive(VIEWS[0])
+        self.version = solara.reactive(0)  # the run changed (a step, a reset)
+        self.finished = solara.reactive(False)  # the run is at its horizon
+
+
 class Actions:
     """What the page's buttons and fields do. One per page, made once, so that its methods are the same from
     render to render and the components that receive them are not drawn again for nothing."""
 
-    def __init__(self, session: Session, set_version: Any, set_settings: Any, set_view: Any, set_lang: Any,
-                 set_playing: Any) -> None:
-        self.session = session
-        self._set_version, self._set_settings, self._set_view = set_version, set_settings, set_view
+    def __init__(self, session: Session, state: PageState, set_settings: Any, set_playing: Any) -> None:
+        self.session, self.state = session, state
+        self._set_settings = set_settings
         self.set_playing = set_playing
-        self.lang_setters = {code: (lambda code=code: set_lang(code)) for code in i18n.LANGS}
-        self.view, self.lang = VIEWS[0], session.lang  # what the page shows, kept up to date by the page
+        self.lang_setters = {code: (lambda code=code: state.lang.set(code)) for code in i18n.LANGS}
 
     def advance(self, months: int = 1) -> bool:
         """Step the run and draw the pictures the page shows (the render then only sends them); False at the
         horizon."""
         if not self.session.step(months):
             return False
-        prepare(self.session, self.view, self.lang)
+        prepare(self.session, self.state.view.peek(), self.state.lang.peek())
         return True
 
     def changed(self) -> None:
-        """The run changed: draw the page again (here, before returning)."""
-        self._set_version(lambda v: v + 1)
+        """The run changed: draw again what shows it, and only that."""
+        self.state.finished.set(self.session.finished)
+        self.state.version.set(self.state.version.peek() + 1)
 
     def configure(self, **changes: Any) -> None:
         self.session.configure(**changes)
@@ -154,7 +171,7 @@ class Actions:
         self.configure(compare_with=name or None)
 
     def set_view_index(self, index: int) -> None:
-        self._set_view(index)
+        self.state.view.set(VIEWS[index])
         if VIEWS[index] == "view_compare" and self.session.compare_with is None:
             others = [n for n in strategy_names() if n != self.session.strategy]
             self.configure(compare_with="top_down_plan" if "top_down_plan" in others else others[0])
@@ -166,14 +183,12 @@ def Page() -> None:
     session: Session = solara.use_memo(
         lambda: Session(lang=default_lang(router.search), **start_settings(router.search)), [])
     solara.use_effect(lambda: session.close, [])  # the page goes away: free the model
-    lang, set_lang = solara.use_state(session.lang)
-    version, set_version = solara.use_state(0)  # the run changed (a step, a reset)
+    state: PageState = solara.use_memo(lambda: PageState(session.lang), [])
     settings, set_settings = solara.use_state(0)  # the settings changed
     playing, set_playing = solara.use_state(False)
     speed, set_speed = solara.use_state(2)
-    view, set_view = solara.use_state(0)
-    actions: Actions = solara.use_memo(
-        lambda: Actions(session, set_version, set_settings, set_view, set_lang, set_playing), [])
+    actions: Actions = solara.use_memo(lambda: Actions(session, state, set_settings, set_playing), [])
+    lang = state.lang.value
 
     def play_loop(cancel: threading.Event) -> None:
         """While playing: step, show, wait so that the run goes at ``speed`` months a second."""
@@ -188,12 +203,10 @@ def Page() -> None:
             cancel.wait(max(0.0, 1.0 / speed - (time.monotonic() - started)))
 
     solara.use_thread(play_loop, dependencies=[playing, speed], intrusive_cancel=False)
-    actions.view, actions.lang = VIEWS[view], lang
 
     solara.Style(CSS)
     solara.Title(i18n.t("title", lang))
-    model = session.model
-    if model is None:  # closed under our feet (server shutting down)
+    if session.model is None:  # closed under our feet (server shutting down)
         return
     with solara.Column(style={"padding": "12px 20px"}, classes=["ts-page"]):
         with solara.Row(style={"align-items": "center", "justify-content": "space-between"}):
@@ -205,28 +218,39 @@ def Page() -> None:
                                   classes=[f"ts-lang-{code}"])
         with solara.Row(style={"align-items": "flex-start"}, gap="20px"):
             with solara.Column(classes=["ts-controls"], style={"width": "380px", "flex": "0 0 380px"}):
-                Controls(session, lang, settings, playing, speed, session.finished, actions, set_speed)
-            with solara.Column(style={"flex": "1 1 auto", "min-width": "0"}, gap="12px"):
-                KeyFigures(model, lang, version)
-                if session.finished:
-                    solara.Info(i18n.t("finished", lang), classes=["ts-message"])
-                with solara.lab.Tabs(value=view, on_value=actions.set_view_index, slider_color="#D62728"):
-                    for key in VIEWS:
-                        solara.lab.Tab(i18n.t(key, lang), classes=[f"ts-tab-{key}"])
-                current = VIEWS[view]
-                if current == "view_territory":
-                    TerritoryView(model, lang, version)
-                elif current == "view_measures":
-                    MeasuresView(model, lang, version)
-                elif current == "view_story":
-                    StoryView(model, lang, version)
-                else:
-                    CompareView(session, lang, version, strategy_names(), actions.compare_with)
+                Controls(session, lang, settings, playing, speed, actions, set_speed)
+            with solara.Column(style={"flex": "1 1 auto", "min-width": "0"}):
+                Island(lambda: RunArea(session, actions))
 
 
 @solara.component
-def Controls(session: Session, lang: str, settings: int, playing: bool, speed: int, finished: bool,
-             actions: Actions, set_speed: Any) -> None:
+def RunArea(session: Session, actions: Actions) -> None:
+    """The month, the key figures and the chosen view of the run: the island drawn again at every step."""
+    state = actions.state
+    lang, view, version = state.lang.value, state.view.value, state.version.value
+    model = session.model
+    if model is None:
+        return
+    with solara.Column(gap="12px", style={"min-width": "0"}):
+        KeyFigures(model, lang, version)
+        if session.finished:
+            solara.Info(i18n.t("finished", lang), classes=["ts-message"])
+        with solara.lab.Tabs(value=VIEWS.index(view), on_value=actions.set_view_index, slider_color="#D62728"):
+            for key in VIEWS:
+                solara.lab.Tab(i18n.t(key, lang), classes=[f"ts-tab-{key}"])
+        if view == "view_territory":
+            TerritoryView(model, lang, version)
+        elif view == "view_measures":
+            MeasuresView(model, lang, version)
+        elif view == "view_story":
+            StoryView(model, lang, version)
+        else:
+            CompareView(session, lang, version, strategy_names(), actions.compare_with)
+
+
+@solara.component
+def Controls(session: Session, lang: str, settings: int, playing: bool, speed: int, actions: Actions,
+             set_speed: Any) -> None:
     """The left column: what to run, how to run it, what to download (``settings`` counts changes)."""
     configure = actions.configure
     scenarios = [{"text": i18n.scenario_label(n, load_scenario(n).description, lang), "value": n}
@@ -236,9 +260,16 @@ def Controls(session: Session, lang: str, settings: int, playing: bool, speed: i
     Picker(i18n.t("strategy", lang), strategies, session.strategy, lambda v: configure(strategy=v), "ts-strategy")
     solara.Text(i18n.strategy_help(session.strategy, lang), classes=["ts-strategy-help"])
     SeedField(session.seed, lang, lambda s: configure(seed=s))
-    RunButtons(lang, playing, finished, actions.reset, actions.step, actions.set_playing, speed, set_speed)
+    RunControls(lang, playing, speed, actions, set_speed)
     Downloads(session, lang, settings)
     Parameters(session.values, session.scenario, lang, lambda name, value: configure(values={name: value}))
+
+
+@solara.component
+def RunControls(lang: str, playing: bool, speed: int, actions: Actions, set_speed: Any) -> None:
+    """The run buttons, which follow the run (no Step at the horizon)."""
+    RunButtons(lang, playing, actions.state.finished.value, actions.reset, actions.step, actions.set_playing, speed,
+               set_speed)
 
 
 @solara.component
@@ -248,7 +279,7 @@ def Downloads(session: Session, lang: str, settings: int) -> None:
     with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
         solara.FileDownload(session.timeseries_csv, filename=f"{stem}.csv", label=i18n.t("dl_csv", lang),
                             mime_type="text/csv")
-        solara.FileDownload(lambda: _locked(session, lambda m: territory_png(m, lang, legend=True)),
+        solara.FileDownload(lambda: _locked(session, lambda m: territory_png(m, lang)),
                             filename=f"{stem}-territory.png", label=i18n.t("dl_territory", lang),
                             mime_type="image/png")
         solara.FileDownload(lambda: _locked(session, lambda m: _measures_png(m, lang)),

@@ -12,12 +12,10 @@ from __future__ import annotations
 import io
 import math
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -42,7 +40,9 @@ ROLE_COLOURS: dict[Role, str] = {
 CHAIN_COLOUR = "#D62728"
 PROJECT_COLOUR = "#222222"
 TIE_COLOUR = "#8A8A8A"
+ARROW_WIDTH = 0.0042  # of the picture's width: the chain's shafts
 _GOLDEN = math.pi * (3.0 - math.sqrt(5.0))
+ROLE_FONT = 24  # points: the names of the roles
 LIGHT_ABOVE = 150  # actors: above this, ties are drawn lightly and fewer names are written
 
 
@@ -93,12 +93,16 @@ def layout(model: TerritoryModel) -> Layout:
     return cached
 
 
-def node_size(ax: Axes, lay: Layout) -> float:
+def node_size(points_per_unit: float, lay: Layout) -> float:
     """Marker area in points² so that neighbours in a cluster just do not touch."""
-    w, h = ax.bbox.width * 72 / ax.figure.dpi, ax.bbox.height * 72 / ax.figure.dpi
-    per_unit = min(w / (lay.xlim[1] - lay.xlim[0]), h / (lay.ylim[1] - lay.ylim[0]))
-    diameter = 0.78 * lay.spacing * per_unit
+    diameter = 0.78 * lay.spacing * points_per_unit
     return float(np.clip(diameter**2, 9.0, 420.0))
+
+
+def points_per_unit(ax: Axes, lay: Layout) -> float:
+    """How many points one unit of the layout measures on ``ax``."""
+    w, h = ax.bbox.width * 72 / ax.figure.dpi, ax.bbox.height * 72 / ax.figure.dpi
+    return min(w / (lay.xlim[1] - lay.xlim[0]), h / (lay.ylim[1] - lay.ylim[0]))
 
 
 def chain_links(model: TerritoryModel) -> list[tuple[int, int]]:
@@ -128,8 +132,9 @@ def draw_territory(ax: Axes, model: TerritoryModel, lang: str, *, scale: float =
         _legend(ax, lang, scale)
 
 
-def draw_background(ax: Axes, model: TerritoryModel, lang: str, *, scale: float = 1.0) -> None:
-    """What changes slowly: the ties (by trust), the actors (by role) and the names of the roles."""
+def draw_background(ax: Axes, model: TerritoryModel, lang: str, *, scale: float = 1.0, labels: bool = True) -> None:
+    """What changes slowly: the ties (by trust), the actors (by role) and, with ``labels``, the names of the
+    roles (the screen writes them as SVG: text is the slowest thing matplotlib draws)."""
     lay = layout(model)
     _frame_axes(ax, lay)
     pos = lay.pos
@@ -138,126 +143,162 @@ def draw_background(ax: Axes, model: TerritoryModel, lang: str, *, scale: float 
         if len(seg):
             ax.add_collection(LineCollection(seg, linewidths=width, colors=TIE_COLOUR, alpha=alpha, zorder=1))
     colours = [ROLE_COLOURS[Role(int(r))] for r in model.roles]
-    ax.scatter(pos[:, 0], pos[:, 1], s=node_size(ax, lay), c=colours, edgecolors="white", linewidths=0.5, zorder=3)
+    ax.scatter(pos[:, 0], pos[:, 1], s=node_size(points_per_unit(ax, lay), lay), c=colours, edgecolors="white",
+               linewidths=0.5, zorder=3)
+    if labels:
+        for x, y, text, below, colour in role_labels(model, lang):
+            ax.text(x, y, text, ha="center", va="top" if below else "bottom", fontsize=ROLE_FONT * scale,
+                    fontweight="bold", color=colour, zorder=6)
+
+
+def role_labels(model: TerritoryModel, lang: str) -> list[tuple[float, float, str, bool, str]]:
+    """Each role's name at its cluster: x, y, text, whether it hangs below, colour."""
+    lay = layout(model)
+    out = []
     for r in ROLES:
         x, y = lay.anchors[r]
         below = r is Role.SOCIO
         label = r.label(lang)
-        ax.text(x, y - lay.radius[r] - 0.06 if below else y + lay.radius[r] + 0.06, label[0].upper() + label[1:],
-                ha="center", va="top" if below else "bottom", fontsize=24 * scale, fontweight="bold",
-                color=ROLE_COLOURS[r], zorder=6)
+        out.append((x, y - lay.radius[r] - 0.06 if below else y + lay.radius[r] + 0.06, label[0].upper() + label[1:],
+                    below, ROLE_COLOURS[r]))
+    return out
 
 
-def draw_overlay(ax: Axes, model: TerritoryModel, lang: str, *, scale: float = 1.0) -> None:
-    """What changes every month: projects under way, actors reached, the chain, the names of those reached."""
+@dataclass
+class Marks:
+    """What changes every month, in layout units and points: drawn by matplotlib for a download, written as
+    SVG over the kept background on screen (see :mod:`territory_screen`), from this one description."""
+
+    ring: float  # area in points² of the ring around an actor reached
+    reached: np.ndarray  # actors reached who do not decide (thin rings)
+    deciders: np.ndarray  # decision-makers reached (thick rings)
+    project_lines: np.ndarray  # (k, 2, 2): from a project's centre to each of its members
+    project_centres: np.ndarray  # (p, 2)
+    facilitator: tuple[float, float] | None  # None when the strategy has no facilitator
+    arrows: np.ndarray  # (c, 2, 2): the chain of introductions, each arrow stopping short of the actor
+    names: list[tuple[float, float, str]]  # where to write the names of the decision-makers reached
+    fontsize: float  # of the names, in points
+
+
+def month_marks(model: TerritoryModel, lang: str, per_unit: float, *, scale: float = 1.0) -> Marks:
+    """This month's marks for a picture where one layout unit measures ``per_unit`` points."""
     lay = layout(model)
-    _frame_axes(ax, lay)
     pos = lay.pos
-    _draw_projects(ax, model, pos, scale)
     reached = model.facilitator.reached()
-    size = node_size(ax, lay)
     is_decider = np.isin(model.roles, (Role.ELECTED, Role.STATE))
     deciders = np.flatnonzero(reached & is_decider)
-    others = np.flatnonzero(reached & ~is_decider)
-    ring = max(size * 2.2, 160 * scale)
-    if len(others):
-        ax.scatter(pos[others, 0], pos[others, 1], s=ring * 0.8, facecolors="none", edgecolors="black",
-                   linewidths=1.0 * scale, zorder=4)
-    if len(deciders):
-        ax.scatter(pos[deciders, 0], pos[deciders, 1], s=ring * 1.4, facecolors="none", edgecolors="black",
-                   linewidths=3.0 * scale, zorder=4)
-    _draw_chain(ax, model, lay, scale)
-    _draw_names(ax, model, lay, deciders, lang, scale)
-
-
-def _ties(model: TerritoryModel, lay: Layout, scale: float) -> tuple[list[np.ndarray], list[np.ndarray], list[float]]:
-    """Tie segments, widths (wider with mutual trust) and opacity; in a large territory ties inside a role are
-    faint, so that the ties between roles, and the actors, stay visible."""
-    net = model.trust
-    fwd, back = net.tie_edges()
-    src, dst = net.src[fwd], net.dst[fwd]
-    trust = (net.trust[fwd] + net.trust[back]) / 2.0
-    segments = np.stack([lay.pos[src], lay.pos[dst]], axis=1) if len(fwd) else np.zeros((0, 2, 2))
-    if model.n_actors <= LIGHT_ABOVE:
-        return [segments], [(0.3 + 5.0 * trust**2) * scale], [0.5]
-    inside = model.roles[src] == model.roles[dst]
-    width = (0.2 + 2.0 * trust**2) * scale
-    return [segments[inside], segments[~inside]], [width[inside], width[~inside]], [0.07, 0.25]
-
-
-def _draw_new_ties(ax: Axes, model: TerritoryModel, since: int, scale: float) -> None:
-    """Ties made after the background was drawn (strangers who worked together)."""
-    net = model.trust
-    fwd, back = net.tie_edges()
-    fwd, back = fwd[since:], back[since:]
-    if len(fwd) == 0:
-        return
-    pos = layout(model).pos
-    segments = np.stack([pos[net.src[fwd]], pos[net.dst[fwd]]], axis=1)
-    width = _tie_widths(model, scale)[since:]
-    ax.add_collection(LineCollection(segments, linewidths=width, colors=TIE_COLOUR,
-                                     alpha=0.5 if model.n_actors <= LIGHT_ABOVE else 0.25, zorder=1))
-
-
-def _draw_projects(ax: Axes, model: TerritoryModel, pos: np.ndarray, scale: float) -> None:
-    """Each project under way: a square at its members' centre, dashed lines to each of its members."""
-    segments, centres = [], []
+    lines, centres = [], []
     for p in model.running_projects:
         members = list(p.members)
         centre = pos[members].mean(axis=0) + (np.array([0.06, 0.06]) if len(members) == 1 else 0.0)
-        segments.extend([(centre, pos[i]) for i in members])
+        lines.extend([(centre, pos[i]) for i in members])
         centres.append(centre)
-    if segments:
-        ax.add_collection(LineCollection(segments, linewidths=1.5 * scale, colors=PROJECT_COLOUR,
-                                         linestyles=(0, (3, 2)), alpha=0.8, zorder=2))
-        xy = np.array(centres)
-        ax.scatter(xy[:, 0], xy[:, 1], marker="s", s=200 * scale, c="white", edgecolors=PROJECT_COLOUR,
-                   linewidths=2.0 * scale, zorder=7)
+    uses_facilitator = model.facilitator.strategy.uses_facilitator
+    fontsize = 16 * scale
+    return Marks(
+        ring=max(node_size(per_unit, lay) * 2.2, 160 * scale),
+        reached=np.flatnonzero(reached & ~is_decider),
+        deciders=deciders,
+        project_lines=np.array(lines, dtype=float).reshape(-1, 2, 2),
+        project_centres=np.array(centres, dtype=float).reshape(-1, 2),
+        facilitator=lay.facilitator if uses_facilitator else None,
+        arrows=_arrows(model, lay) if uses_facilitator else np.zeros((0, 2, 2)),
+        names=_names(model, lay, deciders, lang, fontsize / per_unit),
+        fontsize=fontsize,
+    )
 
 
-def _draw_chain(ax: Axes, model: TerritoryModel, lay: Layout, scale: float) -> None:
-    """The facilitator (a star) and its chain of introductions (red arrows, one quiver: quick to draw)."""
-    if not model.facilitator.strategy.uses_facilitator:
-        return
-    fx, fy = lay.facilitator
-    ax.scatter([fx], [fy], marker="*", s=1100 * scale, c=CHAIN_COLOUR, edgecolors="black", linewidths=1.2,
-               zorder=9)
+def _arrows(model: TerritoryModel, lay: Layout) -> np.ndarray:
+    """(start, end) of each link of the chain, the end short of the actor so that the head stays visible."""
     links = chain_links(model)
     if not links:
-        return
+        return np.zeros((0, 2, 2))
     start = np.array([lay.facilitator if a < 0 else lay.pos[a] for a, _ in links])
     end = lay.pos[[b for _, b in links]]
     vec = end - start
     length = np.maximum(np.hypot(vec[:, 0], vec[:, 1]), 1e-9)
-    gap = np.minimum(0.6 * lay.spacing + 0.01, 0.3 * length)  # stop short of the node
-    vec = vec * ((length - gap) / length)[:, None]
-    ax.quiver(start[:, 0], start[:, 1], vec[:, 0], vec[:, 1], angles="xy", scale_units="xy", scale=1,
-              color=CHAIN_COLOUR, alpha=0.9, width=0.0042 * scale, headwidth=4.0, headlength=5.0,
-              headaxislength=4.5, zorder=5)
+    gap = np.minimum(0.6 * lay.spacing + 0.01, 0.3 * length)
+    return np.stack([start, start + vec * ((length - gap) / length)[:, None]], axis=1)
 
 
-def _draw_names(ax: Axes, model: TerritoryModel, lay: Layout, deciders: np.ndarray, lang: str,
-                scale: float) -> None:
-    """Name the decision-makers the facilitator has reached (the most powerful first, a few at most),
-    moving a name up or down when it would cover one already written."""
+def _names(model: TerritoryModel, lay: Layout, deciders: np.ndarray, lang: str,
+           em: float) -> list[tuple[float, float, str]]:
+    """Name the decision-makers the facilitator has reached (the most powerful first, a few at most), moving a
+    name up or down when it would cover one already written; ``em`` is the font size in layout units."""
     limit = 8 if model.n_actors <= LIGHT_ABOVE else 5
     order = deciders[np.argsort(-model.power[deciders], kind="stable")][:limit]
-    fontsize = 16 * scale
-    per_point = (ax.get_xlim()[1] - ax.get_xlim()[0]) / (ax.bbox.width * 72 / ax.figure.dpi)  # data units
-    height = 1.6 * fontsize * per_point
+    height = 1.6 * em
     placed: list[tuple[float, float, float]] = []  # centre x, centre y, half width
+    names = []
     for i in order:
         text = model.name_of(int(i))(lang)
-        half = 0.3 * fontsize * per_point * len(text)
+        half = 0.3 * em * len(text)
         x, y0 = lay.pos[i]
         x = float(np.clip(x, lay.xlim[0] + half, lay.xlim[1] - half))  # keep the name inside the picture
         for dy in (0.75, -0.75, 1.75, -1.75, 2.75, -2.75):
-            y = y0 + dy * height
+            y = float(y0 + dy * height)
             if all(abs(x - px) > half + ph or abs(y - py) > height for px, py, ph in placed):
                 break
         placed.append((x, y, half))
-        ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=10,
+        names.append((x, y, text))
+    return names
+
+
+def draw_overlay(ax: Axes, model: TerritoryModel, lang: str, *, scale: float = 1.0) -> None:
+    """What changes every month (see :class:`Marks`), drawn with matplotlib."""
+    lay = layout(model)
+    _frame_axes(ax, lay)
+    m = month_marks(model, lang, points_per_unit(ax, lay), scale=scale)
+    pos = lay.pos
+    if len(m.project_lines):
+        ax.add_collection(LineCollection(m.project_lines, linewidths=1.5 * scale, colors=PROJECT_COLOUR,
+                                         linestyles=(0, (3, 2)), alpha=0.8, zorder=2))
+        ax.scatter(m.project_centres[:, 0], m.project_centres[:, 1], marker="s", s=200 * scale, c="white",
+                   edgecolors=PROJECT_COLOUR, linewidths=2.0 * scale, zorder=7)
+    for idx, area, width in ((m.reached, 0.8, 1.0), (m.deciders, 1.4, 3.0)):
+        if len(idx):
+            ax.scatter(pos[idx, 0], pos[idx, 1], s=m.ring * area, facecolors="none", edgecolors="black",
+                       linewidths=width * scale, zorder=4)
+    if m.facilitator is not None:
+        ax.scatter([m.facilitator[0]], [m.facilitator[1]], marker="*", s=1100 * scale, c=CHAIN_COLOUR,
+                   edgecolors="black", linewidths=1.2, zorder=9)
+    if len(m.arrows):
+        start, vec = m.arrows[:, 0], m.arrows[:, 1] - m.arrows[:, 0]
+        ax.quiver(start[:, 0], start[:, 1], vec[:, 0], vec[:, 1], angles="xy", scale_units="xy", scale=1,
+                  color=CHAIN_COLOUR, alpha=0.9, width=ARROW_WIDTH * scale, headwidth=4.0, headlength=5.0,
+                  headaxislength=4.5, zorder=5)
+    for x, y, text in m.names:
+        ax.text(x, y, text, ha="center", va="center", fontsize=m.fontsize, zorder=10,
                 bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "black", "lw": 0.8, "alpha": 0.9})
+
+
+def tie_widths(model: TerritoryModel, scale: float) -> np.ndarray:
+    """Every tie's width in points, wider with mutual trust, in the order the ties were made."""
+    net = model.trust
+    fwd, back = net.tie_edges()
+    trust = (net.trust[fwd] + net.trust[back]) / 2.0
+    if model.n_actors <= LIGHT_ABOVE:
+        return (0.3 + 5.0 * trust**2) * scale
+    return (0.2 + 2.0 * trust**2) * scale
+
+
+def tie_alpha(model: TerritoryModel) -> float:
+    """Ties are faint in a large territory, so that the actors stay visible."""
+    return 0.5 if model.n_actors <= LIGHT_ABOVE else 0.25
+
+
+def _ties(model: TerritoryModel, lay: Layout, scale: float) -> tuple[list[np.ndarray], list[np.ndarray], list[float]]:
+    """Tie segments, widths and opacity; in a large territory ties inside a role are fainter still, so that the
+    ties between roles stand out."""
+    net = model.trust
+    fwd, _ = net.tie_edges()
+    src, dst = net.src[fwd], net.dst[fwd]
+    segments = np.stack([lay.pos[src], lay.pos[dst]], axis=1) if len(fwd) else np.zeros((0, 2, 2))
+    width = tie_widths(model, scale)
+    if model.n_actors <= LIGHT_ABOVE:
+        return [segments], [width], [tie_alpha(model)]
+    inside = model.roles[src] == model.roles[dst]
+    return [segments[inside], segments[~inside]], [width[inside], width[~inside]], [0.07, tie_alpha(model)]
 
 
 def _legend(ax: Axes, lang: str, scale: float) -> None:
@@ -288,76 +329,6 @@ def territory_figure(model: TerritoryModel, lang: str, *, width: float = 12.0, h
     return fig
 
 
-SCREEN_SIZE = (12.0, 10.5)  # inches; at 64 dpi, 768 x 672 pixels: about the size the page shows it
-SCREEN_DPI = 64
-REFRESH_MONTHS = 6  # the background (ties by trust) is at most this old...
-REFRESH_WIDTH = 0.15  # ...unless the ties' widths moved by more than this on average (points)
-
-
-@dataclass
-class _Background:
-    """The territory's slow layer as pixels, with what it was drawn from."""
-
-    key: tuple[str, float]
-    month: int
-    n_ties: int
-    widths: np.ndarray
-    image: Image.Image
-
-
-_backgrounds: weakref.WeakKeyDictionary[TerritoryModel, _Background] = weakref.WeakKeyDictionary()
-
-
-def _rgba(draw: Callable[[Axes], None], *, transparent: bool) -> Image.Image:
-    fig = Figure(figsize=SCREEN_SIZE, dpi=SCREEN_DPI, facecolor="none" if transparent else "white")
-    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-    ax.patch.set_visible(False)
-    draw(ax)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    return Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).copy()
-
-
-def _background(model: TerritoryModel, lang: str, scale: float) -> _Background:
-    """The cached background, drawn again for a new language or size, every few months, or sooner when trust
-    has visibly moved (ties made since are drawn with the overlay)."""
-    cached = _backgrounds.get(model)
-    if cached is not None and cached.key == (lang, scale) and 0 <= model.month - cached.month < REFRESH_MONTHS:
-        widths = _tie_widths(model, scale)[: cached.n_ties]
-        if len(widths) == 0 or float(np.abs(cached.widths - widths).mean()) <= REFRESH_WIDTH:
-            return cached
-    image = _rgba(lambda ax: draw_background(ax, model, lang, scale=scale), transparent=False)
-    cached = _backgrounds[model] = _Background((lang, scale), model.month, model.trust.n_ties,
-                                               _tie_widths(model, scale), image)
-    return cached
-
-
-def _tie_widths(model: TerritoryModel, scale: float) -> np.ndarray:
-    """Every tie's width, in the order the ties were made."""
-    net = model.trust
-    fwd, back = net.tie_edges()
-    trust = (net.trust[fwd] + net.trust[back]) / 2.0
-    if model.n_actors <= LIGHT_ABOVE:
-        return (0.3 + 5.0 * trust**2) * scale
-    return (0.2 + 2.0 * trust**2) * scale
-
-
-def screen_png(model: TerritoryModel, lang: str, *, scale: float = 1.0) -> bytes:
-    """The territory for the page: the cached background with this month's overlay laid on it (a third of the
-    work of drawing everything, which counts when 40 sessions step at once), in a few colours."""
-    background = _background(model, lang, scale)
-
-    def draw(ax: Axes) -> None:
-        draw_overlay(ax, model, lang, scale=scale)
-        _draw_new_ties(ax, model, background.n_ties, scale)
-
-    overlay = _rgba(draw, transparent=True)
-    image = Image.alpha_composite(background.image, overlay).convert("RGB")
-    buf = io.BytesIO()
-    few_colours(image, 48).save(buf, format="PNG", compress_level=3)
-    return buf.getvalue()
-
-
 def few_colours(image: Image.Image, colours: int) -> Image.Image:
     """The image with a palette of a few colours, its most frequent one (the background) kept pure white."""
     quantized = image.quantize(colors=colours, method=Image.Quantize.FASTOCTREE)
@@ -370,15 +341,8 @@ def few_colours(image: Image.Image, colours: int) -> Image.Image:
     return quantized
 
 
-def png(fig: Figure, *, compact: bool = False) -> bytes:
-    """The figure as PNG bytes; ``compact`` reduces it to 64 colours (a fifth of the bytes, for the screen:
-    40 sessions stepping share one Wi-Fi), the downloads keep every colour."""
+def png(fig: Figure) -> bytes:
+    """The figure as PNG bytes, every colour kept (for a download)."""
     buf = io.BytesIO()
-    if not compact:
-        fig.savefig(buf, format="png", facecolor="white", pil_kwargs={"compress_level": 2})
-        return buf.getvalue()
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
-    few_colours(image, 64).save(buf, format="PNG", compress_level=3)
+    fig.savefig(buf, format="png", facecolor="white", pil_kwargs={"compress_level": 2})
     return buf.getvalue()

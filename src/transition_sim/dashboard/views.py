@@ -14,11 +14,12 @@ from typing import Any
 
 import solara
 
-from transition_sim.dashboard import charts, i18n, network_plot
+from transition_sim.dashboard import charts, i18n, network_plot, territory_screen
 from transition_sim.dashboard.session import Session
 from transition_sim.model import TerritoryModel
 from transition_sim.roles import ROLES, Role
 
+COMPARE_SCALE = 0.7  # lines and names of the two territories side by side
 STORY_SHOWN = 300  # events rendered in the page; the download has all of them
 _EVENT_MARKS = {
     "success": ("✔", "#1B7F3B"), "approved": ("€", "#0072B2"), "grant": ("€", "#9B59B6"),
@@ -28,15 +29,13 @@ _EVENT_MARKS = {
 }
 
 
-def territory_png(model: TerritoryModel, lang: str, *, legend: bool, scale: float = 1.0) -> bytes:
-    """The territory as a PNG: for a download with its legend and every colour; on screen without the legend
-    (the page's is HTML), from the cached background, in a few colours."""
-    if legend:
-        return network_plot.png(network_plot.territory_figure(model, lang, legend=True, scale=scale))
-    return network_plot.screen_png(model, lang, scale=scale)
+def territory_png(model: TerritoryModel, lang: str) -> bytes:
+    """The territory as a PNG to download, with its legend and every colour (the screen's is
+    :mod:`territory_screen`'s)."""
+    return network_plot.png(network_plot.territory_figure(model, lang, legend=True))
 
 
-# This month's pictures of each run, drawn once: by the step that made the month (see ``prepare``) or by the
+# This month's charts of each run, drawn once: by the step that made the month (see ``prepare``) or by the
 # first view that needs them.
 _pictures: weakref.WeakKeyDictionary[TerritoryModel, dict[tuple[Any, ...], bytes]] = weakref.WeakKeyDictionary()
 _pictures_lock = threading.Lock()
@@ -44,15 +43,13 @@ _pictures_lock = threading.Lock()
 
 def picture(model: TerritoryModel, kind: str, lang: str, *, scale: float = 1.0,
             runs: list[TerritoryModel] | None = None) -> bytes:
-    """``territory``, ``measures`` or ``comparison`` (of ``runs``) for this month, drawn at most once."""
+    """``measures`` or ``comparison`` (of ``runs``) for this month, drawn at most once."""
     key = (kind, model.month, lang, scale, tuple((id(m), m.month) for m in runs or []))
     with _pictures_lock:
         kept = _pictures.setdefault(model, {})
         if key in kept:
             return kept[key]
-    if kind == "territory":
-        data = territory_png(model, lang, legend=False, scale=scale)
-    elif kind == "measures":
+    if kind == "measures":
         data = charts.measures_png(model, lang)
     else:
         assert runs is not None
@@ -72,14 +69,14 @@ def prepare(session: Session, view: str, lang: str) -> None:
     if model is None:
         return
     if view == "view_territory":
-        picture(model, "territory", lang)
+        territory_screen.background(model, lang, 1.0)
     elif view == "view_measures":
         picture(model, "measures", lang)
     elif view == "view_compare" and session.other is not None:
         runs = session.runs()
         picture(model, "comparison", lang, runs=runs)
         for m in runs:
-            picture(m, "territory", lang, scale=0.7)
+            territory_screen.background(m, lang, COMPARE_SCALE)
 
 
 def _figures(model: TerritoryModel) -> dict[str, float]:
@@ -142,8 +139,17 @@ def legend_html(lang: str) -> str:
 
 
 @solara.component
+def TerritoryMap(model: TerritoryModel, lang: str, version: int, scale: float = 1.0) -> None:
+    """The kept background with this month's marks over it (the SVG fills the picture's grid cell)."""
+    back, marks = solara.use_memo(lambda: territory_screen.layers(model, lang, scale=scale),
+                                  [id(model), version, lang, scale])
+    with solara.Div(classes=["ts-map"]):
+        solara.Image(back, width="100%", classes=["ts-territory"])
+        solara.HTML(tag="div", unsafe_innerHTML=marks, classes=["ts-overlay"])
+
+
+@solara.component
 def TerritoryView(model: TerritoryModel, lang: str, version: int) -> None:
-    image = solara.use_memo(lambda: picture(model, "territory", lang), [id(model), version, lang])
     n_ties = model.trust.n_ties
     caption = i18n.t("territory_caption", lang, n=model.n_actors, ties=n_ties,
                      reached=int(model.facilitator.reached().sum()), running=len(model.running_projects))
@@ -151,7 +157,7 @@ def TerritoryView(model: TerritoryModel, lang: str, version: int) -> None:
         caption += " " + i18n.t("light_edges", lang)
     with solara.Row(classes=["ts-territory-row"], style={"align-items": "flex-start", "flex-wrap": "wrap"}):
         with solara.Column(style={"flex": "3 1 640px", "min-width": "0"}):
-            solara.Image(image, width="100%", classes=["ts-territory"])
+            TerritoryMap(model, lang, version)
             solara.Text(caption, classes=["ts-caption"])
         with solara.Column(style={"flex": "1 1 300px"}):
             solara.HTML(tag="div", unsafe_innerHTML=legend_html(lang))
@@ -218,8 +224,6 @@ def CompareView(session: Session, lang: str, version: int, choices: list[str],
     labels = [i18n.strategy_label(m.strategy_name, lang) for m in runs]
     keys = [*(id(m) for m in runs), version, lang]
     chart = solara.use_memo(lambda: picture(runs[0], "comparison", lang, runs=runs) if len(runs) == 2 else b"", keys)
-    images = solara.use_memo(lambda: [picture(m, "territory", lang, scale=0.7) for m in runs]
-                             if len(runs) == 2 else [], keys)
     with solara.Column(classes=["ts-compare"]):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="20px"):
             items = [{"text": i18n.strategy_label(n, lang), "value": n} for n in choices if n != session.strategy]
@@ -233,11 +237,11 @@ def CompareView(session: Session, lang: str, version: int, choices: list[str],
         solara.HTML(tag="div", unsafe_innerHTML=compare_rows(runs, lang))
         solara.Image(chart, width="100%", classes=["ts-compare-chart"])
         with solara.Row(style={"flex-wrap": "wrap"}):
-            for k, (label, image) in enumerate(zip(labels, images, strict=True)):
+            for k, (label, m) in enumerate(zip(labels, runs, strict=True)):
                 with solara.Column(style={"flex": "1 1 420px", "min-width": "0"}, classes=[f"ts-run-{k}"]):
                     solara.HTML(tag="h2", unsafe_innerHTML=html.escape(label), classes=["ts-run-title"],
                                 style={"color": charts.RUN_COLOURS[k]})
-                    solara.Image(image, width="100%")
+                    TerritoryMap(m, lang, version, COMPARE_SCALE)
 
 
 def role_names(lang: str) -> list[str]:
