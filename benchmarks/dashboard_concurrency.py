@@ -3,9 +3,10 @@
 Starts ``python -m transition_sim.dashboard.server`` on a free local port, opens N real sessions (pages of
 one headless Debian Chromium driven by Playwright), then in each round clicks Step in every page at the
 same moment and measures, inside each page, the time from the click until the month shown changes and
-until the territory shows the new month. Prints the median, 90th percentile and maximum per N.
+until the view shows it (the territory by default, ``--view measures`` or ``compare``). Prints the median,
+90th percentile and maximum per N.
 
-    python benchmarks/dashboard_concurrency.py [--sessions 1 40] [--rounds 5] [--scenario default]
+    python benchmarks/dashboard_concurrency.py [--sessions 1 40] [--rounds 5] [--scenario default] [--view V]
 
 With ``--server-only`` it measures the server's share alone: N pages rendered in this process (Solara's
 render contexts, no browser, no network), N threads clicking Step at once, time until each page is drawn again.
@@ -35,12 +36,20 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
          "--disable-sync", "--no-first-run", "--disable-background-timer-throttling",
          "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"]
 
+VIEWS = ["territory", "measures", "story", "compare"]  # the page's tabs, in order (the story is not timed: a month
+# without events leaves it as it was)
+# What shows that a view has drawn the new month: the SVG laid over the view's picture says its month.
+_MONTH_OF = ("() => { const i = document.querySelector('%s'); const s = i && i.closest('.ts-map')"
+             ".querySelector('.ts-overlay svg'); return s && s.dataset.month; }")
+DRAWN = {"territory": _MONTH_OF % ".ts-territory", "measures": _MONTH_OF % ".ts-measures",
+         "compare": _MONTH_OF % ".ts-compare-chart"}
+
 # Runs in the page: click Step, then wait (a MutationObserver: no polling that would load the cores) until the
-# month label and the territory's marks (the SVG over the picture, which says its month) have both changed.
+# month label and the view (see DRAWN) have both changed.
 STEP_JS = """
-() => new Promise(resolve => {
+drawn => new Promise(resolve => {
   const month = () => document.querySelector('.ts-page .ts-month b').innerText;
-  const picture = () => { const s = document.querySelector('.ts-overlay svg'); return s && s.dataset.month; };
+  const picture = eval(drawn);
   const m0 = month(), p0 = picture(), t0 = performance.now();
   let tMonth = null;
   const done = (value) => { observer.disconnect(); clearTimeout(timer); resolve(value); };
@@ -100,22 +109,26 @@ def start_server(log: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit(f"the dashboard server did not start:\n{log.read_text(errors='replace')}")
 
 
-async def open_session(browser: Browser, url: str) -> Page:
+async def open_session(browser: Browser, url: str, view: str) -> Page:
     context = await browser.new_context(viewport={"width": 1600, "height": 1000})
     page = await context.new_page()
     page.set_default_timeout(180_000)
     await page.goto(url)
     await page.wait_for_selector(".ts-page .ts-overlay svg")
+    if view != "territory":
+        await page.locator(f".ts-tab-view_{view}").click()
+        await page.wait_for_function(DRAWN[view])
     return page
 
 
-async def measure(url: str, n: int, rounds: int, scenario: str, nice: int) -> tuple[list[float], list[float], float]:
+async def measure(url: str, n: int, rounds: int, scenario: str, nice: int,
+                  view: str) -> tuple[list[float], list[float], float]:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         started = time.monotonic()
         pages: list[Page] = []
         for k in range(0, n, 8):  # open in small batches, as a room does over a minute
-            pages += await asyncio.gather(*(open_session(browser, f"{url}?scenario={scenario}")
+            pages += await asyncio.gather(*(open_session(browser, f"{url}?scenario={scenario}", view)
                                             for _ in range(min(8, n - k))))
         load = time.monotonic() - started
         if nice:
@@ -123,7 +136,7 @@ async def measure(url: str, n: int, rounds: int, scenario: str, nice: int) -> tu
         month_ms: list[float] = []
         picture_ms: list[float] = []
         for _ in range(rounds):
-            results = await asyncio.gather(*(page.evaluate(STEP_JS) for page in pages))
+            results = await asyncio.gather(*(page.evaluate(STEP_JS, DRAWN[view]) for page in pages))
             for t_month, t_picture in results:
                 if t_month is not None:
                     month_ms.append(t_month)
@@ -146,7 +159,7 @@ def summary(values: list[float]) -> str:
     return f"median {statistics.median(values):6.0f} ms   p90 {p90:6.0f} ms   max {values[-1]:6.0f} ms"
 
 
-def server_only(n: int, rounds: int) -> list[float]:
+def server_only(n: int, rounds: int, view: str) -> list[float]:
     """Step-to-render times of N in-process pages stepping at once (the server's work, without browsers)."""
     import threading
 
@@ -159,6 +172,7 @@ def server_only(n: int, rounds: int) -> list[float]:
     for _ in range(n):
         _box, rc = solara.render(app.Page(), handle_error=False)
         buttons.append(rc.find(v.Btn, class_="ts-step").widget)
+        rc.find(v.Tabs).widget.v_model = VIEWS.index(view)
     for button in buttons:
         button.click()  # the first month of each, before measuring
     times: list[float] = []
@@ -186,15 +200,18 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 40])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--scenario", default="default", choices=["default", "village", "metropolis", "crisis"])
+    parser.add_argument("--view", default="territory", choices=list(DRAWN),
+                        help="the tab every session shows")
     parser.add_argument("--server-only", action="store_true",
                         help="no browser: N pages rendered in this process, N threads stepping at once")
     parser.add_argument("--browser-nice", type=int, default=0,
                         help="lower the browsers' priority (e.g. 19): the server measured as if they ran elsewhere")
     args = parser.parse_args()
     if args.server_only:
-        print(f"server only (in-process pages, no browser)  cores {os.cpu_count()}  rounds {args.rounds}")
+        print(f"server only (in-process pages, no browser)  view {args.view}  cores {os.cpu_count()}  "
+              f"rounds {args.rounds}")
         for n in args.sessions:
-            print(f"{n:3d} session(s): step -> page drawn  {summary(server_only(n, args.rounds))}")
+            print(f"{n:3d} session(s): step -> page drawn  {summary(server_only(n, args.rounds, args.view))}")
         return 0
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing: apt-get install chromium", file=sys.stderr)
@@ -203,15 +220,16 @@ def main() -> int:
         log = Path(tmp) / "server.log"
         process, url = start_server(log)
         try:
-            print(f"server {url}  scenario {args.scenario}  cores {os.cpu_count()}  rounds {args.rounds}")
+            print(f"server {url}  scenario {args.scenario}  view {args.view}  cores {os.cpu_count()}  "
+                  f"rounds {args.rounds}")
             for n in args.sessions:
                 before = len(_server_times(log))
                 month_ms, picture_ms, load = asyncio.run(measure(url, n, args.rounds, args.scenario,
-                                                                 args.browser_nice))
+                                                                 args.browser_nice, args.view))
                 server_ms = _server_times(log)[before:]
                 print(f"{n:3d} session(s), {len(month_ms)} steps (pages opened in {load:.1f} s)")
                 print(f"    step -> month shown    {summary(month_ms)}")
-                print(f"    step -> picture shown  {summary(picture_ms)}")
+                print(f"    step -> view drawn     {summary(picture_ms)}")
                 print(f"    server: step + render  {summary(server_ms)}")
                 time.sleep(8)  # let the closed sessions go (cull timeout 5 s)
         finally:

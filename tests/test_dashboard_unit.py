@@ -299,13 +299,50 @@ def test_measure_and_comparison_charts(runs: tuple[TerritoryModel, TerritoryMode
 
 def test_kept_charts_follow_the_run() -> None:
     model = TerritoryModel(scenario="crisis", seed=3)
-    first = charts.measures_png(model, "fr")
-    model.run(40)
-    later = charts.measures_png(model, "fr")
-    assert first.startswith(PNG) and later.startswith(PNG) and first != later
+    frame, first = charts.measures_layers(model, "fr")
+    model.step()
+    same_frame, second = charts.measures_layers(model, "fr")
+    assert frame.startswith(PNG) and same_frame is frame and second != first  # a month: new data, same frame
     kept = charts._kept[model][("measures", "fr")]
+    top = kept.tops[0]
+    model.run(40)
+    later, _ = charts.measures_layers(model, "fr")
+    assert kept.tops[0] > top  # the value outgrew its axis, which is drawn with the data...
+    assert later.startswith(PNG) and (later is frame) == (kept._legend_key == (False, False))  # ...not the frame
+    twin = TerritoryModel(scenario="crisis", seed=3).run(model.month)  # another session, same run
+    assert charts.measures_layers(twin, "fr")[0] is later  # frames are shared, drawn once for the room
+    charts._frames.clear()
+    assert charts.MeasuresChart("fr", 120).update(twin).layers(twin.month)[0] == later  # the key says it all
     assert kept.tops[0] is not None and kept.tops[0] >= model.counters["value"]
     assert charts.nice_top(0) == 1.0 and charts.nice_top(10) == 15.0 and charts.nice_top(23) == 40.0
+
+
+def test_chart_data_are_written_as_svg_where_matplotlib_draws_them(runs: tuple[TerritoryModel, TerritoryModel]) -> None:
+    model = runs[0]  # the crisis scenario: crisis bands and elections in four years
+    chart = charts.MeasuresChart("en", 120).update(model)
+    _, svg = chart.layers(model.month)
+    assert f'data-month="{model.month}"' in svg
+    height = chart.canvas.get_width_height()[1]
+    month, value = chart.value.get_data()
+    x, y = chart.value.axes.transData.transform((month[-1], value[-1]))
+    assert f"{x:.1f} {height - y:.1f}" in svg  # the value curve ends where matplotlib puts its last point
+    y_labels = sum(len(chart.y_axis(k)) // 2 for k in (0, 1, 3))  # a grid line and a label a tick
+    assert y_labels >= 9 and svg.count("<text") == 16 + y_labels  # the trust table and the y axes
+    assert f">{charts._short(chart.tops[0], 'en')}</text>" in svg  # the value axis reads 12 k, 3.4 M...
+    assert svg.count('stroke-dasharray="') >= 1  # failed projects: dashed
+    crises, elections = charts._shocks(model)
+    assert crises and elections
+    defs, body = svg.split("</defs>")
+    assert body.count("<rect") == 16 + len(crises) * 3  # table cells, crisis bands on three panels
+    assert defs.count("<clipPath") == 3  # curves stay inside their axes (not the table's)
+    compared = charts.ComparisonChart("en", 120, ["a", "b"]).update(list(runs))
+    _, svg = compared.layers(model.month)
+    assert svg.count("<path") >= 8 and "M" in svg  # both runs, four panels; failures marked with crosses
+    from matplotlib.patches import Circle
+
+    from transition_sim.dashboard.artist_svg import artists_svg
+    with pytest.raises(TypeError, match="Circle"):
+        artists_svg(chart.fig, [chart.axes[0].add_patch(Circle((0, 0), 1))])
 
 
 def test_screen_keeps_its_background_between_months() -> None:
@@ -422,7 +459,7 @@ def test_a_link_can_open_a_given_run() -> None:
 
 def test_key_figures_are_the_measures_of_the_month(runs: tuple[TerritoryModel, TerritoryModel]) -> None:
     model = runs[0]
-    last = charts.frame(model).iloc[-1]
+    last = model.datacollector.get_model_vars_dataframe().iloc[-1]
     figures = views._figures(model)
     assert figures == {"value": last["value_cumulative"], "funded": last["projects_funded"],
                        "succeeded": last["projects_succeeded"], "failed": last["projects_failed"]}
@@ -437,6 +474,7 @@ def test_pictures_are_drawn_once_a_month_and_prepared_by_the_step() -> None:
         assert territory_screen._backgrounds[model].key == ("fr", 1.0)  # drawn by the step, not the render
         views.prepare(s, "view_measures", "fr")
         first = views.picture(model, "measures", "fr")
+        assert first[0].startswith(PNG) and first[1].startswith("<svg")
         assert views.picture(model, "measures", "fr") is first  # kept, not drawn again
         s.step()
         views.prepare(s, "view_compare", "fr")

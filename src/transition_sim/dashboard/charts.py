@@ -2,8 +2,9 @@
 
 A chart is a 2x2 :class:`~matplotlib.figure.Figure` (no pyplot: safe in the server's threads) in large type
 for a projector. On screen it is kept from month to month: its frame (axes, ticks, titles, legends) is drawn
-once, and each month only the data are drawn on a copy of it (matplotlib's blitting), which costs a few
-milliseconds instead of a few hundred; the frame is drawn again when a curve outgrows its axis.
+once as a picture, and each month only the data are written, as SVG the browser draws over it (see
+:mod:`artist_svg`), which costs about a millisecond; the frame is drawn again when a curve outgrows its axis.
+A download draws the data onto the frame (matplotlib's blitting) in every colour.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import io
 import math
 import threading
 import weakref
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -24,6 +25,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from PIL import Image
 
 from transition_sim.dashboard import i18n
+from transition_sim.dashboard.artist_svg import artists_svg
 from transition_sim.dashboard.network_plot import ROLE_COLOURS, few_colours
 from transition_sim.roles import ROLES
 
@@ -40,12 +42,14 @@ CRISIS_COLOUR = "#D62728"
 SIZE = (13.0, 8.6)
 DPI = 80
 # fixed margins: matplotlib's constrained layout costs a second a frame
+FRAMES_SHARED = 64  # frames kept for every session (about 40 kB each)
 _GRID = {"left": 0.1, "right": 0.98, "top": 0.94, "bottom": 0.12, "wspace": 0.24, "hspace": 0.42}
 
 
-def frame(model: TerritoryModel) -> pd.DataFrame:
-    """The run's monthly measures, month 0 first."""
-    return model.datacollector.get_model_vars_dataframe()
+def series(model: TerritoryModel, name: str) -> np.ndarray:
+    """One monthly measure of the run, month 0 first (read from the collector's lists: a DataFrame of every
+    measure, made anew each month, would cost more than drawing)."""
+    return np.asarray(model.datacollector.model_vars[name], dtype=float)
 
 
 def nice_top(x: float) -> float:
@@ -75,23 +79,29 @@ def _shocks(model: TerritoryModel) -> tuple[list[tuple[int, int]], list[int]]:
     return crises, [e.month for e in model.log.events if e.kind == "election"]
 
 
+_frames: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()  # frame key -> picture, the least used first
+_frames_lock = threading.Lock()
+
+
 class Chart:
     """Four panels over the run's months. Subclasses make the artists (``build``) and give them their data
-    (``update``); the frame is drawn once and kept, the data are blitted onto it."""
+    (``update``); the frame is drawn once and kept, the data are laid over it."""
 
     titles: tuple[str, str, str, str] = ("", "", "", "")
     counts: tuple[bool, bool, bool, bool] = (False, False, False, False)
     grid: ClassVar[dict[str, float]] = _GRID
 
     def __init__(self, lang: str, horizon: int) -> None:
-        self.lang = lang
+        self.lang, self.horizon = lang, horizon
         self.fig = Figure(figsize=SIZE, dpi=DPI)
         self.canvas = FigureCanvasAgg(self.fig)
         self.axes: list[Axes] = list(self.fig.subplots(2, 2, gridspec_kw=self.grid).flat)
         self.dynamic: list[Artist] = []  # data artists, drawn on the kept frame
         self.shock_artists: list[Artist] = []
+        self.y_artists: dict[int, tuple[tuple[float, float], list[Artist]]] = {}  # panel -> (its limits, artists)
         self.tops: list[float | None] = [None] * 4
-        self._frame: Any = None
+        self._frame: Any = None  # the frame's pixels, to blit the data on (a download)
+        self._frame_png: bytes | None = None  # the frame as a picture (the screen, with the data as SVG)
         self.lock = threading.Lock()  # a kept chart is drawn by one thread at a time
         self._legend_key: tuple[bool, bool] | None = None
         for ax, key, counts in zip(self.axes, self.titles, self.counts, strict=True):
@@ -102,8 +112,10 @@ class Chart:
         ax.set_title(title, fontsize=FONT + 3, fontweight="bold", loc="left")
         if counts:
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _short(x, self.lang)))  # 0,5 in French
         ax.tick_params(labelsize=FONT - 2)
-        ax.grid(True, alpha=0.3)
+        ax.tick_params(axis="y", left=False, labelleft=False)  # the y axis grows: see y_axis
+        ax.grid(True, axis="x", alpha=0.3)
         ax.set_xlim(0, max(horizon, 1))
         ax.set_ylim(0, 1)
         ax.set_xlabel(i18n.t("month", self.lang), fontsize=FONT)
@@ -116,12 +128,39 @@ class Chart:
         return line
 
     def fit(self, k: int, ymax: float) -> None:
-        """Grow panel k's y axis (round steps) when its data outgrow it; the frame is then drawn again."""
+        """Grow panel k's y axis (round steps) when its data outgrow it."""
         top = self.tops[k]
         if top is None or ymax > 0.8 * top:  # keep the top fifth free for the legends
             self.tops[k] = nice_top(ymax)
             self.axes[k].set_ylim(0, self.tops[k])
-            self._frame = None
+
+    def y_axis(self, k: int) -> list[Artist]:
+        """Panel k's y tick labels and grid lines, made as animated artists (drawn with the data, not in the
+        frame) and made again when the axis has grown: a growing curve does not make the frame drawn again."""
+        ax = self.axes[k]
+        limits = ax.get_ylim()
+        kept = self.y_artists.get(k)
+        if kept is not None and kept[0] == limits:
+            return kept[1]
+        for artist in kept[1] if kept else []:
+            artist.remove()
+        low, high = limits
+        ticks = [t for t in ax.yaxis.get_major_locator().tick_values(low, high) if low - 1e-9 <= t <= high + 1e-9]
+        labels = ax.yaxis.get_major_formatter().format_ticks(ticks)
+        at = ax.get_yaxis_transform()  # x in axes fractions, y in data
+        artists: list[Artist] = []
+        for tick, label in zip(ticks, labels, strict=True):
+            artists.append(ax.add_line(Line2D([0, 1], [tick, tick], transform=at, color="#B0B0B0", lw=0.8,
+                                              alpha=0.3, animated=True)))
+            artists.append(ax.text(-0.015, tick, label, transform=at, ha="right", va="center", fontsize=FONT - 2,
+                                   animated=True))
+        self.y_artists[k] = (limits, artists)
+        return artists
+
+    def overlay(self) -> list[Artist]:
+        """What is drawn over the frame each month, bottom first: crisis bands, the y axes, the data."""
+        axes = [a for k, key in enumerate(self.titles) if key for a in self.y_axis(k)]
+        return self.shock_artists + axes + self.dynamic
 
     def set_shocks(self, axes: list[Axes], model: TerritoryModel) -> None:
         """Crises as shaded bands, elections as dotted lines, so that a dip can be read against its cause."""
@@ -148,23 +187,55 @@ class Chart:
             self._legend_key = key
             if handles or extra:  # one row in the room the axis keeps above the curves
                 ax.legend(handles=handles + extra, fontsize=FONT - 2, loc="upper left", ncol=len(handles + extra))
-            self._frame = None
+            self._frame = self._frame_png = None
 
-    def png(self, *, compact: bool = True) -> bytes:
-        """This month's picture: the kept frame with the data blitted on it (``compact``: 64 colours)."""
-        if self._frame is None:
-            self.canvas.draw()  # animated artists are left out of a full draw
-            self._frame = self.canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            self.canvas.restore_region(self._frame)
-        for artist in self.shock_artists + self.dynamic:
-            artist.axes.draw_artist(artist)  # type: ignore[union-attr]
+    def _draw_frame(self) -> None:
+        """Draw the frame again (animated artists are left out of a full draw) and keep it."""
+        self.canvas.draw()
+        self._frame = self.canvas.copy_from_bbox(self.fig.bbox)
         image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba()).convert("RGB")
         buf = io.BytesIO()
-        if compact:
-            few_colours(image, 64).save(buf, format="PNG", compress_level=3)
+        few_colours(image, 64).save(buf, format="PNG", compress_level=3)
+        self._frame_png = buf.getvalue()
+
+    def frame_key(self) -> tuple[Any, ...]:
+        """What the frame is drawn from: charts with the same key have the same frame, pixel for pixel."""
+        return (type(self).__name__, self.lang, self.horizon, self._legend_key)
+
+    def layers(self, month: int) -> tuple[bytes, str]:
+        """For the screen: the kept frame as a picture (the same bytes while it is kept) and this month's data
+        as SVG (see :mod:`artist_svg`). Frames are shared between sessions: a room that steps the same
+        scenario together draws each new frame once, not 40 times."""
+        if self._frame_png is None:
+            key = self.frame_key()
+            with _frames_lock:
+                shared = _frames.get(key)
+                if shared is None:
+                    self._draw_frame()
+                    assert self._frame_png is not None
+                    _frames[key] = self._frame_png
+                    while len(_frames) > FRAMES_SHARED:
+                        _frames.popitem(last=False)
+                else:
+                    _frames.move_to_end(key)
+                    for ax in self.axes:
+                        ax.apply_aspect()  # where a full draw would put the table's square cells
+                    self._frame_png = shared
+        assert self._frame_png is not None
+        svg = artists_svg(self.fig, self.overlay(), attrs=f'class="ts-chart-svg" data-month="{month}"')
+        return self._frame_png, svg
+
+    def png(self) -> bytes:
+        """This month's picture in every colour (a download): the frame with the data blitted on it."""
+        if self._frame is None:
+            self._draw_frame()
         else:
-            image.save(buf, format="PNG", compress_level=3)
+            self.canvas.restore_region(self._frame)
+        for artist in self.overlay():
+            artist.axes.draw_artist(artist)  # type: ignore[union-attr]
+        buf = io.BytesIO()
+        Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba()).convert("RGB").save(
+            buf, format="PNG", compress_level=3)
         return buf.getvalue()
 
 
@@ -178,7 +249,6 @@ class MeasuresChart(Chart):
         super().__init__(lang, horizon)
         ax_v, ax_p, ax_t, ax_e = self.axes
         self.value = self._line(ax_v, color="#1B7F3B", lw=3.5)
-        ax_v.yaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _short(x, lang)))
         self.projects = {key: self._line(ax_p, color=colour, ls=style, lw=3, drawstyle="steps-post",
                                          label=i18n.t(key.removeprefix("projects_"), lang))
                          for key, colour, style in (("projects_funded", "#333333", "-"),
@@ -205,18 +275,17 @@ class MeasuresChart(Chart):
         ax_t.set_xlabel(i18n.t("trust_reading", lang), fontsize=FONT - 2)
 
     def update(self, model: TerritoryModel) -> MeasuresChart:
-        df = frame(model)
-        month = df["month"].to_numpy()
+        month = series(model, "month")
         ax_v, ax_p, _, ax_e = self.axes
-        self.value.set_data(month, df["value_cumulative"].to_numpy())
-        self.fit(0, float(df["value_cumulative"].max()))
+        value = series(model, "value_cumulative")
+        self.value.set_data(month, value)
+        self.fit(0, float(value.max()))
         for key, line in self.projects.items():
-            line.set_data(month, df[key].to_numpy())
-        self.fit(1, float(df["projects_funded"].max()))
+            line.set_data(month, series(model, key))
+        self.fit(1, float(series(model, "projects_funded").max()))
         for r, line in self.engagement.items():
-            line.set_data(month, df[f"engagement_{r.code}"].to_numpy())
-        last = df.iloc[-1]
-        table = np.array([[last[f"trust_{a.code}_{b.code}"] for b in ROLES] for a in ROLES], dtype=float)
+            line.set_data(month, series(model, f"engagement_{r.code}"))
+        table = np.array([[series(model, f"trust_{a.code}_{b.code}")[-1] for b in ROLES] for a in ROLES])
         self.table.set_data(np.nan_to_num(table, nan=0.0))
         for a in range(4):
             for b in range(4):
@@ -238,8 +307,8 @@ class ComparisonChart(Chart):
 
     def __init__(self, lang: str, horizon: int, labels: list[str]) -> None:
         super().__init__(lang, horizon)
+        self.labels = tuple(labels)
         ax_v, ax_p, ax_t, ax_r = self.axes
-        ax_v.yaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _short(x, lang)))
         self.lines: list[dict[str, Line2D]] = []
         for k, label in enumerate(labels):
             colour, style = RUN_COLOURS[k % 2], RUN_STYLES[k % 2]
@@ -259,18 +328,20 @@ class ComparisonChart(Chart):
                              Line2D([], [], color="#333333", lw=1.5, marker="x", label=i18n.t("failed", lang))],
                     loc="upper left", ncol=2, fontsize=FONT - 2)
 
+    def frame_key(self) -> tuple[Any, ...]:
+        return (*super().frame_key(), self.labels)
+
     def update(self, runs: list[TerritoryModel]) -> ComparisonChart:
         tops = [0.0] * 4
         for run, model in zip(self.lines, runs, strict=True):
-            df = frame(model)
-            month = df["month"].to_numpy()
-            reached = sum(df[f"reached_{r.code}"] for r in ROLES).to_numpy()
-            for key, values in (("value", df["value_cumulative"]), ("succeeded", df["projects_succeeded"]),
-                                ("failed", df["projects_failed"]), ("trust", df["mean_trust"]),
-                                ("reached", reached)):
-                run[key].set_data(month, np.asarray(values, dtype=float))
-            tops = [max(tops[0], float(df["value_cumulative"].max())),
-                    max(tops[1], float(df[["projects_succeeded", "projects_failed"]].to_numpy().max())),
+            month = series(model, "month")
+            reached = sum(series(model, f"reached_{r.code}") for r in ROLES)
+            value, succeeded, failed = (series(model, k) for k in ("value_cumulative", "projects_succeeded",
+                                                                    "projects_failed"))
+            for key, values in (("value", value), ("succeeded", succeeded), ("failed", failed),
+                                ("trust", series(model, "mean_trust")), ("reached", reached)):
+                run[key].set_data(month, values)
+            tops = [max(tops[0], float(value.max())), max(tops[1], float(succeeded.max()), float(failed.max())),
                     1.0, max(tops[3], float(reached.max()))]
         for k in (0, 1, 3):  # trust stays on [0, 1]
             self.fit(k, tops[k])
@@ -296,29 +367,29 @@ def _keep(model: TerritoryModel, key: tuple[Any, ...], make: Any) -> Any:
         return charts[key]
 
 
-def measures_png(model: TerritoryModel, lang: str) -> bytes:
-    """The measures for the page (kept chart, few colours)."""
+def measures_layers(model: TerritoryModel, lang: str) -> tuple[bytes, str]:
+    """The measures for the page: the kept chart's frame and this month's data (see :meth:`Chart.layers`)."""
     horizon = int(model.config["horizon_months"])
     chart = _keep(model, ("measures", lang), lambda: MeasuresChart(lang, horizon))
     with chart.lock:
-        return chart.update(model).png()
+        return chart.update(model).layers(model.month)
 
 
-def comparison_png(runs: list[TerritoryModel], labels: list[str], lang: str) -> bytes:
-    """Both runs' measures for the page (kept chart, few colours)."""
+def comparison_layers(runs: list[TerritoryModel], labels: list[str], lang: str) -> tuple[bytes, str]:
+    """Both runs' measures for the page: the kept chart's frame and this month's data."""
     horizon = max(int(m.config["horizon_months"]) for m in runs)
     key = ("comparison", lang, tuple(id(m) for m in runs[1:]), tuple(labels))
     chart = _keep(runs[0], key, lambda: ComparisonChart(lang, horizon, labels))
     with chart.lock:
-        return chart.update(runs).png()
+        return chart.update(runs).layers(runs[0].month)
 
 
 def measures_download(model: TerritoryModel, lang: str) -> bytes:
     """The measures in every colour, from a chart of their own (for a download)."""
-    return MeasuresChart(lang, int(model.config["horizon_months"])).update(model).png(compact=False)
+    return MeasuresChart(lang, int(model.config["horizon_months"])).update(model).png()
 
 
 def comparison_download(runs: list[TerritoryModel], labels: list[str], lang: str) -> bytes:
     """Both runs' measures in every colour (for a download)."""
     horizon = max(int(m.config["horizon_months"]) for m in runs)
-    return ComparisonChart(lang, horizon, labels).update(runs).png(compact=False)
+    return ComparisonChart(lang, horizon, labels).update(runs).png()

@@ -37,23 +37,24 @@ def territory_png(model: TerritoryModel, lang: str) -> bytes:
 
 # This month's charts of each run, drawn once: by the step that made the month (see ``prepare``) or by the
 # first view that needs them.
-_pictures: weakref.WeakKeyDictionary[TerritoryModel, dict[tuple[Any, ...], bytes]] = weakref.WeakKeyDictionary()
+_pictures: weakref.WeakKeyDictionary[TerritoryModel, dict[tuple[Any, ...], tuple[bytes, str]]] = (
+    weakref.WeakKeyDictionary())
 _pictures_lock = threading.Lock()
 
 
-def picture(model: TerritoryModel, kind: str, lang: str, *, scale: float = 1.0,
-            runs: list[TerritoryModel] | None = None) -> bytes:
-    """``measures`` or ``comparison`` (of ``runs``) for this month, drawn at most once."""
-    key = (kind, model.month, lang, scale, tuple((id(m), m.month) for m in runs or []))
+def picture(model: TerritoryModel, kind: str, lang: str, *,
+            runs: list[TerritoryModel] | None = None) -> tuple[bytes, str]:
+    """``measures`` or ``comparison`` (of ``runs``) for this month (kept frame, data as SVG), made at most once."""
+    key = (kind, model.month, lang, tuple((id(m), m.month) for m in runs or []))
     with _pictures_lock:
         kept = _pictures.setdefault(model, {})
         if key in kept:
             return kept[key]
     if kind == "measures":
-        data = charts.measures_png(model, lang)
+        data = charts.measures_layers(model, lang)
     else:
         assert runs is not None
-        data = charts.comparison_png(runs, [i18n.strategy_label(m.strategy_name, lang) for m in runs], lang)
+        data = charts.comparison_layers(runs, [i18n.strategy_label(m.strategy_name, lang) for m in runs], lang)
     with _pictures_lock:
         kept = _pictures.setdefault(model, {})
         for old in [k for k in kept if k[1] != model.month]:
@@ -139,13 +140,19 @@ def legend_html(lang: str) -> str:
 
 
 @solara.component
+def Layered(back: bytes, marks: str, image_class: str) -> None:
+    """A kept picture with this month's SVG over it, the same size: the picture is sent again only when it
+    changes, the SVG (a few kilobytes) every month."""
+    with solara.Div(classes=["ts-map"]):
+        solara.Image(back, width="100%", classes=[image_class])
+        solara.HTML(tag="div", unsafe_innerHTML=marks, classes=["ts-overlay"])
+
+
+@solara.component
 def TerritoryMap(model: TerritoryModel, lang: str, version: int, scale: float = 1.0) -> None:
-    """The kept background with this month's marks over it (the SVG fills the picture's grid cell)."""
     back, marks = solara.use_memo(lambda: territory_screen.layers(model, lang, scale=scale),
                                   [id(model), version, lang, scale])
-    with solara.Div(classes=["ts-map"]):
-        solara.Image(back, width="100%", classes=["ts-territory"])
-        solara.HTML(tag="div", unsafe_innerHTML=marks, classes=["ts-overlay"])
+    Layered(back, marks, "ts-territory")
 
 
 @solara.component
@@ -165,8 +172,8 @@ def TerritoryView(model: TerritoryModel, lang: str, version: int) -> None:
 
 @solara.component
 def MeasuresView(model: TerritoryModel, lang: str, version: int) -> None:
-    image = solara.use_memo(lambda: picture(model, "measures", lang), [id(model), version, lang])
-    solara.Image(image, width="100%", classes=["ts-measures"])
+    back, marks = solara.use_memo(lambda: picture(model, "measures", lang), [id(model), version, lang])
+    Layered(back, marks, "ts-measures")
 
 
 def story_html(model: TerritoryModel, lang: str) -> str:
@@ -223,7 +230,7 @@ def CompareView(session: Session, lang: str, version: int, choices: list[str],
     runs = session.runs()
     labels = [i18n.strategy_label(m.strategy_name, lang) for m in runs]
     keys = [*(id(m) for m in runs), version, lang]
-    chart = solara.use_memo(lambda: picture(runs[0], "comparison", lang, runs=runs) if len(runs) == 2 else b"", keys)
+    chart = solara.use_memo(lambda: picture(runs[0], "comparison", lang, runs=runs) if len(runs) == 2 else None, keys)
     with solara.Column(classes=["ts-compare"]):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="20px"):
             items = [{"text": i18n.strategy_label(n, lang), "value": n} for n in choices if n != session.strategy]
@@ -235,7 +242,8 @@ def CompareView(session: Session, lang: str, version: int, choices: list[str],
             solara.Info(i18n.t("same_strategy", lang))
             return
         solara.HTML(tag="div", unsafe_innerHTML=compare_rows(runs, lang))
-        solara.Image(chart, width="100%", classes=["ts-compare-chart"])
+        assert chart is not None
+        Layered(*chart, "ts-compare-chart")
         with solara.Row(style={"flex-wrap": "wrap"}):
             for k, (label, m) in enumerate(zip(labels, runs, strict=True)):
                 with solara.Column(style={"flex": "1 1 420px", "min-width": "0"}, classes=[f"ts-run-{k}"]):
