@@ -246,13 +246,17 @@ def test_play_runs_and_pause_stops(visit: Visit) -> None:
 
 def test_side_by_side_shows_two_runs_stepping_together(visit: Visit) -> None:
     page = visit.page
+    visit.year(1)
     visit.tab("Côte à côte")
     page.wait_for_selector(".ts-run-1 img")
     titles = page.locator(".ts-run-title").all_inner_texts()
     assert titles == ["Un besoin à la fois", "Plan global descendant"]
     assert page.locator(".ts-run-row").count() == 2
+    assert visit.month() == 12  # the other way is played up to the month reached, the story goes on
+    page.wait_for_function("() => [...document.querySelectorAll('.ts-compare .ts-overlay svg')]"
+                           ".filter(s => s.dataset.month === '12').length === 3")  # the chart and both maps
     page.locator(".ts-step").click()
-    visit.wait_month(1)
+    visit.wait_month(13)
     visit.year(3)
     page.wait_for_selector(".ts-compare-chart")
     with page.expect_download() as info:

@@ -136,6 +136,24 @@ def test_a_session_steps_both_runs_together_and_resets() -> None:
         s.close()
 
 
+def test_choosing_a_comparison_mid_run_keeps_the_month() -> None:
+    s = Session(scenario="village", seed=3)
+    try:
+        s.step(30)
+        main = s.model
+        s.configure(compare_with="top_down_plan")
+        assert s.model is main and s.month == 30  # the story goes on...
+        assert s.other is not None and s.other.month == 30  # ...and the other way is played up to now
+        replay = TerritoryModel(scenario="village", strategy="top_down_plan", seed=3).run(30)
+        assert s.other.counters == replay.counters  # the same run as if it had been there from the start
+        s.step()
+        assert s.other.month == 31
+        s.configure(compare_with=None)
+        assert s.other is None and s.month == 31
+    finally:
+        s.close()
+
+
 def test_side_by_side_runs_share_the_territory() -> None:
     s = Session(scenario="default", seed=11, compare_with="none")
     try:

@@ -178,8 +178,17 @@ class Session:
 
     def configure(self, *, scenario: str | None = None, strategy: str | None = None, seed: int | None = None,
                   values: dict[str, Any] | None = None, compare_with: str | bool | None = False) -> None:
-        """Change settings and start a new run with them (``compare_with=False`` leaves it as it is)."""
+        """Change settings and start a new run with them (``compare_with=False`` leaves it as it is). Choosing
+        only the run to compare with keeps the month: the other run is played up to it, so that "what if we
+        had done it the other way?" can be asked in the middle of a story."""
         with self.lock:
+            only_compare = compare_with is not False and scenario is None and strategy is None and seed is None
+            if only_compare and not values and self.model is not None:
+                self.compare_with = compare_with if isinstance(compare_with, str) else None
+                self.other = self._build(self.compare_with) if self.compare_with else None
+                if self.other is not None:
+                    self.other.run(self.model.month)
+                return
             if scenario is not None and scenario != self.scenario:
                 self.scenario = scenario
                 self.values = self.scenario_values(scenario)
