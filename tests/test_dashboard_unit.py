@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from transition_sim import TerritoryModel
-from transition_sim.dashboard import charts, i18n, network_plot, server, territory_screen, views
+from transition_sim.dashboard import app, charts, i18n, network_plot, server, territory_screen, views
 from transition_sim.dashboard.session import (
     CONTROLS,
     SEED_MAX,
@@ -502,3 +502,34 @@ def test_pictures_are_drawn_once_a_month_and_prepared_by_the_step() -> None:
         assert territory_screen._backgrounds[model].key == ("fr", views.COMPARE_SCALE)
     finally:
         s.close()
+
+
+def test_a_step_redraws_the_run_not_the_controls() -> None:
+    """The run's views are an island with a render root of their own: a step must not make reacton walk the
+    controls' widgets (that walk cost 30-40 ms a step, 40 times over when a room steps at once)."""
+    import ipyvuetify as v
+    import ipywidgets
+    import solara
+
+    _, page = solara.render(app.Page(), handle_error=False)
+    step = page.find(v.Btn, class_="ts-step").widget
+    island = page.find(v.Html, class_="ts-island").widget.children[0]  # the island's own root
+    before = (app.Controls.render_count, app.RunArea.render_count, app.Page.render_count)
+    for _ in range(3):
+        step.click()
+    assert app.RunArea.render_count == before[1] + 3  # the run was drawn again at each step...
+    assert (app.Controls.render_count, app.Page.render_count) == (before[0], before[2])  # ...the page was not
+    marks = [w.unsafe_innerHTML for w in _widgets(island)
+             if isinstance(w, solara.widgets.HTML) and 'class="ts-marks-svg"' in w.unsafe_innerHTML]
+    assert len(marks) == 1 and 'data-month="3"' in marks[0]
+    assert [w for w in _widgets(island) if isinstance(w, ipywidgets.Image)]  # the kept picture under the marks
+
+
+def _widgets(root: object) -> list[object]:
+    """Every widget under ``root``, root first."""
+    out, todo = [], [root]
+    while todo:
+        w = todo.pop()
+        out.append(w)
+        todo += [c for c in getattr(w, "children", None) or [] if not isinstance(c, str)]
+    return out

@@ -23,8 +23,12 @@ def Island(make: Callable[[], Element]) -> None:
     """Render ``make()`` in a render context of its own, mounted once and closed with the page."""
     box = solara.use_memo(lambda: ipyvuetify.Html(tag="div", children=[], style_="min-width: 0"), [])
 
+    # errors are handled as the page handles them: shown in place in the server (the rest of the page goes on),
+    # raised in tests
+    handle_error = reacton.core.get_render_context().handle_error
+
     def mount() -> Callable[[], None]:
-        _, context = reacton.render(make(), box, handle_error=False)
+        _, context = reacton.render(make(), box, handle_error=handle_error)
         return context.close
 
     solara.use_effect(mount, [])
