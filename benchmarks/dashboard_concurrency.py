@@ -159,7 +159,7 @@ def summary(values: list[float]) -> str:
     return f"median {statistics.median(values):6.0f} ms   p90 {p90:6.0f} ms   max {values[-1]:6.0f} ms"
 
 
-def server_only(n: int, rounds: int, view: str) -> list[float]:
+def server_only(n: int, rounds: int, view: str, scenario: str) -> list[float]:
     """Step-to-render times of N in-process pages stepping at once (the server's work, without browsers)."""
     import threading
 
@@ -168,6 +168,7 @@ def server_only(n: int, rounds: int, view: str) -> list[float]:
 
     from transition_sim.dashboard import app
 
+    app.start_settings = lambda _search: {"scenario": scenario}  # what ?scenario= does in a browser
     buttons = []
     for _ in range(n):
         _box, rc = solara.render(app.Page(), handle_error=False)
@@ -208,10 +209,12 @@ def main() -> int:
                         help="lower the browsers' priority (e.g. 19): the server measured as if they ran elsewhere")
     args = parser.parse_args()
     if args.server_only:
-        print(f"server only (in-process pages, no browser)  view {args.view}  cores {os.cpu_count()}  "
+        print(f"server only (in-process pages, no browser)  scenario {args.scenario}  view {args.view}  "
+              f"cores {os.cpu_count()}  "
               f"rounds {args.rounds}")
         for n in args.sessions:
-            print(f"{n:3d} session(s): step -> page drawn  {summary(server_only(n, args.rounds, args.view))}")
+            times = server_only(n, args.rounds, args.view, args.scenario)
+            print(f"{n:3d} session(s): step -> page drawn  {summary(times)}")
         return 0
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing: apt-get install chromium", file=sys.stderr)
