@@ -2,14 +2,14 @@
 
 A chart is a 2x2 :class:`~matplotlib.figure.Figure` (no pyplot: safe in the server's threads) in large type
 for a projector. On screen it is kept from month to month: its frame (axes, ticks, titles, legends) is drawn
-once as a picture, and each month only the data are written, as SVG the browser draws over it (see
-:mod:`artist_svg`), which costs about a millisecond; the frame is drawn again when a curve outgrows its axis.
-A download draws the data onto the frame (matplotlib's blitting) in every colour.
+once as a picture (shared by the sessions that need the same one), and each month only the data and the y axes
+are written, as SVG the browser draws over it (see :mod:`artist_svg`), which costs a few milliseconds; the
+frame is drawn again only when its legend changes (a first crisis, a first election). A download draws the
+same artists onto the frame (matplotlib's blitting) in every colour.
 """
 
 from __future__ import annotations
 
-import io
 import math
 import threading
 import weakref
@@ -22,11 +22,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
-from PIL import Image
 
 from transition_sim.dashboard import i18n
 from transition_sim.dashboard.artist_svg import artists_svg
-from transition_sim.dashboard.network_plot import ROLE_COLOURS, few_colours
+from transition_sim.dashboard.network_plot import ROLE_COLOURS, canvas_png
 from transition_sim.roles import ROLES
 
 if TYPE_CHECKING:
@@ -41,8 +40,8 @@ RUN_STYLES = ("-", "--")
 CRISIS_COLOUR = "#D62728"
 SIZE = (13.0, 8.6)
 DPI = 80
-# fixed margins: matplotlib's constrained layout costs a second a frame
 FRAMES_SHARED = 64  # frames kept for every session (about 40 kB each)
+# fixed margins: matplotlib's constrained layout costs a second a frame
 _GRID = {"left": 0.1, "right": 0.98, "top": 0.94, "bottom": 0.12, "wspace": 0.24, "hspace": 0.42}
 
 
@@ -190,13 +189,9 @@ class Chart:
             self._frame = self._frame_png = None
 
     def _draw_frame(self) -> None:
-        """Draw the frame again (animated artists are left out of a full draw) and keep it."""
+        """Draw the frame again (animated artists are left out of a full draw) and keep its pixels."""
         self.canvas.draw()
         self._frame = self.canvas.copy_from_bbox(self.fig.bbox)
-        image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba()).convert("RGB")
-        buf = io.BytesIO()
-        few_colours(image, 64).save(buf, format="PNG", compress_level=3)
-        self._frame_png = buf.getvalue()
 
     def frame_key(self) -> tuple[Any, ...]:
         """What the frame is drawn from: charts with the same key have the same frame, pixel for pixel."""
@@ -212,16 +207,14 @@ class Chart:
                 shared = _frames.get(key)
                 if shared is None:
                     self._draw_frame()
-                    assert self._frame_png is not None
-                    _frames[key] = self._frame_png
+                    shared = _frames[key] = canvas_png(self.canvas, 64)
                     while len(_frames) > FRAMES_SHARED:
                         _frames.popitem(last=False)
                 else:
                     _frames.move_to_end(key)
                     for ax in self.axes:
                         ax.apply_aspect()  # where a full draw would put the table's square cells
-                    self._frame_png = shared
-        assert self._frame_png is not None
+                self._frame_png = shared
         svg = artists_svg(self.fig, self.overlay(), attrs=f'class="ts-chart-svg" data-month="{month}"')
         return self._frame_png, svg
 
@@ -233,10 +226,7 @@ class Chart:
             self.canvas.restore_region(self._frame)
         for artist in self.overlay():
             artist.axes.draw_artist(artist)  # type: ignore[union-attr]
-        buf = io.BytesIO()
-        Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba()).convert("RGB").save(
-            buf, format="PNG", compress_level=3)
-        return buf.getvalue()
+        return canvas_png(self.canvas)
 
 
 class MeasuresChart(Chart):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -339,6 +340,14 @@ def few_colours(image: Image.Image, colours: int) -> Image.Image:
         palette[3 * index: 3 * index + 3] = [255, 255, 255]
         quantized.putpalette(palette)
     return quantized
+
+
+def canvas_png(canvas: FigureCanvasAgg, colours: int | None = None) -> bytes:
+    """What a drawn canvas shows, as PNG bytes: in every colour, or in a few (``few_colours``) for the screen."""
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
+    buf = io.BytesIO()
+    (image if colours is None else few_colours(image, colours)).save(buf, format="PNG", compress_level=3)
+    return buf.getvalue()
 
 
 def png(fig: Figure) -> bytes:

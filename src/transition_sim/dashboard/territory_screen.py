@@ -11,7 +11,6 @@ and a month sends a few kilobytes of SVG instead of a new picture.
 from __future__ import annotations
 
 import html
-import io
 import itertools
 import math
 import weakref
@@ -20,7 +19,6 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
 from transition_sim.dashboard import network_plot as nplot
 from transition_sim.model import TerritoryModel
@@ -98,12 +96,9 @@ def background(model: TerritoryModel, lang: str, scale: float) -> Background:
     (x0, y0), (x1, y1) = ax.transData.transform([[0.0, 0.0], [1.0, 1.0]])
     width, height = canvas.get_width_height()
     frame = Frame(x1 - x0, x0, y1 - y0, y0, ax.bbox.width, width, height)
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba()).convert("RGB")
-    buf = io.BytesIO()
-    nplot.few_colours(image, 48).save(buf, format="PNG", compress_level=3)
     phase = kept.phase if kept is not None else next(_phases) % REFRESH_MONTHS
     kept = _backgrounds[model] = Background((lang, scale), model.month, phase, model.trust.n_ties,
-                                            nplot.tie_widths(model, scale), buf.getvalue(), frame)
+                                            nplot.tie_widths(model, scale), nplot.canvas_png(canvas, 48), frame)
     return kept
 
 
