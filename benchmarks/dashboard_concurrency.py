@@ -210,8 +210,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.server_only:
         print(f"server only (in-process pages, no browser)  scenario {args.scenario}  view {args.view}  "
-              f"cores {os.cpu_count()}  "
-              f"rounds {args.rounds}")
+              f"cores {os.cpu_count()}  rounds {args.rounds}")
         for n in args.sessions:
             times = server_only(n, args.rounds, args.view, args.scenario)
             print(f"{n:3d} session(s): step -> page drawn  {summary(times)}")
