@@ -8,13 +8,14 @@ Every mistake is a :class:`ConfigError` naming the file, the key, the value and 
 from __future__ import annotations
 
 import math
-import tomllib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transition_sim.scenarios import Scenario, load_scenario
+from transition_sim.files import read_text
+from transition_sim.scenarios import Scenario, load_scenario, parse_toml
 from transition_sim.schema import PARAMETERS, ConfigError, Param, validate
 from transition_sim.strategies import StrategyError, StrategySpec, load_strategy
 
@@ -88,18 +89,8 @@ def _plain(v: Any) -> Any:
 def load_definition(path: str | Path) -> SweepDefinition:
     """Read and validate a sweep file; raise :class:`ConfigError` on the first mistake."""
     path = Path(path)
-    source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(source, "file", source, "file not found; give the path of a sweep .toml file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(source, "file", source, f"cannot be read ({exc})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(source, "toml", str(exc), "must be valid TOML") from None
-    return parse_definition(data, path, text)
+    text = read_text(path, missing="file not found; give the path of a sweep .toml file")
+    return parse_definition(parse_toml(text, str(path)), path, text)
 
 
 def parse_definition(data: Mapping[str, Any], path: Path, text: str = "") -> SweepDefinition:
@@ -150,7 +141,7 @@ def parse_definition(data: Mapping[str, Any], path: Path, text: str = "") -> Swe
 def _load_scenario(arg: str, path: Path) -> Scenario:
     """A built-in name, or a path relative to the sweep file (then to the working directory)."""
     beside = path.parent / arg
-    if arg.endswith(".toml") and beside.is_file():
+    if arg.endswith(".toml") and os.path.isfile(beside):  # os.path: False, not an error, for odd names
         return load_scenario(beside)
     try:
         return load_scenario(arg)
@@ -185,8 +176,8 @@ def _absolute_spec(spec: str, path: Path) -> str:
         return spec
     file_text, cls = spec.rsplit(":", 1)
     beside = path.parent / file_text
-    chosen = beside if beside.is_file() else Path(file_text)
-    return f"{chosen.resolve()}:{cls}" if chosen.is_file() else spec
+    chosen = beside if os.path.isfile(beside) else Path(file_text)
+    return f"{chosen.resolve()}:{cls}" if os.path.isfile(chosen) else spec
 
 
 def _int(value: Any, source: str, key: str, *, low: int, allowed: str) -> int:
