@@ -15,10 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from transition_sim.limits import parse
 from transition_sim.roles import ROLES
 from transition_sim.scenarios import list_scenarios, load_scenario, resolve_config
 from transition_sim.schema import PARAMETERS, ConfigError, Param
 from transition_sim.strategies import StrategyError, load_strategy
+from transition_sim.strategies.budget import BUDGET_HELP
+from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
 
 PROG = "transition-sim"
 STORY_LINES = 12
@@ -59,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override one parameter (repeatable); see `transition-sim params`")
     run.add_argument("--out", default=None, metavar="DIR",
                      help="output directory (default: runs/<scenario>-<strategy>-<seed>)")
+    run.add_argument("--strategy-budget", default=None, metavar="SECONDS", help=BUDGET_HELP)
     run.set_defaults(func=cmd_run)
 
     comp = sub.add_parser("compare", help="compare strategies on paired replicates of one scenario",
@@ -86,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--workers", default="1", metavar="N",
                       help="processes running simulations in parallel; results do not depend on it "
                       "(default: %(default)s)")
+    comp.add_argument("--strategy-budget", default=None, metavar="SECONDS", help=BUDGET_HELP)
     comp.set_defaults(func=cmd_compare)
 
     scen = sub.add_parser("scenarios", help="list the built-in scenarios",
@@ -116,18 +121,6 @@ def _groups() -> list[str]:
     return list(dict.fromkeys(p.group for p in PARAMETERS.values()))
 
 
-def parse_int(text: str | None, option: str, *, low: int) -> int | None:
-    if text is None:
-        return None
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise CliError(f"{option} = {text!r}: must be an integer >= {low}") from None
-    if value < low:
-        raise CliError(f"{option} = {text!r}: must be an integer >= {low}")
-    return value
-
-
 def parse_sets(items: Sequence[str]) -> dict[str, Any]:
     """``KEY=VALUE`` texts into validated parameter values (the last one of a key wins)."""
     out: dict[str, Any] = {}
@@ -144,11 +137,12 @@ def parse_sets(items: Sequence[str]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------- commands
 def cmd_run(args: argparse.Namespace) -> int:
-    from transition_sim.model import TerritoryModel
+    from transition_sim.compare.runner import RunFailed, simulate
     from transition_sim.output import default_out_dir, write_run
 
-    steps = parse_int(args.steps, "--steps", low=1)
-    seed = parse_int(args.seed, "--seed", low=0)
+    steps = parse(args.steps, "--steps")
+    seed = parse(args.seed, "--seed")
+    budget = parse(args.strategy_budget, "--strategy-budget") or DEFAULT_BUDGET
     if seed is None:  # a fresh seed short enough to retype; it is printed and recorded
         seed = secrets.randbelow(2**32)
     overrides = parse_sets(args.sets)
@@ -159,8 +153,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         steps = config["horizon_months"]
 
     started = time.perf_counter()
-    model = TerritoryModel(scenario=scenario, strategy=strategy, seed=seed, **overrides)
-    model.run(steps)
+    try:
+        model = simulate(scenario=scenario, strategy=strategy, seed=seed, steps=steps, overrides=overrides,
+                         budget=budget, detail=f" (seed {seed})")
+    except RunFailed as exc:  # the strategy raised or overran its budget: nothing is written
+        return _fail(str(exc), 1)
     elapsed = time.perf_counter() - started
 
     out = write_run(model, args.out if args.out else default_out_dir(model), steps=steps)
@@ -203,6 +200,7 @@ def format_report(model: Any, description: str, steps: int, elapsed: float, out:
 def cmd_compare(args: argparse.Namespace) -> int:
     """Validate everything, run every (strategy, replicate), then write the directory in one go."""
     from transition_sim.compare import (
+        DEFAULT_REPLICATES,
         CompareError,
         Progress,
         RunFailed,
@@ -215,6 +213,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     )
     from transition_sim.compare.experiment import load_experiment
     from transition_sim.compare.report import main_table_text
+    from transition_sim.compare.runner import REPLICATES
+    from transition_sim.cost import MEASURED, actors, long_run_note
 
     if args.experiment is not None:
         given = [f"--{k}" for k in ("scenario", "strategies", "replicates", "steps", "seed")
@@ -227,8 +227,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
                                                          exp.replicates, exp.steps, exp.seed)
         base, out_default = dict(exp.parameters), exp.out
         set_texts = [f"{k}={_toml_value(v)}" for k, v in base.items()] + list(args.sets)
-        if replicates < 2:
-            raise CliError(f"{args.experiment}: replicates = {replicates}: must be an integer >= 2")
     else:
         scenario = args.scenario or "default"
         try:
@@ -236,21 +234,25 @@ def cmd_compare(args: argparse.Namespace) -> int:
         except CompareError as exc:
             raise CliError(str(exc)) from None
         set_texts = list(args.sets)
-        replicates = parse_int(args.replicates or "30", "--replicates", low=2)
-        steps = parse_int(args.steps, "--steps", low=1)
-        seed = parse_int(args.seed or "0", "--seed", low=0)
+        replicates = parse(args.replicates or str(DEFAULT_REPLICATES), "--replicates", REPLICATES)
+        steps = parse(args.steps, "--steps")
+        seed = parse(args.seed or "0", "--seed")
         base, out_default = {}, None
-    workers = parse_int(args.workers, "--workers", low=1)
-    assert replicates is not None and seed is not None and workers is not None
+    workers = parse(args.workers, "--workers")
+    budget = parse(args.strategy_budget, "--strategy-budget") or DEFAULT_BUDGET
     overrides = {**base, **parse_sets(args.sets)}
     try:
         plan = make_plan(scenario=scenario, strategies=strategies or parse_strategy_list(None),
-                         replicates=replicates, steps=steps, seed=seed, overrides=overrides, set_texts=set_texts)
+                         replicates=replicates, steps=steps, seed=seed, overrides=overrides, set_texts=set_texts,
+                         budget=budget)
     except CompareError as exc:
         raise CliError(str(exc)) from None
     out = check_out_dir(args.out or out_default or default_out_dir(plan.scenario.name))
 
     total = len(plan.names) * plan.replicates
+    note = long_run_note(total * MEASURED.run_seconds(actors(plan.config), plan.steps), total, workers)
+    if note:
+        print(f"{PROG}: note: {note}", file=sys.stderr)
     progress = Progress(total)
     started = time.perf_counter()
     try:
