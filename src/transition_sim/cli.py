@@ -234,9 +234,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         except CompareError as exc:
             raise CliError(str(exc)) from None
         set_texts = list(args.sets)
-        replicates = parse(args.replicates or str(DEFAULT_REPLICATES), "--replicates", REPLICATES)
+        replicates = parse(args.replicates, "--replicates", REPLICATES) or DEFAULT_REPLICATES
         steps = parse(args.steps, "--steps")
-        seed = parse(args.seed or "0", "--seed")
+        seed = parse(args.seed, "--seed") or 0
         base, out_default = {}, None
     workers = parse(args.workers, "--workers")
     budget = parse(args.strategy_budget, "--strategy-budget") or DEFAULT_BUDGET

@@ -48,12 +48,14 @@ def read_text(path: str | Path, *, limit: int = MAX_TEXT_BYTES, source: str | No
     except FileNotFoundError:
         raise MissingFile(where, "file", str(path), missing) from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        mode = _mode(path)
+        if mode is not None and not stat.S_ISREG(mode):  # a socket cannot even be opened: say what it is
+            raise refuse(_not_regular(mode)) from None
         raise refuse(f"cannot be read ({_reason(exc)})") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
-            raise refuse(f"is {kind}, not a regular file; give the path of a file")
+            raise refuse(_not_regular(info.st_mode))
         if info.st_size > limit:
             raise refuse(f"is {size_text(info.st_size)}, more than the {size_text(limit)} allowed")
         data = _read_at_most(fd, limit + 1)  # the size may lie (a file growing, some pseudo-files)
@@ -67,6 +69,18 @@ def read_text(path: str | Path, *, limit: int = MAX_TEXT_BYTES, source: str | No
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise refuse(f"is not UTF-8 text (byte {exc.start})") from None
+
+
+def _mode(path: str | Path) -> int | None:
+    try:
+        return os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+
+
+def _not_regular(mode: int) -> str:
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return f"is {kind}, not a regular file; give the path of a file"
 
 
 def _read_at_most(fd: int, n: int) -> bytes:

@@ -62,8 +62,7 @@ def parse(text: str | None, option: str, control: Param | None = None) -> Any:
         raise bad from None
 
 
-def check_total(runs: int, limit: int, source: str, what: str) -> None:
+def check_total(runs: int, limit: int, source: str, what: str, advice: str) -> None:
     """Refuse a product (``what`` says what multiplies) above its limit, before anything is built."""
     if runs > limit:
-        raise ConfigError(source, "runs", runs, f"{what} must be at most {limit:,} runs; split the work "
-                          "(fewer points, replicates or strategies per file)")
+        raise ConfigError(source, "runs", runs, f"{what} must be at most {limit:,} runs; {advice}")

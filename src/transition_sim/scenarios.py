@@ -42,10 +42,11 @@ def list_scenarios() -> list[Scenario]:
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Read a built-in scenario by name, or a TOML file by path; validate every key and value."""
-    path = Path(name_or_path)
-    if path.suffix != ".toml" and not os.path.exists(path):  # os.path: False, not an error, for odd names
-        candidate = scenario_dir() / f"{name_or_path}.toml"
-        if not str(name_or_path) or not os.path.exists(candidate):
+    text = str(name_or_path)
+    path = Path(text)
+    if not text.strip() or (path.suffix != ".toml" and not os.path.exists(text)):  # False, not an error, if odd
+        candidate = scenario_dir() / f"{text}.toml"
+        if not text.strip() or not os.path.exists(candidate):
             names = ", ".join(p.stem for p in sorted(scenario_dir().glob("*.toml")))
             raise ConfigError("--scenario", "scenario", str(name_or_path),
                               f"unknown scenario; built-in ones are {names}, or give a path to a .toml file")

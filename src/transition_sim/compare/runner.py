@@ -166,7 +166,8 @@ def make_plan(*, scenario: str, strategies: Sequence[str], replicates: int, step
         check("strategy_budget", budget, "--strategy-budget")
     resolved = resolve_strategies(strategies)
     check_total(len(resolved) * replicates, MAX_COMPARE_RUNS, "--replicates",
-                f"a comparison ({len(resolved)} strategies x {replicates} replicates)")
+                f"a comparison ({len(resolved)} strategies x {replicates} replicates)",
+                "use fewer replicates or strategies (a sweep file runs more, into a Parquet dataset)")
     return Plan(scenario=sc, scenario_arg=str(scenario), strategies=resolved, replicates=replicates,
                 steps=int(config["horizon_months"]) if steps is None else steps, seed=seed,
                 overrides=dict(overrides), config=config, seeds=tuple(replicate_seeds(seed, replicates)),

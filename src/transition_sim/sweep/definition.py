@@ -141,7 +141,8 @@ def parse_definition(data: Mapping[str, Any], path: Path, text: str = "") -> Swe
         raise ConfigError(source, name, list(grid[name]), "is both in [grid] and [sample.ranges]; keep one")
     points = math.prod(len(v) for v in grid.values()) * (sampling.points if sampling else 1)
     check_total(points * len(strategies) * replicates, MAX_SWEEP_RUNS, source,
-                f"a sweep ({points:,} points x {len(strategies)} strategies x {replicates} replicates)")
+                f"a sweep ({points:,} points x {len(strategies)} strategies x {replicates} replicates)",
+                "use fewer points, strategies or replicates, or split the sweep into several files")
     return SweepDefinition(path=path, text=text, description=description, scenario_arg=scenario_arg,
                            scenario=scenario, strategies=strategies, replicates=replicates, seed=seed, steps=steps,
                            timeseries=timeseries, fixed=fixed_values, grid=grid, sampling=sampling, out=out)
