@@ -214,7 +214,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from transition_sim.compare.experiment import load_experiment
     from transition_sim.compare.report import main_table_text
     from transition_sim.compare.runner import REPLICATES
-    from transition_sim.cost import MEASURED, actors, long_run_note
+    from transition_sim.cost import actors, long_run_note, total_seconds
 
     if args.experiment is not None:
         given = [f"--{k}" for k in ("scenario", "strategies", "replicates", "steps", "seed")
@@ -250,7 +250,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     out = check_out_dir(args.out or out_default or default_out_dir(plan.scenario.name))
 
     total = len(plan.names) * plan.replicates
-    note = long_run_note(total * MEASURED.run_seconds(actors(plan.config), plan.steps), total, workers)
+    note = long_run_note(total_seconds([(actors(plan.config), plan.steps)] * total), total, workers)
     if note:
         print(f"{PROG}: note: {note}", file=sys.stderr)
     progress = Progress(total)

@@ -38,8 +38,9 @@ def actors(config: Mapping[str, Any]) -> int:
     return sum(int(config[k]) for k in ROLE_COUNTS)
 
 
-def total_seconds(runs: Iterable[tuple[int, int]], model: CostModel = MEASURED) -> float:
-    """CPU seconds of runs given as (actors, months)."""
+def total_seconds(runs: Iterable[tuple[int, int]], model: CostModel | None = None) -> float:
+    """CPU seconds of runs given as (actors, months) (default model: :data:`MEASURED`)."""
+    model = model or MEASURED
     return sum(model.run_seconds(a, m) for a, m in runs)
 
 

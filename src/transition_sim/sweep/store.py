@@ -220,6 +220,13 @@ class SweepStore:
             if d.is_dir():
                 for tmp in d.glob(".*"):
                     tmp.unlink(missing_ok=True)
+        if self.ts_dir.is_dir():  # an unreadable time-series part takes its run part along: the chunk runs again
+            for part in self.ts_dir.glob("part-*.parquet"):
+                try:
+                    pq.read_table(part, columns=["run"])
+                except (OSError, ValueError, pa.ArrowException):
+                    part.unlink(missing_ok=True)
+                    (self.runs_dir / part.name).unlink(missing_ok=True)
         done: set[int] = set()
         for part in sorted(self.runs_dir.glob("part-*.parquet")):
             try:
