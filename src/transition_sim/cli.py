@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from transition_sim.limits import parse
+from transition_sim.limits import CONTROLS, MAX_COMPARE_RUNS, MAX_SWEEP_RUNS, parse
 from transition_sim.roles import ROLES
 from transition_sim.scenarios import list_scenarios, load_scenario, resolve_config
 from transition_sim.schema import PARAMETERS, ConfigError, Param
@@ -25,6 +25,7 @@ from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
 
 PROG = "transition-sim"
 STORY_LINES = 12
+RUN_GROUP = "run"  # `params --group run`: the run controls of limits.py
 USAGE_ERROR = 2
 
 
@@ -118,7 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 # ---------------------------------------------------------------------------- parsing helpers
 def _groups() -> list[str]:
-    return list(dict.fromkeys(p.group for p in PARAMETERS.values()))
+    """The model's parameter groups, then the run controls (how much to run)."""
+    return [*dict.fromkeys(p.group for p in PARAMETERS.values()), RUN_GROUP]
 
 
 def parse_sets(items: Sequence[str]) -> dict[str, Any]:
@@ -306,10 +308,14 @@ def cmd_params(args: argparse.Namespace) -> int:
         raise CliError(f"--group = {args.group!r}: unknown group; groups are {', '.join(groups)}")
     for group in groups if args.group is None else [args.group]:
         print(f"[{group}]")
-        for p in PARAMETERS.values():
-            if p.group == group:
-                print(f"  {p.name} = {_toml_value(p.default)}  ({p.unit}; {_range_text(p)})")
-                print(f"      {p.help}")
+        params = CONTROLS.values() if group == RUN_GROUP else [p for p in PARAMETERS.values() if p.group == group]
+        for p in params:
+            default = "" if p.default is None else f" = {_toml_value(p.default)}"
+            print(f"  {p.name}{default}  ({p.unit + '; ' if p.unit else ''}{_range_text(p)})")
+            print(f"      {p.help}")
+        if group == RUN_GROUP:
+            print(f"  (command-line options and experiment or sweep file keys; at most {MAX_COMPARE_RUNS:,} runs in "
+                  f"a comparison, {MAX_SWEEP_RUNS:,} in a sweep)")
         print()
     return 0
 

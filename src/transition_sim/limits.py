@@ -22,8 +22,8 @@ def _control(name: str, default: Any, kind: str, unit: str, help: str, low: floa
 
 CONTROLS: dict[str, Param] = {p.name: p for p in (
     _control("steps", None, "int", "months", "Months to simulate.", _MONTHS.low, _MONTHS.high),
-    _control("replicates", 30, "int", "territories", "Replicate territories per strategy (and per sweep point).",
-             1, 10_000),
+    _control("replicates", 30, "int", "territories", "Replicate territories per strategy (at least 2 in a "
+             "comparison) and per sweep point.", 1, 10_000),
     _control("seed", 0, "int", "", "Root seed (63 bits: a run's seed from a sweep table replays it).", 0, 2**63 - 1),
     _control("workers", 1, "int", "processes", "Processes or Dask workers running simulations.", 1, 256),
     _control("chunk_size", None, "int", "runs", "Runs sent as one task to a sweep worker.", 1, 10_000),
