@@ -64,6 +64,13 @@ class Boom(Strategy):
     def act(self, model, facilitator):
         if model.month == 2:
             raise ValueError("no budget left")
+
+
+class Quits(Strategy):
+    name = "quits"
+
+    def act(self, model, facilitator):
+        raise SystemExit(3)
 '''
 DEADLINE = 180  # seconds; only a test that is really stuck reaches it
 BUDGET = "0.2"
@@ -109,13 +116,16 @@ def test_run_stops_a_strategy_that_hangs_and_names_it_and_the_month(hangs, tmp_p
     assert not (tmp_path / "r").exists()
 
 
-def test_run_reports_a_strategy_that_raises_in_one_line(cli, hangs, tmp_path):
-    result = cli("run", "--scenario", "village", "--steps", "3", "--seed", "4", "--strategy", f"{hangs}:Boom",
+@pytest.mark.parametrize(("cls", "expected"), [
+    ("Boom", "strategy 'boom' (seed 4) failed in month 2: ValueError: no budget left"),
+    ("Quits", "strategy 'quits' (seed 4) failed in month 1: SystemExit: 3"),
+])
+def test_run_reports_a_strategy_that_raises_in_one_line(cli, hangs, tmp_path, cls, expected):
+    result = cli("run", "--scenario", "village", "--steps", "3", "--seed", "4", "--strategy", f"{hangs}:{cls}",
                  "--out", str(tmp_path / "r"))
     line = one_line(result.err)
     assert result.code == 1 and result.out == ""
-    assert line == ("transition-sim: error: strategy 'boom' (seed 4) failed in month 2: "
-                    "ValueError: no budget left")
+    assert line == f"transition-sim: error: {expected}"
     assert not (tmp_path / "r").exists()
 
 

@@ -199,7 +199,7 @@ def simulate(*, scenario: Scenario, strategy: type[Strategy], seed: int, steps: 
         with month_budget(budget):
             model = TerritoryModel(scenario=scenario, strategy=strategy, seed=seed, **overrides)
             model.run(steps)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # a strategy's sys.exit() is a failed run too, not a silent exit
         raise failure(strategy.name, detail, model.month if model is not None else 0, exc) from exc
     return model
 
