@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import territory
+from run import territory  # the territories of run.py (role mix, budgets per seat)
 
 from transition_sim.cost import MEASURED, CostModel
 from transition_sim.model import TerritoryModel

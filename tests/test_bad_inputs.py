@@ -391,6 +391,11 @@ def _analyze() -> None:
         "manifest dir": ({"s": DIRECTORY, "s/manifest.json": DIRECTORY}, "a directory"),
         "manifest zero": ({"s": DIRECTORY, "s/manifest.json": ZERO}, "a device"),
         "manifest binary": ({"s": DIRECTORY, "s/manifest.json": BINARY}, "UTF-8"),
+        "manifest damaged": ({"s": SWEEP_DIR, "s/manifest.json": '{"format": "transition-sim-sweep/1"}'},
+                             "manifest.json is damaged"),
+        "manifest bad points": ({"s": SWEEP_DIR, "s/manifest.json": '{"format": "transition-sim-sweep/1", "points": '
+                                 '[3], "strategies": [], "swept": [], "seed": 0, "design": {}, "sweep_file": "s"}'},
+                                "manifest.json is damaged"),
         "part garbage": ({"s": SWEEP_DIR, part: b"not parquet at all"}, "part-0000000.parquet"),
         "part truncated": ({"s": SWEEP_DIR, part: TRUNCATE}, "part-0000000.parquet"),
         "part empty": ({"s": SWEEP_DIR, part: b""}, "--resume"),

@@ -45,6 +45,7 @@ REGIME_CSV = "regime_map.csv"
 SENSITIVITY_CSV = "sensitivity.csv"
 REGIME_PNG = "regime_map.png"
 REPORT = "report.md"
+_MANIFEST_KEYS = {"points": list, "strategies": list, "swept": list, "seed": int, "design": dict, "sweep_file": str}
 _NOT_MEASURES = ("run", "run_id", "point", "strategy", "replicate", "seed", "steps", "status", "error")
 
 
@@ -86,6 +87,14 @@ def load_sweep(root: str | Path) -> SweepData:
     root = Path(root)
     manifest = read_manifest(root, "analyze", "dir", "holds no manifest.json: give a directory written by "
                              "`transition-sim sweep`")
+    for key, kind in _MANIFEST_KEYS.items():
+        if not isinstance(manifest.get(key), kind) or isinstance(manifest.get(key), bool):
+            raise ConfigError("analyze", "dir", str(root), f"manifest.json is damaged ({key!r} is missing or not a "
+                              f"{kind.__name__}); run the sweep again into a new directory")
+    if not all(isinstance(s, dict) and isinstance(s.get("name"), str) for s in manifest["strategies"]) or not all(
+            isinstance(p, dict) for p in manifest["points"]):
+        raise ConfigError("analyze", "dir", str(root), "manifest.json is damaged (its strategies or points); run "
+                          "the sweep again into a new directory")
     runs = load_runs(root)
     if runs.empty:
         raise ConfigError("analyze", "dir", str(root), "holds no finished run yet; run or resume the sweep first")
