@@ -363,10 +363,10 @@ def _free_port() -> int:
       "[sample]\nmethod = \"morris\"\nn = 3\n[sample.ranges]\ntrust_gain = [0.1, 0.3]"), (),
      r"\[sample\.ranges\]: ranges = \['trust_gain'\]: morris needs at least two parameters"),
     (("\"top_down_plan\"]", "\"top_down\"]"), (), r"strategies = 'top_down': unknown strategy"),
-    (("replicates = 2", "replicates = 0"), (), r"replicates = 0: must be an integer >= 1"),
+    (("replicates = 2", "replicates = 0"), (), r"replicates = 0: must be an integer in \[1, 10000\]"),
     (("[grid]", "[grid]\ncoupled_topics = [1, 4]"), (),
      r"\(point 4: .*\): coupled_topics = 4: must be at most n_topics - 1 = 3"),
-    ((), ("--workers", "0"), r"--workers: workers = '0': must be an integer >= 1"),
+    ((), ("--workers", "0"), r"--workers: workers = '0': must be an integer in \[1, 256\]"),
     ((), ("--scheduler", "tcp://127.0.0.1:{port}", "--connect-timeout", "1"),
      r"--scheduler: scheduler = 'tcp://127\.0\.0\.1:\d+': cannot be reached within 1 s"),
 ])

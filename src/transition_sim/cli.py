@@ -15,13 +15,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from transition_sim.limits import CONTROLS, MAX_COMPARE_RUNS, MAX_SWEEP_RUNS, parse
 from transition_sim.roles import ROLES
 from transition_sim.scenarios import list_scenarios, load_scenario, resolve_config
 from transition_sim.schema import PARAMETERS, ConfigError, Param
 from transition_sim.strategies import StrategyError, load_strategy
+from transition_sim.strategies.budget import BUDGET_HELP
+from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
 
 PROG = "transition-sim"
 STORY_LINES = 12
+RUN_GROUP = "run"  # `params --group run`: the run controls of limits.py
 USAGE_ERROR = 2
 
 
@@ -59,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override one parameter (repeatable); see `transition-sim params`")
     run.add_argument("--out", default=None, metavar="DIR",
                      help="output directory (default: runs/<scenario>-<strategy>-<seed>)")
+    run.add_argument("--strategy-budget", default=None, metavar="SECONDS", help=BUDGET_HELP)
     run.set_defaults(func=cmd_run)
 
     comp = sub.add_parser("compare", help="compare strategies on paired replicates of one scenario",
@@ -86,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--workers", default="1", metavar="N",
                       help="processes running simulations in parallel; results do not depend on it "
                       "(default: %(default)s)")
+    comp.add_argument("--strategy-budget", default=None, metavar="SECONDS", help=BUDGET_HELP)
     comp.set_defaults(func=cmd_compare)
 
     scen = sub.add_parser("scenarios", help="list the built-in scenarios",
@@ -113,19 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 # ---------------------------------------------------------------------------- parsing helpers
 def _groups() -> list[str]:
-    return list(dict.fromkeys(p.group for p in PARAMETERS.values()))
-
-
-def parse_int(text: str | None, option: str, *, low: int) -> int | None:
-    if text is None:
-        return None
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise CliError(f"{option} = {text!r}: must be an integer >= {low}") from None
-    if value < low:
-        raise CliError(f"{option} = {text!r}: must be an integer >= {low}")
-    return value
+    """The model's parameter groups, then the run controls (how much to run)."""
+    return [*dict.fromkeys(p.group for p in PARAMETERS.values()), RUN_GROUP]
 
 
 def parse_sets(items: Sequence[str]) -> dict[str, Any]:
@@ -144,11 +139,12 @@ def parse_sets(items: Sequence[str]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------- commands
 def cmd_run(args: argparse.Namespace) -> int:
-    from transition_sim.model import TerritoryModel
+    from transition_sim.compare.runner import RunFailed, simulate
     from transition_sim.output import default_out_dir, write_run
 
-    steps = parse_int(args.steps, "--steps", low=1)
-    seed = parse_int(args.seed, "--seed", low=0)
+    steps = parse(args.steps, "--steps")
+    seed = parse(args.seed, "--seed")
+    budget = parse(args.strategy_budget, "--strategy-budget") or DEFAULT_BUDGET
     if seed is None:  # a fresh seed short enough to retype; it is printed and recorded
         seed = secrets.randbelow(2**32)
     overrides = parse_sets(args.sets)
@@ -159,8 +155,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         steps = config["horizon_months"]
 
     started = time.perf_counter()
-    model = TerritoryModel(scenario=scenario, strategy=strategy, seed=seed, **overrides)
-    model.run(steps)
+    try:
+        model = simulate(scenario=scenario, strategy=strategy, seed=seed, steps=steps, overrides=overrides,
+                         budget=budget, detail=f" (seed {seed})")
+    except RunFailed as exc:  # the strategy raised or overran its budget: nothing is written
+        return _fail(str(exc), 1)
     elapsed = time.perf_counter() - started
 
     out = write_run(model, args.out if args.out else default_out_dir(model), steps=steps)
@@ -203,6 +202,7 @@ def format_report(model: Any, description: str, steps: int, elapsed: float, out:
 def cmd_compare(args: argparse.Namespace) -> int:
     """Validate everything, run every (strategy, replicate), then write the directory in one go."""
     from transition_sim.compare import (
+        DEFAULT_REPLICATES,
         CompareError,
         Progress,
         RunFailed,
@@ -215,6 +215,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     )
     from transition_sim.compare.experiment import load_experiment
     from transition_sim.compare.report import main_table_text
+    from transition_sim.compare.runner import REPLICATES
+    from transition_sim.cost import actors, long_run_note, total_seconds
 
     if args.experiment is not None:
         given = [f"--{k}" for k in ("scenario", "strategies", "replicates", "steps", "seed")
@@ -227,8 +229,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
                                                          exp.replicates, exp.steps, exp.seed)
         base, out_default = dict(exp.parameters), exp.out
         set_texts = [f"{k}={_toml_value(v)}" for k, v in base.items()] + list(args.sets)
-        if replicates < 2:
-            raise CliError(f"{args.experiment}: replicates = {replicates}: must be an integer >= 2")
     else:
         scenario = args.scenario or "default"
         try:
@@ -236,21 +236,25 @@ def cmd_compare(args: argparse.Namespace) -> int:
         except CompareError as exc:
             raise CliError(str(exc)) from None
         set_texts = list(args.sets)
-        replicates = parse_int(args.replicates or "30", "--replicates", low=2)
-        steps = parse_int(args.steps, "--steps", low=1)
-        seed = parse_int(args.seed or "0", "--seed", low=0)
+        replicates = parse(args.replicates, "--replicates", REPLICATES) or DEFAULT_REPLICATES
+        steps = parse(args.steps, "--steps")
+        seed = parse(args.seed, "--seed") or 0
         base, out_default = {}, None
-    workers = parse_int(args.workers, "--workers", low=1)
-    assert replicates is not None and seed is not None and workers is not None
+    workers = parse(args.workers, "--workers")
+    budget = parse(args.strategy_budget, "--strategy-budget") or DEFAULT_BUDGET
     overrides = {**base, **parse_sets(args.sets)}
     try:
         plan = make_plan(scenario=scenario, strategies=strategies or parse_strategy_list(None),
-                         replicates=replicates, steps=steps, seed=seed, overrides=overrides, set_texts=set_texts)
+                         replicates=replicates, steps=steps, seed=seed, overrides=overrides, set_texts=set_texts,
+                         budget=budget)
     except CompareError as exc:
         raise CliError(str(exc)) from None
     out = check_out_dir(args.out or out_default or default_out_dir(plan.scenario.name))
 
     total = len(plan.names) * plan.replicates
+    note = long_run_note(total_seconds([(actors(plan.config), plan.steps)] * total), total, workers)
+    if note:
+        print(f"{PROG}: note: {note}", file=sys.stderr)
     progress = Progress(total)
     started = time.perf_counter()
     try:
@@ -304,10 +308,14 @@ def cmd_params(args: argparse.Namespace) -> int:
         raise CliError(f"--group = {args.group!r}: unknown group; groups are {', '.join(groups)}")
     for group in groups if args.group is None else [args.group]:
         print(f"[{group}]")
-        for p in PARAMETERS.values():
-            if p.group == group:
-                print(f"  {p.name} = {_toml_value(p.default)}  ({p.unit}; {_range_text(p)})")
-                print(f"      {p.help}")
+        params = CONTROLS.values() if group == RUN_GROUP else [p for p in PARAMETERS.values() if p.group == group]
+        for p in params:
+            default = "" if p.default is None else f" = {_toml_value(p.default)}"
+            print(f"  {p.name}{default}  ({p.unit + '; ' if p.unit else ''}{_range_text(p)})")
+            print(f"      {p.help}")
+        if group == RUN_GROUP:
+            print(f"  (command-line options and experiment or sweep file keys; at most {MAX_COMPARE_RUNS:,} runs in "
+                  f"a comparison, {MAX_SWEEP_RUNS:,} in a sweep)")
         print()
     return 0
 

@@ -14,6 +14,7 @@ import numpy as np
 from transition_sim.projects import FACILITATOR, Project
 from transition_sim.roles import Role
 from transition_sim.story import Topic
+from transition_sim.strategies.budget import call_strategy
 from transition_sim.trust import introduced_trust
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ class Facilitator(mesa.Agent):
     def step(self) -> None:
         self.meetings_left = int(self.model.config["meetings_per_month"])
         self.met[:] = False
-        self.strategy.act(self.model, self)
+        call_strategy(self.strategy.act, self.model)  # within the month's time budget, if one is set
 
     # -- reading --------------------------------------------------------------------------
     @property

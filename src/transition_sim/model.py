@@ -36,6 +36,7 @@ from transition_sim.roles import ROLES, TOPICS, Role
 from transition_sim.scenarios import Scenario, resolve_config
 from transition_sim.story import FACILITATOR_NAME, EventLog, Name, Topic, newcomer, seat_name, what_name
 from transition_sim.strategies import Strategy, load_strategy
+from transition_sim.strategies.budget import call_strategy
 from transition_sim.trust import mean_of, move_toward
 from transition_sim.value import ValueStreams
 
@@ -66,7 +67,7 @@ class TerritoryModel(mesa.Model):
         self.month = 0
         self._build(np.random.default_rng(territory_ss))
         self.facilitator = Facilitator(self, strategy_cls(), self._toolkit)
-        self.facilitator.strategy.setup(self, self.facilitator)
+        call_strategy(self.facilitator.strategy.setup, self)  # within the time budget, if one is set
         self._log_entry_contacts()
         self.datacollector = make_datacollector()
         self.datacollector.collect(self)

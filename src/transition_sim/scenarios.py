@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from transition_sim.files import read_text
 from transition_sim.schema import ConfigError, check_consistency, defaults, validate
 
 _HERE = Path(__file__).resolve().parent
@@ -40,10 +42,11 @@ def list_scenarios() -> list[Scenario]:
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Read a built-in scenario by name, or a TOML file by path; validate every key and value."""
-    path = Path(name_or_path)
-    if path.suffix != ".toml" and not path.exists():
-        candidate = scenario_dir() / f"{name_or_path}.toml"
-        if not candidate.exists():
+    text = str(name_or_path)
+    path = Path(text)
+    if not text.strip() or (path.suffix != ".toml" and not os.path.exists(text)):  # False, not an error, if odd
+        candidate = scenario_dir() / f"{text}.toml"
+        if not text.strip() or not os.path.exists(candidate):
             names = ", ".join(p.stem for p in sorted(scenario_dir().glob("*.toml")))
             raise ConfigError("--scenario", "scenario", str(name_or_path),
                               f"unknown scenario; built-in ones are {names}, or give a path to a .toml file")
@@ -65,14 +68,14 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """A TOML file's content, or a ConfigError naming the file and what is wrong with it."""
-    source = str(path)
+    """A TOML file's content (a regular file of at most 1 MiB), or a ConfigError naming the file and
+    what is wrong with it."""
+    return parse_toml(read_text(path), str(path))
+
+
+def parse_toml(text: str, source: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(source, "file", source, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(source, "file", source, f"cannot be read ({exc})") from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(source, "toml", str(exc), "must be valid TOML") from None
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from transition_sim.roles import ROLES, TOPICS, Role
 
+MAX_MONTHS = 1200  # 100 years: the longest horizon, run or list of months
+
 
 class ConfigError(ValueError):
     """A user mistake in a configuration: names where, which key, which value, what is allowed."""
@@ -39,6 +41,7 @@ class Param:
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] = ()
+    max_items: int = MAX_MONTHS  # int_list: one item a month at most (a longer list is a mistake)
 
     @property
     def sweepable(self) -> bool:
@@ -51,7 +54,8 @@ class Param:
             return "must be true or false"
         if self.kind == "str_list":
             return f"must be a list of distinct names among {', '.join(self.choices)}"
-        what = {"int": "an integer", "float": "a number", "int_list": "a list of integers"}[self.kind]
+        what = {"int": "an integer", "float": "a number",
+                "int_list": f"a list of at most {self.max_items} integers"}[self.kind]
         return f"must be {what} in [{_fmt(self.low)}, {_fmt(self.high)}]"
 
     def validate(self, value: Any, source: str) -> Any:
@@ -68,6 +72,8 @@ class Param:
         if not isinstance(value, (list, tuple)):
             raise bad
         if self.kind == "int_list":
+            if len(value) > self.max_items:
+                raise bad
             return tuple(self._number(v, bad, integer=True) for v in value)
         if len(set(value)) != len(value) or any(v not in self.choices for v in value):
             raise bad
@@ -102,6 +108,8 @@ class Param:
 def _fmt(x: float | None) -> str:
     if x is None:
         return "inf"
+    if isinstance(x, int):  # every digit of an integer bound (a 63-bit seed, not 9.22337e+18)
+        return str(x)
     return f"{x:g}"
 
 
@@ -146,7 +154,7 @@ def _params() -> list[Param]:
           "Topics whose projects need a State authorisation (the State can veto).", "territory",
           choices=TOPICS),
         P("horizon_months", 120, "int", "months", "Months a run lasts by default (two budget cycles, "
-          "at least one election).", "territory", 1, 1200),
+          "at least one election).", "territory", 1, MAX_MONTHS),
         P("network_degree", 6, "int", "ties", "Mean number of social ties per actor (small-world ring).",
           "network", 2, 50),
         P("network_rewire", 0.1, "float", "probability", "Share of ties rewired into long-range, "
@@ -308,7 +316,7 @@ def _params() -> list[Param]:
           "events", 0.0, 1.0),
         P("crisis_rate", 0.0, "float", "probability/month", "Monthly chance a crisis starts.", "events", 0.0, 1.0),
         P("crisis_months", (), "int_list", "months", "Months at which a crisis starts for sure.",
-          "events", 1, 100000),
+          "events", 1, MAX_MONTHS),
         P("crisis_duration", 12, "int", "months", "How long a crisis lasts.", "events", 1, 240),
         P("crisis_slowdown", 3.0, "float", "factor", "k: pyramidal decisions (elected, State) take k times "
           "longer in a crisis.", "events", 1.0, 100.0),
@@ -316,7 +324,7 @@ def _params() -> list[Param]:
         P("crisis_self_org", 4.0, "float", "factor", "Socio-economic self-organisation is this many times "
           "more likely in a crisis (seed 004).", "events", 1.0, 100.0),
         P("initiation_months", (), "int_list", "months", "Months of the initiation days (seed 001).",
-          "events", 1, 100000),
+          "events", 1, MAX_MONTHS),
         P("initiation_roles", ("elected", "civil", "state", "socio"), "str_list", "roles",
           "Roles sent in the delegation to initiation days (the most engaged actor of each).", "events",
           choices=("elected", "civil", "state", "socio")),

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from transition_sim.compare.runner import DEFAULT_REPLICATES, REPLICATES
+from transition_sim.limits import check
 from transition_sim.scenarios import read_toml
 from transition_sim.schema import ConfigError, validate
 
@@ -51,7 +53,10 @@ def load_experiment(path_text: str) -> Experiment:
     if not isinstance(parameters, dict):
         raise ConfigError(source, "parameters", parameters, "must be a table of parameter = value")
     validate(parameters, source)
+    steps = data.get("steps")
     return Experiment(path=path, description=typed("description", str, ""), scenario=scenario,
                       strategies=tuple(strategies) if strategies is not None else None,
-                      replicates=typed("replicates", int, 30), seed=typed("seed", int, 0),
-                      steps=typed("steps", int, None), out=typed("out", str, None), parameters=parameters)
+                      replicates=check("replicates", data.get("replicates", DEFAULT_REPLICATES), source, REPLICATES),
+                      seed=check("seed", data.get("seed", 0), source),
+                      steps=None if steps is None else check("steps", steps, source),
+                      out=typed("out", str, None), parameters=parameters)

@@ -16,15 +16,21 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 import pandas as pd
 
+from transition_sim.limits import CONTROLS, MAX_COMPARE_RUNS, check, check_total
 from transition_sim.scenarios import Scenario, load_scenario, resolve_config
 from transition_sim.strategies import REGISTRY, Strategy, StrategyError, StrategySpec, load_strategy
+from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
+from transition_sim.strategies.budget import month_budget
+
+if TYPE_CHECKING:
+    from transition_sim.model import TerritoryModel
 
 # Final values kept for the comparison table, in the order they are reported.
 MEASURES: tuple[str, ...] = (
@@ -36,7 +42,8 @@ TIMESERIES_COLUMNS: tuple[str, ...] = (
 )
 DEFAULT_STRATEGIES: tuple[str, ...] = ("one_need_at_a_time", "top_down_plan", "commons", "sell_the_dream", "none")
 DEFAULT_REPLICATES = 30
-MIN_REPLICATES = 2
+MIN_REPLICATES = 2  # paired comparisons need two replicates at least
+REPLICATES = replace(CONTROLS["replicates"], low=MIN_REPLICATES)
 
 
 class CompareError(ValueError):
@@ -44,7 +51,15 @@ class CompareError(ValueError):
 
 
 class RunFailed(RuntimeError):
-    """One simulation raised (typically a user strategy): names the strategy, replicate and seed."""
+    """One simulation raised (typically a user strategy) or overran its time budget: ``str()`` names the
+    strategy, the run and the month; ``error`` is the exception alone (``Type: message``)."""
+
+    def __init__(self, message: str, error: str) -> None:
+        super().__init__(message, error)  # both in args: it pickles back from a worker process
+        self.message, self.error = message, error
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -58,6 +73,7 @@ class Job:
     scenario: Scenario
     steps: int
     overrides: Mapping[str, Any]
+    budget: float | None = DEFAULT_BUDGET  # seconds a month for the strategy; never changes results
 
 
 @dataclass
@@ -83,6 +99,7 @@ class Plan:
     config: Mapping[str, Any]
     seeds: tuple[int, ...]
     set_texts: tuple[str, ...] = field(default=())
+    budget: float | None = DEFAULT_BUDGET
 
     @property
     def names(self) -> list[str]:
@@ -90,8 +107,8 @@ class Plan:
 
     def jobs(self) -> list[Job]:
         """Strategy-major order: this order fixes the order of every output row."""
-        return [Job(i * self.replicates + k, s, k, self.seeds[k], self.scenario, self.steps, dict(self.overrides))
-                for i, s in enumerate(self.strategies) for k in range(self.replicates)]
+        return [Job(i * self.replicates + k, s, k, self.seeds[k], self.scenario, self.steps, dict(self.overrides),
+                    self.budget) for i, s in enumerate(self.strategies) for k in range(self.replicates)]
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
@@ -136,22 +153,25 @@ def resolve_strategies(specs: Sequence[str]) -> tuple[StrategySpec, ...]:
 
 
 def make_plan(*, scenario: str, strategies: Sequence[str], replicates: int, steps: int | None, seed: int,
-              overrides: Mapping[str, Any], set_texts: Sequence[str] = ()) -> Plan:
+              overrides: Mapping[str, Any], set_texts: Sequence[str] = (),
+              budget: float | None = DEFAULT_BUDGET) -> Plan:
     """Validate the whole comparison (scenario, overrides, strategies, replicates) before any run."""
     sc = load_scenario(scenario)
     config = resolve_config(sc, overrides, source="--set")
-    if replicates < MIN_REPLICATES:
-        raise CompareError(f"--replicates = {replicates}: must be an integer >= {MIN_REPLICATES} "
-                           "(paired comparisons need at least two replicates)")
-    if steps is not None and steps < 1:
-        raise CompareError(f"--steps = {steps}: must be an integer >= 1")
-    if seed < 0:
-        raise CompareError(f"--seed = {seed}: must be an integer >= 0")
+    check("replicates", replicates, "--replicates", REPLICATES)
+    if steps is not None:
+        check("steps", steps, "--steps")
+    check("seed", seed, "--seed")
+    if budget is not None:
+        check("strategy_budget", budget, "--strategy-budget")
     resolved = resolve_strategies(strategies)
+    check_total(len(resolved) * replicates, MAX_COMPARE_RUNS, "--replicates",
+                f"a comparison ({len(resolved)} strategies x {replicates} replicates)",
+                "use fewer replicates or strategies (a sweep file runs more, into a Parquet dataset)")
     return Plan(scenario=sc, scenario_arg=str(scenario), strategies=resolved, replicates=replicates,
                 steps=int(config["horizon_months"]) if steps is None else steps, seed=seed,
                 overrides=dict(overrides), config=config, seeds=tuple(replicate_seeds(seed, replicates)),
-                set_texts=tuple(set_texts))
+                set_texts=tuple(set_texts), budget=budget)
 
 
 # ---------------------------------------------------------------------------- running
@@ -161,14 +181,40 @@ def _strategy_class(spec: str) -> type[Strategy]:
     return load_strategy(spec)
 
 
-def run_job(job: Job) -> JobResult:
-    """Run one simulation; a top-level function so that worker processes can call it."""
-    from transition_sim.measures import summary
+def failure(name: str, detail: str, month: int | None, exc: BaseException) -> RunFailed:
+    """The one-line report of a failed run: ``strategy 'x'<detail> failed in month m: Type: message``."""
+    error = f"{type(exc).__name__}: {exc}"
+    when = f" in month {month}" if month is not None else ""
+    return RunFailed(f"strategy {name!r}{detail} failed{when}: {error}", error)
+
+
+def simulate(*, scenario: Scenario, strategy: type[Strategy], seed: int, steps: int, overrides: Mapping[str, Any],
+             budget: float | None, detail: str = "") -> TerritoryModel:
+    """Build and run one model, the strategy within its time budget a month; whatever goes wrong (the
+    strategy raises or overruns, or the model does at an odd corner) is a :class:`RunFailed`."""
     from transition_sim.model import TerritoryModel
 
-    model = TerritoryModel(scenario=job.scenario, strategy=_strategy_class(job.strategy.spec), seed=job.seed,
-                           **job.overrides)
-    model.run(job.steps)
+    model = None
+    try:
+        with month_budget(budget):
+            model = TerritoryModel(scenario=scenario, strategy=strategy, seed=seed, **overrides)
+            model.run(steps)
+    except (Exception, SystemExit) as exc:  # a strategy's sys.exit() is a failed run too, not a silent exit
+        raise failure(strategy.name, detail, model.month if model is not None else 0, exc) from exc
+    return model
+
+
+def run_job(job: Job) -> JobResult:
+    """Run one simulation; a top-level function so that worker processes can call it. Raises RunFailed."""
+    from transition_sim.measures import summary
+
+    detail = f", replicate {job.replicate} (seed {job.seed})"
+    try:
+        strategy = _strategy_class(job.strategy.spec)
+    except StrategyError as exc:  # the file changed since the plan was checked
+        raise failure(job.strategy.name, detail, None, exc) from exc
+    model = simulate(scenario=job.scenario, strategy=strategy, seed=job.seed, steps=job.steps,
+                     overrides=job.overrides, budget=job.budget, detail=detail)
     return JobResult(job.index, model.datacollector.get_model_vars_dataframe(), summary(model))
 
 
@@ -183,11 +229,6 @@ def pool_context() -> multiprocessing.context.BaseContext | None:
     return multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
 
 
-def _failed(job: Job, exc: BaseException) -> RunFailed:
-    return RunFailed(f"strategy {job.strategy.name!r}, replicate {job.replicate} (seed {job.seed}) failed: "
-                     f"{type(exc).__name__}: {exc}")
-
-
 def run_jobs(jobs: Sequence[Job], workers: int = 1,
              on_done: Callable[[int], None] | None = None) -> list[JobResult]:
     """Run every job, in-process (``workers == 1``) or in a process pool; results in job order."""
@@ -195,10 +236,7 @@ def run_jobs(jobs: Sequence[Job], workers: int = 1,
     done = 0
     if workers <= 1 or len(jobs) <= 1:
         for pos, job in enumerate(jobs):
-            try:
-                results[pos] = run_job(job)
-            except Exception as exc:  # a user strategy may raise anything
-                raise _failed(job, exc) from exc
+            results[pos] = run_job(job)
             done += 1
             if on_done:
                 on_done(done)
@@ -216,8 +254,12 @@ def run_jobs(jobs: Sequence[Job], workers: int = 1,
                 pos = pending.pop(future)
                 try:
                     results[pos] = future.result()
-                except Exception as exc:
-                    raise _failed(jobs[pos], exc) from exc
+                except RunFailed:
+                    raise
+                except Exception as exc:  # the worker process died
+                    job = jobs[pos]
+                    raise failure(job.strategy.name, f", replicate {job.replicate} (seed {job.seed})", None,
+                                  exc) from exc
                 done += 1
                 if on_done:
                     on_done(done)

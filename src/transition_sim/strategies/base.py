@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from transition_sim.files import read_text
+from transition_sim.schema import ConfigError
+
 if TYPE_CHECKING:
     from transition_sim.facilitator import Facilitator
     from transition_sim.model import TerritoryModel
@@ -61,13 +64,15 @@ def load_strategy(spec: str) -> type[Strategy]:
     if ":" in spec and spec.split(":", 1)[0].endswith(".py"):
         path_text, cls_name = spec.rsplit(":", 1)
         path = Path(path_text)
-        if not path.is_file():
-            raise StrategyError(f"--strategy: strategy file {path_text!r} does not exist")
+        try:  # read once, checked (a regular file, at most 1 MiB), and run that text
+            source = read_text(path, missing="does not exist")
+        except ConfigError as exc:
+            raise StrategyError(f"--strategy: strategy file {path_text!r} {exc.allowed}") from None
         module_spec = importlib.util.spec_from_file_location(f"_user_strategy_{path.stem}", path)
-        assert module_spec is not None and module_spec.loader is not None
+        assert module_spec is not None
         module = importlib.util.module_from_spec(module_spec)
         try:
-            module_spec.loader.exec_module(module)
+            exec(compile(source, str(path), "exec"), module.__dict__)  # the user's own strategy
         except Exception as exc:  # the user's file: report, do not crash
             raise StrategyError(f"--strategy: {path_text}: cannot be imported ({type(exc).__name__}: {exc})") from None
         cls = getattr(module, cls_name, None)

@@ -15,7 +15,6 @@ The analysis directory is written atomically (built beside, then renamed into pl
 
 from __future__ import annotations
 
-import json
 import math
 import shutil
 import textwrap
@@ -33,7 +32,7 @@ from transition_sim.compare.figures import colours
 from transition_sim.compare.report import fmt, fmt_signed
 from transition_sim.compare.stats import paired_comparison, seeded_rng
 from transition_sim.schema import ConfigError
-from transition_sim.sweep.store import ANALYSIS, MANIFEST, load_runs
+from transition_sim.sweep.store import ANALYSIS, load_runs, read_manifest
 
 DPI = 120
 MAX_LEVELS = 12  # more distinct values than this are cut into quantile bins
@@ -46,6 +45,7 @@ REGIME_CSV = "regime_map.csv"
 SENSITIVITY_CSV = "sensitivity.csv"
 REGIME_PNG = "regime_map.png"
 REPORT = "report.md"
+_MANIFEST_KEYS = {"points": list, "strategies": list, "swept": list, "seed": int, "design": dict, "sweep_file": str}
 _NOT_MEASURES = ("run", "run_id", "point", "strategy", "replicate", "seed", "steps", "status", "error")
 
 
@@ -85,13 +85,16 @@ class SweepData:
 def load_sweep(root: str | Path) -> SweepData:
     """A sweep directory with at least one stored run, or a :class:`ConfigError` saying what is wrong."""
     root = Path(root)
-    try:
-        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("analyze", "dir", str(root), "holds no manifest.json: give a directory written by "
-                          "`transition-sim sweep`") from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ConfigError("analyze", "dir", str(root), f"manifest.json cannot be read ({exc})") from None
+    manifest = read_manifest(root, "analyze", "dir", "holds no manifest.json: give a directory written by "
+                             "`transition-sim sweep`")
+    for key, kind in _MANIFEST_KEYS.items():
+        if not isinstance(manifest.get(key), kind) or isinstance(manifest.get(key), bool):
+            raise ConfigError("analyze", "dir", str(root), f"manifest.json is damaged ({key!r} is missing or not a "
+                              f"{kind.__name__}); run the sweep again into a new directory")
+    if not all(isinstance(s, dict) and isinstance(s.get("name"), str) for s in manifest["strategies"]) or not all(
+            isinstance(p, dict) for p in manifest["points"]):
+        raise ConfigError("analyze", "dir", str(root), "manifest.json is damaged (its strategies or points); run "
+                          "the sweep again into a new directory")
     runs = load_runs(root)
     if runs.empty:
         raise ConfigError("analyze", "dir", str(root), "holds no finished run yet; run or resume the sweep first")

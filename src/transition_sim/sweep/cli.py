@@ -16,8 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from transition_sim.limits import parse
 from transition_sim.schema import ConfigError
 from transition_sim.strategies import StrategyError
+from transition_sim.strategies.budget import BUDGET_HELP
 
 PROG = "transition-sim"
 USAGE_ERROR = 2
@@ -52,6 +54,7 @@ def add_parsers(subparsers: Any) -> None:
                     help="runs per task (default: about 8 tasks per worker, at most 32 runs)")
     sw.add_argument("--connect-timeout", default="10", metavar="SECONDS",
                     help="how long to wait for --scheduler (default: %(default)s)")
+    sw.add_argument("--strategy-budget", default=None, metavar="SECONDS", help=BUDGET_HELP)
     sw.set_defaults(func=cmd_sweep)
 
     an = subparsers.add_parser(
@@ -73,28 +76,6 @@ def _fail(message: str, status: int = USAGE_ERROR) -> int:
     return status
 
 
-def _int(text: str | None, option: str, low: int) -> int | None:
-    if text is None:
-        return None
-    try:
-        value = int(str(text).strip())
-    except ValueError:
-        raise ConfigError(option, option.lstrip("-").replace("-", "_"), text, f"must be an integer >= {low}") from None
-    if value < low:
-        raise ConfigError(option, option.lstrip("-").replace("-", "_"), text, f"must be an integer >= {low}")
-    return value
-
-
-def _float(text: str, option: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not value > 0:
-        raise ConfigError(option, option.lstrip("-").replace("-", "_"), text, "must be a number of seconds > 0")
-    return value
-
-
 def default_out(file: str) -> Path:
     stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in Path(file).stem)
     return Path("runs") / f"sweep-{stem}"
@@ -113,19 +94,25 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def _sweep(args: argparse.Namespace) -> int:
     from transition_sim.compare.runner import Progress
+    from transition_sim.cost import long_run_note, total_seconds
+    from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
     from transition_sim.sweep.definition import load_definition
-    from transition_sim.sweep.design import make_plan
-    from transition_sim.sweep.executors import make_executor
+    from transition_sim.sweep.design import make_plan, run_costs
+    from transition_sim.sweep.executors import check_scheduler, make_executor
     from transition_sim.sweep.run import execute, open_store
 
-    workers = _int(args.workers, "--workers", 1) or default_workers()
-    chunk_size = _int(args.chunk_size, "--chunk-size", 1)
-    timeout = _float(args.connect_timeout, "--connect-timeout")
-    executor_name = args.executor or ("dask" if args.scheduler else "process")
-    if args.scheduler and executor_name != "dask":
-        raise ConfigError("--scheduler", "scheduler", args.scheduler,
-                          f"is for --executor dask (not {executor_name}); leave out one of them")
+    workers = parse(args.workers, "--workers") or default_workers()
+    chunk_size = parse(args.chunk_size, "--chunk-size")
+    timeout = parse(args.connect_timeout, "--connect-timeout")
+    budget = parse(args.strategy_budget, "--strategy-budget") or DEFAULT_BUDGET
+    executor_name = args.executor or ("dask" if args.scheduler is not None else "process")
+    if args.scheduler is not None:
+        if executor_name != "dask":
+            raise ConfigError("--scheduler", "scheduler", args.scheduler,
+                              f"is for --executor dask (not {executor_name}); leave out one of them")
+        check_scheduler(args.scheduler)
     plan = make_plan(load_definition(args.file))
+    cost_per_run = total_seconds(run_costs(plan)) / max(len(plan.runs), 1)
     out = Path(args.out or plan.definition.out or default_out(args.file))
     store, resuming = open_store(plan, out, resume=args.resume)
     executor = make_executor(executor_name, workers, args.scheduler, timeout)  # a scheduler is contacted here
@@ -137,10 +124,14 @@ def _sweep(args: argparse.Namespace) -> int:
         progress.started = progress.clock()
         if stored:
             progress.label = f"sweep (resumed, {stored} of {len(plan.runs)} runs already stored)"
+        note = long_run_note(cost_per_run * to_run, to_run, executor.workers,
+                             "Ctrl-C stops it, the same command with --resume continues it")
+        if note:
+            print(f"{PROG}: note: {note}", file=sys.stderr)
 
     try:
         result = execute(plan, store, executor, resuming=resuming, chunk_size=chunk_size, progress=progress,
-                         on_start=on_start, command=command)
+                         on_start=on_start, command=command, budget=budget)
     except KeyboardInterrupt:
         progress.close()
         return _fail(f"interrupted; finished chunks are kept in {store.root}: run the same command with --resume "

@@ -8,13 +8,15 @@ Every mistake is a :class:`ConfigError` naming the file, the key, the value and 
 from __future__ import annotations
 
 import math
-import tomllib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transition_sim.scenarios import Scenario, load_scenario
+from transition_sim.files import read_text
+from transition_sim.limits import CONTROLS, MAX_SWEEP_RUNS, check, check_total
+from transition_sim.scenarios import Scenario, load_scenario, parse_toml
 from transition_sim.schema import PARAMETERS, ConfigError, Param, validate
 from transition_sim.strategies import StrategyError, StrategySpec, load_strategy
 
@@ -35,6 +37,14 @@ class Sampling:
     ranges: Mapping[str, tuple[float, float]]
     levels: int = 4
     second_order: bool = False
+
+    @property
+    def points(self) -> int:
+        """Rows of SALib's sample: n (lhs), N * (D + 2) or N * (2D + 2) (sobol), n * (D + 1) (morris)."""
+        d = len(self.ranges)
+        if self.method == "sobol":
+            return self.n * (2 * d + 2 if self.second_order else d + 2)
+        return self.n * (d + 1) if self.method == "morris" else self.n
 
 
 @dataclass(frozen=True)
@@ -88,18 +98,8 @@ def _plain(v: Any) -> Any:
 def load_definition(path: str | Path) -> SweepDefinition:
     """Read and validate a sweep file; raise :class:`ConfigError` on the first mistake."""
     path = Path(path)
-    source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(source, "file", source, "file not found; give the path of a sweep .toml file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(source, "file", source, f"cannot be read ({exc})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(source, "toml", str(exc), "must be valid TOML") from None
-    return parse_definition(data, path, text)
+    text = read_text(path, missing="file not found; give the path of a sweep .toml file")
+    return parse_definition(parse_toml(text, str(path)), path, text)
 
 
 def parse_definition(data: Mapping[str, Any], path: Path, text: str = "") -> SweepDefinition:
@@ -116,11 +116,9 @@ def parse_definition(data: Mapping[str, Any], path: Path, text: str = "") -> Swe
         raise ConfigError(source, "scenario", scenario_arg, "must be a built-in scenario name or a .toml path")
     scenario = _load_scenario(scenario_arg, path)
     strategies = _strategies(data.get("strategies"), source, path)
-    replicates = _int(data.get("replicates"), source, "replicates", low=1,
-                      allowed="must be an integer >= 1 (replicate territories per parameter point)")
-    seed = _int(data.get("seed", 0), source, "seed", low=0, allowed="must be an integer >= 0 (the root seed)")
-    steps = None if "steps" not in data else _int(
-        data["steps"], source, "steps", low=1, allowed="must be an integer >= 1 (default: each run's horizon_months)")
+    replicates = check("replicates", data.get("replicates"), source)
+    seed = check("seed", data.get("seed", 0), source)
+    steps = None if "steps" not in data else check("steps", data["steps"], source)
     timeseries = _timeseries(data.get("timeseries", True), source)
     fixed = _table(data.get("parameters", {}), source, "parameters")
     fixed_values = validate(fixed, f"{source} [parameters]")
@@ -141,6 +139,10 @@ def parse_definition(data: Mapping[str, Any], path: Path, text: str = "") -> Swe
     if sampling and set(grid) & set(sampling.ranges):
         name = sorted(set(grid) & set(sampling.ranges))[0]
         raise ConfigError(source, name, list(grid[name]), "is both in [grid] and [sample.ranges]; keep one")
+    points = math.prod(len(v) for v in grid.values()) * (sampling.points if sampling else 1)
+    check_total(points * len(strategies) * replicates, MAX_SWEEP_RUNS, source,
+                f"a sweep ({points:,} points x {len(strategies)} strategies x {replicates} replicates)",
+                "use fewer points, strategies or replicates, or split the sweep into several files")
     return SweepDefinition(path=path, text=text, description=description, scenario_arg=scenario_arg,
                            scenario=scenario, strategies=strategies, replicates=replicates, seed=seed, steps=steps,
                            timeseries=timeseries, fixed=fixed_values, grid=grid, sampling=sampling, out=out)
@@ -150,7 +152,7 @@ def parse_definition(data: Mapping[str, Any], path: Path, text: str = "") -> Swe
 def _load_scenario(arg: str, path: Path) -> Scenario:
     """A built-in name, or a path relative to the sweep file (then to the working directory)."""
     beside = path.parent / arg
-    if arg.endswith(".toml") and beside.is_file():
+    if arg.endswith(".toml") and os.path.isfile(beside):  # os.path: False, not an error, for odd names
         return load_scenario(beside)
     try:
         return load_scenario(arg)
@@ -185,14 +187,8 @@ def _absolute_spec(spec: str, path: Path) -> str:
         return spec
     file_text, cls = spec.rsplit(":", 1)
     beside = path.parent / file_text
-    chosen = beside if beside.is_file() else Path(file_text)
-    return f"{chosen.resolve()}:{cls}" if chosen.is_file() else spec
-
-
-def _int(value: Any, source: str, key: str, *, low: int, allowed: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ConfigError(source, key, value, allowed)
-    return value
+    chosen = beside if os.path.isfile(beside) else Path(file_text)
+    return f"{chosen.resolve()}:{cls}" if os.path.isfile(chosen) else spec
 
 
 def _timeseries(value: Any, source: str) -> tuple[str, ...]:
@@ -261,13 +257,13 @@ def _sampling(value: Any, source: str) -> Sampling | None:
             "morris": "the number of trajectories n (an integer >= 2; runs n * (D + 1) points)"}[method]
     if "n" not in value:
         raise ConfigError(where, "n", None, f"missing: method = \"{method}\" needs {need}")
-    n = _int(value["n"], where, "n", low=2, allowed=f"must be {need}")
+    n = check("n", value["n"], where)
     if method == "sobol" and n & (n - 1):
-        raise ConfigError(where, "n", n, f"must be {need}")
-    levels = _int(value.get("levels", 4), where, "levels", low=2,
-                  allowed="must be an even integer >= 2 (Morris grid levels)")
+        raise ConfigError(where, "n", n, f"must be {need}, {CONTROLS['n'].allowed().removeprefix('must be ')}")
+    levels = check("levels", value.get("levels", 4), where)
     if levels % 2:
-        raise ConfigError(where, "levels", levels, "must be an even integer >= 2 (Morris grid levels)")
+        raise ConfigError(where, "levels", levels, f"must be even (Morris grid levels), "
+                          f"{CONTROLS['levels'].allowed().removeprefix('must be ')}")
     second = value.get("second_order", False)
     if not isinstance(second, bool):
         raise ConfigError(where, "second_order", second, "must be true or false")

@@ -10,12 +10,13 @@ before any run starts.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from transition_sim.cost import actors
 from transition_sim.scenarios import Scenario, resolve_config
 from transition_sim.schema import PARAMETERS, ConfigError
 from transition_sim.sweep.definition import StrategySpec, SweepDefinition
@@ -128,3 +129,9 @@ def make_plan(definition: SweepDefinition) -> SweepPlan:
                                     seed=derive_seed(definition.seed, config, k), steps=steps,
                                     scenario=definition.scenario, overrides=overrides))
     return SweepPlan(definition, design, tuple(configs), tuple(runs))
+
+
+def run_costs(plan: SweepPlan) -> Iterator[tuple[int, int]]:
+    """(actors, months) of every run, for the cost model of :mod:`transition_sim.cost`."""
+    sizes = [actors(c) for c in plan.configs]
+    return ((sizes[r.point], r.steps) for r in plan.runs)

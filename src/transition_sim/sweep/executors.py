@@ -18,15 +18,19 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
-from transition_sim.compare.runner import Job, ignore_sigint, pool_context, run_job
+from transition_sim.compare.runner import Job, RunFailed, ignore_sigint, pool_context, run_job
 from transition_sim.schema import ConfigError
 from transition_sim.strategies import StrategySpec
+from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
 from transition_sim.sweep.design import RunSpec
 
 EXECUTORS = ("serial", "process", "dask")
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")  # distributed's network transports
+MAX_ADDRESS = 300
 MAX_ATTEMPTS = 3
 MAX_CHUNK = 32
 
@@ -38,6 +42,7 @@ class Chunk:
     first: int
     runs: tuple[RunSpec, ...]
     timeseries: tuple[str, ...]
+    budget: float | None = DEFAULT_BUDGET  # seconds a month for the strategy: how to run, not what
 
 
 @dataclass
@@ -59,35 +64,37 @@ def chunk_size_for(runs: int, workers: int) -> int:
     return max(1, min(MAX_CHUNK, math.ceil(runs / (8 * max(workers, 1)))))
 
 
-def make_chunks(runs: Sequence[RunSpec], size: int, timeseries: tuple[str, ...]) -> list[Chunk]:
+def make_chunks(runs: Sequence[RunSpec], size: int, timeseries: tuple[str, ...],
+                budget: float | None = DEFAULT_BUDGET) -> list[Chunk]:
     """Cut runs into chunks of consecutive indices only, so parts never interleave (see store)."""
     chunks: list[Chunk] = []
     current: list[RunSpec] = []
     for run in runs:
         if current and (len(current) >= size or run.index != current[-1].index + 1):
-            chunks.append(Chunk(current[0].index, tuple(current), timeseries))
+            chunks.append(Chunk(current[0].index, tuple(current), timeseries, budget))
             current = []
         current.append(run)
     if current:
-        chunks.append(Chunk(current[0].index, tuple(current), timeseries))
+        chunks.append(Chunk(current[0].index, tuple(current), timeseries, budget))
     return chunks
 
 
-def run_one(spec: RunSpec, timeseries: tuple[str, ...]) -> RunOutcome:
-    """One simulation through the comparison runner; any exception becomes a failed outcome."""
+def run_one(spec: RunSpec, timeseries: tuple[str, ...], budget: float | None = DEFAULT_BUDGET) -> RunOutcome:
+    """One simulation through the comparison runner; a failure (a user strategy that raises or overruns
+    its budget, a model bug at an odd corner of the space) becomes a failed outcome."""
     job = Job(spec.index, StrategySpec(spec.strategy.name, spec.strategy.spec), spec.replicate, spec.seed,
-              spec.scenario, spec.steps, spec.overrides)
+              spec.scenario, spec.steps, spec.overrides, budget)
     try:
         result = run_job(job)
-    except Exception as exc:  # a user strategy, or a model bug at an odd corner of the space
-        return RunOutcome(spec.index, "failed", f"{type(exc).__name__}: {exc}", None, None)
+    except RunFailed as exc:
+        return RunOutcome(spec.index, "failed", exc.error, None, None)
     series = result.timeseries[["month", *timeseries]].to_numpy(dtype=float) if timeseries else None
     return RunOutcome(spec.index, "ok", None, result.summary, series)
 
 
 def run_chunk(chunk: Chunk) -> list[RunOutcome]:
     """A task: every run of the chunk, in order (a top-level function so that workers can import it)."""
-    return [run_one(spec, chunk.timeseries) for spec in chunk.runs]
+    return [run_one(spec, chunk.timeseries, chunk.budget) for spec in chunk.runs]
 
 
 def _died(chunk: Chunk, attempts: int) -> list[RunOutcome]:
@@ -96,7 +103,7 @@ def _died(chunk: Chunk, attempts: int) -> list[RunOutcome]:
 
 
 def _split(chunk: Chunk) -> list[Chunk]:
-    return [Chunk(r.index, (r,), chunk.timeseries) for r in chunk.runs]
+    return [Chunk(r.index, (r,), chunk.timeseries, chunk.budget) for r in chunk.runs]
 
 
 class Executor(ABC):
@@ -211,9 +218,10 @@ class DaskExecutor(Executor):
         self.scheduler = scheduler
         self._cluster: Any = None
         if scheduler:
+            check_scheduler(scheduler)
             try:
                 self.client = Client(scheduler, timeout=f"{connect_timeout}s", set_as_default=False)
-            except (OSError, TimeoutError, ValueError) as exc:
+            except Exception as exc:  # OSError, TimeoutError, or whatever a peer that is not a scheduler causes
                 reason = " ".join(str(exc).split())[:200] or type(exc).__name__
                 raise ConfigError("--scheduler", "scheduler", scheduler,
                                   f"cannot be reached within {connect_timeout:g} s ({reason}); give the address "
@@ -264,6 +272,31 @@ class DaskExecutor(Executor):
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse a scheduler address that cannot be one (before any attempt to connect, which would wait)."""
+    shown = address if len(address) <= 100 else address[:100] + "..."
+
+    def bad(what: str) -> ConfigError:
+        return ConfigError("--scheduler", "scheduler", shown, f"{what}; give the address of a running Dask "
+                           f"scheduler, e.g. tcp://127.0.0.1:8786 (schemes: {', '.join(SCHEDULER_SCHEMES)})")
+
+    if len(address) > MAX_ADDRESS or not address.isprintable() or any(c.isspace() for c in address):
+        raise bad(f"must be at most {MAX_ADDRESS} printable characters without spaces")
+    scheme, sep, rest = address.partition("://")
+    if not sep:
+        scheme, rest = "tcp", address  # what Dask assumes too
+    if scheme not in SCHEDULER_SCHEMES:
+        raise bad(f"unknown scheme {scheme!r}")
+    try:
+        parts = urlsplit(f"{scheme}://{rest}")
+        port = parts.port
+    except ValueError:  # an unclosed [IPv6 bracket, a port that is not a number
+        raise bad("must be HOST:PORT with a port in [1, 65535]") from None
+    if not parts.hostname or port is None or not 1 <= port <= 65535 or parts.path or parts.query or parts.fragment \
+            or parts.username is not None:
+        raise bad("must be HOST:PORT with a port in [1, 65535]")
 
 
 def make_executor(name: str, workers: int, scheduler: str | None = None, connect_timeout: float = 10.0) -> Executor:

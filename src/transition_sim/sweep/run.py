@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
 from transition_sim.sweep.design import SweepPlan
 from transition_sim.sweep.executors import Chunk, Executor, RunOutcome, chunk_size_for, make_chunks
 from transition_sim.sweep.store import SweepStore, is_sweep_dir, now
@@ -53,25 +54,26 @@ def open_store(plan: SweepPlan, out: str | Path, *, resume: bool) -> tuple[Sweep
 def execute(plan: SweepPlan, store: SweepStore, executor: Executor, *, resuming: bool,
             chunk_size: int | None = None, progress: Callable[[int], None] | None = None,
             on_start: Callable[[int, int], None] | None = None,
-            command: str = "", order: str = "index") -> SweepResult:
+            command: str = "", order: str = "index", budget: float | None = DEFAULT_BUDGET) -> SweepResult:
     """Run every missing run in chunks and write each chunk as it completes.
 
     ``on_start(stored, to_run)`` is called once the directory is locked and checked, before the first
     run. ``order`` ("index", "reverse" or "shuffle") only changes the submission order; it exists to
-    show that results do not depend on it.
+    show that results do not depend on it; nor does ``budget``, the seconds a strategy may take a month.
     """
     started_at, started = now(), time.perf_counter()
     lock = store.lock()
     try:
         return _execute(plan, store, executor, resuming=resuming, chunk_size=chunk_size, progress=progress,
-                        on_start=on_start, command=command, order=order, started=(started_at, started))
+                        on_start=on_start, command=command, order=order, started=(started_at, started),
+                        budget=budget)
     finally:
         lock.close()
 
 
 def _execute(plan: SweepPlan, store: SweepStore, executor: Executor, *, resuming: bool, chunk_size: int | None,
              progress: Callable[[int], None] | None, on_start: Callable[[int, int], None] | None,
-             command: str, order: str, started: tuple[str, float]) -> SweepResult:
+             command: str, order: str, started: tuple[str, float], budget: float | None) -> SweepResult:
     started_at, t0 = started
     if resuming:
         store.check_resumable()  # again, under the lock: the directory may have changed meanwhile
@@ -84,7 +86,7 @@ def _execute(plan: SweepPlan, store: SweepStore, executor: Executor, *, resuming
     if on_start:
         on_start(len(done), len(missing))
     size = chunk_size or chunk_size_for(len(missing), executor.workers)
-    chunks = make_chunks(missing, size, plan.definition.timeseries)
+    chunks = make_chunks(missing, size, plan.definition.timeseries, budget)
     if order == "reverse":
         chunks.reverse()
     elif order == "shuffle":

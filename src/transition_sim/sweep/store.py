@@ -33,6 +33,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from transition_sim.files import MAX_MANIFEST_BYTES, MissingFile, read_text
 from transition_sim.output import jsonable, versions
 from transition_sim.schema import PARAMETERS, ConfigError
 from transition_sim.sweep.design import SweepPlan
@@ -153,20 +154,12 @@ class SweepStore:
             raise ConfigError("--out", "out", str(self.root), f"exists and is not empty ({hint})")
 
     def read_manifest(self) -> dict[str, Any]:
-        try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError("--resume", "out", str(self.root), "holds no manifest.json: not a sweep directory "
-                              "(leave out --resume to start a sweep there if it is empty)") from None
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ConfigError("--resume", "out", str(self.root), f"manifest.json cannot be read ({exc})") from None
+        return read_manifest(self.root, "--resume", "out", "holds no manifest.json: not a sweep directory "
+                             "(leave out --resume to start a sweep there if it is empty)")
 
     def check_resumable(self) -> dict[str, Any]:
         """Refuse a directory made by a different sweep, saying what differs."""
-        manifest = self.read_manifest()
-        if manifest.get("format") != FORMAT:
-            raise ConfigError("--resume", "out", str(self.root), f"was not written by this version's sweep "
-                              f"(format {manifest.get('format')!r}, expected {FORMAT!r})")
+        manifest = self.read_manifest()  # checks the format too
         old, new = manifest.get("identity", {}), jsonable(self.plan.identity())
         if old != new:
             od, nd = old.get("definition", {}), new["definition"]
@@ -227,6 +220,13 @@ class SweepStore:
             if d.is_dir():
                 for tmp in d.glob(".*"):
                     tmp.unlink(missing_ok=True)
+        if self.ts_dir.is_dir():  # an unreadable time-series part takes its run part along: the chunk runs again
+            for part in self.ts_dir.glob("part-*.parquet"):
+                try:
+                    pq.read_table(part, columns=["run"])
+                except (OSError, ValueError, pa.ArrowException):
+                    part.unlink(missing_ok=True)
+                    (self.runs_dir / part.name).unlink(missing_ok=True)
         done: set[int] = set()
         for part in sorted(self.runs_dir.glob("part-*.parquet")):
             try:
@@ -301,8 +301,30 @@ class SweepStore:
         return manifest
 
 
+def read_manifest(root: Path, source: str, key: str, missing: str) -> dict[str, Any]:
+    """``root/manifest.json`` (a regular file, bounded), or a ConfigError ``source: key = root: ...``."""
+    try:
+        text = read_text(root / MANIFEST, limit=MAX_MANIFEST_BYTES)
+    except MissingFile:
+        raise ConfigError(source, key, str(root), missing) from None
+    except ConfigError as exc:
+        raise ConfigError(source, key, str(root), f"manifest.json {exc.allowed}") from None
+    try:
+        manifest = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ConfigError(source, key, str(root), f"manifest.json cannot be read ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise ConfigError(source, key, str(root), f"manifest.json was not written by this version's sweep "
+                          f"(format {found!r}, expected {FORMAT!r})")
+    return manifest
+
+
 def load_runs(root: str | Path, columns: list[str] | None = None) -> Any:
-    """The run table as a pandas DataFrame sorted by ``run`` (a convenience; plain pandas works too)."""
+    """The run table as a pandas DataFrame sorted by ``run`` (a convenience; plain pandas works too).
+
+    A part that cannot be read (truncated, overwritten, not a regular file) is a ConfigError naming it:
+    ``--resume`` runs its chunk again."""
     import pandas as pd
 
     runs_dir = Path(root) / RUNS
@@ -310,8 +332,34 @@ def load_runs(root: str | Path, columns: list[str] | None = None) -> Any:
     if not parts:
         return pd.DataFrame(columns=columns or [])
     read = ["run", *(c for c in columns if c != "run")] if columns else None
-    df = pq.ParquetDataset([str(p) for p in parts]).read(columns=read).to_pandas()
-    return df.sort_values("run", kind="stable").reset_index(drop=True)
+    for part in parts:
+        if not part.is_file():  # a FIFO would block the reader
+            raise _unreadable(part, "not a regular file")
+    try:
+        table = pq.ParquetDataset([str(p) for p in parts]).read(columns=read)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise _find_unreadable(parts, read, exc) from None
+    return table.to_pandas().sort_values("run", kind="stable").reset_index(drop=True)
+
+
+def _unreadable(part: Path, reason: str) -> ConfigError:
+    return ConfigError(str(part.parent.parent), "part", str(part), f"cannot be read ({reason}); run the same "
+                       "`transition-sim sweep` command with --resume, which runs that part's runs again")
+
+
+def _find_unreadable(parts: Sequence[Path], columns: list[str] | None, error: Exception) -> ConfigError:
+    """The part that makes the dataset unreadable: one that fails alone, or one whose columns differ."""
+    schema = None
+    for part in parts:
+        try:
+            table_schema = pq.read_table(part, columns=columns).schema
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            return _unreadable(part, f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}")
+        if schema is None:
+            schema = table_schema
+        elif not table_schema.equals(schema):
+            return _unreadable(part, f"its columns differ from those of {parts[0].name}")
+    return _unreadable(parts[0].parent, f"{type(error).__name__}: {' '.join(str(error).split())[:200]}")
 
 
 def is_sweep_dir(path: Path) -> bool:
