@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from transition_sim import output
+from transition_sim import outdir, output
 from transition_sim.schema import PARAMETERS
 
 STEPS = "12"
@@ -28,7 +28,7 @@ def test_run_writes_timeseries_summary_and_events(cli, tmp_path):
     result = cli("run", "--steps", STEPS, "--seed", "5", "--out", str(out))
 
     assert result.code == 0, result.err
-    assert sorted(p.name for p in out.iterdir()) == ["events.jsonl", "summary.json", "timeseries.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [outdir.MARKER, "events.jsonl", "summary.json", "timeseries.csv"]
 
     rows = read_rows(out / "timeseries.csv")
     assert len(rows) == int(STEPS) + 1

@@ -10,14 +10,15 @@ tables and ``report.md``.
 - SALib Sobol' or Morris indices of each measure (mean over replicates per point) when the sweep
   was sampled for it.
 
-The analysis directory is written atomically (built beside, then renamed into place).
+The analysis directory goes through :mod:`transition_sim.outdir`: built beside, swapped into place,
+and an existing one replaced only if it carries an analysis's marker. ``--out`` may not be, nor
+contain, the sweep directory.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import shutil
 import textwrap
 import warnings
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ from matplotlib.figure import Figure
 from transition_sim.compare.figures import colours
 from transition_sim.compare.report import fmt, fmt_signed
 from transition_sim.compare.stats import paired_comparison, seeded_rng
+from transition_sim.outdir import check_target, write_directory
 from transition_sim.schema import ConfigError
 from transition_sim.sweep.store import ANALYSIS, MANIFEST, load_runs
 
@@ -433,36 +435,28 @@ def analyze(root: str | Path, *, measure: str = "value_cumulative", map_axes: tu
             raise ConfigError("--map", "map", ",".join(map_axes), "give two different swept parameters")
     elif len(data.swept) >= 2:
         map_axes = (data.swept[0], data.swept[1])
-    final = Path(out) if out is not None else data.root / ANALYSIS
-    tmp = final.parent / f".{final.name}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
+    target = check_target(out if out is not None else data.root / ANALYSIS, "analyze", inputs=[data.root])
+    effects = effects_table(data, measure) if data.swept else pd.DataFrame()
+    regime = regime_table(data, measure, *map_axes) if map_axes is not None and data.pairs() else None
+    sens_measures = list(dict.fromkeys([measure, *SENSITIVITY_MEASURES]))
+    sens, notes = sensitivity_table(data, [s for s in sens_measures if s in data.runs.columns])
+
+    def fill(tmp: Path) -> None:  # the tables are computed: the temporary directory lives only this long
         figures: dict[str, str] = {}
-        effects = effects_table(data, measure) if data.swept else pd.DataFrame()
         effects.to_csv(tmp / EFFECTS_CSV, index=False, lineterminator="\n")
         for a, b in data.pairs():
             if data.swept:
                 name = f"effects_{a}_vs_{b}.png"
                 _effects_png(effects, a, b, data.swept, measure, tmp / name)
                 figures[f"effects:{a}:{b}"] = name
-        regime = None
-        if map_axes is not None and data.pairs():
-            regime = regime_table(data, measure, *map_axes)
+        if regime is not None and map_axes is not None:
             regime.to_csv(tmp / REGIME_CSV, index=False, lineterminator="\n")
             _regime_png(regime, data, measure, *map_axes, tmp / REGIME_PNG)
-        sens_measures = list(dict.fromkeys([measure, *SENSITIVITY_MEASURES]))
-        sens, notes = sensitivity_table(data, [s for s in sens_measures if s in data.runs.columns])
         if not sens.empty:
             sens.to_csv(tmp / SENSITIVITY_CSV, index=False, lineterminator="\n")
             if _sensitivity_png(sens, measure, tmp / "sensitivity.png"):
                 figures["sensitivity"] = "sensitivity.png"
         (tmp / REPORT).write_text(report_md(data, measure, effects, regime, map_axes, sens, notes, figures),
                                   encoding="utf-8")
-        if final.exists():
-            shutil.rmtree(final)
-        tmp.rename(final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return final
+
+    return write_directory(target, fill)

@@ -16,7 +16,7 @@ from typing import Any
 
 from transition_sim.scenarios import Scenario, load_scenario
 from transition_sim.schema import PARAMETERS, ConfigError, Param, validate
-from transition_sim.strategies import StrategyError, StrategySpec, load_strategy
+from transition_sim.strategies import StrategyError, StrategySpec, load_strategy, strategy_file
 
 METHODS = ("lhs", "sobol", "morris")
 SENSITIVITY_METHODS = ("sobol", "morris")
@@ -61,6 +61,10 @@ class SweepDefinition:
     def swept(self) -> list[str]:
         """Swept parameters in file order: grid first, then sampled ranges."""
         return [*self.grid, *(self.sampling.ranges if self.sampling else {})]
+
+    def inputs(self) -> list[Path | None]:
+        """The files the sweep reads: its output directory may neither be nor contain them."""
+        return [self.path, self.scenario.path, *(strategy_file(s.spec) for s in self.strategies)]
 
     def canonical(self) -> dict[str, Any]:
         """The meaning of the file, independent of its comments and layout (the identity used by --resume)."""

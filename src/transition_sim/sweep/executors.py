@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from transition_sim.compare.runner import Job, ignore_sigint, pool_context, run_job
+from transition_sim.compare.runner import Job, pool_context, run_job
+from transition_sim.interrupts import worker_signals
 from transition_sim.schema import ConfigError
 from transition_sim.strategies import StrategySpec
 from transition_sim.sweep.design import RunSpec
@@ -137,7 +138,7 @@ class ProcessExecutor(Executor):
         self.max_attempts = max_attempts
 
     def _pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=pool_context(), initializer=ignore_sigint)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=pool_context(), initializer=worker_signals)
 
     def run(self, chunks: Sequence[Chunk], on_result: OnResult) -> None:
         queue: deque[Chunk] = deque(chunks)
