@@ -45,6 +45,20 @@ def sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block ends, so that a clean-up or a swap is not cut in half
+    (a signal that came meanwhile is delivered, and raises, right after)."""
+    if not hasattr(signal, "pthread_sigmask"):  # not POSIX
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def worker_signals() -> None:
     """Initializer of worker processes: Ctrl-C is left to the parent, which cancels the pool (no traceback
     per worker), and SIGTERM takes its default action (a forked worker inherits the parent's handler)."""

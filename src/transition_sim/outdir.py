@@ -10,10 +10,11 @@ The rules, so that no command ever deletes or overwrites what it did not write:
 - A directory is replaced only when it carries :data:`MARKER`, a JSON file that transition-sim
   wrote there, naming the command and listing every file it wrote with its size and SHA-256; the
   directory must hold nothing else and nothing changed since. Names alone never decide.
-- :func:`write_directory` builds the new directory inside a uniquely named hidden *holder* beside
-  the target (``.<name>.transition-sim-<pid>-<token>``, created by ``mkdir``, so never something that
-  already existed) and swaps it into place in one ``renameat2(RENAME_EXCHANGE)`` on Linux (two
-  renames elsewhere). The holder exists only while the files are written.
+- :func:`write_directory` takes every file's content already computed, writes them inside a uniquely
+  named hidden *holder* beside the target (``.<name>.transition-sim-<pid>-<token>``, created by
+  ``mkdir``, so never something that already existed) and swaps the result into place in one
+  ``renameat2(RENAME_EXCHANGE)`` on Linux (two renames elsewhere). The holder exists only while the
+  files are written (milliseconds); Ctrl-C and SIGTERM remove it (see :mod:`transition_sim.interrupts`).
 - A holder left by a killed process (SIGKILL cannot be handled) is removed by the next writer into
   the same parent, only when it proves to be one: its name carries a PID and a token, it holds a
   claim file with the same PID, token and this host's name, and that PID is no longer alive.
@@ -35,11 +36,13 @@ import secrets
 import shutil
 import socket
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from transition_sim.interrupts import signals_deferred
 
 MARKER = ".transition-sim-output.json"
 MARKER_FORMAT = "transition-sim-output/1"
@@ -189,7 +192,7 @@ def read_marker(path: Path) -> dict[str, Any] | None:
             and isinstance(record.get("command"), str) and isinstance(record.get("files"), dict)):
         return None
     for name, info in record["files"].items():
-        if (not isinstance(info, dict) or "/" in name or name in ("", ".", "..", MARKER)
+        if (not isinstance(info, dict) or not _plain_name(name)
                 or not isinstance(info.get("size"), int) or not isinstance(info.get("sha256"), str)):
             return None
     return record
@@ -202,13 +205,11 @@ def _same_file(path: Path, own: dict[str, Any]) -> bool:
         return False
 
 
-def _digest(path: Path, fsync: bool = False) -> str:
+def _digest(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
-        if fsync:
-            os.fsync(f.fileno())
     return h.hexdigest()
 
 
@@ -224,7 +225,8 @@ def _probe(target: Target, where: Path) -> None:
         holder = _new_holder(place, target)
     except OSError as exc:
         raise target.cannot_write(exc, place) from None
-    shutil.rmtree(holder, ignore_errors=True)
+    with signals_deferred():
+        shutil.rmtree(holder, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------- holders
@@ -243,7 +245,8 @@ def _new_holder(parent: Path, target: Target) -> Path:
                  "command": target.command, "target": str(target.path), "started": _now()}
         (holder / CLAIM).write_text(json.dumps(claim) + "\n", encoding="utf-8")
     except BaseException:
-        shutil.rmtree(holder, ignore_errors=True)
+        with signals_deferred():
+            shutil.rmtree(holder, ignore_errors=True)
         raise
     return holder
 
@@ -300,12 +303,16 @@ def remove_stale_holders(parent: Path) -> list[Path]:
 
 
 # ---------------------------------------------------------------------------- writing
-def write_directory(target: Target, fill: Callable[[Path], None]) -> Path:
-    """``fill(dir)`` writes the files into a fresh directory, which then replaces ``target`` in one step.
+def write_directory(target: Target, files: Mapping[str, bytes]) -> Path:
+    """Write ``files`` (name -> content, all computed beforehand, so the temporary directory lives only
+    while they are written) into a fresh directory, which then replaces ``target`` in one step.
 
     The target is judged again just before the swap (it may have changed while the results were
     computed). An interrupted or failed write leaves the target as it was and removes the holder and
     any parent directory it created; a write error is an :class:`OutputError`."""
+    for name in files:
+        if not _plain_name(name):
+            raise ValueError(f"not a plain file name: {name!r}")
     created = _make_parents(target)
     try:
         remove_stale_holders(target.path.parent)
@@ -313,11 +320,14 @@ def write_directory(target: Target, fill: Callable[[Path], None]) -> Path:
         try:
             new = holder / "out"
             new.mkdir()
-            fill(new)
-            _seal(new, target.command)
-            _move_into_place(target, holder, new)
+            for name, data in files.items():
+                _write_file(new / name, data)
+            _write_marker(new, target.command, files)
+            with signals_deferred():
+                _move_into_place(target, holder, new)
         finally:
-            shutil.rmtree(holder, ignore_errors=True)
+            with signals_deferred():
+                shutil.rmtree(holder, ignore_errors=True)
     except OSError as exc:
         _remove_empty(created)
         raise target.cannot_write(exc, target.path.parent) from None
@@ -326,6 +336,17 @@ def write_directory(target: Target, fill: Callable[[Path], None]) -> Path:
         raise
     _fsync_dir(target.path.parent)
     return target.path
+
+
+def _plain_name(name: str) -> bool:
+    return bool(name) and "/" not in name and os.sep not in name and name not in (".", "..", MARKER)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    with path.open("xb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def _make_parents(target: Target) -> list[Path]:
@@ -354,19 +375,12 @@ def _remove_empty(dirs: list[Path]) -> None:
             return
 
 
-def _seal(new: Path, command: str) -> None:
-    """fsync every file and write the marker listing them: the content the next replacement checks."""
-    files: dict[str, dict[str, Any]] = {}
-    for path in sorted(new.iterdir()):
-        if path.is_symlink() or not path.is_file():
-            raise OSError(errno.EISDIR, "an output directory holds files only", str(path))
-        files[path.name] = {"size": path.stat().st_size, "sha256": _digest(path, fsync=True)}
+def _write_marker(new: Path, command: str, files: Mapping[str, bytes]) -> None:
+    """The marker lists every file with its size and SHA-256: what the next replacement checks."""
     record = {"format": MARKER_FORMAT, "command": command, "written": _now(), "transition-sim": _version(),
-              "files": files}
-    with (new / MARKER).open("w", encoding="utf-8") as f:
-        f.write(json.dumps(record, indent=2) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
+              "files": {name: {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                        for name, data in sorted(files.items())}}
+    _write_file(new / MARKER, (json.dumps(record, indent=2) + "\n").encode())
     _fsync_dir(new)
 
 

@@ -86,15 +86,13 @@ def write_run(model: TerritoryModel, out: Target | str | Path, *, steps: int) ->
     An existing directory is replaced only if it holds a previous run's output, marker included.
     """
     target = out if isinstance(out, Target) else check_out_dir(out)
-    return write_directory(target, lambda tmp: _write_files(model, tmp, steps))
+    return write_directory(target, run_files(model, steps))
 
 
-def _write_files(model: TerritoryModel, tmp: Path, steps: int) -> None:
-    df = model.datacollector.get_model_vars_dataframe()
-    df.to_csv(tmp / TIMESERIES, index=False, lineterminator="\n")
-    record = run_record(model, steps)
-    (tmp / SUMMARY).write_text(json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
-                               encoding="utf-8")
-    with (tmp / EVENTS).open("w", encoding="utf-8", newline="\n") as f:
-        for event in model.log.events:
-            f.write(json.dumps(jsonable(event.to_record()), ensure_ascii=False, allow_nan=False) + "\n")
+def run_files(model: TerritoryModel, steps: int) -> dict[str, bytes]:
+    """The run directory's files, by name."""
+    series = model.datacollector.get_model_vars_dataframe().to_csv(index=False, lineterminator="\n")
+    record = json.dumps(run_record(model, steps), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    events = "".join(json.dumps(jsonable(e.to_record()), ensure_ascii=False, allow_nan=False) + "\n"
+                     for e in model.log.events)
+    return {TIMESERIES: series.encode(), SUMMARY: record.encode(), EVENTS: events.encode()}

@@ -314,19 +314,21 @@ def check_out_dir(out_dir: str | Path, inputs: Iterable[str | Path | None] = ())
     return check_target(out_dir, "compare", inputs=inputs)
 
 
+def comparison_files(comp: Comparison) -> dict[str, bytes]:
+    """Every file of a comparison directory, by name."""
+    from transition_sim.compare.figures import figures
+
+    return {
+        COMPARISON: comp.comparison_frame().to_csv(index=False, lineterminator="\n").encode(),
+        TIMESERIES: comp.series.to_csv(index=False, lineterminator="\n").encode(),
+        PAIRS: comp.pairs_frame().to_csv(index=False, lineterminator="\n").encode(),
+        SUMMARY: (json.dumps(summary_record(comp), indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode(),
+        **figures(comp),
+        REPORT: report_md(comp).encode(),
+    }
+
+
 def write_comparison(comp: Comparison, out: Target | str | Path) -> Path:
     """Write every file into ``out`` atomically; return the directory."""
-    from transition_sim.compare.figures import write_figures
-
     target = out if isinstance(out, Target) else check_out_dir(out, plan_inputs(comp.plan))
-
-    def fill(tmp: Path) -> None:
-        comp.comparison_frame().to_csv(tmp / COMPARISON, index=False, lineterminator="\n")
-        comp.series.to_csv(tmp / TIMESERIES, index=False, lineterminator="\n")
-        comp.pairs_frame().to_csv(tmp / PAIRS, index=False, lineterminator="\n")
-        (tmp / SUMMARY).write_text(json.dumps(summary_record(comp), indent=2, ensure_ascii=False,
-                                              allow_nan=False) + "\n", encoding="utf-8")
-        write_figures(comp, tmp)
-        (tmp / REPORT).write_text(report_md(comp), encoding="utf-8")
-
-    return write_directory(target, fill)
+    return write_directory(target, comparison_files(comp))
