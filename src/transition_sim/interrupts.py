@@ -6,6 +6,7 @@ A :class:`Terminated` is a :class:`KeyboardInterrupt`, so every ``except Keyboar
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -47,16 +48,28 @@ def sigterm_interrupts() -> Iterator[None]:
 
 @contextmanager
 def signals_deferred() -> Iterator[None]:
-    """Ctrl-C and SIGTERM wait until the block ends, so that a clean-up or a swap is not cut in half
-    (a signal that came meanwhile is delivered, and raises, right after)."""
-    if not hasattr(signal, "pthread_sigmask"):  # not POSIX
+    """Ctrl-C and SIGTERM wait until the block ends, so that a short critical step (writing and swapping
+    an output directory) is never cut in half; a signal that came meanwhile then acts as it would have.
+
+    The Python handlers are swapped, not the thread's signal mask: another thread (NumPy's, Arrow's)
+    could receive a masked signal and the main thread would still run the handler at once."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    pending: list[int] = []
+    previous = {signum: signal.signal(signum, lambda n, _frame: pending.append(n))
+                for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in pending[:1]:
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, None)  # raises KeyboardInterrupt or Terminated
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), signum)
 
 
 def worker_signals() -> None:

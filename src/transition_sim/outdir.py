@@ -14,7 +14,8 @@ The rules, so that no command ever deletes or overwrites what it did not write:
   named hidden *holder* beside the target (``.<name>.transition-sim-<pid>-<token>``, created by
   ``mkdir``, so never something that already existed) and swaps the result into place in one
   ``renameat2(RENAME_EXCHANGE)`` on Linux (two renames elsewhere). The holder exists only while the
-  files are written (milliseconds); Ctrl-C and SIGTERM remove it (see :mod:`transition_sim.interrupts`).
+  files are written (milliseconds), during which Ctrl-C and SIGTERM wait (see
+  :mod:`transition_sim.interrupts`): they never leave it behind.
 - A holder left by a killed process (SIGKILL cannot be handled) is removed by the next writer into
   the same parent, only when it proves to be one: its name carries a PID and a token, it holds a
   claim file with the same PID, token and this host's name, and that PID is no longer alive.
@@ -221,11 +222,11 @@ def _probe(target: Target, where: Path) -> None:
         place = place.parent
     if not place.is_dir():
         raise target.error(f"{str(place)!r} is a file, not a directory; choose another --out")
-    try:
-        holder = _new_holder(place, target)
-    except OSError as exc:
-        raise target.cannot_write(exc, place) from None
     with signals_deferred():
+        try:
+            holder = _new_holder(place, target)
+        except OSError as exc:
+            raise target.cannot_write(exc, place) from None
         shutil.rmtree(holder, ignore_errors=True)
 
 
@@ -245,8 +246,7 @@ def _new_holder(parent: Path, target: Target) -> Path:
                  "command": target.command, "target": str(target.path), "started": _now()}
         (holder / CLAIM).write_text(json.dumps(claim) + "\n", encoding="utf-8")
     except BaseException:
-        with signals_deferred():
-            shutil.rmtree(holder, ignore_errors=True)
+        shutil.rmtree(holder, ignore_errors=True)
         raise
     return holder
 
@@ -308,32 +308,32 @@ def write_directory(target: Target, files: Mapping[str, bytes]) -> Path:
     while they are written) into a fresh directory, which then replaces ``target`` in one step.
 
     The target is judged again just before the swap (it may have changed while the results were
-    computed). An interrupted or failed write leaves the target as it was and removes the holder and
-    any parent directory it created; a write error is an :class:`OutputError`."""
+    computed). A failed write leaves the target as it was and removes the holder and any parent
+    directory it created; a write error is an :class:`OutputError`. Ctrl-C and SIGTERM act once the
+    write is over, so they too never leave anything half-done."""
     for name in files:
         if not _plain_name(name):
             raise ValueError(f"not a plain file name: {name!r}")
-    created = _make_parents(target)
-    try:
-        remove_stale_holders(target.path.parent)
-        holder = _new_holder(target.path.parent, target)
+    with signals_deferred():  # milliseconds: a Ctrl-C or SIGTERM meanwhile acts once everything is tidy
+        created = _make_parents(target)
         try:
-            new = holder / "out"
-            new.mkdir()
-            for name, data in files.items():
-                _write_file(new / name, data)
-            _write_marker(new, target.command, files)
-            with signals_deferred():
+            remove_stale_holders(target.path.parent)
+            holder = _new_holder(target.path.parent, target)
+            try:
+                new = holder / "out"
+                new.mkdir()
+                for name, data in files.items():
+                    _write_file(new / name, data)
+                _write_marker(new, target.command, files)
                 _move_into_place(target, holder, new)
-        finally:
-            with signals_deferred():
+            finally:
                 shutil.rmtree(holder, ignore_errors=True)
-    except OSError as exc:
-        _remove_empty(created)
-        raise target.cannot_write(exc, target.path.parent) from None
-    except BaseException:
-        _remove_empty(created)
-        raise
+        except OSError as exc:
+            _remove_empty(created)
+            raise target.cannot_write(exc, target.path.parent) from None
+        except BaseException:
+            _remove_empty(created)
+            raise
     _fsync_dir(target.path.parent)
     return target.path
 
