@@ -305,6 +305,51 @@ def test_own_output_is_replaced_but_not_once_something_was_added_or_changed(cli,
     assert snapshot(tmp_path) == before
 
 
+def test_replacing_with_two_renames_where_there_is_no_renameat2(cli, tmp_path, inputs, monkeypatch):
+    monkeypatch.setattr(outdir, "_renameat2", lambda src, dst, flags: False)
+    out = tmp_path / "out"
+    for _ in range(2):
+        assert cli(*argv("run", out, inputs)).code == 0
+        assert_complete(out, "run")
+        assert [p.name for p in tmp_path.iterdir() if p.name != "inputs"] == ["out"]
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two renames"])
+def test_a_file_dropped_in_at_the_last_moment_stops_the_swap(cli, tmp_path, inputs, monkeypatch, exchange):
+    """Someone writes into the old output between its last check and the swap: it is put back, untouched."""
+    out = tmp_path / "out"
+    assert cli(*argv("run", out, inputs)).code == 0
+    real_renameat2, real_rename = outdir._renameat2, os.rename
+    dropped: list[Path] = []
+
+    def drop(into: Path) -> None:
+        if not dropped:  # once, just before the first move of the old output
+            (into / "late.txt").write_bytes(b"written at the last moment")
+            dropped.append(into)
+
+    def renameat2(src: Path, dst: Path, flags: int) -> bool:
+        if not exchange:
+            return False
+        if flags == outdir._RENAME_EXCHANGE:
+            drop(dst)
+        return real_renameat2(src, dst, flags)
+
+    def rename(src: str | Path, dst: str | Path) -> None:
+        if Path(src) == out:
+            drop(out)
+        real_rename(src, dst)
+
+    monkeypatch.setattr(outdir, "_renameat2", renameat2)
+    monkeypatch.setattr(outdir.os, "rename", rename)
+    before = snapshot(out)
+    result = cli(*argv("run", out, inputs))
+    assert result.code == 2 and "changed while it was being replaced" in one_error_line(result.err)
+    after = snapshot(out)
+    assert after.pop("late.txt") == ("file", b"written at the last moment")
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir() if p.name != "inputs"] == ["out"]
+
+
 def test_the_output_of_another_command_is_not_replaced(cli, tmp_path, inputs):
     out = tmp_path / "out"
     assert cli(*argv("run", out, inputs)).code == 0

@@ -223,6 +223,7 @@ def _probe(target: Target, where: Path) -> None:
     if not place.is_dir():
         raise target.error(f"{str(place)!r} is a file, not a directory; choose another --out")
     with signals_deferred():
+        remove_stale_holders(place)  # e.g. a probe killed in an empty sweep directory, which it would fill
         try:
             holder = _new_holder(place, target)
         except OSError as exc:
@@ -399,11 +400,16 @@ def _move_into_place(target: Target, holder: Path, new: Path) -> None:
     problem = replace_problem(path, target.command)
     if problem:
         raise target.error(f"changed while the results were computed: it {problem.removeprefix('exists and ')}")
-    if _renameat2(new, path, _RENAME_EXCHANGE):
-        return  # ``new`` now holds the previous output, removed with the holder
+    if _renameat2(new, path, _RENAME_EXCHANGE):  # ``new`` now holds the previous output
+        if replace_problem(new, target.command):  # something was put there at the last moment: undo
+            _renameat2(new, path, _RENAME_EXCHANGE)
+            raise target.error("changed while it was being replaced; nothing was written")
+        return
     old = holder / "old"
     os.rename(path, old)
     try:
+        if replace_problem(old, target.command):
+            raise target.error("changed while it was being replaced; nothing was written")
         os.rename(new, path)
     except BaseException:
         os.rename(old, path)  # put the previous output back
