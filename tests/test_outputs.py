@@ -263,6 +263,15 @@ def test_a_hostile_out_is_refused_in_one_line_and_left_intact(cli, tmp_path, mon
     assert snapshot(tmp_path) == before
 
 
+def test_inside_the_home_and_the_current_directory_is_where_results_go(cli, tmp_path, monkeypatch, inputs):
+    home = _home(tmp_path, monkeypatch)
+    work = _cwd(tmp_path, monkeypatch)
+    assert cli(*argv("run", "~/results/run", inputs)).code == 0
+    assert cli(*argv("run", "runs/run", inputs)).code == 0
+    assert_complete(home / "results" / "run", "run")
+    assert_complete(work / "runs" / "run", "run")
+
+
 def test_analyze_never_writes_over_the_sweep_it_reads(cli, inputs):
     sweep = inputs / "sweep"
     before = snapshot(sweep)

@@ -155,7 +155,7 @@ def _judge(target: Target, inputs: Iterable[str | Path | None], incremental: boo
 
 def replace_problem(path: Path, command: str) -> str | None:
     """Why the existing directory ``path`` may not be replaced by ``command``'s output, or None."""
-    if not any(True for _ in os.scandir(path)):
+    if _is_empty(path):
         return None  # an empty directory: nothing to lose
     record = read_marker(path)
     if record is None:
@@ -178,6 +178,11 @@ def replace_problem(path: Path, command: str) -> str | None:
         return (f"holds files that `transition-sim {command}` did not write, or that changed since ({names}): "
                 "move them away or choose another --out")
     return None
+
+
+def _is_empty(path: Path) -> bool:
+    with os.scandir(path) as entries:
+        return next(entries, None) is None
 
 
 def read_marker(path: Path) -> dict[str, Any] | None:
@@ -272,9 +277,10 @@ def remove_stale_holders(parent: Path) -> list[Path]:
     A holder is removed only if its name and claim agree (PID and token), the claim names this host and
     that PID is no longer alive; an empty one (killed between ``mkdir`` and the claim) only if the PID in
     its name is dead. Anything else that merely looks like a holder is left alone."""
-    removed = []
+    removed: list[Path] = []
     try:
-        entries = list(os.scandir(parent))
+        with os.scandir(parent) as listing:
+            entries = list(listing)
     except OSError:
         return removed
     for entry in entries:
@@ -286,7 +292,7 @@ def remove_stale_holders(parent: Path) -> list[Path]:
             continue
         holder = Path(entry.path)
         try:
-            if not any(True for _ in os.scandir(holder)):
+            if _is_empty(holder):
                 holder.rmdir()
                 removed.append(holder)
                 continue
