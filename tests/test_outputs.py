@@ -400,17 +400,38 @@ def test_an_empty_existing_directory_is_used(cli, tmp_path, inputs):
 MUTATIONS = ("add", "change", "delete", "dir", "link", "marker-command", "marker-size", "marker-json")
 
 
+def _only_our_bytes(out: Path, files: dict[str, bytes]) -> bool:
+    """The rule, stated on bytes: a run marker still describes every file present, and each of them is a
+    regular file holding exactly what was written (what the marker says of files since deleted is moot)."""
+    try:
+        record = json.loads((out / MARKER).read_text())
+    except (OSError, json.JSONDecodeError):
+        return False
+    if not (isinstance(record, dict) and record.get("format") == outdir.MARKER_FORMAT
+            and record.get("command") == "run" and isinstance(record.get("files"), dict)):
+        return False
+    for p in out.iterdir():
+        if p.name == MARKER:
+            continue
+        own = record["files"].get(p.name)
+        if p.is_symlink() or not p.is_file() or files.get(p.name) != p.read_bytes() or not isinstance(own, dict):
+            return False
+        data = p.read_bytes()
+        if (own.get("size"), own.get("sha256")) != (len(data), hashlib.sha256(data).hexdigest()):
+            return False
+    return True
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(mutations=st.lists(st.tuples(st.sampled_from(MUTATIONS), st.integers(0, 10), st.binary(max_size=8)),
                           max_size=4))
 def test_only_an_untouched_own_output_is_ever_replaced(tmp_path, mutations):
-    """Whatever is done to a run's output directory, it is replaced only if nothing was added or changed
-    (a deleted file loses nothing); when it is refused, every byte stays."""
+    """Whatever is done to a run's output directory, it is replaced only if that loses no byte transition-sim
+    did not write (a deleted file of ours loses nothing); when it is refused, every byte stays."""
     base = tmp_path / f"case-{os.urandom(6).hex()}"
     base.mkdir()
     files = {name: f"{name} of the first run\n".encode() for name in RUN_FILES}
     out = outdir.write_directory(outdir.check_target(base / "out", "run"), files)
-    marker_bytes = (out / MARKER).read_bytes()
     for kind, pick, data in mutations:
         names = sorted(p.name for p in out.iterdir() if p.name != MARKER)
         name = names[pick % len(names)] if names else None
@@ -437,9 +458,7 @@ def test_only_an_untouched_own_output_is_ever_replaced(tmp_path, mutations):
             elif record["files"]:
                 record["files"][sorted(record["files"])[0]]["size"] += 1
             marker.write_text(json.dumps(record))
-    ours = (out / MARKER).read_bytes() == marker_bytes and all(  # a deleted file of ours loses nothing
-        p.name == MARKER or (p.is_file() and not p.is_symlink() and files.get(p.name) == p.read_bytes())
-        for p in out.iterdir())
+    ours = _only_our_bytes(out, files)
     before = snapshot(base)
     try:
         target = outdir.check_target(out, "run")
