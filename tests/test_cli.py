@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from transition_sim import output
+from transition_sim import outdir
 from transition_sim.schema import PARAMETERS
 
 STEPS = "12"
@@ -28,7 +28,7 @@ def test_run_writes_timeseries_summary_and_events(cli, tmp_path):
     result = cli("run", "--steps", STEPS, "--seed", "5", "--out", str(out))
 
     assert result.code == 0, result.err
-    assert sorted(p.name for p in out.iterdir()) == ["events.jsonl", "summary.json", "timeseries.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [outdir.MARKER, "events.jsonl", "summary.json", "timeseries.csv"]
 
     rows = read_rows(out / "timeseries.csv")
     assert len(rows) == int(STEPS) + 1
@@ -156,13 +156,13 @@ def test_run_refuses_to_replace_a_foreign_directory(cli, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
 
 
-def _interrupt_midway(model, tmp, steps):
-    (tmp / output.TIMESERIES).write_text("half", encoding="utf-8")
+def _interrupt_midway(path, data):
+    path.write_bytes(data[: len(data) // 2])
     raise KeyboardInterrupt
 
 
 def test_interrupted_write_leaves_no_directory(cli, tmp_path, monkeypatch):
-    monkeypatch.setattr(output, "_write_files", _interrupt_midway)
+    monkeypatch.setattr(outdir, "_write_file", _interrupt_midway)
     result = cli("run", "--steps", "3", "--seed", "1", "--out", str(tmp_path / "run"))
 
     assert result.code == 130
@@ -173,7 +173,7 @@ def test_interrupted_rewrite_keeps_the_previous_run(cli, tmp_path, monkeypatch):
     out = tmp_path / "run"
     assert cli("run", "--steps", "3", "--seed", "1", "--out", str(out)).code == 0
     before = (out / "timeseries.csv").read_bytes()
-    monkeypatch.setattr(output, "_write_files", _interrupt_midway)
+    monkeypatch.setattr(outdir, "_write_file", _interrupt_midway)
 
     assert cli("run", "--steps", "5", "--seed", "2", "--out", str(out)).code == 130
     assert (out / "timeseries.csv").read_bytes() == before

@@ -14,6 +14,7 @@ import pytest
 from transition_sim.cli import main
 from transition_sim.compare import COMPARE_FILES, MEASURES, Progress, parse_strategy_list, replicate_seeds
 from transition_sim.compare import report as compare_report
+from transition_sim.outdir import MARKER
 from transition_sim.strategies import REGISTRY
 
 STRATEGIES = ["one_need_at_a_time", "top_down_plan", "none"]
@@ -72,7 +73,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
 # ------------------------------------------------------------------------------ outputs
 def test_compare_writes_every_file(small):
     out, stdout, _ = small
-    assert sorted(p.name for p in out.iterdir()) == sorted(COMPARE_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*COMPARE_FILES, MARKER])
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no temporary left behind
 
     rows = read_rows(out / "comparison.csv")
@@ -206,7 +207,7 @@ def test_a_foreign_directory_is_refused_before_running(tmp_path):
     out.mkdir()
     (out / "thesis.tex").write_text("precious", encoding="utf-8")
     code, _, stderr = run_cli("compare", "--strategies", "none", "--replicates", "2", "--out", str(out))
-    assert code == 2 and "not a comparison directory" in stderr
+    assert code == 2 and "was not written by `transition-sim compare`" in stderr
     assert "compare:" not in stderr  # nothing ran
     assert sorted(p.name for p in out.iterdir()) == ["thesis.tex"]
 

@@ -27,6 +27,7 @@ PROG = "transition-sim"
 STORY_LINES = 12
 RUN_GROUP = "run"  # `params --group run`: the run controls of limits.py
 USAGE_ERROR = 2
+WRITERS = ("run", "compare", "sweep", "analyze")  # the commands that write an output directory
 
 
 class CliError(ValueError):
@@ -140,7 +141,8 @@ def parse_sets(items: Sequence[str]) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- commands
 def cmd_run(args: argparse.Namespace) -> int:
     from transition_sim.compare.runner import RunFailed, simulate
-    from transition_sim.output import default_out_dir, write_run
+    from transition_sim.output import check_out_dir, default_out_dir, write_run
+    from transition_sim.strategies import strategy_file
 
     steps = parse(args.steps, "--steps")
     seed = parse(args.seed, "--seed")
@@ -153,6 +155,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     strategy = load_strategy(args.strategy)
     if steps is None:
         steps = config["horizon_months"]
+    target = check_out_dir(args.out or default_out_dir(scenario.name, strategy.name, seed),
+                           inputs=[scenario.path, strategy_file(args.strategy)])  # before the run
 
     started = time.perf_counter()
     try:
@@ -162,7 +166,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail(str(exc), 1)
     elapsed = time.perf_counter() - started
 
-    out = write_run(model, args.out if args.out else default_out_dir(model), steps=steps)
+    out = write_run(model, target, steps=steps)
     print(format_report(model, scenario.description, steps, elapsed, out))
     return 0
 
@@ -170,6 +174,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def format_report(model: Any, description: str, steps: int, elapsed: float, out: Path) -> str:
     """A short, human summary of a run and the first lines of its story."""
     from transition_sim.measures import summary
+    from transition_sim.output import RUN_FILES
 
     s = summary(model)
     counts = {r: int((model.roles == r).sum()) for r in ROLES}
@@ -195,7 +200,7 @@ def format_report(model: Any, description: str, steps: int, elapsed: float, out:
     lines += [f"  {e.sentence('en')}" for e in events[:STORY_LINES]]
     if len(events) > STORY_LINES:
         lines.append(f"  ... {len(events) - STORY_LINES} more in {out / 'events.jsonl'}")
-    lines.append(f"wrote {out}/ (timeseries.csv, summary.json, events.jsonl)")
+    lines.append(f"wrote {out}/ ({', '.join(RUN_FILES)})")
     return "\n".join(lines)
 
 
@@ -210,6 +215,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         default_out_dir,
         make_plan,
         parse_strategy_list,
+        plan_inputs,
         run_comparison,
         write_comparison,
     )
@@ -227,7 +233,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         exp = load_experiment(args.experiment)
         scenario, strategies, replicates, steps, seed = (exp.scenario, list(exp.strategies or []) or None,
                                                          exp.replicates, exp.steps, exp.seed)
-        base, out_default = dict(exp.parameters), exp.out
+        base, out_default, experiment = dict(exp.parameters), exp.out, exp.path
         set_texts = [f"{k}={_toml_value(v)}" for k, v in base.items()] + list(args.sets)
     else:
         scenario = args.scenario or "default"
@@ -239,7 +245,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         replicates = parse(args.replicates, "--replicates", REPLICATES) or DEFAULT_REPLICATES
         steps = parse(args.steps, "--steps")
         seed = parse(args.seed, "--seed") or 0
-        base, out_default = {}, None
+        base, out_default, experiment = {}, None, None
     workers = parse(args.workers, "--workers")
     budget = parse(args.strategy_budget, "--strategy-budget") or DEFAULT_BUDGET
     overrides = {**base, **parse_sets(args.sets)}
@@ -249,7 +255,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
                          budget=budget)
     except CompareError as exc:
         raise CliError(str(exc)) from None
-    out = check_out_dir(args.out or out_default or default_out_dir(plan.scenario.name))
+    out = check_out_dir(args.out or out_default or default_out_dir(plan.scenario.name),
+                        inputs=[*plan_inputs(plan), experiment])
 
     total = len(plan.names) * plan.replicates
     note = long_run_note(total_seconds([(actors(plan.config), plan.steps)] * total), total, workers)
@@ -327,21 +334,26 @@ def _fail(message: str, status: int = USAGE_ERROR) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 2 usage or config error)."""
-    from transition_sim.output import OutputError
+    """Run the command line; return the exit status (0 ok, 2 usage, config or output error, 130/143
+    interrupted by Ctrl-C/SIGTERM)."""
+    from transition_sim.interrupts import describe, exit_status, sigterm_interrupts
+    from transition_sim.outdir import OutputError
 
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        return args.func(args)
+        if args.command not in WRITERS:
+            return args.func(args)
+        with sigterm_interrupts():  # a killed writer cleans up as on Ctrl-C
+            return args.func(args)
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else 0
     except (CliError, ConfigError, StrategyError, OutputError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot write the run: {exc}", 1)
-    except KeyboardInterrupt:
-        return _fail("interrupted", 130)
+    except KeyboardInterrupt as exc:
+        return _fail(describe(exc), exit_status(exc))
 
 
 if __name__ == "__main__":

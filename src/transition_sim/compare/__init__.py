@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from transition_sim.compare.report import COMPARE_FILES, check_out_dir, default_out_dir, write_comparison
+from transition_sim.compare.report import COMPARE_FILES, check_out_dir, default_out_dir, plan_inputs, write_comparison
 from transition_sim.compare.runner import (
     DEFAULT_REPLICATES,
     MEASURES,
@@ -48,6 +48,7 @@ __all__ = [
     "default_strategies",
     "make_plan",
     "parse_strategy_list",
+    "plan_inputs",
     "replicate_seeds",
     "run_comparison",
     "write_comparison",

@@ -1,4 +1,4 @@
-"""The comparison's figures, as PNG files.
+"""The comparison's figures, as PNG bytes (rendered before the output directory is written).
 
 Figures are built with ``matplotlib.figure.Figure`` and saved by the Agg renderer, without
 pyplot: no display is needed and the caller's matplotlib backend is left untouched.
@@ -6,7 +6,7 @@ pyplot: no display is needed and the caller's matplotlib backend is left untouch
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 from typing import Any
 
 import matplotlib
@@ -37,15 +37,18 @@ def colours(names: list[str]) -> dict[str, tuple[float, float, float, float]]:
     return {name: cmap(i % 10) for i, name in enumerate(names)}
 
 
-def _save(fig: Figure, path: Path) -> None:
-    fig.savefig(path, dpi=DPI, format="png", metadata={"Software": None})
+def png(fig: Figure) -> bytes:
+    """The figure as PNG bytes, without the software tag (the bytes depend on the data only)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, dpi=DPI, format="png", metadata={"Software": None})
+    return buffer.getvalue()
 
 
 def _setting(plan: Plan) -> str:
     return f"scenario {plan.scenario.name}, {plan.replicates} replicates, {plan.steps} months, seed {plan.seed}"
 
 
-def value_over_time(comp: Comparison, path: Path) -> None:
+def value_over_time(comp: Comparison) -> bytes:
     """Mean cumulative value per strategy, with the 95% interval of the mean as a band."""
     plan = comp.plan
     fig = Figure(figsize=(9, 5.5), layout="constrained")
@@ -62,10 +65,10 @@ def value_over_time(comp: Comparison, path: Path) -> None:
     ax.yaxis.set_major_formatter("{x:,.0f}")
     ax.grid(alpha=0.3)
     ax.legend(title="strategy", loc="upper left")
-    _save(fig, path)
+    return png(fig)
 
 
-def paired_differences(comp: Comparison, path: Path) -> None:
+def paired_differences(comp: Comparison) -> bytes:
     """For each pair (first strategy, other): cumulative value of the first minus the other's,
     one point per replicate, over a box plot and a zero line."""
     plan = comp.plan
@@ -75,8 +78,7 @@ def paired_differences(comp: Comparison, path: Path) -> None:
     if not others:
         ax.text(0.5, 0.5, f"Only one strategy ({first}): no pair to compare.", ha="center", va="center")
         ax.set_axis_off()
-        _save(fig, path)
-        return
+        return png(fig)
     cols = colours(plan.names)
     rng = np.random.default_rng(0)  # jitter only: fixed so that the figure is reproducible
     labels = []
@@ -98,10 +100,10 @@ def paired_differences(comp: Comparison, path: Path) -> None:
     ax.set_title(f"Paired differences in cumulative value: {first} minus each other strategy\n{_setting(plan)}")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="lower right", fontsize="small")
-    _save(fig, path)
+    return png(fig)
 
 
-def trust_by_role_pair(comp: Comparison, path: Path) -> None:
+def trust_by_role_pair(comp: Comparison) -> bytes:
     """One 4x4 heatmap per strategy: final trust of row-role actors in column-role actors."""
     plan = comp.plan
     means = comp.trust_means()
@@ -134,12 +136,10 @@ def trust_by_role_pair(comp: Comparison, path: Path) -> None:
     fig.suptitle(f"Final mean trust of one role in another (0-1, mean over replicates)\n{_setting(plan)}")
     if image is not None:
         fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="mean trust (0-1)")
-    _save(fig, path)
+    return png(fig)
 
 
-def write_figures(comp: Comparison, directory: Path) -> list[str]:
-    """Write every figure into ``directory``; return their file names."""
-    value_over_time(comp, directory / VALUE_OVER_TIME)
-    paired_differences(comp, directory / PAIRED_DIFFERENCES)
-    trust_by_role_pair(comp, directory / TRUST_BY_ROLE_PAIR)
-    return list(FIGURES)
+def figures(comp: Comparison) -> dict[str, bytes]:
+    """Every figure, by file name."""
+    return {VALUE_OVER_TIME: value_over_time(comp), PAIRED_DIFFERENCES: paired_differences(comp),
+            TRUST_BY_ROLE_PAIR: trust_by_role_pair(comp)}

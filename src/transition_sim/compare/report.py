@@ -1,8 +1,8 @@
 """Write a comparison's directory atomically, and its report in words.
 
-Files are built in a hidden temporary sibling directory renamed into place at the end (the
-pattern of ``transition_sim.output``), so an error or Ctrl-C never leaves a half-written
-comparison. The reading of the numbers is generated from them and says no more than they do:
+The directory goes through :mod:`transition_sim.outdir` (built beside, swapped into place, an
+existing directory replaced only if it carries a comparison's marker), so an error or Ctrl-C
+never leaves a half-written comparison. The reading of the numbers is generated from them and says no more than they do:
 a difference is "clear" only when its 95% bootstrap interval excludes zero.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import shlex
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,9 @@ from transition_sim.compare.figures import FIGURES, PAIRED_DIFFERENCES, TRUST_BY
 from transition_sim.compare.runner import MEASURES, Plan
 from transition_sim.compare.stats import LEVEL, RESAMPLES, Interval, PairedComparison
 from transition_sim.compare.tables import TRUST_PAIRS, Comparison
-from transition_sim.output import check_replaceable, jsonable, versions, write_atomically
+from transition_sim.outdir import Target, check_target, write_directory
+from transition_sim.output import jsonable, versions
+from transition_sim.strategies import strategy_file
 
 COMPARISON = "comparison.csv"
 TIMESERIES = "timeseries.csv"
@@ -302,31 +304,31 @@ def default_out_dir(scenario_name: str, root: str | Path = "runs") -> Path:
     return Path(root) / safe
 
 
-def check_out_dir(out_dir: str | Path) -> Path:
-    """Refuse, before any run, a path that is a file or a directory holding anything else."""
-    out = Path(out_dir).expanduser().resolve()
-    check_replaceable(out, COMPARE_FILES, "comparison")
-    return out
+def plan_inputs(plan: Plan) -> list[Path | None]:
+    """The files a comparison reads: its scenario and its strategy files."""
+    return [plan.scenario.path, *(strategy_file(s.spec) for s in plan.strategies)]
 
 
-def write_comparison(comp: Comparison, out_dir: str | Path) -> Path:
-    """Write every file into ``out_dir`` atomically; return the directory."""
-    from transition_sim.compare.figures import write_figures
-
-    out = check_out_dir(out_dir)
-
-    def fill(tmp: Path) -> None:
-        comp.comparison_frame().to_csv(tmp / COMPARISON, index=False, lineterminator="\n")
-        comp.series.to_csv(tmp / TIMESERIES, index=False, lineterminator="\n")
-        comp.pairs_frame().to_csv(tmp / PAIRS, index=False, lineterminator="\n")
-        (tmp / SUMMARY).write_text(json.dumps(summary_record(comp), indent=2, ensure_ascii=False,
-                                              allow_nan=False) + "\n", encoding="utf-8")
-        write_figures(comp, tmp)
-        (tmp / REPORT).write_text(report_md(comp), encoding="utf-8")
-        for name in COMPARE_FILES:
-            with (tmp / name).open("rb") as f:
-                os.fsync(f.fileno())
-
-    return write_atomically(out, fill)
+def check_out_dir(out_dir: str | Path, inputs: Iterable[str | Path | None] = ()) -> Target:
+    """Judge ``--out`` before any run (see :mod:`transition_sim.outdir`)."""
+    return check_target(out_dir, "compare", inputs=inputs)
 
 
+def comparison_files(comp: Comparison) -> dict[str, bytes]:
+    """Every file of a comparison directory, by name."""
+    from transition_sim.compare.figures import figures
+
+    return {
+        COMPARISON: comp.comparison_frame().to_csv(index=False, lineterminator="\n").encode(),
+        TIMESERIES: comp.series.to_csv(index=False, lineterminator="\n").encode(),
+        PAIRS: comp.pairs_frame().to_csv(index=False, lineterminator="\n").encode(),
+        SUMMARY: (json.dumps(summary_record(comp), indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode(),
+        **figures(comp),
+        REPORT: report_md(comp).encode(),
+    }
+
+
+def write_comparison(comp: Comparison, out: Target | str | Path) -> Path:
+    """Write every file into ``out`` atomically; return the directory."""
+    target = out if isinstance(out, Target) else check_out_dir(out, plan_inputs(comp.plan))
+    return write_directory(target, comparison_files(comp))

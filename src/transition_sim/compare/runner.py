@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import multiprocessing
-import signal
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import numpy as np
 import pandas as pd
 
+from transition_sim.interrupts import worker_signals
 from transition_sim.limits import CONTROLS, MAX_COMPARE_RUNS, check, check_total
 from transition_sim.scenarios import Scenario, load_scenario, resolve_config
 from transition_sim.strategies import REGISTRY, Strategy, StrategyError, StrategySpec, load_strategy
@@ -218,11 +218,6 @@ def run_job(job: Job) -> JobResult:
     return JobResult(job.index, model.datacollector.get_model_vars_dataframe(), summary(model))
 
 
-def ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which cancels the pool (no traceback per worker)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def pool_context() -> multiprocessing.context.BaseContext | None:
     """Fork on Linux: workers start at once with everything imported. (Importing Mesa switches the
     global default to spawn, which re-imports Mesa, pandas... in every worker: seconds each.)"""
@@ -243,7 +238,7 @@ def run_jobs(jobs: Sequence[Job], workers: int = 1,
         return [r for r in results if r is not None]
 
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=pool_context(),
-                               initializer=ignore_sigint)
+                               initializer=worker_signals)
     pending: dict[Future[JobResult], int] = {}
     try:
         for pos, job in enumerate(jobs):

@@ -57,13 +57,20 @@ class StrategyError(ValueError):
     """An unknown strategy, or a strategy file that cannot provide the class."""
 
 
+def strategy_file(spec: str) -> Path | None:
+    """The file of a ``path/to/file.py:ClassName`` spec (an input an output must not overwrite), else None."""
+    if spec in REGISTRY or ":" not in spec or not spec.split(":", 1)[0].endswith(".py"):
+        return None
+    return Path(spec.rsplit(":", 1)[0])
+
+
 def load_strategy(spec: str) -> type[Strategy]:
     """A registered name, or ``path/to/file.py:ClassName`` for a researcher's own strategy."""
     if spec in REGISTRY:
         return REGISTRY[spec]
-    if ":" in spec and spec.split(":", 1)[0].endswith(".py"):
+    path = strategy_file(spec)
+    if path is not None:
         path_text, cls_name = spec.rsplit(":", 1)
-        path = Path(path_text)
         try:  # read once, checked (a regular file, at most 1 MiB), and run that text
             source = read_text(path, missing="does not exist")
         except ConfigError as exc:

@@ -10,13 +10,14 @@ tables and ``report.md``.
 - SALib Sobol' or Morris indices of each measure (mean over replicates per point) when the sweep
   was sampled for it.
 
-The analysis directory is written atomically (built beside, then renamed into place).
+The analysis directory goes through :mod:`transition_sim.outdir`: built beside, swapped into place,
+and an existing one replaced only if it carries an analysis's marker. ``--out`` may not be, nor
+contain, the sweep directory.
 """
 
 from __future__ import annotations
 
 import math
-import shutil
 import textwrap
 import warnings
 from collections.abc import Sequence
@@ -28,13 +29,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from transition_sim.compare.figures import colours
+from transition_sim.compare.figures import colours, png
 from transition_sim.compare.report import fmt, fmt_signed
 from transition_sim.compare.stats import paired_comparison, seeded_rng
+from transition_sim.outdir import check_target, write_directory
 from transition_sim.schema import ConfigError
 from transition_sim.sweep.store import ANALYSIS, load_runs, read_manifest
 
-DPI = 120
 MAX_LEVELS = 12  # more distinct values than this are cut into quantile bins
 EFFECT_BINS = 8
 MAP_BINS = 6
@@ -44,6 +45,7 @@ EFFECTS_CSV = "effects.csv"
 REGIME_CSV = "regime_map.csv"
 SENSITIVITY_CSV = "sensitivity.csv"
 REGIME_PNG = "regime_map.png"
+SENSITIVITY_PNG = "sensitivity.png"
 REPORT = "report.md"
 _MANIFEST_KEYS = {"points": list, "strategies": list, "swept": list, "seed": int, "design": dict, "sweep_file": str}
 _NOT_MEASURES = ("run", "run_id", "point", "strategy", "replicate", "seed", "steps", "status", "error")
@@ -199,11 +201,7 @@ def sensitivity_table(data: SweepData, measures: Sequence[str]) -> tuple[pd.Data
 
 
 # ---------------------------------------------------------------------------- figures
-def _save(fig: Figure, path: Path) -> None:
-    fig.savefig(path, dpi=DPI, format="png", metadata={"Software": None})
-
-
-def _effects_png(effects: pd.DataFrame, a: str, b: str, swept: list[str], measure: str, path: Path) -> None:
+def _effects_png(effects: pd.DataFrame, a: str, b: str, swept: list[str], measure: str) -> bytes:
     fig = Figure(figsize=(10, 2.6 * len(swept) + 0.8), layout="constrained")
     axes = fig.subplots(len(swept), 2, squeeze=False)
     for row, param in enumerate(swept):
@@ -224,7 +222,7 @@ def _effects_png(effects: pd.DataFrame, a: str, b: str, swept: list[str], measur
             ax.grid(alpha=0.3)
     fig.suptitle(f"{measure}: A = {a} against B = {b}, paired runs (same point and replicate)\n"
                  "left: share of pairs where A is higher; right: mean paired difference A - B, 95% bootstrap band")
-    _save(fig, path)
+    return png(fig)
 
 
 def _grid_of(t: pd.DataFrame, x: str, y: str, column: str, xs: list[float], ys: list[float]) -> np.ndarray:
@@ -241,7 +239,7 @@ def _cells(ax: Any, xs: list[float], ys: list[float], x: str, y: str) -> None:
     ax.set_ylabel(y)
 
 
-def _regime_png(table: pd.DataFrame, data: SweepData, measure: str, x: str, y: str, path: Path) -> None:
+def _regime_png(table: pd.DataFrame, data: SweepData, measure: str, x: str, y: str) -> bytes:
     """Left: mean paired difference of the first pair (who wins on average, * where the interval excludes
     zero); middle: how often the first wins; right (3+ strategies): the strategy with the highest mean."""
     a, b = data.pairs()[0]
@@ -287,13 +285,13 @@ def _regime_png(table: pd.DataFrame, data: SweepData, measure: str, x: str, y: s
         axes[2].set_title(f"Strategy with the highest mean {measure}", fontsize="medium")
     title = data.manifest.get("description") or data.manifest["sweep_file"]
     fig.suptitle("\n".join(textwrap.wrap(f"{title} (measure: {measure})", 110)), fontsize="medium")
-    _save(fig, path)
+    return png(fig)
 
 
-def _sensitivity_png(sens: pd.DataFrame, measure: str, path: Path) -> bool:
+def _sensitivity_png(sens: pd.DataFrame, measure: str) -> bytes | None:
     s = sens[sens["measure"] == measure]
     if s.empty:
-        return False
+        return None
     key, conf = ("ST", "ST_conf") if "ST" in s else ("mu_star", "mu_star_conf")
     targets = list(dict.fromkeys(s["target"]))
     params = list(dict.fromkeys(s["parameter"]))
@@ -311,8 +309,7 @@ def _sensitivity_png(sens: pd.DataFrame, measure: str, path: Path) -> bool:
     ax.set_title(f"Sensitivity of {measure}")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize="small")
-    _save(fig, path)
-    return True
+    return png(fig)
 
 
 # ---------------------------------------------------------------------------- report
@@ -436,36 +433,27 @@ def analyze(root: str | Path, *, measure: str = "value_cumulative", map_axes: tu
             raise ConfigError("--map", "map", ",".join(map_axes), "give two different swept parameters")
     elif len(data.swept) >= 2:
         map_axes = (data.swept[0], data.swept[1])
-    final = Path(out) if out is not None else data.root / ANALYSIS
-    tmp = final.parent / f".{final.name}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
-        figures: dict[str, str] = {}
-        effects = effects_table(data, measure) if data.swept else pd.DataFrame()
-        effects.to_csv(tmp / EFFECTS_CSV, index=False, lineterminator="\n")
-        for a, b in data.pairs():
-            if data.swept:
-                name = f"effects_{a}_vs_{b}.png"
-                _effects_png(effects, a, b, data.swept, measure, tmp / name)
-                figures[f"effects:{a}:{b}"] = name
-        regime = None
-        if map_axes is not None and data.pairs():
-            regime = regime_table(data, measure, *map_axes)
-            regime.to_csv(tmp / REGIME_CSV, index=False, lineterminator="\n")
-            _regime_png(regime, data, measure, *map_axes, tmp / REGIME_PNG)
-        sens_measures = list(dict.fromkeys([measure, *SENSITIVITY_MEASURES]))
-        sens, notes = sensitivity_table(data, [s for s in sens_measures if s in data.runs.columns])
-        if not sens.empty:
-            sens.to_csv(tmp / SENSITIVITY_CSV, index=False, lineterminator="\n")
-            if _sensitivity_png(sens, measure, tmp / "sensitivity.png"):
-                figures["sensitivity"] = "sensitivity.png"
-        (tmp / REPORT).write_text(report_md(data, measure, effects, regime, map_axes, sens, notes, figures),
-                                  encoding="utf-8")
-        if final.exists():
-            shutil.rmtree(final)
-        tmp.rename(final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return final
+    target = check_target(out if out is not None else data.root / ANALYSIS, "analyze", inputs=[data.root])
+    effects = effects_table(data, measure) if data.swept else pd.DataFrame()
+    regime = regime_table(data, measure, *map_axes) if map_axes is not None and data.pairs() else None
+    sens_measures = list(dict.fromkeys([measure, *SENSITIVITY_MEASURES]))
+    sens, notes = sensitivity_table(data, [s for s in sens_measures if s in data.runs.columns])
+
+    files: dict[str, bytes] = {EFFECTS_CSV: effects.to_csv(index=False, lineterminator="\n").encode()}
+    figures: dict[str, str] = {}
+    for a, b in data.pairs():
+        if data.swept:
+            name = f"effects_{a}_vs_{b}.png"
+            files[name] = _effects_png(effects, a, b, data.swept, measure)
+            figures[f"effects:{a}:{b}"] = name
+    if regime is not None and map_axes is not None:
+        files[REGIME_CSV] = regime.to_csv(index=False, lineterminator="\n").encode()
+        files[REGIME_PNG] = _regime_png(regime, data, measure, *map_axes)
+    if not sens.empty:
+        files[SENSITIVITY_CSV] = sens.to_csv(index=False, lineterminator="\n").encode()
+        figure = _sensitivity_png(sens, measure)
+        if figure is not None:
+            files[SENSITIVITY_PNG] = figure
+            figures["sensitivity"] = SENSITIVITY_PNG
+    files[REPORT] = report_md(data, measure, effects, regime, map_axes, sens, notes, figures).encode()
+    return write_directory(target, files)

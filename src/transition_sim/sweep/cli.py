@@ -16,14 +16,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from transition_sim.interrupts import describe, exit_status
 from transition_sim.limits import parse
+from transition_sim.outdir import OutputError
 from transition_sim.schema import ConfigError
 from transition_sim.strategies import StrategyError
 from transition_sim.strategies.budget import BUDGET_HELP
 
 PROG = "transition-sim"
 USAGE_ERROR = 2
-INTERRUPTED = 130
 
 
 def default_workers() -> int:
@@ -86,7 +87,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     """Validate everything, contact the executor, then run what is missing into the directory."""
     try:
         return _sweep(args)
-    except (ConfigError, StrategyError) as exc:
+    except (ConfigError, StrategyError, OutputError) as exc:
         return _fail(str(exc))
     except OSError as exc:  # disk full, permissions: what is stored so far stays resumable
         return _fail(f"cannot write the sweep: {exc}; fix it and run the same command with --resume", 1)
@@ -132,10 +133,10 @@ def _sweep(args: argparse.Namespace) -> int:
     try:
         result = execute(plan, store, executor, resuming=resuming, chunk_size=chunk_size, progress=progress,
                          on_start=on_start, command=command, budget=budget)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         progress.close()
-        return _fail(f"interrupted; finished chunks are kept in {store.root}: run the same command with --resume "
-                     "to run only what is missing", INTERRUPTED)
+        return _fail(f"{describe(exc)}; finished chunks are kept in {store.root}: run the same command with --resume "
+                     "to run only what is missing", exit_status(exc))
     finally:
         progress.close()
         executor.close()
@@ -160,7 +161,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                 raise ConfigError("--map", "map", args.map, "must be two swept parameters X,Y")
             map_axes = (parts[0], parts[1])
         out = analyze(args.dir, measure=args.measure, map_axes=map_axes, out=args.out)
-    except (ConfigError, StrategyError) as exc:
+    except (ConfigError, StrategyError, OutputError) as exc:
         return _fail(str(exc))
     print(f"wrote {out}/ (report.md, figures, CSV tables)")
     return 0

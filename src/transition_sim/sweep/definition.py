@@ -18,7 +18,7 @@ from transition_sim.files import read_text
 from transition_sim.limits import CONTROLS, MAX_SWEEP_RUNS, check, check_total
 from transition_sim.scenarios import Scenario, load_scenario, parse_toml
 from transition_sim.schema import PARAMETERS, ConfigError, Param, validate
-from transition_sim.strategies import StrategyError, StrategySpec, load_strategy
+from transition_sim.strategies import StrategyError, StrategySpec, load_strategy, strategy_file
 
 METHODS = ("lhs", "sobol", "morris")
 SENSITIVITY_METHODS = ("sobol", "morris")
@@ -71,6 +71,10 @@ class SweepDefinition:
     def swept(self) -> list[str]:
         """Swept parameters in file order: grid first, then sampled ranges."""
         return [*self.grid, *(self.sampling.ranges if self.sampling else {})]
+
+    def inputs(self) -> list[Path | None]:
+        """The files the sweep reads: its output directory may neither be nor contain them."""
+        return [self.path, self.scenario.path, *(strategy_file(s.spec) for s in self.strategies)]
 
     def canonical(self) -> dict[str, Any]:
         """The meaning of the file, independent of its comments and layout (the identity used by --resume)."""

@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from transition_sim.compare.runner import Job, RunFailed, ignore_sigint, pool_context, run_job
+from transition_sim.compare.runner import Job, RunFailed, pool_context, run_job
+from transition_sim.interrupts import worker_signals
 from transition_sim.schema import ConfigError
 from transition_sim.strategies import StrategySpec
 from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
@@ -144,7 +145,7 @@ class ProcessExecutor(Executor):
         self.max_attempts = max_attempts
 
     def _pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=pool_context(), initializer=ignore_sigint)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=pool_context(), initializer=worker_signals)
 
     def run(self, chunks: Sequence[Chunk], on_result: OnResult) -> None:
         queue: deque[Chunk] = deque(chunks)

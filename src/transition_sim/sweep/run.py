@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from transition_sim.outdir import check_target
 from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
 from transition_sim.sweep.design import SweepPlan
 from transition_sim.sweep.executors import Chunk, Executor, RunOutcome, chunk_size_for, make_chunks
@@ -42,8 +43,12 @@ class SweepResult:
 
 
 def open_store(plan: SweepPlan, out: str | Path, *, resume: bool) -> tuple[SweepStore, bool]:
-    """The store, checked but untouched; True when it continues an existing sweep."""
-    store = SweepStore(out, plan, final_columns())
+    """The store, checked but untouched; True when it continues an existing sweep.
+
+    ``out`` gets every check of :func:`transition_sim.outdir.check_target` (no link, no home, root,
+    current or input directory, writable); an existing directory is then judged by its manifest."""
+    target = check_target(out, "sweep", inputs=plan.definition.inputs(), incremental=True)
+    store = SweepStore(target.path, plan, final_columns())
     if resume and is_sweep_dir(store.root):
         store.check_resumable()
         return store, True

@@ -13,27 +13,34 @@ any moment, :meth:`SweepStore.prepare_resume` deletes temporary files, time-seri
 their run part and unreadable parts; the runs missing from the run parts are run again, in chunks
 of consecutive runs, so the parts never overlap and the dataset sorted by ``run`` (or read in file
 order) is row for row the one an uninterrupted sweep writes.
+
+``manifest.json`` (format ``transition-sim-sweep/1``) is the directory's marker, written before
+anything else: a new sweep goes only into a missing or empty directory, and ``--resume`` only into
+one whose manifest this sweep file wrote. A write error (disk full, read-only) leaves the stored
+parts as they are, so ``--resume`` continues once its cause is fixed.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
 import secrets
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from transition_sim.files import MAX_MANIFEST_BYTES, MissingFile, read_text
+from transition_sim.outdir import Target
 from transition_sim.output import jsonable, versions
 from transition_sim.schema import PARAMETERS, ConfigError
 from transition_sim.sweep.design import SweepPlan
@@ -46,6 +53,7 @@ RUNS = "runs"
 TIMESERIES = "timeseries"
 ANALYSIS = "analysis"
 LOCK = ".lock"
+T = TypeVar("T")
 _ARROW = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
 _ID_COLUMNS = [("run", pa.int64()), ("run_id", pa.string()), ("point", pa.int64())]
 _RUN_COLUMNS = [("strategy", pa.string()), ("replicate", pa.int64()), ("seed", pa.int64()),
@@ -96,6 +104,21 @@ def _write_atomic(path: Path, write: Any) -> None:
 def write_json(path: Path, record: dict[str, Any]) -> None:
     text = json.dumps(jsonable(record), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     _write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def _writes(method: Callable[..., T]) -> Callable[..., T]:
+    """A store method that writes: an OS error (disk full, read-only) becomes one line; what is stored stays."""
+
+    @functools.wraps(method)
+    def wrapper(self: SweepStore, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except OSError as exc:
+            target = Target(str(self.root), self.root, "sweep")
+            raise target.cannot_write(exc, self.root, "the finished chunks are kept: fix it, then run the same "
+                                      "command with --resume") from None
+
+    return wrapper
 
 
 def part_name(first: int) -> str:
@@ -171,14 +194,12 @@ class SweepStore:
                               "resume with the same sweep file, or choose another --out")
         return manifest
 
+    @_writes
     def create(self, command: str) -> dict[str, Any]:
-        """The directory, the copy of the sweep file and the first manifest, before any run."""
+        """The first manifest (the directory's marker, so it is written first), the copy of the sweep file
+        and the part directories, before any run."""
         self.root.mkdir(parents=True, exist_ok=True)
-        self.runs_dir.mkdir(exist_ok=True)
-        if self.plan.definition.timeseries:
-            self.ts_dir.mkdir(exist_ok=True)
         definition = self.plan.definition
-        _write_atomic(self.root / SWEEP_COPY, lambda tmp: tmp.write_text(definition.text, encoding="utf-8"))
         design = self.plan.design
         base = {k: v for k, v in self.plan.configs[0].items() if k not in self.plan.swept} if self.plan.configs else {}
         manifest: dict[str, Any] = {
@@ -209,10 +230,21 @@ class SweepStore:
             "counts": None,
         }
         write_json(self.manifest_path, manifest)
+        self._write_copy()
+        self.runs_dir.mkdir(exist_ok=True)
+        if definition.timeseries:
+            self.ts_dir.mkdir(exist_ok=True)
         return manifest
 
+    def _write_copy(self) -> None:
+        text = self.plan.definition.text
+        _write_atomic(self.root / SWEEP_COPY, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+    @_writes
     def prepare_resume(self) -> set[int]:
         """Delete temporary files, orphan or unreadable parts; return the runs already stored."""
+        if not (self.root / SWEEP_COPY).exists():  # killed just after the manifest was written
+            self._write_copy()
         self.runs_dir.mkdir(parents=True, exist_ok=True)
         if self.plan.definition.timeseries:
             self.ts_dir.mkdir(exist_ok=True)
@@ -242,6 +274,7 @@ class SweepStore:
         return done
 
     # ------------------------------------------------------------------ writing
+    @_writes
     def write_chunk(self, chunk: Chunk, outcomes: list[RunOutcome]) -> None:
         """Time series first, then the run part that marks the chunk complete."""
         by_index = {o.index: o for o in outcomes}
@@ -288,6 +321,7 @@ class SweepStore:
             cols[m] = matrix[:, j]
         return pa.table(cols, schema=self.ts_schema)
 
+    @_writes
     def finish_session(self, session: dict[str, Any], complete: bool) -> dict[str, Any]:
         """Record a session (executor, workers, times, runs done) and, once complete, the end time and counts."""
         manifest = self.read_manifest()
