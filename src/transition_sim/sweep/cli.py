@@ -21,7 +21,8 @@ from transition_sim.strategies import StrategyError
 
 PROG = "transition-sim"
 USAGE_ERROR = 2
-INTERRUPTED = 130
+INTERRUPTED = 130  # 128 + SIGINT
+TERMINATED = 143  # 128 + SIGTERM
 
 
 def default_workers() -> int:
@@ -113,6 +114,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def _sweep(args: argparse.Namespace) -> int:
     from transition_sim.compare.runner import Progress
+    from transition_sim.processes import Terminated, sigterm_interrupts
     from transition_sim.sweep.definition import load_definition
     from transition_sim.sweep.design import make_plan
     from transition_sim.sweep.executors import make_executor
@@ -139,12 +141,15 @@ def _sweep(args: argparse.Namespace) -> int:
             progress.label = f"sweep (resumed, {stored} of {len(plan.runs)} runs already stored)"
 
     try:
-        result = execute(plan, store, executor, resuming=resuming, chunk_size=chunk_size, progress=progress,
-                         on_start=on_start, command=command)
-    except KeyboardInterrupt:
+        with sigterm_interrupts():  # a plain `kill` stops the sweep as Ctrl-C does: workers stopped, session recorded
+            result = execute(plan, store, executor, resuming=resuming, chunk_size=chunk_size, progress=progress,
+                             on_start=on_start, on_wait=progress.waiting, command=command)
+    except KeyboardInterrupt as exc:
         progress.close()
-        return _fail(f"interrupted; finished chunks are kept in {store.root}: run the same command with --resume "
-                     "to run only what is missing", INTERRUPTED)
+        terminated = isinstance(exc, Terminated)
+        return _fail(f"{'terminated (SIGTERM)' if terminated else 'interrupted'}; finished chunks are kept in "
+                     f"{store.root}: run the same command with --resume to run only what is missing",
+                     TERMINATED if terminated else INTERRUPTED)
     finally:
         progress.close()
         executor.close()

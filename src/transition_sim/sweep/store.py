@@ -23,7 +23,7 @@ import platform
 import secrets
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -37,6 +37,7 @@ from transition_sim.output import jsonable, versions
 from transition_sim.schema import PARAMETERS, ConfigError
 from transition_sim.sweep.design import SweepPlan
 from transition_sim.sweep.executors import Chunk, RunOutcome
+from transition_sim.sweep.lock import LOCK, SweepLock, acquire
 
 FORMAT = "transition-sim-sweep/1"
 MANIFEST = "manifest.json"
@@ -44,7 +45,6 @@ SWEEP_COPY = "sweep.toml"
 RUNS = "runs"
 TIMESERIES = "timeseries"
 ANALYSIS = "analysis"
-LOCK = ".lock"
 _ARROW = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
 _ID_COLUMNS = [("run", pa.int64()), ("run_id", pa.string()), ("point", pa.int64())]
 _RUN_COLUMNS = [("strategy", pa.string()), ("replicate", pa.int64()), ("seed", pa.int64()),
@@ -122,23 +122,12 @@ class SweepStore:
     def manifest_path(self) -> Path:
         return self.root / MANIFEST
 
-    def lock(self) -> Any:
-        """Hold ``DIR/.lock`` for the life of a session: two sweeps never write one directory at once.
-
-        Returns the open file (the lock lasts until it is closed or the process ends)."""
+    def lock(self, say: Callable[[str], None] | None = None) -> SweepLock:
+        """Hold ``DIR/.lock`` for the life of a session: two sweeps never write one directory at once, and
+        one that died holding it is taken over (see :mod:`transition_sim.sweep.lock`); ``say`` gets the
+        one-line notes (default: stderr). Returns the lock; close it to let go."""
         self.root.mkdir(parents=True, exist_ok=True)
-        handle = (self.root / LOCK).open("a+")
-        try:
-            import fcntl
-        except ImportError:  # not POSIX: no lock
-            return handle
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            raise ConfigError("--out", "out", str(self.root), "is being written by another sweep right now; wait "
-                              "for it to end, or stop it and run with --resume") from None
-        return handle
+        return acquire(self.root, say)
 
     def check_new(self) -> None:
         """A fresh sweep goes into a missing or empty directory only."""
