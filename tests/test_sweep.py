@@ -6,14 +6,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import re
 import shutil
-import signal
 import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -225,32 +220,6 @@ def test_polars_and_duckdb_read_the_dataset(reference):
 
 
 # ---------------------------------------------------------------------------- resume
-def test_resume_after_a_killed_sweep_gives_the_uninterrupted_dataset(tmp_path):
-    file = tmp_path / "longer.toml"
-    file.write_text(TINY.replace("steps = 12", "steps = 24").replace("replicates = 2", "replicates = 6"))
-    total = 48
-    reference = tmp_path / "ref"
-    sweep_api(file, reference, chunk_size=7)
-    out = tmp_path / "killed"
-    proc = subprocess.Popen([sys.executable, "-m", "transition_sim.sweep.cli", "sweep", str(file), "--out", str(out),
-                             "--workers", "2", "--chunk-size", "1"], start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list((out / "runs").glob("part-*"))) < 4 and proc.poll() is None:
-        time.sleep(0.02)
-    os.killpg(proc.pid, signal.SIGKILL)  # the parent and its workers, at once
-    proc.wait()
-    stored = len(load_runs(out))
-    assert 4 <= stored < total, "the sweep was not killed midway"
-    code, stdout, err = run_cli("sweep", str(file), "--out", str(out), "--resume", "--executor", "serial",
-                                "--chunk-size", "5")
-    assert code == 0, err
-    assert f"{stored} already stored, {total - stored} run now" in stdout
-    assert_same(reference, out)
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["finished"] and [s["status"] for s in manifest["sessions"]] == ["complete"]
-
-
 def test_resume_after_lost_parts_and_temporary_files(tiny, reference, tmp_path):
     out = tmp_path / "damaged"
     shutil.copytree(reference, out)

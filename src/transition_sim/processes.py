@@ -10,11 +10,13 @@ computing for nobody (and used to hold the sweep's lock). So every worker, as it
 3. then checks that its parent is still the process that made the pool, in case the parent died
    before 1 and 2 were in place.
 
-PR_SET_PDEATHSIG fires when the *thread* that forked the worker ends, not the process. With the
-fork start method, ProcessPoolExecutor (Python 3.11 to 3.13) forks every worker in the first
-``submit``, from the calling thread; its manager thread forks again only to replace a worker retired
-by ``max_tasks_per_child``, which :func:`make_pool` never sets. Every caller creates, feeds and shuts
-down its pool within one call of one thread, so that thread outlives the workers it forked.
+PR_SET_PDEATHSIG fires when the *thread* that forked the worker ends, not the process (checked on
+Python 3.11, 3.12 and 3.13: a pool first fed from a thread that then ends is broken at once). With the
+fork start method, ProcessPoolExecutor forks every worker at the first ``submit``, from the calling
+thread (its manager thread forks again only to replace a worker retired by ``max_tasks_per_child``,
+never set here). So :func:`make_pool` submits a no-op at once, forking the workers from the thread
+that makes the pool, and asks for PR_SET_PDEATHSIG only when that is the main thread, which lasts as
+long as the process; a pool made in another thread relies on the watching thread alone.
 """
 
 from __future__ import annotations
@@ -60,32 +62,35 @@ def _exit_when_parent_dies(parent: Any) -> None:
     os._exit(1)
 
 
-def die_with_parent(parent_pid: int, pdeathsig: bool = True) -> None:
-    """Make this worker end with its parent (see the module docstring); ``pdeathsig=False`` leaves the
-    watching thread alone, so that tests can check it on its own."""
+def die_with_parent(parent_pid: int, pdeathsig: bool = True, watch: bool = True) -> None:
+    """Make this worker end with its parent (see the module docstring). Both ways are on by default;
+    each can be left out so that tests can check the other alone."""
     if pdeathsig:
         _kill_on_parent_death()
     parent = multiprocessing.parent_process()
-    if parent is not None:
+    if watch and parent is not None:
         threading.Thread(target=_exit_when_parent_dies, args=(parent,), name="transition-sim-parent-watch",
                          daemon=True).start()
     if os.getppid() != parent_pid:  # the parent died before the watches were set
         os._exit(1)
 
 
-def init_worker(parent_pid: int, pdeathsig: bool = True) -> None:
+def init_worker(parent_pid: int, pdeathsig: bool = True, watch: bool = True) -> None:
     """A pool worker's initializer: leave Ctrl-C to the parent (which stops the pool, without a
     traceback per worker), restore the default SIGTERM (a handler inherited through fork would raise
     in the middle of a run), and end with the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    die_with_parent(parent_pid, pdeathsig)
+    die_with_parent(parent_pid, pdeathsig, watch)
 
 
 def make_pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool whose workers end with this process."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(), initializer=init_worker,
-                               initargs=(os.getpid(),))
+    """A process pool whose workers end with this process; they are forked now, from this thread."""
+    pdeathsig = threading.current_thread() is threading.main_thread()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(), initializer=init_worker,
+                               initargs=(os.getpid(), pdeathsig, True))
+    pool.submit(int)  # fork the workers here (see the module docstring)
+    return pool
 
 
 def stop_pool(pool: ProcessPoolExecutor, futures: Iterable[Future[Any]]) -> None:

@@ -262,7 +262,7 @@ class DaskExecutor(Executor):
                     continue
                 chunk = owner.pop(future)
                 try:
-                    outcomes = future.result()
+                    outcomes = self._result(future, on_wait)
                 except KilledWorker:
                     if len(chunk.runs) > 1:
                         for single in _split(chunk):
@@ -275,6 +275,16 @@ class DaskExecutor(Executor):
         except BaseException:
             self.client.cancel(list(owner))
             raise
+
+    def _result(self, future: Any, on_wait: OnWait | None) -> list[RunOutcome]:
+        """A finished task's outcomes; fetching them waits again if the worker that holds them is lost
+        meanwhile (the scheduler runs the task again), so this waits in ticks too."""
+        while True:
+            try:
+                return future.result(timeout=WAIT_TICK)
+            except TimeoutError:
+                if on_wait:
+                    on_wait(self.connected())
 
     def close(self) -> None:
         self.client.close()
