@@ -104,7 +104,9 @@ class SweepLock:
         if self._fd is None:
             return
         try:
-            if _read(self._fd) == self._record:  # (without locks, another sweep may have written since)
+            # Only the holder marks it released: not a forked child unwinding a copy of this object, nor
+            # (without locks) after another sweep wrote its own record.
+            if os.getpid() == self._record["pid"] and _read(self._fd) == self._record:
                 _write(self._fd, {**self._record, "released": _now()})
         finally:
             with _held_guard:
