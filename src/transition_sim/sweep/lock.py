@@ -77,7 +77,9 @@ def holder_alive(record: dict[str, Any]) -> bool | None:
         process = psutil.Process(int(record["pid"]))
         started = process.create_time()
         zombie = process.status() == psutil.STATUS_ZOMBIE
-    except (psutil.NoSuchProcess, psutil.AccessDenied, KeyError, TypeError, ValueError):
+    except psutil.AccessDenied:  # there, but not ours to inspect: not shown to be gone
+        return True
+    except (psutil.NoSuchProcess, KeyError, TypeError, ValueError):
         return False
     recorded = record.get("process_started")
     reused = isinstance(recorded, (int, float)) and abs(started - recorded) > SAME_PROCESS_TOLERANCE
@@ -154,7 +156,6 @@ def acquire(root: Path, say: Callable[[str], None] | None = None) -> SweepLock:
     """Hold ``root/.lock`` or raise ConfigError naming the sweep that holds it; ``say`` gets the one-line
     notes (a dead sweep's lock taken over, a filesystem without locks), stderr by default."""
     path = root / LOCK
-    mine = {**own_record(), "since": "earlier in this process"}
     with _held_guard:  # one acquisition at a time in this process, so that ours is never opened twice
         try:
             st = path.stat()
@@ -162,7 +163,7 @@ def acquire(root: Path, say: Callable[[str], None] | None = None) -> SweepLock:
             pass
         else:
             if (st.st_dev, st.st_ino) in _held:  # opening it again would drop our own lock: refuse first
-                raise _busy(root, mine)
+                raise _busy(root, {**own_record(), "since": "earlier in this process"})
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
         try:
             lock = _take(root, path, fd, say or _stderr)
