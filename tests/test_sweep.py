@@ -307,6 +307,38 @@ def test_a_dead_worker_is_retried_and_a_run_that_always_kills_it_is_recorded(tmp
     assert (runs["status"] == "ok").sum() == TINY_RUNS - 2
 
 
+def test_a_pool_that_refuses_work_after_a_worker_died_is_rebuilt(tiny, reference, tmp_path, monkeypatch):
+    """A worker that dies while the main process is between two submits: the pool refuses the next one
+    (BrokenProcessPool from submit, not from a result); the chunk waits for the rebuilt pool."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from transition_sim.sweep import executors
+
+    real = executors.make_pool
+    submits: list[int] = []
+
+    class Refuses:
+        def __init__(self, workers: int) -> None:
+            self.pool = real(workers)
+            self._processes = self.pool._processes
+
+        def submit(self, fn, /, *args):
+            submits.append(len(submits))
+            if len(submits) == 3:
+                raise BrokenProcessPool("a worker died since the last wait")
+            return self.pool.submit(fn, *args)
+
+        def shutdown(self, **kwargs):
+            self.pool.shutdown(**kwargs)
+
+    pools = [Refuses]
+    monkeypatch.setattr(executors, "make_pool", lambda workers: (pools.pop() if pools else real)(workers))
+    sweep_api(tiny, tmp_path / "refused", executor="process", workers=2, chunk_size=2)
+    assert len(submits) == 3 and not pools  # refused once, then the rebuilt (real) pool took the rest
+    assert_same(reference, tmp_path / "refused")
+    assert (load_runs(tmp_path / "refused")["status"] == "ok").all()
+
+
 # ---------------------------------------------------------------------------- bad input
 def _free_port() -> int:
     with socket.socket() as s:

@@ -150,18 +150,28 @@ class ProcessExecutor(Executor):
         attempts: dict[tuple[int, int], int] = {}
         inflight: dict[Future[list[RunOutcome]], Chunk] = {}
         pool = make_pool(self.workers)
+
+        def submit(chunk: Chunk, source: deque[Chunk]) -> bool:
+            """False (the chunk back at the head of its queue, never run) when a worker died since the last
+            wait: the pool then refuses work, and the chunks in flight fail as below."""
+            try:
+                inflight[pool.submit(run_chunk, chunk)] = chunk
+            except BrokenProcessPool:
+                source.appendleft(chunk)
+                return False
+            return True
+
         try:
             while queue or suspects or inflight:
+                refused = False
                 if suspects:
                     if not inflight:
-                        chunk = suspects.popleft()
-                        inflight[pool.submit(run_chunk, chunk)] = chunk
+                        refused = not submit(suspects.popleft(), suspects)
                 else:
-                    while queue and len(inflight) < 2 * self.workers:
-                        chunk = queue.popleft()
-                        inflight[pool.submit(run_chunk, chunk)] = chunk
-                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-                broken = False
+                    while queue and len(inflight) < 2 * self.workers and not refused:
+                        refused = not submit(queue.popleft(), queue)
+                done = wait(inflight, return_when=FIRST_COMPLETED).done if inflight else set()
+                broken = refused
                 alone = len(inflight) == 1
                 for future in done:
                     chunk = inflight.pop(future)
