@@ -268,6 +268,30 @@ def test_progress_rewrites_one_line_on_a_terminal():
     assert "compare: 1/4 runs, 1.0 runs/s, 3 s left" in text
 
 
+def test_progress_says_it_waits_for_workers_instead_of_a_frozen_time_left():
+    log = _Stream(tty=False)
+    progress = Progress(10, stream=log, clock=lambda: 10.0, label="sweep")
+    progress.started = 0.0
+    progress(1)
+    progress.waiting(2)  # workers there, no result yet: a log gets nothing
+    progress.waiting(0)
+    progress.waiting(0)
+    progress.waiting(1)
+    assert log.getvalue().splitlines() == ["sweep: 1/10 runs, 0.1 runs/s, 1 min 30 s left",
+                                           "sweep: 1/10 runs, waiting for workers (0 connected)",
+                                           "sweep: 1/10 runs, 0.1 runs/s, 1 min 30 s left"]
+    now = iter([0.0, 2.0, 4.0, 5.0])
+    term = _Stream(tty=True)
+    progress = Progress(4, stream=term, clock=lambda: next(now))
+    progress(1)
+    progress.waiting(1)  # redrawn: the time left grows while nothing comes back
+    progress.waiting(0)
+    progress(2)  # a result: a worker is back
+    assert [line.rstrip() for line in term.getvalue().split("\r")[1:]] == [
+        "compare: 1/4 runs, 0.5 runs/s, 6 s left", "compare: 1/4 runs, 0.2 runs/s, 12 s left",
+        "compare: 1/4 runs, waiting for workers (0 connected)", "compare: 2/4 runs, 0.4 runs/s, 5 s left"]
+
+
 def test_an_experiment_file_drives_the_comparison(tmp_path):
     exp = tmp_path / "exp.toml"
     exp.write_text('description = "tiny"\nscenario = "village"\nstrategies = ["one_need_at_a_time", "none"]\n'

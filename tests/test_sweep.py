@@ -6,14 +6,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import re
 import shutil
-import signal
 import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -225,32 +220,6 @@ def test_polars_and_duckdb_read_the_dataset(reference):
 
 
 # ---------------------------------------------------------------------------- resume
-def test_resume_after_a_killed_sweep_gives_the_uninterrupted_dataset(tmp_path):
-    file = tmp_path / "longer.toml"
-    file.write_text(TINY.replace("steps = 12", "steps = 24").replace("replicates = 2", "replicates = 6"))
-    total = 48
-    reference = tmp_path / "ref"
-    sweep_api(file, reference, chunk_size=7)
-    out = tmp_path / "killed"
-    proc = subprocess.Popen([sys.executable, "-m", "transition_sim.sweep.cli", "sweep", str(file), "--out", str(out),
-                             "--workers", "2", "--chunk-size", "1"], start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list((out / "runs").glob("part-*"))) < 4 and proc.poll() is None:
-        time.sleep(0.02)
-    os.killpg(proc.pid, signal.SIGKILL)  # the parent and its workers, at once
-    proc.wait()
-    stored = len(load_runs(out))
-    assert 4 <= stored < total, "the sweep was not killed midway"
-    code, stdout, err = run_cli("sweep", str(file), "--out", str(out), "--resume", "--executor", "serial",
-                                "--chunk-size", "5")
-    assert code == 0, err
-    assert f"{stored} already stored, {total - stored} run now" in stdout
-    assert_same(reference, out)
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["finished"] and [s["status"] for s in manifest["sessions"]] == ["complete"]
-
-
 def test_resume_after_lost_parts_and_temporary_files(tiny, reference, tmp_path):
     out = tmp_path / "damaged"
     shutil.copytree(reference, out)
@@ -336,6 +305,38 @@ def test_a_dead_worker_is_retried_and_a_run_that_always_kills_it_is_recorded(tmp
     failed = runs[runs["status"] == "failed"]
     assert len(failed) == 2 and failed["error"].str.startswith("WorkerDied").all()
     assert (runs["status"] == "ok").sum() == TINY_RUNS - 2
+
+
+def test_a_pool_that_refuses_work_after_a_worker_died_is_rebuilt(tiny, reference, tmp_path, monkeypatch):
+    """A worker that dies while the main process is between two submits: the pool refuses the next one
+    (BrokenProcessPool from submit, not from a result); the chunk waits for the rebuilt pool."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from transition_sim.sweep import executors
+
+    real = executors.make_pool
+    submits: list[int] = []
+
+    class Refuses:
+        def __init__(self, workers: int) -> None:
+            self.pool = real(workers)
+            self._processes = self.pool._processes
+
+        def submit(self, fn, /, *args):
+            submits.append(len(submits))
+            if len(submits) == 3:
+                raise BrokenProcessPool("a worker died since the last wait")
+            return self.pool.submit(fn, *args)
+
+        def shutdown(self, **kwargs):
+            self.pool.shutdown(**kwargs)
+
+    pools = [Refuses]
+    monkeypatch.setattr(executors, "make_pool", lambda workers: (pools.pop() if pools else real)(workers))
+    sweep_api(tiny, tmp_path / "refused", executor="process", workers=2, chunk_size=2)
+    assert len(submits) == 3 and not pools  # refused once, then the rebuilt (real) pool took the rest
+    assert_same(reference, tmp_path / "refused")
+    assert (load_runs(tmp_path / "refused")["status"] == "ok").all()
 
 
 # ---------------------------------------------------------------------------- bad input

@@ -10,11 +10,10 @@ order whatever the number of workers.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
@@ -22,8 +21,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 import numpy as np
 import pandas as pd
 
-from transition_sim.interrupts import worker_signals
 from transition_sim.limits import CONTROLS, MAX_COMPARE_RUNS, check, check_total
+from transition_sim.processes import make_pool, stop_pool
 from transition_sim.scenarios import Scenario, load_scenario, resolve_config
 from transition_sim.strategies import REGISTRY, Strategy, StrategyError, StrategySpec, load_strategy
 from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
@@ -218,10 +217,6 @@ def run_job(job: Job) -> JobResult:
     return JobResult(job.index, model.datacollector.get_model_vars_dataframe(), summary(model))
 
 
-def pool_context() -> multiprocessing.context.BaseContext | None:
-    """Fork on Linux: workers start at once with everything imported. (Importing Mesa switches the
-    global default to spawn, which re-imports Mesa, pandas... in every worker: seconds each.)"""
-    return multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
 
 
 def run_jobs(jobs: Sequence[Job], workers: int = 1,
@@ -237,8 +232,7 @@ def run_jobs(jobs: Sequence[Job], workers: int = 1,
                 on_done(done)
         return [r for r in results if r is not None]
 
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=pool_context(),
-                               initializer=worker_signals)
+    pool = make_pool(min(workers, len(jobs)))  # its workers end with this process, even on kill -9
     pending: dict[Future[JobResult], int] = {}
     try:
         for pos, job in enumerate(jobs):
@@ -259,11 +253,7 @@ def run_jobs(jobs: Sequence[Job], workers: int = 1,
                 if on_done:
                     on_done(done)
     except BaseException:
-        # Cancel here: the pool's own cancel_futures is skipped if the pool is collected before its
-        # manager thread wakes up, and then every queued job would still run before exit.
-        for future in pending:
-            future.cancel()
-        pool.shutdown(wait=False, cancel_futures=True)
+        stop_pool(pool, pending)
         raise
     pool.shutdown(wait=True)
     return [r for r in results if r is not None]
@@ -271,7 +261,8 @@ def run_jobs(jobs: Sequence[Job], workers: int = 1,
 
 class Progress:
     """``done/total``, runs per second and time left on stderr: one line rewritten in place on a
-    terminal, else a line every tenth of the runs (so logs stay short)."""
+    terminal, else a line every tenth of the runs (so logs stay short). While no worker is connected
+    (a Dask cluster that lost them all) it says so instead of a time left that no longer means anything."""
 
     def __init__(self, total: int, stream: TextIO | None = None, clock: Callable[[], float] = time.monotonic,
                  label: str = "compare") -> None:
@@ -281,27 +272,49 @@ class Progress:
         self.label = label
         self.started = clock()
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.done = 0
+        self.no_workers = False
         self._tenth = 0
         self._width = 0
 
     def text(self, done: int) -> str:
+        if self.no_workers:
+            return f"{self.label}: {done}/{self.total} runs, waiting for workers (0 connected)"
         elapsed = max(self.clock() - self.started, 1e-9)
         rate = done / elapsed
         left = (self.total - done) / rate if rate > 0 else math.inf
         return f"{self.label}: {done}/{self.total} runs, {rate:.1f} runs/s, {_duration(left)} left"
 
     def __call__(self, done: int) -> None:
+        self.done = done
+        self.no_workers = False  # a run came back: some worker is there
         if self.tty:
-            line = self.text(done)
-            self._width = max(self._width, len(line))
-            self.stream.write("\r" + line.ljust(self._width))
-            self.stream.flush()
+            self._draw()
             return
         tenth = done * 10 // max(self.total, 1)
         if tenth > self._tenth or done == self.total:
             self._tenth = tenth
-            self.stream.write(self.text(done) + "\n")
-            self.stream.flush()
+            self._line()
+
+    def waiting(self, connected: int) -> None:
+        """Called while no run completes, with the number of workers connected: a terminal line is
+        redrawn (its time left grows), a log gets a line when the last worker goes and when one is back."""
+        changed = self.no_workers != (connected == 0)
+        self.no_workers = connected == 0
+        if self.tty:
+            self._draw()
+        elif changed:
+            self._line()
+
+    def _draw(self) -> None:
+        line = self.text(self.done)
+        self._width = max(self._width, len(line))
+        self.stream.write("\r" + line.ljust(self._width))
+        self.stream.flush()
+
+    def _line(self) -> None:
+        self.stream.write(self.text(self.done) + "\n")
+        self.stream.flush()
 
     def close(self) -> None:
         """End the in-place line so that what follows starts on a fresh line."""

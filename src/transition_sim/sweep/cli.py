@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from transition_sim.interrupts import describe, exit_status
+from transition_sim.interrupts import describe, exit_status, sigterm_interrupts
 from transition_sim.limits import parse
 from transition_sim.outdir import OutputError
 from transition_sim.schema import ConfigError
@@ -131,8 +131,9 @@ def _sweep(args: argparse.Namespace) -> int:
             print(f"{PROG}: note: {note}", file=sys.stderr)
 
     try:
-        result = execute(plan, store, executor, resuming=resuming, chunk_size=chunk_size, progress=progress,
-                         on_start=on_start, command=command, budget=budget)
+        with sigterm_interrupts():  # a plain `kill` stops the sweep as Ctrl-C does: workers stopped, session recorded
+            result = execute(plan, store, executor, resuming=resuming, chunk_size=chunk_size, progress=progress,
+                             on_start=on_start, on_wait=progress.waiting, command=command, budget=budget)
     except KeyboardInterrupt as exc:
         progress.close()
         return _fail(f"{describe(exc)}; finished chunks are kept in {store.root}: run the same command with --resume "

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import math
+import queue
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
@@ -22,8 +23,8 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from transition_sim.compare.runner import Job, RunFailed, pool_context, run_job
-from transition_sim.interrupts import worker_signals
+from transition_sim.compare.runner import Job, RunFailed, run_job
+from transition_sim.processes import make_pool, stop_pool
 from transition_sim.schema import ConfigError
 from transition_sim.strategies import StrategySpec
 from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
@@ -34,6 +35,7 @@ SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")  # distributed's network 
 MAX_ADDRESS = 300
 MAX_ATTEMPTS = 3
 MAX_CHUNK = 32
+WAIT_TICK = 1.0  # seconds without a result after which a Dask executor reports the workers connected
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class RunOutcome:
 
 
 OnResult = Callable[[Chunk, list[RunOutcome]], None]
+OnWait = Callable[[int], None]
 
 
 def chunk_size_for(runs: int, workers: int) -> int:
@@ -108,13 +111,16 @@ def _split(chunk: Chunk) -> list[Chunk]:
 
 
 class Executor(ABC):
-    """Runs chunks and calls ``on_result`` in the calling process as each one completes (any order)."""
+    """Runs chunks and calls ``on_result`` in the calling process as each one completes (any order).
+
+    Executors whose workers come and go (Dask) also call ``on_wait(connected)`` about every WAIT_TICK
+    seconds while no chunk completes, so that a front end can say when no worker is left."""
 
     name: str = ""
     workers: int = 1
 
     @abstractmethod
-    def run(self, chunks: Sequence[Chunk], on_result: OnResult) -> None: ...
+    def run(self, chunks: Sequence[Chunk], on_result: OnResult, on_wait: OnWait | None = None) -> None: ...
 
     def close(self) -> None:  # noqa: B027  (most executors hold nothing to release)
         """Release workers or cluster connections."""
@@ -128,15 +134,16 @@ class SerialExecutor(Executor):
 
     name = "serial"
 
-    def run(self, chunks: Sequence[Chunk], on_result: OnResult) -> None:
+    def run(self, chunks: Sequence[Chunk], on_result: OnResult, on_wait: OnWait | None = None) -> None:
         for chunk in chunks:
             on_result(chunk, run_chunk(chunk))
 
 
 class ProcessExecutor(Executor):
-    """A local process pool (fork on Linux). When a worker dies, the pool is rebuilt and the chunks that
-    were in flight are rerun one at a time, so that only the chunk that kills its worker is counted
-    against; after MAX_ATTEMPTS it is split into single runs, and a single run is then recorded failed."""
+    """A local process pool (fork on Linux) whose workers end with this process. When a worker dies, the
+    pool is rebuilt and the chunks that were in flight are rerun one at a time, so that only the chunk
+    that kills its worker is counted against; after MAX_ATTEMPTS it is split into single runs, and a
+    single run is then recorded failed."""
 
     name = "process"
 
@@ -144,27 +151,34 @@ class ProcessExecutor(Executor):
         self.workers = max(1, workers)
         self.max_attempts = max_attempts
 
-    def _pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=pool_context(), initializer=worker_signals)
-
-    def run(self, chunks: Sequence[Chunk], on_result: OnResult) -> None:
+    def run(self, chunks: Sequence[Chunk], on_result: OnResult, on_wait: OnWait | None = None) -> None:
         queue: deque[Chunk] = deque(chunks)
         suspects: deque[Chunk] = deque()  # chunks in flight when a worker died: rerun alone
         attempts: dict[tuple[int, int], int] = {}
         inflight: dict[Future[list[RunOutcome]], Chunk] = {}
-        pool = self._pool()
+        pool = make_pool(self.workers)
+
+        def submit(chunk: Chunk, source: deque[Chunk]) -> bool:
+            """False (the chunk back at the head of its queue, never run) when a worker died since the last
+            wait: the pool then refuses work, and the chunks in flight fail as below."""
+            try:
+                inflight[pool.submit(run_chunk, chunk)] = chunk
+            except BrokenProcessPool:
+                source.appendleft(chunk)
+                return False
+            return True
+
         try:
             while queue or suspects or inflight:
+                refused = False
                 if suspects:
                     if not inflight:
-                        chunk = suspects.popleft()
-                        inflight[pool.submit(run_chunk, chunk)] = chunk
+                        refused = not submit(suspects.popleft(), suspects)
                 else:
-                    while queue and len(inflight) < 2 * self.workers:
-                        chunk = queue.popleft()
-                        inflight[pool.submit(run_chunk, chunk)] = chunk
-                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-                broken = False
+                    while queue and len(inflight) < 2 * self.workers and not refused:
+                        refused = not submit(queue.popleft(), queue)
+                done = wait(inflight, return_when=FIRST_COMPLETED).done if inflight else set()
+                broken = refused
                 alone = len(inflight) == 1
                 for future in done:
                     chunk = inflight.pop(future)
@@ -180,15 +194,9 @@ class ProcessExecutor(Executor):
                         self._retry(chunk, attempts, suspects, on_result, counted=False)
                     inflight.clear()
                     pool.shutdown(wait=False, cancel_futures=True)
-                    pool = self._pool()
+                    pool = make_pool(self.workers)
         except BaseException:
-            for future in inflight:
-                future.cancel()
-            # Ctrl-C or an error: stop the workers now rather than after their chunk (resume redoes it).
-            processes = getattr(pool, "_processes", None) or {}
-            for process in list(processes.values()):
-                process.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
+            stop_pool(pool, inflight)  # Ctrl-C, SIGTERM or an error: now, not after their chunk (resume redoes it)
             raise
         pool.shutdown(wait=True)
 
@@ -238,28 +246,45 @@ class DaskExecutor(Executor):
         where = self.scheduler or "LocalCluster"
         return f"dask ({where}), {self.workers} worker{'s' if self.workers != 1 else ''}"
 
-    def run(self, chunks: Sequence[Chunk], on_result: OnResult) -> None:
-        from distributed import as_completed
+    def connected(self) -> int:
+        """Workers connected to the scheduler now (0 when it cannot be asked)."""
+        try:
+            return len(self.client.nthreads())
+        except (OSError, TimeoutError):
+            return 0
+
+    def run(self, chunks: Sequence[Chunk], on_result: OnResult, on_wait: OnWait | None = None) -> None:
+        """Submit every chunk; results arrive through a queue fed by the futures' callbacks, so that
+        waiting can time out every WAIT_TICK and report the workers connected (none, when a cluster
+        lost them all: the tasks wait on the scheduler for workers to come back)."""
         from distributed.scheduler import KilledWorker
 
         owner: dict[Any, Chunk] = {}
+        completed: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
-        def submit(chunk: Chunk) -> Any:
+        def submit(chunk: Chunk) -> None:
             future = self.client.submit(run_chunk, chunk, pure=False, key=f"transition-sim-run-{chunk.first}-"
                                         f"{len(chunk.runs)}-{id(chunk):x}")
             owner[future] = chunk
-            return future
+            future.add_done_callback(completed.put)
 
-        pending = as_completed([submit(c) for c in chunks], loop=self.client.loop)
+        for chunk in chunks:
+            submit(chunk)
         try:
-            for future in pending:
+            while owner:
+                try:
+                    future = completed.get(timeout=WAIT_TICK)
+                except queue.Empty:
+                    if on_wait:
+                        on_wait(self.connected())
+                    continue
                 chunk = owner.pop(future)
                 try:
-                    outcomes = future.result()
+                    outcomes = self._result(future, on_wait)
                 except KilledWorker:
                     if len(chunk.runs) > 1:
                         for single in _split(chunk):
-                            pending.add(submit(single))
+                            submit(single)
                     else:
                         on_result(chunk, _died(chunk, MAX_ATTEMPTS))
                     continue
@@ -268,6 +293,16 @@ class DaskExecutor(Executor):
         except BaseException:
             self.client.cancel(list(owner))
             raise
+
+    def _result(self, future: Any, on_wait: OnWait | None) -> list[RunOutcome]:
+        """A finished task's outcomes; fetching them waits again if the worker that holds them is lost
+        meanwhile (the scheduler runs the task again), so this waits in ticks too."""
+        while True:
+            try:
+                return future.result(timeout=WAIT_TICK)
+            except TimeoutError:
+                if on_wait:
+                    on_wait(self.connected())
 
     def close(self) -> None:
         self.client.close()

@@ -58,27 +58,29 @@ def open_store(plan: SweepPlan, out: str | Path, *, resume: bool) -> tuple[Sweep
 
 def execute(plan: SweepPlan, store: SweepStore, executor: Executor, *, resuming: bool,
             chunk_size: int | None = None, progress: Callable[[int], None] | None = None,
-            on_start: Callable[[int, int], None] | None = None,
+            on_start: Callable[[int, int], None] | None = None, on_wait: Callable[[int], None] | None = None,
             command: str = "", order: str = "index", budget: float | None = DEFAULT_BUDGET) -> SweepResult:
     """Run every missing run in chunks and write each chunk as it completes.
 
     ``on_start(stored, to_run)`` is called once the directory is locked and checked, before the first
-    run. ``order`` ("index", "reverse" or "shuffle") only changes the submission order; it exists to
+    run; ``on_wait(connected)`` while no chunk completes on executors whose workers come and go (Dask).
+    ``order`` ("index", "reverse" or "shuffle") only changes the submission order; it exists to
     show that results do not depend on it; nor does ``budget``, the seconds a strategy may take a month.
     """
     started_at, started = now(), time.perf_counter()
     lock = store.lock()
     try:
         return _execute(plan, store, executor, resuming=resuming, chunk_size=chunk_size, progress=progress,
-                        on_start=on_start, command=command, order=order, started=(started_at, started),
-                        budget=budget)
+                        on_start=on_start, on_wait=on_wait, command=command, order=order,
+                        started=(started_at, started), budget=budget)
     finally:
         lock.close()
 
 
 def _execute(plan: SweepPlan, store: SweepStore, executor: Executor, *, resuming: bool, chunk_size: int | None,
              progress: Callable[[int], None] | None, on_start: Callable[[int, int], None] | None,
-             command: str, order: str, started: tuple[str, float], budget: float | None) -> SweepResult:
+             on_wait: Callable[[int], None] | None, command: str, order: str,
+             started: tuple[str, float], budget: float | None) -> SweepResult:
     started_at, t0 = started
     if resuming:
         store.check_resumable()  # again, under the lock: the directory may have changed meanwhile
@@ -107,7 +109,7 @@ def _execute(plan: SweepPlan, store: SweepStore, executor: Executor, *, resuming
 
     status = "interrupted"
     try:
-        executor.run(chunks, on_result)
+        executor.run(chunks, on_result, on_wait)
         status = "complete"
     finally:
         session = {"started": started_at, "finished": now(), "executor": executor.describe(), "chunk_size": size,

@@ -45,6 +45,7 @@ from transition_sim.output import jsonable, versions
 from transition_sim.schema import PARAMETERS, ConfigError
 from transition_sim.sweep.design import SweepPlan
 from transition_sim.sweep.executors import Chunk, RunOutcome
+from transition_sim.sweep.lock import LOCK, SweepLock, acquire
 
 FORMAT = "transition-sim-sweep/1"
 MANIFEST = "manifest.json"
@@ -52,7 +53,6 @@ SWEEP_COPY = "sweep.toml"
 RUNS = "runs"
 TIMESERIES = "timeseries"
 ANALYSIS = "analysis"
-LOCK = ".lock"
 T = TypeVar("T")
 _ARROW = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
 _ID_COLUMNS = [("run", pa.int64()), ("run_id", pa.string()), ("point", pa.int64())]
@@ -146,23 +146,12 @@ class SweepStore:
     def manifest_path(self) -> Path:
         return self.root / MANIFEST
 
-    def lock(self) -> Any:
-        """Hold ``DIR/.lock`` for the life of a session: two sweeps never write one directory at once.
-
-        Returns the open file (the lock lasts until it is closed or the process ends)."""
+    def lock(self, say: Callable[[str], None] | None = None) -> SweepLock:
+        """Hold ``DIR/.lock`` for the life of a session: two sweeps never write one directory at once, and
+        one that died holding it is taken over (see :mod:`transition_sim.sweep.lock`); ``say`` gets the
+        one-line notes (default: stderr). Returns the lock; close it to let go."""
         self.root.mkdir(parents=True, exist_ok=True)
-        handle = (self.root / LOCK).open("a+")
-        try:
-            import fcntl
-        except ImportError:  # not POSIX: no lock
-            return handle
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            raise ConfigError("--out", "out", str(self.root), "is being written by another sweep right now; wait "
-                              "for it to end, or stop it and run with --resume") from None
-        return handle
+        return acquire(self.root, say)
 
     def check_new(self) -> None:
         """A fresh sweep goes into a missing or empty directory only."""
