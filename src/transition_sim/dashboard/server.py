@@ -29,9 +29,9 @@ DEFAULT_PORT = 8765
 _CDN_REF = re.compile(r"\{\{\s*cdn\s*\}\}/((?:@[\w.-]+/)?[\w.-]+@[\w.-]+)/")
 
 
-def configure_solara(lang: str, cull_timeout: str = "30s") -> None:
-    """Environment and settings for an offline, quiet, production Solara server (before it starts)."""
-    os.environ["SOLARA_APP"] = APP
+def configure_solara(lang: str, cull_timeout: str = "30s", app: str = APP) -> None:
+    """Environment and settings for an offline, quiet, production Solara server of ``app`` (before it starts)."""
+    os.environ["SOLARA_APP"] = app
     os.environ[LANG_ENV] = lang
     os.environ["SOLARA_MODE"] = "production"
     os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
@@ -83,13 +83,15 @@ def address(host: str, port: int) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
-def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = "fr", *, cull_timeout: str = "30s") -> None:
-    """Start the dashboard and block until Ctrl+C; prints the address to open."""
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = "fr", *, cull_timeout: str = "30s",
+          app: str = APP) -> None:
+    """Start the dashboard (or another Solara ``app``: Mesa's SolaraViz page is
+    ``transition_sim.solaraviz``) and block until Ctrl+C; prints the address to open."""
     if lang not in LANGS:
         raise ValueError(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}")
     sock = bind(host, port)
     port = sock.getsockname()[1]
-    configure_solara(lang, cull_timeout)
+    configure_solara(lang, cull_timeout, app)
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")  # plain http on a LAN
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     logging.getLogger("transition_sim.dashboard").setLevel(logging.INFO)
