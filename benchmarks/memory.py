@@ -1,28 +1,28 @@
 """Memory of a long-lived worker and of a dashboard server: does every finished model go?
 
     python benchmarks/memory.py [--runs 50 2000] [--months 12] [--sessions 200] [--session-months 12]
-                                [--parts worker sessions pages server]
+                                [--parts worker sessions server]
 
 Each part runs in a fresh interpreter and prints its resident memory (``VmRSS``, after ``gc.collect()``):
 
 - **worker**: runs of the default scenario one after another through ``compare.runner.run_job`` (what a
   sweep worker and ``transition-sim compare`` run), ``--months`` months each (12: short runs, so that
   2,000 take a minute or two; a model's size hardly depends on its length). RSS after each count of
-  ``--runs``; the goal is at most 30 MiB between the first and the last count.
+  ``--runs``, and after ``malloc_trim`` (what is left once the C allocator returns the free memory it keeps
+  for later: the growth without it is the allocator's, not objects kept); the goal is at most 30 MiB between
+  the first and the last count.
 - **sessions**: ``dashboard.session.Session`` objects, as the page keeps one per browser session: each
   opened beside a compared run (two models), stepped ``--session-months`` months, reset once, stepped
   again and closed.
-- **pages**: the workshop page itself (``dashboard.app.Page``) rendered in this process by Solara, as the
-  server renders it for each browser (its components, pictures and charts; no browser, no network): each
-  page stepped with its Step button, then its render context closed, as Solara closes a session whose
-  browser is gone.
 - **server**: the real thing, ``python -m transition_sim.dashboard.server`` (cull timeout 5 s) and one headless
   Chromium opening ``--sessions`` sessions one after another, each stepped a year with the page's +1 year
-  button and closed; the server's RSS (read from ``/proc/<pid>/status``) once every session it opened has
-  been closed. A few minutes for 200 sessions.
+  button and closed (Solara then closes the session, its widgets and its ``Session``); the server's RSS
+  (read from ``/proc/<pid>/status``) once every session it opened has been closed. About 15 minutes for
+  200 sessions on a busy machine.
 
 The goal for the dashboard: back within 30 MiB of the server after its first session (the first one also
-loads what rendering needs: fonts, matplotlib's caches, Solara's widgets).
+loads what rendering needs: fonts, matplotlib's caches, Solara's templates, some 65 MiB). (Pages rendered in
+this process by ``solara.render``, without a kernel, are no measure: their widgets stay in memory.)
 
 Not a test: the figures depend on the machine. ``--part`` runs one part alone (what the parent runs).
 """
@@ -30,6 +30,7 @@ Not a test: the figures depend on the machine. ``--part`` runs one part alone (w
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import re
 import subprocess
@@ -39,11 +40,14 @@ import time
 from pathlib import Path
 
 GOAL_MIB = 30.0
-PARTS = ("worker", "sessions", "pages", "server")
+PARTS = ("worker", "sessions", "server")
 
 
-def rss_mib() -> float:
+def rss_mib(trim: bool = False) -> float:
+    """Resident memory; with ``trim``, after glibc hands the free memory it holds back to the system."""
     gc.collect()
+    if trim:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
@@ -61,7 +65,8 @@ def worker(counts: list[int], months: int) -> None:
         while done < count:
             run_job(job)
             done += 1
-        print(f"  after {done:5d} runs: {rss_mib():7.1f} MiB   ({time.perf_counter() - started:.0f} s)", flush=True)
+        print(f"  after {done:5d} runs: {rss_mib():7.1f} MiB   ({rss_mib(trim=True):.1f} MiB after malloc_trim; "
+              f"{time.perf_counter() - started:.0f} s)", flush=True)
 
 
 def sessions(n: int, months: int) -> None:
@@ -76,23 +81,6 @@ def sessions(n: int, months: int) -> None:
         session.close()
         if k in (1, n // 2, n):
             print(f"  after {k:4d} sessions: {rss_mib():7.1f} MiB", flush=True)
-
-
-def pages(n: int, months: int) -> None:
-    import ipyvuetify as v
-    import solara
-
-    from transition_sim.dashboard import app
-
-    print(f"  fresh:                {rss_mib():7.1f} MiB", flush=True)
-    for k in range(1, n + 1):
-        _box, rc = solara.render(app.Page(), handle_error=False)
-        step = rc.find(v.Btn, class_="ts-step").widget
-        for _ in range(months):
-            step.click()
-        rc.close()
-        if k in (1, n // 2, n):
-            print(f"  after {k:4d} pages:    {rss_mib():7.1f} MiB", flush=True)
 
 
 def server(n: int) -> None:
@@ -164,9 +152,6 @@ def main() -> int:
     if args.part == "sessions":
         sessions(args.sessions, args.session_months)
         return 0
-    if args.part == "pages":
-        pages(args.sessions, args.session_months)
-        return 0
     if args.part == "server":
         server(args.sessions)
         return 0
@@ -183,8 +168,6 @@ def main() -> int:
         verdict(f"from {min(args.runs)} to {max(args.runs)} runs", figures[-1] - figures[0])
     for part, what in (("sessions", f"dashboard sessions (Session objects, each with a compared run), stepped "
                                     f"{args.session_months} months"),
-                       ("pages", f"dashboard pages (app.Page rendered by Solara in this process), stepped "
-                                 f"{args.session_months} months"),
                        ("server", "dashboard server and Chromium, sessions stepped a year")):
         if part in args.parts:
             print(f"{what}: {args.sessions} opened, stepped and closed")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import inspect
 import math
+import warnings
 import weakref
 
 import mesa
@@ -118,6 +119,15 @@ def test_the_month_is_mesas_clock_without_deprecated_api():
     assert model.month == 3 == mesa_compat.month(model)
     if "time" in vars(mesa.Model):
         assert model.time == 3.0
+
+
+def test_deprecated_api_called_from_here_is_an_error():
+    """pyproject's filterwarnings: what Mesa deprecates fails the suite instead of passing with a warning."""
+    with pytest.raises(DeprecationWarning):
+        warnings.warn("deprecated", DeprecationWarning, stacklevel=1)
+    if "time" in vars(mesa.Model):  # Mesa 3.5 deprecates Model(seed=...)
+        with pytest.raises(FutureWarning, match="seed"):
+            mesa.Model(seed=1)
 
 
 def test_solaraviz_params_build_the_model_and_sliders_never_undo_the_scenario():

@@ -9,6 +9,8 @@ default), which frees its model.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import logging
 import os
 import re
@@ -26,6 +28,8 @@ DESCRIPTION = ("Start the workshop dashboard: a web page (French or English) tha
 LANG_ENV = "TRANSITION_SIM_LANG"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8  # glibc's mallopt parameter
 _CDN_REF = re.compile(r"\{\{\s*cdn\s*\}\}/((?:@[\w.-]+/)?[\w.-]+@[\w.-]+)/")
 
 
@@ -46,6 +50,17 @@ def configure_solara(lang: str, cull_timeout: str = "30s", app: str = APP) -> No
     server_settings.kernel.cull_timeout = os.environ["SOLARA_KERNEL_CULL_TIMEOUT"]
     server_settings.theme.loader = os.environ["SOLARA_THEME_LOADER"]
     solara.settings.assets.proxy = True  # serve /_solara/cdn/... from the local cache
+
+
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:
+    """glibc gives each thread that allocates an arena of its own (up to 8 per core) and keeps what was freed
+    in it: sessions coming and going on Solara's threads leave the server about 40 MiB bigger than after its
+    first, although every model and widget is gone. The threads take turns on the GIL anyway, so two arenas
+    cost no speed. Nothing off glibc, or when ``MALLOC_ARENA_MAX`` is set (glibc has read it)."""
+    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
+        return
+    with contextlib.suppress(OSError, AttributeError):  # another C library
+        ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, arenas)
 
 
 def required_assets() -> list[str]:
@@ -91,6 +106,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = "fr", 
         raise ValueError(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}")
     sock = bind(host, port)
     port = sock.getsockname()[1]
+    limit_malloc_arenas()  # before the server starts its threads
     configure_solara(lang, cull_timeout, app)
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")  # plain http on a LAN
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
