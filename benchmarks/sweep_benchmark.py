@@ -74,7 +74,7 @@ def main() -> None:
             started = time.perf_counter()
             results = mesa.batch_run(TerritoryModel, parameters={"strategy": list(STRATEGIES), "seed": seeds,
                                                                  "horizon_months": [args.steps]},
-                                     iterations=1, max_steps=2 * args.steps, number_processes=1,
+                                     max_steps=2 * args.steps, number_processes=1,
                                      data_collection_period=-1, display_progress=False)
             return n / (time.perf_counter() - started), results
 
@@ -89,8 +89,8 @@ def main() -> None:
             rates["two"].append(time_sweep(data, "process", args.workers, None, root)[0])
         batch_rate, serial_rate, one_rate, two_rate = (max(rates[k]) for k in ("batch", "serial", "one", "two"))
 
-        # batch_run reports the datacollector row of index steps - 1, i.e. month steps - 1 of a model that
-        # also collects its initial state: compare with our time series at that month.
+        # Mesa 3.3's batch_run reports the datacollector row of index steps - 1, i.e. month steps - 1 of a model
+        # that also collects its initial state (Mesa 3.5 the last row): compare with our time series at that month.
         runs = load_runs(serial_out, columns=["strategy", "seed"])
         ts = pd.read_parquet(serial_out / "timeseries", columns=["run", "month", "value_cumulative"])
         ts = ts.merge(runs, on="run")

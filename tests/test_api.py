@@ -41,9 +41,9 @@ def test_run_stops_at_the_horizon_and_batch_run_drives_it():
     assert model.month == 5
     results = mesa.batch_run(TerritoryModel, parameters={"strategy": ["none", "top_down_plan"],
                                                          "seed": [1], "horizon_months": [6]},
-                             iterations=1, max_steps=50, display_progress=False, number_processes=1)
+                             max_steps=50, display_progress=False, number_processes=1)
     assert {r["strategy"] for r in results} == {"none", "top_down_plan"}
-    assert all(r["month"] >= 5 for r in results)  # Mesa reports its last collected row
+    assert all(r["month"] >= 5 and r["seed"] == 1 for r in results)  # Mesa reports its last collected row
 
 
 def test_every_parameter_has_a_default_unit_range_and_meaning():

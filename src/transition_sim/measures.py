@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
+from transition_sim import mesa_compat
 from transition_sim.roles import ROLES
 from transition_sim.trust import mean_of
 
@@ -91,7 +92,8 @@ class MeasureCollector(mesa.DataCollector):
     """Mesa's DataCollector for the measures above, whose reporters all return a float: each value
     is stored as it is. (Mesa's own ``collect`` deep-copies every value, which leaves a float
     unchanged but costs more than most reporters, and calls every reporter twice on the first row
-    to validate it.) Anything beyond model reporters is left to Mesa."""
+    to validate it.) The time of each row is noted where Mesa's ``batch_run`` looks for it (Mesa 3.5).
+    Anything beyond model reporters is left to Mesa."""
 
     def collect(self, model: Any) -> None:
         if self.agent_reporters or self.agenttype_reporters:
@@ -99,6 +101,7 @@ class MeasureCollector(mesa.DataCollector):
             return
         for var, reporter in self.model_reporters.items():
             self.model_vars[var].append(reporter(model))
+        mesa_compat.record_collection(self, model)
 
 
 def make_datacollector() -> mesa.DataCollector:

@@ -1,22 +1,31 @@
 """The territory model: one month is one step (MODEL.md section 3).
 
-``TerritoryModel(scenario=..., strategy=..., seed=..., **overrides)`` takes keyword
-parameters only; overrides are the schema's parameters by name, so Mesa's ``batch_run``
-and SolaraViz can drive it. Randomness: one ``SeedSequence`` per run, spawned into
-independent streams for the territory, the events, the needs and the rest of the dynamics,
-so that paired runs of different strategies share their territory and their shocks.
+``TerritoryModel(scenario=..., strategy=..., seed=..., **kwargs)`` takes keyword arguments only;
+the others are the schema's parameters by name, so that Mesa's ``batch_run`` and ``SolaraViz`` drive it
+as they drive Mesa's examples (on Mesa 3.3.1 to 3.5.x: ``mesa_compat`` holds what differs).
+Randomness: one ``SeedSequence`` per run, spawned into independent streams for the territory, the
+events, the needs and the rest of the dynamics, so that paired runs of different strategies share
+their territory and their shocks.
+
+The scenario (a TOML file, ``configs/``) is ``scenario=`` or, under the name of the attribute that
+records it, ``scenario_name=``. Mesa 3.4+ gives every model a ``model.scenario`` of its own (a
+``mesa.experimental.scenarios.Scenario``) and SolaraViz's Reset passes one back as ``scenario=``,
+replacing whatever the page had chosen for that keyword: a Mesa scenario given as ``scenario=``
+therefore becomes Mesa's ``model.scenario`` (its values are parameters, its ``rng`` the seed), and a
+page picks the TOML scenario as ``scenario_name``. Our own scenario is ``model.scenario_name`` and
+``model.config``; nothing shadows Mesa's attribute.
 """
 
 from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
 
-from transition_sim import events, social
+from transition_sim import events, mesa_compat, seeding, social
 from transition_sim.agents import ROLE_CLASSES, Actor
 from transition_sim.decisions import decision_latency
 from transition_sim.facilitator import Facilitator
@@ -34,11 +43,15 @@ from transition_sim.projects import (
 )
 from transition_sim.roles import ROLES, TOPICS, Role
 from transition_sim.scenarios import Scenario, resolve_config
+from transition_sim.schema import ConfigError
 from transition_sim.story import FACILITATOR_NAME, EventLog, Name, Topic, newcomer, seat_name, what_name
 from transition_sim.strategies import Strategy, load_strategy
 from transition_sim.strategies.budget import call_strategy
 from transition_sim.trust import mean_of, move_toward
 from transition_sim.value import ValueStreams
+
+if TYPE_CHECKING:
+    from mesa.experimental.scenarios import Scenario as MesaScenario
 
 _CIVIL, _STATE, _SOCIO = int(Role.CIVIL), int(Role.STATE), int(Role.SOCIO)
 _DECIDING_ROLES = (int(Role.ELECTED), int(Role.STATE))
@@ -49,14 +62,17 @@ class TerritoryModel(mesa.Model):
     """A territory of elected officials, civil servants, State agents and socio-economic actors,
     with a facilitator following a strategy."""
 
-    def __init__(self, *, scenario: str | Path | Scenario = "default",
-                 strategy: str | type[Strategy] = "one_need_at_a_time",
-                 seed: int | None = None, **overrides: Any) -> None:
-        config = resolve_config(scenario, overrides, source="parameters")
+    def __init__(self, *, scenario: str | Path | Scenario | MesaScenario | None = None,
+                 strategy: str | type[Strategy] = "one_need_at_a_time", rng: Any = None, **kwargs: Any) -> None:
+        """``seed`` (in ``kwargs``) or Mesa's ``rng``: see :mod:`transition_sim.seeding`. The other ``kwargs``
+        are parameters by name, and ``scenario_name`` the TOML scenario when ``scenario`` is not one."""
+        scenario, mesa_scenario, root, params = _sort_arguments(scenario, rng, kwargs)
+        config = resolve_config(scenario, params, source=seeding.SOURCE)
         strategy_cls = strategy if isinstance(strategy, type) else load_strategy(strategy)
-        root = np.random.SeedSequence(seed)
         territory_ss, events_ss, needs_ss, dynamics_ss = root.spawn(4)
         super().__init__(rng=np.random.default_rng(dynamics_ss))
+        if mesa_scenario is not None:
+            self.scenario = mesa_scenario
         self.seed = int(root.entropy)  # type: ignore[arg-type]
         self.config = config
         self.scenario_name = scenario.name if isinstance(scenario, Scenario) else str(scenario)
@@ -491,7 +507,7 @@ class TerritoryModel(mesa.Model):
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
-        self.month = self.steps
+        self.month = mesa_compat.month(self)
         events.monthly_events(self)
         self._needs_phase()
         self.facilitator.step()
@@ -527,6 +543,23 @@ class TerritoryModel(mesa.Model):
         for _ in range(self.config["horizon_months"] if steps is None else steps):
             self.step()
         return self
+
+
+def _sort_arguments(scenario: Any, rng: Any, kwargs: dict[str, Any]
+                    ) -> tuple[str | Path | Scenario, MesaScenario | None, np.random.SeedSequence, dict[str, Any]]:
+    """The TOML scenario, Mesa's scenario (Mesa 3.4+, else None), the root seed and the parameters."""
+    params = dict(kwargs)
+    mesa_scenario = scenario if isinstance(scenario, mesa_compat.MESA_SCENARIO_TYPES) else None
+    if mesa_scenario is not None:  # its values are parameters, its rng the seed
+        params = {**{k: v for k, v in mesa_scenario if k != "rng"}, **params}
+        scenario = None
+    named = params.pop("scenario_name", None)
+    if named is not None and scenario is not None:
+        raise ConfigError(seeding.SOURCE, "scenario_name", named, "give the scenario once: scenario= or scenario_name=")
+    root = seeding.root_seed(seed=params.pop("seed", None), rng=rng, scenario_rng=getattr(mesa_scenario, "rng", None))
+    if named is not None:
+        scenario = named
+    return "default" if scenario is None else scenario, mesa_scenario, root, params
 
 
 def _beta_around(mean: float, rng: np.random.Generator, concentration: float = 10.0) -> float:

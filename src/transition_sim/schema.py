@@ -1,6 +1,6 @@
 """The one schema of every model parameter: name, default, unit, range and meaning.
 
-Scenarios, ``--set``, the Python API (``TerritoryModel(**overrides)``), sweeps and
+Scenarios, ``--set``, the Python API (``TerritoryModel(**kwargs)``), sweeps and
 dashboard sliders all read this table; nobody repeats a default or a range elsewhere.
 """
 

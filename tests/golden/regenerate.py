@@ -1,7 +1,8 @@
 """Regenerate the golden outputs of ``tests/test_golden.py``: ``python tests/golden/regenerate.py``.
 
 Only after an *intentional* change of behaviour (and say why in the commit message): the golden
-files pin the model's results bit for bit, so that optimisations can prove they change nothing.
+files pin the model's results (floats stored exactly, compared to the tolerance stated in
+``tests/test_golden.py``), so that optimisations can prove they change nothing.
 """
 
 from __future__ import annotations
