@@ -430,10 +430,10 @@ def test_dashboard_subcommand_arguments() -> None:
 
 
 def test_bad_port_or_timeout_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
-    ns = argparse.Namespace(host="127.0.0.1", port=70000, lang="fr", cull_timeout="30s")
+    ns = argparse.Namespace(host="127.0.0.1", port=70000, lang="fr", cull_timeout="30s", max_sessions=60)
     assert server.run(ns) == 2
     assert "--port = 70000" in capsys.readouterr().err
-    ns = argparse.Namespace(host="127.0.0.1", port=0, lang="fr", cull_timeout="soon")
+    ns = argparse.Namespace(host="127.0.0.1", port=0, lang="fr", cull_timeout="soon", max_sessions=60)
     assert server.run(ns) == 2
     assert "--cull-timeout = soon" in capsys.readouterr().err
 
@@ -443,7 +443,7 @@ def test_a_busy_port_is_refused_before_solara_is_touched(capsys: pytest.CaptureF
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        ns = argparse.Namespace(host="127.0.0.1", port=port, lang="fr", cull_timeout="30s")
+        ns = argparse.Namespace(host="127.0.0.1", port=port, lang="fr", cull_timeout="30s", max_sessions=60)
         assert server.run(ns) == 2
     err = capsys.readouterr().err
     assert err.startswith("transition-sim: error: --host/--port") and err.count("\n") == 1
