@@ -9,9 +9,10 @@ until the view shows it (the territory by default, ``--view measures`` or ``comp
     python benchmarks/dashboard_concurrency.py [--sessions 1 40] [--rounds 5] [--scenario default] [--view V]
 
 With ``--server-only`` it measures the server's share alone: N pages rendered in this process (Solara's
-render contexts, no browser, no network), N threads clicking Step at once, time until each page is drawn again.
-``--players P`` adds P more pages playing ``--player-scenario`` (the metropolis by default) at the top speed all
-along: the fair share of the server (``dashboard/fairshare.py``) is measured by the others' step times.
+render contexts, no browser, no network), N threads clicking Step at once, time until each page is drawn again
+(rounds half a second apart). ``--players P`` adds P more pages playing ``--player-scenario`` (the metropolis by
+default) at the top speed all along: the fair share of the server (``dashboard/fairshare.py``) is measured by the
+others' step times.
 
     python benchmarks/dashboard_concurrency.py --server-only --sessions 1 10 --players 10
 
@@ -41,6 +42,8 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
          "--disable-sync", "--no-first-run", "--disable-background-timer-throttling",
          "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"]
 
+ROUND_PAUSE = 0.5  # seconds between two rounds of clicks in --server-only mode: a person does not click faster (and
+# each session's pace, dashboard/fairshare.py, would otherwise be measured instead of the step)
 VIEWS = ["territory", "measures", "story", "compare"]  # the page's tabs, in order (the story is not timed: a month
 # without events leaves it as it was)
 # What shows that a view has drawn the new month: the SVG laid over the view's picture says its month.
@@ -179,7 +182,7 @@ class Players:
         self.sessions = [s for key, s in session._live.items() if key not in before]
         for rc in self.pages:
             speed = rc.find(v.Slider, class_="ts-speed").widget
-            speed.v_model = speed.max
+            speed.v_model = int(speed.max)  # as a browser sends it (a JSON integer)
             rc.find(v.Btn, class_="ts-play").widget.click()
         self.done_months = 0  # months of the runs played to their horizon
         self.stop = threading.Event()
@@ -243,6 +246,7 @@ def server_only(n: int, rounds: int, view: str, scenario: str) -> list[float]:
             t.start()
         for t in threads:
             t.join()
+        time.sleep(ROUND_PAUSE)
     return times
 
 

@@ -17,10 +17,9 @@ import time
 from typing import Any
 
 import solara
-import solara.lab
 
 from transition_sim.dashboard import charts, gate, i18n
-from transition_sim.dashboard.controls import Parameters, Picker, RunButtons, SeedField, use_remake
+from transition_sim.dashboard.controls import Parameters, Picker, RunButtons, SeedField, ViewTabs
 from transition_sim.dashboard.fairshare import PLAY_TURNS, Pacer
 from transition_sim.dashboard.guard import Guard
 from transition_sim.dashboard.island import Island
@@ -305,22 +304,15 @@ def RunArea(session: Session, actions: Actions) -> None:
     """The month, the key figures and the chosen view of the run: the island drawn again at every step."""
     state = actions.state
     lang, view, version = state.lang.value, state.view.value, state.version.value
-    remade, remake = use_remake()
     model = session.model
     if model is None:
         return
-
-    def chosen(index: Any) -> None:
-        if not actions.set_view_index(index):
-            remake()
-
     with solara.Column(gap="12px", style={"min-width": "0"}):
         KeyFigures(model, lang, version)
         if session.finished:
             solara.Info(i18n.t("finished", lang), classes=["ts-message"])
-        with solara.lab.Tabs(value=VIEWS.index(view), on_value=chosen, slider_color="#D62728").key(f"tabs-{remade}"):
-            for key in VIEWS:
-                solara.lab.Tab(i18n.t(key, lang), classes=[f"ts-tab-{key}"])
+        ViewTabs([i18n.t(key, lang) for key in VIEWS], [f"ts-tab-{key}" for key in VIEWS], VIEWS.index(view),
+                 actions.set_view_index)
         if view == "view_territory":
             TerritoryView(model, lang, version)
         elif view == "view_measures":

@@ -3,16 +3,19 @@
 Two rules, enforced on the server whatever a page sends:
 
 * **A session's own pace** (:class:`Pacer`): the work of one session (its steps, clicked or played, and its new
-  runs) takes at most ``SESSION_SHARE`` of the time: after a piece of work that took *t* seconds, that session's
-  next one waits until *t* × (1 / SESSION_SHARE − 1) has passed. A session's top speed is therefore whatever
-  its steps cost allows, 12 months a second at most (the speed slider's range, checked in :mod:`controls`).
+  runs) uses at most ``SESSION_SHARE`` of a processor: after a piece of work that used *t* seconds of processor
+  time, that session's next one waits until *t* × (1 / SESSION_SHARE − 1) has passed. A session's top speed is
+  therefore whatever its steps cost allows, 12 months a second at most (the speed slider's range, checked in
+  :mod:`controls`).
 * **Play steps take turns** (:class:`Turns`): the play steps of every session run one at a time, in the order
-  they asked, and take at most ``PLAY_SHARE`` of the time together: after a play step that took *t*, the next
+  they asked, and use at most ``PLAY_SHARE`` of a processor together: after a play step that used *t*, the next
   one starts *t* × (1 / PLAY_SHARE − 1) later. A step asked for by a click never waits for them.
 
 So while any number of pages play at any speed, a step clicked in another page shares the server with at most
-one play step at a time, and with none half of the time. ``benchmarks/dashboard_concurrency.py --server-only
---players 10`` measures what that leaves the others (the README has the figures).
+one play step at a time, and with none half of the time. Costs are the thread's processor time
+(``time.thread_time``), not the time on the clock, which waiting for the other threads (Python's global lock)
+would inflate under load. ``benchmarks/dashboard_concurrency.py --server-only --players 10`` measures what that
+leaves the others (the README has the figures).
 """
 
 from __future__ import annotations
@@ -37,10 +40,14 @@ class Pacer:
         self._ready = 0.0  # time.monotonic() before which this session's next work waits
         self._lock = threading.Lock()
 
+    def delay(self) -> float:
+        """Seconds before this session may work again (0: now)."""
+        with self._lock:
+            return max(0.0, self._ready - time.monotonic())
+
     def wait(self, cancel: threading.Event | None = None) -> bool:
         """Wait for this session's turn to work again; False if ``cancel`` was set meanwhile."""
-        with self._lock:
-            delay = self._ready - time.monotonic()
+        delay = self.delay()
         if delay <= 0:
             return cancel is None or not cancel.is_set()
         if cancel is None:
@@ -49,13 +56,13 @@ class Pacer:
         return not cancel.wait(delay)
 
     def charged(self, work: Callable[[], T]) -> T:
-        """``work()`` now, its time counted against this session's pace."""
-        started = time.perf_counter()
+        """``work()`` now, its processor time counted against this session's pace."""
+        started = time.thread_time()
         try:
             return work()
         finally:
             with self._lock:
-                self._ready = time.monotonic() + (time.perf_counter() - started) * (1 / self.share - 1)
+                self._ready = time.monotonic() + (time.thread_time() - started) * (1 / self.share - 1)
 
     def run(self, work: Callable[[], T]) -> T:
         """``work()`` when this session may work again (a click, a new run)."""
@@ -90,11 +97,11 @@ class Turns:
                 self._cv.wait(min(_WAKE, wait) if ours else _WAKE)
             self._queue.popleft()
             self._busy = True
-        started = time.perf_counter()
+        started = time.thread_time()
         try:
             return True, work()
         finally:
-            cost = time.perf_counter() - started
+            cost = time.thread_time() - started
             with self._cv:
                 self._busy = False
                 self._free_at = time.monotonic() + cost * (1 / self.share - 1)

@@ -31,10 +31,12 @@ def Guard(lang: solara.Reactive[str], where: str, children: list[Element] | None
                       exc_info=(type(error), error, error.__traceback__))
 
     solara.use_effect(report, [error])
+    # the two branches have different keys: the children's part is closed, not reused, when they fail (else the
+    # exception they hold comes back at every render)
     if error is None:
-        solara.Column(children=children or [], gap="0px", style={"min-width": "0"})
+        solara.Column(children=children or [], gap="0px", style={"min-width": "0"}).key("children")
         return
-    with solara.Column(classes=["ts-went-wrong"], style={"padding": "12px 20px"}):
+    with solara.Column(classes=["ts-went-wrong"], style={"padding": "12px 20px"}).key("went-wrong"):
         solara.Error(i18n.t("went_wrong", lang.value), classes=["ts-message"])
         solara.Button(i18n.t("start_again", lang.value), on_click=clear, icon_name="mdi-restart", outlined=True,
                       large=True, classes=["ts-start-again"])
