@@ -9,26 +9,35 @@ sends it requests and websocket messages. Nothing here reaches the internet.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import re
+import shutil
+import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http.client import HTTPConnection
 from pathlib import Path
 from typing import Any
 
 import ipyvuetify as v
 import pytest
 import solara
+import solara.server.settings as server_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transition_sim.dashboard import app, fairshare, gate, i18n, messages, views
+from transition_sim.dashboard import app, fairshare, gate, i18n, messages, server, views
 from transition_sim.dashboard import session as session_mod
 from transition_sim.dashboard.session import NotOffered, RoomFull, Session, live_sessions
 from transition_sim.strategies import load_strategy
@@ -438,6 +447,7 @@ def _run_ipython(marker: Path) -> dict[str, Any]:
             "props": {"argv": ["--no-banner", "--quick", "--HistoryManager.enabled=False", "-c", code]}}
 
 
+@pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 def test_a_template_widget_runs_code_sent_by_the_browser_which_is_why_messages_are_checked(tmp_path: Path) -> None:
     """The hole the message check closes: every page has ipyvue templates (Solara's HTML, downloads, title),
     and a template obeys a ``create_widget`` message by importing and calling what it names."""
@@ -489,3 +499,323 @@ def test_the_pages_own_messages_pass_and_forged_ones_are_refused(tmp_path: Path,
     assert len(caplog.records) == len(forged) and "create_widget" in caplog.records[0].getMessage()
     ok = _message(*SEEN_FROM_THE_PAGE[3])
     assert process(None, ok) is True and handled == [ok]
+
+
+# ---------------------------------------------------------------------------------------- a real server
+BOOT = """
+import os, sys
+watched = os.environ["TS_TEST_WATCH"]
+def audit(event, args):
+    if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+        path = os.fsdecode(args[0])
+        if path.startswith(watched):
+            sys.stderr.write(f"AUDIT-OPEN {path}\\n")
+sys.addaudithook(audit)
+from transition_sim.dashboard.server import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int, bool]]:
+    """Every file and folder under ``root``: size, modification time, and whether it is a link."""
+    return {str(p.relative_to(root)): (p.lstat().st_size, p.lstat().st_mtime_ns, p.is_symlink())
+            for p in sorted(root.rglob("*"))}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def installed_cache_untouched() -> Iterator[None]:
+    """The front end installed in the environment is the same after these tests as before."""
+    real = Path(server_settings.assets.proxy_cache_dir)
+    before = snapshot(real)
+    assert before, f"no front-end cache at {real}"
+    yield
+    assert snapshot(real) == before
+
+
+@dataclass
+class Served:
+    """A dashboard server on a copy of the front-end cache, with files planted next to it."""
+
+    url: str
+    log: Path
+    process: subprocess.Popen[bytes]
+    cache: Path
+    outside: Path
+
+    def text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def get(self, path: str, method: str = "GET", headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        """``path`` sent as it is (no client-side clean-up of ``..`` or ``%2e``)."""
+        parsed = urllib.parse.urlsplit(self.url)
+        connection = HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port, timeout=60)
+        try:
+            connection.request(method, path, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+    def wait_log(self, pattern: str) -> None:
+        deadline = time.monotonic() + 60
+        while not re.search(pattern, self.text()):
+            assert time.monotonic() < deadline and self.process.poll() is None, self.text()
+            time.sleep(0.1)
+
+
+def _copy_front_end(cache: Path) -> None:
+    real = Path(server_settings.assets.proxy_cache_dir)
+    for name in server.required_assets():
+        shutil.copytree(real / name, cache / name, symlinks=True)
+
+
+@contextlib.contextmanager
+def _served(base: Path, *args: str) -> Iterator[Served]:
+    cache, outside = base / "cdn", base / "outside"
+    outside.mkdir()
+    _copy_front_end(cache)
+    (outside / "evil.py").write_text(EVIL, encoding="utf-8")
+    (outside / "secret.toml").write_text(f'description = "{SECRET}"\n', encoding="utf-8")
+    for name in ("secret.js", "secret.css"):
+        (outside / name).write_text(f"/* {SECRET} */", encoding="utf-8")
+    (cache / "leak.js").symlink_to(outside / "secret.js")  # links planted in the served folder, leading out
+    (cache / "requirejs@2.3.6" / "leak.css").symlink_to(Path("..") / ".." / "outside" / "secret.css")
+    log = base / "server.log"
+    dead = "http://127.0.0.1:9"  # no internet: any fetch goes to a closed port
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "HTTP_PROXY": dead, "HTTPS_PROXY": dead, "http_proxy": dead,
+           "https_proxy": dead, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
+           "SOLARA_ASSETS_PROXY_CACHE_DIR": str(cache), "TS_TEST_WATCH": str(outside),
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-c", BOOT, "--host", "127.0.0.1", "--port", "0",
+                                    "--cull-timeout", "1s", *args], stdout=out, stderr=subprocess.STDOUT, env=env,
+                                   cwd=base)
+    try:
+        deadline = time.monotonic() + 90
+        while not (found := re.search(r"open (http://\S+) in a browser", log.read_text(errors="replace"))):
+            assert time.monotonic() < deadline and process.poll() is None, log.read_text(errors="replace")
+            time.sleep(0.1)
+        served = Served(found.group(1), log, process, cache, outside)
+        while served.get("/readyz")[0] != 200:
+            assert time.monotonic() < deadline, served.text()
+            time.sleep(0.1)
+        yield served
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    text = log.read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in text and "Could not load URL" not in text, text
+    assert "AUDIT-OPEN" not in text, text  # no planted file was opened
+    assert not (outside / "imported").exists()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    with _served(tmp_path_factory.mktemp("served")) as s:
+        yield s
+
+
+def test_a_requests_headers_cannot_move_the_page(served: Served) -> None:
+    """Solara took its root path from the first request's X-Script-Name: one request could point every later
+    page at another server. The dashboard's root path is fixed."""
+    evil = {"X-Script-Name": "http://evil.example", "Script-Name": "//evil.example",
+            "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"}
+    for headers in (evil, {}):
+        status, body = served.get("/", headers=headers)
+        assert status == 200 and b"evil.example" not in body
+        assert b"/_solara/cdn/@widgetti/solara-vuetify-app@10.1.1/dist/" in body  # the front end is ours...
+        assert b"cdn.jsdelivr" not in body  # ...and nothing is asked of the internet
+
+
+def test_asset_routes_serve_the_cache_as_it_is_never_deleting_nor_fetching(served: Served) -> None:
+    before = snapshot(served.cache)
+    bundle = "@widgetti/solara-vuetify-app@10.1.1/dist/solara-vuetify-app8.min.js"
+    for folder in ("@widgetti/solara-vuetify-app@10.1.1/dist", "@widgetti/solara-vuetify-app@10.1.1/dist/",
+                   "@widgetti/solara-vuetify-app@10.1.1", "requirejs@2.3.6", "font-awesome@4.5.0/css", ""):
+        assert served.get(f"/_solara/cdn/{folder}")[0] == 404  # the proxy deleted such a folder
+    missing = [f"/_solara/cdn/left-pad@1.3.{k % 4}/index.js?{k}" for k in range(80)] + \
+        [f"/_solara/cdn/@widgetti/solara-vuetify-app@10.1.1/dist/missing{k}.js" for k in range(20)]
+    statuses: list[int] = []
+
+    def ask(path: str) -> None:
+        statuses.append(served.get(path)[0])
+
+    threads = [threading.Thread(target=ask, args=(p,)) for p in missing]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [404] * len(missing)
+    assert snapshot(served.cache) == before  # nothing deleted, nothing written
+    status, body = served.get(f"/_solara/cdn/{bundle}")
+    assert status == 200 and body == (served.cache / bundle).read_bytes()
+    assert served.get("/")[0] == 200
+
+
+@pytest.mark.parametrize("path", [
+    "/_solara/cdn/../outside/secret.js", "/_solara/cdn/%2e%2e/outside/secret.js",
+    "/_solara/cdn/..%2foutside%2fsecret.js", "/_solara/cdn/%2E%2E%2Foutside%2Fsecret.js",
+    "/_solara/cdn/requirejs@2.3.6/../../outside/secret.js",
+    "/_solara/cdn/leak.js", "/_solara/cdn/requirejs@2.3.6/leak.css", "/_solara/cdn/{outside}/secret.js",
+    "/_solara/cdn//{outside}/secret.js", "/_solara/cdn/%2F{outside}/secret.js", "/static/../server.py",
+    "/static/%2e%2e/server.py", "/static/assets/../../server.py", "/static/solara_bootstrap.py",
+    "/static/__pycache__/", "/jupyter/nbextensions/jupyter-vue/../jupyter-js-widgets/extension.js",
+    "/jupyter/nbextensions/jupyter-js-widgets/extension.js",
+    "/_solara/cdn/../cdn/requirejs@2.3.6/require.js/../../../outside/secret.toml",
+])
+def test_no_file_outside_the_front_end_is_served(served: Served, path: str) -> None:
+    status, body = served.get(path.format(outside=served.outside))
+    assert status == 404 and SECRET.encode() not in body and b"import " not in body
+
+
+def test_debug_and_unused_routes_are_closed(served: Served) -> None:
+    for method, path in [("GET", "/resourcez"), ("GET", "/resourcez?verbose"), ("POST", "/_solara/api/evict/k"),
+                         ("GET", "/jupyter/api/kernels/k"), ("GET", "/static/public/x.js"), ("GET", "/index.html"),
+                         ("GET", "/_solara/auth/login"), ("GET", "/jupyter/nbextensions/"), ("PUT", "/static/main.js")]:
+        status, body = served.get(path, method)
+        assert status in (404, 405), (method, path, status)
+        assert b"threads" not in body and b"cpu" not in body and b"kernels" not in body
+    assert served.get("/readyz") == (200, b'{"status":"ok"}')
+
+
+class PageWire:
+    """A page as a script would be one: the websocket and Jupyter's messages, without a browser, so that any
+    message can be sent. Keeps every frame the server sent, and the state of every widget."""
+
+    def __init__(self, served: Served) -> None:
+        from websockets.sync.client import connect
+
+        try:
+            with urllib.request.urlopen(served.url, timeout=60) as response:
+                headers = response.headers
+        except urllib.error.HTTPError as full:  # the room is full: no cookie, the websocket still opens
+            headers = full.headers
+        cookie = (headers.get("set-cookie") or "").split(";")[0]
+        url = served.url.replace("http://", "ws://")
+        self._open = contextlib.ExitStack()
+        self.ws = self._open.enter_context(connect(
+            f"{url}jupyter/api/kernels/{uuid.uuid4()}/channels?session_id={uuid.uuid4()}",
+            additional_headers={"Cookie": cookie}, max_size=None, open_timeout=60))
+        self.session = uuid.uuid4().hex
+        self.frames: list[str] = []
+        self.widgets: dict[str, dict[str, Any]] = {}
+        self.updates: list[tuple[str, dict[str, Any]]] = []
+
+    def close(self) -> None:
+        self._open.close()
+
+    def send(self, msg_type: str, content: dict[str, Any]) -> str:
+        msg = _message(msg_type, content)
+        msg["header"]["session"] = self.session
+        self.ws.send(json.dumps({**msg, "buffers": []}))
+        return str(msg["header"]["msg_id"])
+
+    def receive(self) -> dict[str, Any]:
+        raw = self.ws.recv(timeout=60)
+        if isinstance(raw, bytes):  # Jupyter's binary frame: part count, offsets, the message, the buffers
+            n = int.from_bytes(raw[:4], "big")
+            offsets = [int.from_bytes(raw[4 + 4 * k:8 + 4 * k], "big") for k in range(n)]
+            raw = raw[offsets[0]:offsets[1] if n > 1 else len(raw)].decode("utf-8", errors="replace")
+        self.frames.append(raw)
+        msg: dict[str, Any] = json.loads(raw)
+        content = msg.get("content", {})
+        if msg["msg_type"] == "comm_open" and content.get("target_name") == "jupyter.widget":
+            self.widgets[content["comm_id"]] = dict(content["data"]["state"])
+        elif msg["msg_type"] == "comm_msg" and content.get("data", {}).get("method") == "update":
+            self.widgets.setdefault(content["comm_id"], {}).update(content["data"]["state"])
+            self.updates.append((content["comm_id"], content["data"]["state"]))
+        return msg
+
+    def until(self, done: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        while not done(msg := self.receive()):
+            pass
+        return msg
+
+    def run_app(self) -> None:
+        control = str(uuid.uuid4())
+        self.send("comm_open", {"comm_id": control, "target_name": "solara.control", "data": {}})
+        self.send("comm_msg", {"comm_id": control, "data": {"method": "run", "args": {
+            "path": "/", "dark": False, "themes": {"light": {}, "dark": {}}, "appName": None}}})
+        self.until(lambda m: m["msg_type"] == "comm_msg" and m["content"]["data"].get("method") == "finished")
+        self.barrier()
+
+    def barrier(self) -> None:
+        """Every message sent before has been handled (the kernel handles a page's messages in order)."""
+        asked = self.send("kernel_info_request", {})
+        self.until(lambda m: m["msg_type"] == "kernel_info_reply" and m["parent_header"].get("msg_id") == asked)
+
+    def find(self, model: str, css: str = "") -> str:
+        found = [cid for cid, state in self.widgets.items() if state.get("_model_name") == model
+                 and (not css or css in str(state.get("class_", "")).split())]
+        assert found, f"no {model} {css}"
+        return found[-1]
+
+    def update(self, comm_id: str, **state: Any) -> None:
+        self.send("comm_msg", {"comm_id": comm_id, "data": {"method": "update", "state": state, "buffer_paths": []}})
+
+    def custom(self, comm_id: str, content: dict[str, Any]) -> None:
+        self.send("comm_msg", {"comm_id": comm_id, "data": {"method": "custom", "content": content}})
+
+
+def test_forged_widget_messages_over_the_websocket_are_refused(served: Served) -> None:
+    wire = PageWire(served)
+    try:
+        wire.run_app()
+        marker = served.outside / "ran"
+        strategy, scenario = wire.find("SelectModel", "ts-strategy"), wire.find("SelectModel", "ts-scenario")
+        speed = wire.find("SliderModel", "ts-speed")
+        template = next(cid for cid, state in wire.widgets.items()
+                        if str(state.get("_model_name", "")).endswith("TemplateModel"))
+        wire.update(strategy, v_model=f"{served.outside / 'evil.py'}:Evil")
+        wire.update(scenario, v_model=str(served.outside / "secret.toml"))
+        wire.update(speed, v_model=10**9)
+        wire.custom(template, _run_ipython(marker))
+        wire.custom(template, {"update_ref": {"functionRef": "close"}, "id": template, "prop": "x"})
+        wire.send("comm_open", {"comm_id": str(uuid.uuid4()), "target_name": "jupyter.widget", "data": {
+            "state": {"_model_name": "ButtonModel", "_model_module": "@jupyter-widgets/controls"}}})
+        wire.barrier()
+        # the widgets are put back where the page has them, in the browser too
+        assert (strategy, {"v_model": DEFAULT_STRATEGY}) in wire.updates
+        assert (scenario, {"v_model": "default"}) in wire.updates and (speed, {"v_model": 2}) in wire.updates
+        seen = len(wire.frames)
+        wire.update(strategy, v_model="commons")  # a listed one is taken: the page still works
+        wire.barrier()
+        assert any("Soutenir des pairs" in frame for frame in wire.frames[seen:])  # the new strategy's help
+    finally:
+        wire.close()
+    assert not marker.exists() and not (served.outside / "imported").exists()
+    assert not any(SECRET in frame for frame in wire.frames)
+    text = served.text()
+    for refused in ("refused ts-strategy = '", "refused ts-scenario = '", "refused ts-speed = 1000000000",
+                    "refused a message from a page: custom message create_widget",
+                    "refused a message from a page: custom message update_ref",
+                    "refused a message from a page: comm_open for target 'jupyter.widget'"):
+        assert text.count(refused) == 1, (refused, text)
+
+
+def test_beyond_max_sessions_a_page_is_told_the_room_is_full(tmp_path: Path) -> None:
+    with _served(tmp_path, "--max-sessions", "1", "--lang", "en") as served:
+        first = PageWire(served)
+        try:
+            first.run_app()
+            served.wait_log(r"session opened \(1 open\)")
+            status, body = served.get("/?lang=fr")
+            assert status == 503 and b"La salle est pleine" in body and b"/_solara/cdn" not in body
+            late = PageWire(served)  # a page that was loaded just before: its websocket gets the notice
+            try:
+                late.run_app()
+                assert late.find("SheetModel", "ts-room-full")
+                assert not [s for s in late.widgets.values() if "ts-step" in str(s.get("class_", ""))]
+            finally:
+                late.close()
+            assert "a page was turned away: 1 sessions open" in served.text()
+        finally:
+            first.close()
+        served.wait_log(r"session closed \(0 open\)")  # the first page's place is free again
+        status, body = served.get("/")
+        assert status == 200 and b"/_solara/cdn/" in body
+        assert served.text().count("session opened") == 1  # the late page never had a model
