@@ -141,9 +141,10 @@ class PageState:
 
 class Actions:
     """What the page's buttons and fields do. One per page, made once, so that its methods are the same from
-    render to render and the components that receive them are not drawn again for nothing. Every change goes
-    through the session's pace (:class:`~transition_sim.dashboard.fairshare.Pacer`); a setting the page does not
-    offer is refused through the page's :class:`~transition_sim.dashboard.gate.Gate`."""
+    render to render and the components that receive them are not drawn again for nothing. What a click asks for
+    goes through the session's pace (:class:`~transition_sim.dashboard.fairshare.Pacer`), a play step through the
+    server's turns; a setting the page does not offer is refused through the page's
+    :class:`~transition_sim.dashboard.gate.Gate`."""
 
     def __init__(self, session: Session, state: PageState, set_settings: Any, set_playing: Any) -> None:
         self.session, self.state = session, state
@@ -184,10 +185,9 @@ class Actions:
             log.info("step rendered in %.0f ms", 1000 * (time.perf_counter() - started))
 
     def play_step(self, cancel: threading.Event) -> bool | None:
-        """One month of play, drawn, in this page's pace and the server's turn for play steps (see
-        :mod:`fairshare`); False at the horizon, None if cancelled while waiting."""
-        if not self.pacer.wait(cancel):
-            return None
+        """One month of play, drawn, in the server's turn for play steps (see :mod:`fairshare`: the turns bound
+        what all pages' play takes, the session's pace what its clicks take); False at the horizon, None if
+        cancelled while waiting."""
 
         def month() -> bool:
             if not self.advance():
@@ -195,7 +195,7 @@ class Actions:
             self.changed()
             return True
 
-        ran, more = PLAY_TURNS.run(lambda: self.pacer.charged(month), cancel)
+        ran, more = PLAY_TURNS.run(month, cancel)
         return more if ran else None
 
     def reset(self) -> None:

@@ -2,14 +2,15 @@
 
 Two rules, enforced on the server whatever a page sends:
 
-* **A session's own pace** (:class:`Pacer`): the work of one session (its steps, clicked or played, and its new
-  runs) uses at most ``SESSION_SHARE`` of a processor: after a piece of work that used *t* seconds of processor
-  time, that session's next one waits until *t* × (1 / SESSION_SHARE − 1) has passed. A session's top speed is
-  therefore whatever its steps cost allows, 12 months a second at most (the speed slider's range, checked in
-  :mod:`controls`).
 * **Play steps take turns** (:class:`Turns`): the play steps of every session run one at a time, in the order
-  they asked, and use at most ``PLAY_SHARE`` of a processor together: after a play step that used *t*, the next
-  one starts *t* × (1 / PLAY_SHARE − 1) later. A step asked for by a click never waits for them.
+  they asked, and use at most ``PLAY_SHARE`` of a processor together: after a play step that used *t* seconds of
+  processor time, the next one starts *t* × (1 / PLAY_SHARE − 1) later. A session plays at its speed (12 months a
+  second at most, the speed slider's range, checked in :mod:`controls`) while the turns allow it; ten sessions
+  playing share the same half of a processor that one alone may use.
+* **A session's own pace for the rest** (:class:`Pacer`): what a session's clicks ask for (a step, a year, a new
+  run, a comparison) uses at most ``SESSION_SHARE`` of a processor: after work that used *t*, that session's next
+  click waits until *t* × (1 / SESSION_SHARE − 1) has passed. A script clicking "+1 year" as fast as it can gets
+  a quarter of a processor, no more.
 
 So while any number of pages play at any speed, a step clicked in another page shares the server with at most
 one play step at a time, and with none half of the time. Costs are the thread's processor time
