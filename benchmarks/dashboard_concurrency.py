@@ -9,7 +9,12 @@ until the view shows it (the territory by default, ``--view measures`` or ``comp
     python benchmarks/dashboard_concurrency.py [--sessions 1 40] [--rounds 5] [--scenario default] [--view V]
 
 With ``--server-only`` it measures the server's share alone: N pages rendered in this process (Solara's
-render contexts, no browser, no network), N threads clicking Step at once, time until each page is drawn again.
+render contexts, no browser, no network), N threads clicking Step at once, time until each page is drawn again
+(rounds half a second apart). ``--players P`` adds P more pages playing ``--player-scenario`` (the metropolis by
+default) at the top speed all along: the fair share of the server (``dashboard/fairshare.py``) is measured by the
+others' step times.
+
+    python benchmarks/dashboard_concurrency.py --server-only --sessions 1 10 --players 10
 
 Not a test: the numbers depend on the machine (here the 40 browsers run on the same 2 cores as the server, so
 the first figures are pessimistic for a room where every participant brings a laptop). Everything stays on
@@ -26,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -36,6 +42,8 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
          "--disable-sync", "--no-first-run", "--disable-background-timer-throttling",
          "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"]
 
+ROUND_PAUSE = 0.5  # seconds between two rounds of clicks in --server-only mode: a person does not click faster (and
+# each session's pace, dashboard/fairshare.py, would otherwise be measured instead of the step)
 VIEWS = ["territory", "measures", "story", "compare"]  # the page's tabs, in order (the story is not timed: a month
 # without events leaves it as it was)
 # What shows that a view has drawn the new month: the SVG laid over the view's picture says its month.
@@ -159,10 +167,55 @@ def summary(values: list[float]) -> str:
     return f"median {statistics.median(values):6.0f} ms   p90 {p90:6.0f} ms   max {values[-1]:6.0f} ms"
 
 
+class Players:
+    """P in-process pages playing a scenario at the top speed; one that reaches its horizon starts again."""
+
+    def __init__(self, count: int, scenario: str) -> None:
+        import ipyvuetify as v
+        import solara
+
+        from transition_sim.dashboard import app, session
+
+        app.start_settings = lambda _search: {"scenario": scenario}
+        before = set(session._live)
+        self.pages = [solara.render(app.Page(), handle_error=False)[1] for _ in range(count)]
+        self.sessions = [s for key, s in session._live.items() if key not in before]
+        for rc in self.pages:
+            speed = rc.find(v.Slider, class_="ts-speed").widget
+            speed.v_model = int(speed.max)  # as a browser sends it (a JSON integer)
+            rc.find(v.Btn, class_="ts-play").widget.click()
+        self.done_months = 0  # months of the runs played to their horizon
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._restart_at_horizon, daemon=True)
+        self.thread.start()
+
+    def months(self) -> int:
+        """Months played so far by all players."""
+        return self.done_months + sum(s.month for s in self.sessions)
+
+    def _restart_at_horizon(self) -> None:
+        import ipyvuetify as v
+
+        while not self.stop.wait(0.5):
+            for rc, s in zip(self.pages, self.sessions, strict=True):
+                if s.finished:
+                    self.done_months += s.month
+                    rc.find(v.Btn, class_="ts-reset").widget.click()
+                    rc.find(v.Btn, class_="ts-play").widget.click()
+
+    def close(self) -> None:
+        import ipyvuetify as v
+
+        self.stop.set()
+        self.thread.join()
+        for rc in self.pages:
+            for pause in rc.find(v.Btn, class_="ts-pause").widgets:
+                pause.click()
+            rc.close()
+
+
 def server_only(n: int, rounds: int, view: str, scenario: str) -> list[float]:
     """Step-to-render times of N in-process pages stepping at once (the server's work, without browsers)."""
-    import threading
-
     import ipyvuetify as v
     import solara
 
@@ -193,6 +246,7 @@ def server_only(n: int, rounds: int, view: str, scenario: str) -> list[float]:
             t.start()
         for t in threads:
             t.join()
+        time.sleep(ROUND_PAUSE)
     return times
 
 
@@ -205,15 +259,27 @@ def main() -> int:
                         help="the tab every session shows")
     parser.add_argument("--server-only", action="store_true",
                         help="no browser: N pages rendered in this process, N threads stepping at once")
+    parser.add_argument("--players", type=int, default=0,
+                        help="with --server-only: this many more pages play --player-scenario at the top speed")
+    parser.add_argument("--player-scenario", default="metropolis",
+                        choices=["default", "village", "metropolis", "crisis"])
     parser.add_argument("--browser-nice", type=int, default=0,
                         help="lower the browsers' priority (e.g. 19): the server measured as if they ran elsewhere")
     args = parser.parse_args()
     if args.server_only:
         print(f"server only (in-process pages, no browser)  scenario {args.scenario}  view {args.view}  "
               f"cores {os.cpu_count()}  rounds {args.rounds}")
+        players = Players(args.players, args.player_scenario) if args.players else None
+        if players is not None:
+            print(f"    while {args.players} more pages play the {args.player_scenario} at the top speed")
+        started, months = time.monotonic(), players.months() if players is not None else 0
         for n in args.sessions:
             times = server_only(n, args.rounds, args.view, args.scenario)
             print(f"{n:3d} session(s): step -> page drawn  {summary(times)}")
+        if players is not None:
+            played = players.months() - months
+            print(f"    the players played {played / (time.monotonic() - started):.1f} months a second in all")
+            players.close()
         return 0
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing: apt-get install chromium", file=sys.stderr)

@@ -423,19 +423,27 @@ def test_dashboard_subcommand_arguments() -> None:
     server.add_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["dashboard"])
     assert (args.host, args.port, args.lang, args.func) == ("127.0.0.1", 8765, "fr", server.run)
-    args = parser.parse_args(["dashboard", "--host", "0.0.0.0", "--port", "9000", "--lang", "en"])
-    assert (args.host, args.port, args.lang) == ("0.0.0.0", 9000, "en")
+    assert args.max_sessions == 60
+    args = parser.parse_args(["dashboard", "--host", "0.0.0.0", "--port", "9000", "--lang", "en",
+                              "--max-sessions", "25"])
+    assert (args.host, args.port, args.lang, args.max_sessions) == ("0.0.0.0", 9000, "en", 25)
     with pytest.raises(SystemExit):
         parser.parse_args(["dashboard", "--lang", "de"])
 
 
-def test_bad_port_or_timeout_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
-    ns = argparse.Namespace(host="127.0.0.1", port=70000, lang="fr", cull_timeout="30s")
+def test_bad_port_timeout_or_room_size_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    ns = argparse.Namespace(host="127.0.0.1", port=70000, lang="fr", cull_timeout="30s", max_sessions=60)
     assert server.run(ns) == 2
     assert "--port = 70000" in capsys.readouterr().err
-    ns = argparse.Namespace(host="127.0.0.1", port=0, lang="fr", cull_timeout="soon")
+    ns = argparse.Namespace(host="127.0.0.1", port=0, lang="fr", cull_timeout="soon", max_sessions=60)
     assert server.run(ns) == 2
     assert "--cull-timeout = soon" in capsys.readouterr().err
+    for size in (0, -5, server.MAX_SESSIONS_LIMIT + 1):
+        ns = argparse.Namespace(host="127.0.0.1", port=0, lang="fr", cull_timeout="30s", max_sessions=size)
+        assert server.run(ns) == 2
+        err = capsys.readouterr().err
+        assert err == (f"transition-sim: error: --max-sessions = {size}: must be an integer in "
+                       f"[1, {server.MAX_SESSIONS_LIMIT}]\n")
 
 
 def test_a_busy_port_is_refused_before_solara_is_touched(capsys: pytest.CaptureFixture[str]) -> None:
@@ -443,7 +451,7 @@ def test_a_busy_port_is_refused_before_solara_is_touched(capsys: pytest.CaptureF
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        ns = argparse.Namespace(host="127.0.0.1", port=port, lang="fr", cull_timeout="30s")
+        ns = argparse.Namespace(host="127.0.0.1", port=port, lang="fr", cull_timeout="30s", max_sessions=60)
         assert server.run(ns) == 2
     err = capsys.readouterr().err
     assert err.startswith("transition-sim: error: --host/--port") and err.count("\n") == 1
@@ -514,11 +522,12 @@ def test_a_step_redraws_the_run_not_the_controls() -> None:
     _, page = solara.render(app.Page(), handle_error=False)
     step = page.find(v.Btn, class_="ts-step").widget
     island = page.find(v.Html, class_="ts-island").widget.children[0]  # the island's own root
-    before = (app.Controls.render_count, app.RunArea.render_count, app.Page.render_count)
+    before = (app.Controls.render_count, app.RunArea.render_count, app.Page.render_count, app.Run.render_count)
     for _ in range(3):
         step.click()
     assert app.RunArea.render_count == before[1] + 3  # the run was drawn again at each step...
-    assert (app.Controls.render_count, app.Page.render_count) == (before[0], before[2])  # ...the page was not
+    assert (app.Controls.render_count, app.Page.render_count, app.Run.render_count) == (
+        before[0], before[2], before[3])  # ...the page was not
     marks = [w.unsafe_innerHTML for w in _widgets(island)
              if isinstance(w, solara.widgets.HTML) and 'class="ts-marks-svg"' in w.unsafe_innerHTML]
     assert len(marks) == 1 and 'data-month="3"' in marks[0]

@@ -2,7 +2,9 @@
 
 Each browser session gets its own :class:`~transition_sim.dashboard.session.Session` (its own model),
 created when the page mounts and closed when the page goes away (tab closed, or the connection lost
-for longer than the server's cull timeout), which frees the model.
+for longer than the server's cull timeout), which frees the model; beyond ``--max-sessions`` a page says the
+room is full and gets none. What the page's widgets send is checked before it is used (:mod:`gate`), its work
+takes a fair share of the server (:mod:`fairshare`), and an error shows a sentence, not a traceback (:mod:`guard`).
 """
 
 from __future__ import annotations
@@ -15,12 +17,23 @@ import time
 from typing import Any
 
 import solara
-import solara.lab
 
-from transition_sim.dashboard import charts, i18n
-from transition_sim.dashboard.controls import Parameters, Picker, RunButtons, SeedField
+from transition_sim.dashboard import charts, gate, i18n
+from transition_sim.dashboard.controls import Parameters, Picker, RunButtons, SeedField, ViewTabs
+from transition_sim.dashboard.fairshare import PLAY_TURNS, Pacer
+from transition_sim.dashboard.guard import Guard
 from transition_sim.dashboard.island import Island
-from transition_sim.dashboard.session import InputError, Session, parse_seed, scenario_names, strategy_names
+from transition_sim.dashboard.session import (
+    InputError,
+    NotOffered,
+    RoomFull,
+    Session,
+    builtin_scenarios,
+    max_sessions,
+    parse_seed,
+    scenario_names,
+    strategy_names,
+)
 from transition_sim.dashboard.views import (
     CompareView,
     KeyFigures,
@@ -30,7 +43,6 @@ from transition_sim.dashboard.views import (
     prepare,
     territory_png,
 )
-from transition_sim.scenarios import load_scenario
 
 LANG_ENV = "TRANSITION_SIM_LANG"
 TIMING = os.environ.get("TRANSITION_SIM_TIMING") == "1"  # log the server's time per step (benchmarks)
@@ -129,12 +141,18 @@ class PageState:
 
 class Actions:
     """What the page's buttons and fields do. One per page, made once, so that its methods are the same from
-    render to render and the components that receive them are not drawn again for nothing."""
+    render to render and the components that receive them are not drawn again for nothing. What a click asks for
+    goes through the session's pace (:class:`~transition_sim.dashboard.fairshare.Pacer`), a play step through the
+    server's turns; a setting the page does not offer is refused through the page's
+    :class:`~transition_sim.dashboard.gate.Gate`."""
 
     def __init__(self, session: Session, state: PageState, set_settings: Any, set_playing: Any) -> None:
         self.session, self.state = session, state
         self._set_settings = set_settings
         self.set_playing = set_playing
+        self.gate = gate.Gate(session.tag)
+        self.refuse = self.gate.refuse
+        self.pacer = Pacer()
         self.lang_setters = {code: (lambda code=code: state.lang.set(code)) for code in i18n.LANGS}
 
     def advance(self, months: int = 1) -> bool:
@@ -151,39 +169,96 @@ class Actions:
         self.state.version.set(self.state.version.peek() + 1)
 
     def configure(self, **changes: Any) -> None:
-        self.session.configure(**changes)
+        try:
+            self.pacer.run(lambda: self.session.configure(**changes))
+        except NotOffered as refused:  # the widgets let no such value through: this one was forged elsewhere
+            self.refuse(refused.setting, refused.value, refused.allowed)
+            return
         self._set_settings(lambda v: v + 1)
         self.changed()
 
     def step(self, months: int = 1) -> None:
         started = time.perf_counter()
-        if self.advance(months):
+        if self.pacer.run(lambda: self.advance(months)):
             self.changed()
         if TIMING:
             log.info("step rendered in %.0f ms", 1000 * (time.perf_counter() - started))
 
+    def play_step(self, cancel: threading.Event) -> bool | None:
+        """One month of play, drawn, in the server's turn for play steps (see :mod:`fairshare`: the turns bound
+        what all pages' play takes, the session's pace what its clicks take); False at the horizon, None if
+        cancelled while waiting."""
+
+        def month() -> bool:
+            if not self.advance():
+                return False
+            self.changed()
+            return True
+
+        ran, more = PLAY_TURNS.run(month, cancel)
+        return more if ran else None
+
     def reset(self) -> None:
         self.set_playing(False)
-        self.session.reset()
+        self.pacer.run(self.session.reset)
         self.changed()
 
     def compare_with(self, name: str | None) -> None:
         self.configure(compare_with=name or None)
 
-    def set_view_index(self, index: int) -> None:
+    def set_view_index(self, index: Any) -> bool:
+        """Show the tab ``index`` (False, and nothing changes, if there is no such tab)."""
+        if not gate.whole(index, 0, len(VIEWS) - 1):
+            self.refuse("ts-tabs", index, f"a tab index in [0, {len(VIEWS) - 1}]")
+            return False
         self.state.view.set(VIEWS[index])
         if VIEWS[index] == "view_compare" and self.session.compare_with is None:
             others = [n for n in strategy_names() if n != self.session.strategy]
             self.configure(compare_with="top_down_plan" if "top_down_plan" in others else others[0])
+        return True
 
 
 @solara.component
 def Page() -> None:
+    """The page Solara serves: the workshop, under a guard that shows a sentence, not a traceback, if it fails."""
     router = solara.use_router()
-    session: Session = solara.use_memo(
-        lambda: Session(lang=default_lang(router.search), **start_settings(router.search)), [])
-    solara.use_effect(lambda: session.close, [])  # the page goes away: free the model
-    state: PageState = solara.use_memo(lambda: PageState(session.lang), [])
+    state: PageState = solara.use_memo(lambda: PageState(default_lang(router.search)), [])
+    Guard(state.lang, "page", children=[Workshop(state)])
+
+
+def open_session(search: str | None, lang: str) -> Session | None:
+    """This page's session, or None when the room is full."""
+    try:
+        return Session(lang=lang, **start_settings(search))
+    except RoomFull:
+        log.warning("a page was turned away: %d sessions open (--max-sessions)", max_sessions())
+        return None
+
+
+@solara.component
+def RoomIsFull(lang: str) -> None:
+    with solara.Column(classes=["ts-room-full"], style={"padding": "24px 32px", "max-width": "760px"}):
+        solara.HTML(tag="h1", unsafe_innerHTML=i18n.t("room_full_title", lang), classes=["ts-title"])
+        solara.HTML(tag="p", unsafe_innerHTML=i18n.t("room_full", lang, n=max_sessions()), classes=["ts-lead"])
+
+
+@solara.component
+def Workshop(state: PageState) -> None:
+    """Controls on the left, the run on the right; the room-full notice instead when there is no place."""
+    router = solara.use_router()
+    session: Session | None = solara.use_memo(lambda: open_session(router.search, state.lang.peek()), [])
+    solara.use_effect(lambda: session.close if session is not None else None, [])  # the page goes away
+    lang = state.lang.value
+    solara.Style(CSS)
+    solara.Title(i18n.t("title", lang))
+    if session is None:
+        RoomIsFull(lang)
+        return
+    Run(session, state)
+
+
+@solara.component
+def Run(session: Session, state: PageState) -> None:
     settings, set_settings = solara.use_state(0)  # the settings changed
     playing, set_playing = solara.use_state(False)
     speed, set_speed = solara.use_state(2)
@@ -191,21 +266,22 @@ def Page() -> None:
     lang = state.lang.value
 
     def play_loop(cancel: threading.Event) -> None:
-        """While playing: step, show, wait so that the run goes at ``speed`` months a second."""
+        """While playing: step, show, wait so that the run goes at ``speed`` months a second (at most: the server
+        gives each page a fair share, see :mod:`fairshare`)."""
         if not playing:
             return
         while not cancel.is_set():
             started = time.monotonic()
-            if not actions.advance():
+            more = actions.play_step(cancel)
+            if more is None:
+                return
+            if not more:
                 set_playing(False)
                 return
-            actions.changed()
             cancel.wait(max(0.0, 1.0 / speed - (time.monotonic() - started)))
 
     solara.use_thread(play_loop, dependencies=[playing, speed], intrusive_cancel=False)
 
-    solara.Style(CSS)
-    solara.Title(i18n.t("title", lang))
     if session.model is None:  # closed under our feet (server shutting down)
         return
     with solara.Column(style={"padding": "12px 20px"}, classes=["ts-page"]):
@@ -220,7 +296,7 @@ def Page() -> None:
             with solara.Column(classes=["ts-controls"], style={"width": "380px", "flex": "0 0 380px"}):
                 Controls(session, lang, settings, playing, speed, actions, set_speed)
             with solara.Column(style={"flex": "1 1 auto", "min-width": "0"}):
-                Island(lambda: RunArea(session, actions))
+                Island(lambda: Guard(state.lang, "run", children=[RunArea(session, actions)]))
 
 
 @solara.component
@@ -235,9 +311,8 @@ def RunArea(session: Session, actions: Actions) -> None:
         KeyFigures(model, lang, version)
         if session.finished:
             solara.Info(i18n.t("finished", lang), classes=["ts-message"])
-        with solara.lab.Tabs(value=VIEWS.index(view), on_value=actions.set_view_index, slider_color="#D62728"):
-            for key in VIEWS:
-                solara.lab.Tab(i18n.t(key, lang), classes=[f"ts-tab-{key}"])
+        ViewTabs([i18n.t(key, lang) for key in VIEWS], [f"ts-tab-{key}" for key in VIEWS], VIEWS.index(view),
+                 actions.set_view_index)
         if view == "view_territory":
             TerritoryView(model, lang, version)
         elif view == "view_measures":
@@ -245,31 +320,33 @@ def RunArea(session: Session, actions: Actions) -> None:
         elif view == "view_story":
             StoryView(model, lang, version)
         else:
-            CompareView(session, lang, version, strategy_names(), actions.compare_with)
+            CompareView(session, lang, version, strategy_names(), actions.compare_with, actions.refuse)
 
 
 @solara.component
 def Controls(session: Session, lang: str, settings: int, playing: bool, speed: int, actions: Actions,
              set_speed: Any) -> None:
     """The left column: what to run, how to run it, what to download (``settings`` counts changes)."""
-    configure = actions.configure
-    scenarios = [{"text": i18n.scenario_label(n, load_scenario(n).description, lang), "value": n}
+    configure, refuse = actions.configure, actions.refuse
+    scenarios = [{"text": i18n.scenario_label(n, builtin_scenarios()[n].description, lang), "value": n}
                  for n in scenario_names()]
-    Picker(i18n.t("scenario", lang), scenarios, session.scenario, lambda v: configure(scenario=v), "ts-scenario")
+    Picker(i18n.t("scenario", lang), scenarios, session.scenario, lambda v: configure(scenario=v), "ts-scenario",
+           refuse)
     strategies = [{"text": i18n.strategy_label(n, lang), "value": n} for n in strategy_names()]
-    Picker(i18n.t("strategy", lang), strategies, session.strategy, lambda v: configure(strategy=v), "ts-strategy")
+    Picker(i18n.t("strategy", lang), strategies, session.strategy, lambda v: configure(strategy=v), "ts-strategy",
+           refuse)
     solara.Text(i18n.strategy_help(session.strategy, lang), classes=["ts-strategy-help"])
-    SeedField(session.seed, lang, lambda s: configure(seed=s))
+    SeedField(session.seed, lang, lambda s: configure(seed=s), refuse)
     RunControls(lang, playing, speed, actions, set_speed)
     Downloads(session, lang, settings)
-    Parameters(session.values, session.scenario, lang, lambda name, value: configure(values={name: value}))
+    Parameters(session.values, session.scenario, lang, lambda name, value: configure(values={name: value}), refuse)
 
 
 @solara.component
 def RunControls(lang: str, playing: bool, speed: int, actions: Actions, set_speed: Any) -> None:
     """The run buttons, which follow the run (no Step at the horizon)."""
     RunButtons(lang, playing, actions.state.finished.value, actions.reset, actions.step, actions.set_playing, speed,
-               set_speed)
+               set_speed, actions.refuse)
 
 
 @solara.component

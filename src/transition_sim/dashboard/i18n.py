@@ -64,6 +64,16 @@ TEXTS: dict[str, dict[str, str]] = {
                             "Les deux simulations avancent ensemble."},
     "same_strategy": {"en": "Choose a different strategy to compare.",
                       "fr": "Choisissez une autre stratégie pour comparer."},
+    # when something goes wrong, and when the room is full
+    "went_wrong": {"en": "Something went wrong. The trainer's screen has the details.",
+                   "fr": "Un problème est survenu. L'écran du formateur en donne le détail."},
+    "start_again": {"en": "Start again", "fr": "Recommencer"},
+    "room_full_title": {"en": "The room is full", "fr": "La salle est pleine"},
+    "room_full": {"en": "{n} people are already using the dashboard, the most this session allows. "
+                        "Try again in a minute, or share a screen with a neighbour.",
+                  "fr": "{n} personnes utilisent déjà le tableau de bord, le maximum prévu pour cette séance. "
+                        "Réessayez dans une minute, ou partagez l'écran d'un voisin."},
+    "try_again": {"en": "Try again", "fr": "Réessayer"},
     # territory figure
     "facilitator": {"en": "Facilitator", "fr": "Facilitateur"},
     "legend_chain": {"en": "Chain of introductions", "fr": "Chaîne de recommandations"},

@@ -1,9 +1,11 @@
 """Start the workshop dashboard: ``transition-sim dashboard [--host H] [--port P] [--lang fr|en]``.
 
 The Solara server runs in production mode with its telemetry off and every front-end file served from
-this machine (the ``solara-assets`` package fills Solara's CDN cache), so the page works in a room
-with no internet at all. A session whose page is gone is closed after ``--cull-timeout`` (30 s by
-default), which frees its model.
+this machine (the ``solara-assets`` package fills Solara's CDN cache, which :mod:`routes` serves read-only:
+Solara's asset proxy stays off), so the page works in a room with no internet at all. Only the routes the page
+needs are served (:mod:`routes`), every message from a page is checked (:mod:`messages`), at most
+``--max-sessions`` pages get a model at once, and a session whose page is gone is closed after
+``--cull-timeout`` (30 s by default), which frees its model.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from transition_sim.dashboard.i18n import LANGS
+from transition_sim.dashboard.session import DEFAULT_MAX_SESSIONS
 
 APP = "transition_sim.dashboard.app"
 DESCRIPTION = ("Start the workshop dashboard: a web page (French or English) that runs the territory model live, "
@@ -30,26 +33,38 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 MALLOC_ARENAS = 2
 _M_ARENA_MAX = -8  # glibc's mallopt parameter
+MAX_SESSIONS_LIMIT = 1000
 _CDN_REF = re.compile(r"\{\{\s*cdn\s*\}\}/((?:@[\w.-]+/)?[\w.-]+@[\w.-]+)/")
+WS_MAX_SIZE = 1024 * 1024  # bytes of one message from a page (its largest, a click's event, is a few kB)
+KERNEL_MARGIN = 10  # websockets served beyond --max-sessions (pages told the room is full, reconnections)
 
 
-def configure_solara(lang: str, cull_timeout: str = "30s", app: str = APP) -> None:
+def configure_solara(lang: str, cull_timeout: str = "30s", max_sessions: int = DEFAULT_MAX_SESSIONS,
+                     app: str = APP) -> None:
     """Environment and settings for an offline, quiet, production Solara server of ``app`` (before it starts)."""
     os.environ["SOLARA_APP"] = app
     os.environ[LANG_ENV] = lang
     os.environ["SOLARA_MODE"] = "production"
     os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    os.environ["SOLARA_ASSETS_PROXY"] = "False"  # never fetch from the internet, never delete a cached folder
     os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", cull_timeout)
     os.environ.setdefault("SOLARA_THEME_LOADER", "plain")
     os.environ.setdefault("SOLARA_THEME_TITLE", "Transition sim")
     import solara.server.settings as server_settings
     import solara.settings
 
+    from transition_sim.dashboard import messages, routes, session
+
     server_settings.main.mode = "production"
+    server_settings.main.root_path = ""  # fixed: not taken from a request's headers (X-Script-Name...)
     server_settings.telemetry.mixpanel_enable = False
     server_settings.kernel.cull_timeout = os.environ["SOLARA_KERNEL_CULL_TIMEOUT"]
+    server_settings.kernel.max_count = max_sessions + KERNEL_MARGIN
     server_settings.theme.loader = os.environ["SOLARA_THEME_LOADER"]
-    solara.settings.assets.proxy = True  # serve /_solara/cdn/... from the local cache
+    solara.settings.assets.proxy = False
+    solara.settings.assets.cdn = routes.CDN_PATH  # the page asks this server for its front end (see routes)
+    session.set_max_sessions(max_sessions)
+    messages.install()
 
 
 def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:
@@ -99,7 +114,7 @@ def address(host: str, port: int) -> str:
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = "fr", *, cull_timeout: str = "30s",
-          app: str = APP) -> None:
+          max_sessions: int = DEFAULT_MAX_SESSIONS, app: str = APP) -> None:
     """Start the dashboard (or another Solara ``app``: Mesa's SolaraViz page is
     ``transition_sim.solaraviz``) and block until Ctrl+C; prints the address to open."""
     if lang not in LANGS:
@@ -107,11 +122,13 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = "fr", 
     sock = bind(host, port)
     port = sock.getsockname()[1]
     limit_malloc_arenas()  # before the server starts its threads
-    configure_solara(lang, cull_timeout, app)
+    configure_solara(lang, cull_timeout, max_sessions, app)
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")  # plain http on a LAN
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     logging.getLogger("transition_sim.dashboard").setLevel(logging.INFO)
     import uvicorn
+
+    from transition_sim.dashboard import routes
 
     missing = missing_assets()
     if missing:
@@ -121,8 +138,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = "fr", 
     print(f"transition-sim dashboard ({lang}): open {shown} in a browser (Ctrl+C to stop)", flush=True)
     if host in ("0.0.0.0", "::"):
         print(f"the room can connect with this machine's network address and port {port}", flush=True)
-    config = uvicorn.Config("solara.server.starlette:app", log_level="warning", access_log=False,
-                            ws_max_size=64 * 1024 * 1024)
+    config = uvicorn.Config(routes.build_app(), log_level="warning", access_log=False, ws_max_size=WS_MAX_SIZE)
     uvicorn.Server(config).run(sockets=[sock])
 
 
@@ -142,6 +158,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=LANGS, default="fr", help="language the page opens in (default fr)")
     parser.add_argument("--cull-timeout", default="30s",
                         help="how long a session's model is kept after its page disconnects (default 30s)")
+    parser.add_argument("--max-sessions", type=int, default=DEFAULT_MAX_SESSIONS,
+                        help=f"pages that can run at once (default {DEFAULT_MAX_SESSIONS}); the next ones are told "
+                             "the room is full")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -153,8 +172,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"transition-sim: error: --cull-timeout = {args.cull_timeout}: must be a duration such as 30s, "
               "5m or 1h", file=sys.stderr)
         return 2
+    if not 1 <= args.max_sessions <= MAX_SESSIONS_LIMIT:
+        print(f"transition-sim: error: --max-sessions = {args.max_sessions}: must be an integer in "
+              f"[1, {MAX_SESSIONS_LIMIT}]", file=sys.stderr)
+        return 2
     try:
-        serve(args.host, args.port, args.lang, cull_timeout=args.cull_timeout)
+        serve(args.host, args.port, args.lang, cull_timeout=args.cull_timeout, max_sessions=args.max_sessions)
     except OSError as exc:
         print(f"transition-sim: error: --host/--port = {args.host}:{args.port}: cannot listen there ({exc.strerror})",
               file=sys.stderr)

@@ -3,25 +3,31 @@
 Nothing here knows about Solara: the page keeps one :class:`Session` per browser session and calls
 its methods. Inputs typed by a person are parsed by :func:`parse_seed` and :func:`parse_param`, which
 raise :class:`InputError` with a message in every language instead of letting a bad value reach the
-model.
+model. A session runs only built-in scenarios and registered strategies, which it hands to the model as
+objects, not names: whatever a page sends, no path reaches the scenario or strategy loaders from here
+(:class:`NotOffered` is raised first). At most ``max_sessions`` sessions are open at once (:class:`RoomFull`).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
+import secrets
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from transition_sim.dashboard import i18n
+from transition_sim.dashboard.gate import shown
 from transition_sim.model import TerritoryModel
-from transition_sim.scenarios import list_scenarios, load_scenario, resolve_config
+from transition_sim.scenarios import Scenario, list_scenarios, resolve_config
 from transition_sim.schema import PARAMETERS, ConfigError, Param
-from transition_sim.strategies import REGISTRY
+from transition_sim.strategies import REGISTRY, Strategy
 
 log = logging.getLogger("transition_sim.dashboard")
 
@@ -29,15 +35,46 @@ SEED_MAX = 2**32 - 1
 DEFAULT_SEED = 3  # the default territory tells a whole story: first success early, all four roles by year 9
 DEFAULT_STRATEGY = "one_need_at_a_time"
 DEFAULT_COMPARE = "top_down_plan"
+DEFAULT_MAX_SESSIONS = 60
 
 _live: dict[int, Session] = {}
 _live_lock = threading.Lock()
+_limit = {"max_sessions": DEFAULT_MAX_SESSIONS}
 
 
 def live_sessions() -> int:
     """How many sessions hold a model right now (closed ones are gone)."""
     with _live_lock:
         return len(_live)
+
+
+def set_max_sessions(n: int) -> None:
+    """The most sessions open at once (``--max-sessions``); a page beyond it gets no model."""
+    if n < 1:
+        raise ValueError(f"max_sessions must be at least 1, not {n}")
+    _limit["max_sessions"] = n
+
+
+def max_sessions() -> int:
+    return _limit["max_sessions"]
+
+
+def room_full() -> bool:
+    with _live_lock:
+        return len(_live) >= _limit["max_sessions"]
+
+
+class RoomFull(RuntimeError):
+    """``max_sessions`` sessions are open: no new one until one closes."""
+
+
+class NotOffered(ValueError):
+    """A setting the page never offers (a scenario that is not built in, a strategy that is not registered, a
+    parameter or value outside the schema): refused before any model, file or module is touched."""
+
+    def __init__(self, setting: str, value: Any, allowed: str) -> None:
+        super().__init__(f"{setting} = {shown(value)}: allowed: {allowed}")
+        self.setting, self.value, self.allowed = setting, value, allowed
 
 
 class InputError(ValueError):
@@ -129,16 +166,56 @@ def _nice_step(x: float) -> float:
 
 
 CONTROLS: tuple[Control, ...] = tuple(Control.of(n) for n in i18n.SLIDER_PARAMS)
+_CONTROL_NAMES: Sequence[str] = tuple(c.name for c in CONTROLS)
+
+
+@functools.cache
+def builtin_scenarios() -> dict[str, Scenario]:
+    """The scenarios of ``configs/``, read once: the only ones a page can run."""
+    return {s.name: s for s in list_scenarios()}
 
 
 def scenario_names() -> list[str]:
-    return [s.name for s in list_scenarios()]
+    return list(builtin_scenarios())
 
 
 def strategy_names() -> list[str]:
     """Registered strategies, the built-in ones in the order of the comparison issue first."""
     first = [n for n in ("one_need_at_a_time", "top_down_plan", "commons", "sell_the_dream", "none") if n in REGISTRY]
     return first + sorted(n for n in REGISTRY if n not in first)
+
+
+def builtin_scenario(name: Any) -> Scenario:
+    """The built-in scenario called ``name`` (never a file named by the page)."""
+    if not isinstance(name, str) or name not in builtin_scenarios():
+        raise NotOffered("scenario", name, ", ".join(scenario_names()))
+    return builtin_scenarios()[name]
+
+
+def registered_strategy(name: Any) -> type[Strategy]:
+    """The registered strategy class called ``name`` (never a file named by the page)."""
+    if not isinstance(name, str) or name not in REGISTRY:
+        raise NotOffered("strategy", name, ", ".join(strategy_names()))
+    return REGISTRY[name]
+
+
+def _checked_seed(seed: Any) -> int:
+    if type(seed) is not int or not 0 <= seed <= SEED_MAX:
+        raise NotOffered("seed", seed, f"a whole number in [0, {SEED_MAX}]")
+    return seed
+
+
+def _checked_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Slider parameters only, each valid for the schema."""
+    out = {}
+    for name, value in values.items():
+        if name not in _CONTROL_NAMES or isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise NotOffered("parameter", {name: value}, ", ".join(_CONTROL_NAMES))
+        try:
+            out[name] = parse_param(name, value)
+        except InputError:
+            raise NotOffered(name, value, f"the schema's range for {name}") from None
+    return out
 
 
 @dataclass
@@ -154,21 +231,34 @@ class Session:
     model: TerritoryModel | None = field(default=None, init=False)
     other: TerritoryModel | None = field(default=None, init=False)
     lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False)
+    tag: str = field(default_factory=lambda: secrets.token_hex(3), init=False)  # names it in the server's log
 
     def __post_init__(self) -> None:
-        if not self.values:
-            self.values = self.scenario_values(self.scenario)
-        self.reset()
+        """Take a place in the room (:class:`RoomFull` if there is none), check the settings, build the runs."""
         with _live_lock:
+            if len(_live) >= _limit["max_sessions"]:
+                raise RoomFull(f"{len(_live)} sessions open, the most allowed (--max-sessions)")
             _live[id(self)] = self
             n = len(_live)
-        log.info("session opened (%d open)", n)
+        try:
+            builtin_scenario(self.scenario)
+            registered_strategy(self.strategy)
+            _checked_seed(self.seed)
+            if self.compare_with is not None:
+                registered_strategy(self.compare_with)
+            self.values = _checked_values(self.values) if self.values else self.scenario_values(self.scenario)
+            self.reset()
+        except BaseException:
+            with _live_lock:
+                _live.pop(id(self), None)
+            raise
+        log.info("session opened (%d open), id %s", n, self.tag)
 
     # -- settings ----------------------------------------------------------------------
     @staticmethod
     def scenario_values(scenario: str) -> dict[str, Any]:
         """The slider parameters as the scenario sets them."""
-        config = resolve_config(load_scenario(scenario))
+        config = resolve_config(builtin_scenario(scenario))
         return {c.name: config[c.name] for c in CONTROLS}
 
     def overrides(self) -> dict[str, Any]:
@@ -180,7 +270,19 @@ class Session:
                   values: dict[str, Any] | None = None, compare_with: str | bool | None = False) -> None:
         """Change settings and start a new run with them (``compare_with=False`` leaves it as it is). Choosing
         only the run to compare with keeps the month: the other run is played up to it, so that "what if we
-        had done it the other way?" can be asked in the middle of a story."""
+        had done it the other way?" can be asked in the middle of a story. Anything the page does not offer
+        raises :class:`NotOffered` before the settings change."""
+        if scenario is not None:
+            builtin_scenario(scenario)
+        if strategy is not None:
+            registered_strategy(strategy)
+        if seed is not None:
+            _checked_seed(seed)
+        if isinstance(compare_with, str):
+            registered_strategy(compare_with)
+        elif compare_with is not None and compare_with is not False:
+            raise NotOffered("compare_with", compare_with, ", ".join(strategy_names()))
+        values = _checked_values(values) if values else values
         with self.lock:
             only_compare = compare_with is not False and scenario is None and strategy is None and seed is None
             if only_compare and not values and self.model is not None:
@@ -204,7 +306,9 @@ class Session:
 
     # -- the runs ------------------------------------------------------------------------
     def _build(self, strategy: str) -> TerritoryModel:
-        return TerritoryModel(scenario=self.scenario, strategy=strategy, seed=self.seed, **self.overrides())
+        """A run of the built-in scenario and the registered strategy class (objects: no loader is asked)."""
+        return TerritoryModel(scenario=builtin_scenario(self.scenario), strategy=registered_strategy(strategy),
+                              seed=self.seed, **self.overrides())
 
     def reset(self) -> None:
         """Back to month 0 with the current settings (both runs)."""
@@ -276,4 +380,4 @@ class Session:
             was = _live.pop(id(self), None)
             n = len(_live)
         if was is not None:
-            log.info("session closed (%d open)", n)
+            log.info("session closed (%d open), id %s", n, self.tag)

@@ -14,7 +14,8 @@ from typing import Any
 
 import solara
 
-from transition_sim.dashboard import charts, i18n, network_plot, territory_screen
+from transition_sim.dashboard import charts, gate, i18n, network_plot, territory_screen
+from transition_sim.dashboard.controls import Picker
 from transition_sim.dashboard.session import Session
 from transition_sim.model import TerritoryModel
 from transition_sim.roles import ROLES, Role
@@ -225,8 +226,9 @@ def compare_rows(runs: list[TerritoryModel], lang: str) -> str:
 
 @solara.component
 def CompareView(session: Session, lang: str, version: int, choices: list[str],
-                on_compare: Callable[[str], None]) -> None:
-    """Two strategies on the same territory and seed, stepping together: figures, measures, maps."""
+                on_compare: Callable[[str], None], refuse: gate.Refuse) -> None:
+    """Two strategies on the same territory and seed, stepping together: figures, measures, maps. The other
+    strategy is one of ``choices`` but the run's own (the picker lets no other value through)."""
     runs = session.runs()
     labels = [i18n.strategy_label(m.strategy_name, lang) for m in runs]
     keys = [*(id(m) for m in runs), version, lang]
@@ -234,9 +236,8 @@ def CompareView(session: Session, lang: str, version: int, choices: list[str],
     with solara.Column(classes=["ts-compare"]):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="20px"):
             items = [{"text": i18n.strategy_label(n, lang), "value": n} for n in choices if n != session.strategy]
-            solara.v.Select(label=i18n.t("strategy_b", lang), items=items, v_model=session.compare_with,
-                            on_v_model=on_compare, class_="ts-select-b", style_="max-width: 420px",
-                            outlined=True, hide_details=True)
+            Picker(i18n.t("strategy_b", lang), items, session.compare_with, on_compare, "ts-select-b", refuse,
+                   style="max-width: 420px")
             solara.Text(i18n.t("compare_intro", lang), classes=["ts-lead"], style={"flex": "1 1 400px"})
         if len(runs) < 2:
             solara.Info(i18n.t("same_strategy", lang))

@@ -1,0 +1,821 @@
+"""The dashboard trusts nothing from the browser: forged values, forged messages, asset and debug routes.
+
+The first part drives the page in this process (Solara's render, no browser) and sends what a participant could
+send with the developer tools: a strategy that is a path to a Python file, a scenario that is a path to a secret,
+numbers out of range or of the wrong kind, a speed of a billion. The second part starts the real server (on a
+copy of the front-end cache in ``tmp_path``, so that nothing a request does can touch the installed one) and
+sends it requests and websocket messages. Nothing here reaches the internet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http.client import HTTPConnection
+from pathlib import Path
+from typing import Any
+
+import ipyvuetify as v
+import pytest
+import solara
+import solara.server.settings as server_settings
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transition_sim.dashboard import app, fairshare, gate, i18n, messages, server, views
+from transition_sim.dashboard import session as session_mod
+from transition_sim.dashboard.session import NotOffered, RoomFull, Session, live_sessions
+from transition_sim.strategies import load_strategy
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "TOP-SECRET-7f3a9c"
+EVIL = f'''
+import pathlib
+pathlib.Path(__file__).with_name("imported").write_text("{SECRET}")
+from transition_sim.strategies.base import Strategy
+class Evil(Strategy):
+    name = "evil"
+'''
+
+# ------------------------------------------------------------------------------------------ files opened
+_watched: list[str] = []
+_opened: list[str] = []
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event == "open" and _watched and args and isinstance(args[0], str | bytes | os.PathLike):
+        path = os.fsdecode(args[0])
+        if any(w in path for w in _watched):
+            _opened.append(path)
+
+
+sys.addaudithook(_audit)  # Python's audit events see every open(), whoever calls it
+
+
+@pytest.fixture
+def planted(tmp_path: Path) -> Iterator[Path]:
+    """``tmp_path/outside``: a strategy file that leaves a mark if imported, and secrets; every open() of a file
+    in it is recorded in ``_opened`` (the test fails if the dashboard opened one)."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "evil.py").write_text(EVIL, encoding="utf-8")
+    (outside / "secret.toml").write_text(f'description = "{SECRET}"\n', encoding="utf-8")
+    (outside / "secret.txt").write_text(SECRET, encoding="utf-8")
+    _watched.append(str(outside))
+    _opened.clear()
+    yield outside
+    _watched.remove(str(outside))
+    assert not (outside / "imported").exists(), "the planted strategy file was imported"
+    assert _opened == [], f"the dashboard opened planted files: {_opened}"
+
+
+def forged_names(outside: Path) -> list[Any]:
+    return [f"{outside / 'evil.py'}:Evil", "outside/evil.py:Evil", str(outside / "secret.toml"),
+            str(outside / "secret.txt"), str(outside), "../" * 6 + "secret.toml", "", 7, None, ["default"],
+            {"value": "default"}]
+
+
+def test_the_planted_strategy_file_is_real(tmp_path: Path) -> None:
+    """The payload the tests forge does run when the loader is given it (so that "never imported" means it)."""
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    (copy / "evil.py").write_text(EVIL, encoding="utf-8")
+    assert load_strategy(f"{copy / 'evil.py'}:Evil").name == "evil"
+    assert (copy / "imported").read_text() == SECRET
+
+
+# ----------------------------------------------------------------------------------------------- gate
+@given(st.one_of(st.text(), st.binary(), st.lists(st.text()), st.dictionaries(st.text(), st.integers())))
+def test_a_refused_value_is_logged_short_and_escaped(value: Any) -> None:
+    text = gate.shown(value)
+    assert len(text) <= gate.SHOWN_MAX + 3
+    assert text.isprintable()  # no newline, no terminal escape
+
+
+def test_the_gate_checks_kind_and_range() -> None:
+    assert gate.offered("village", ["default", "village"]) and not gate.offered("x", ["default"])
+    assert not gate.offered(["village"], ["village"]) and not gate.offered(None, ["village"])
+    assert gate.whole(12, 1, 12) and not gate.whole(13, 1, 12) and not gate.whole(10**9, 1, 12)
+    assert not gate.whole(True, 0, 3) and not gate.whole(2.0, 1, 12) and not gate.whole("2", 1, 12)
+    assert gate.real(0.5, 0, 1) and gate.real(1, 0, 1) and not gate.real(1.5, 0, 1)
+    assert not gate.real(float("nan"), 0, 1) and not gate.real(float("inf"), 0, 1e9) and not gate.real("0.5", 0, 1)
+    assert gate.typed("12") and gate.typed(None) and not gate.typed("1" * (gate.TEXT_MAX + 1)) and not gate.typed(12)
+
+
+def test_each_refusal_is_logged_once_then_counted(caplog: pytest.LogCaptureFixture) -> None:
+    g = gate.Gate("abc123")
+    with caplog.at_level(logging.WARNING, logger="transition_sim.dashboard.gate"):
+        for k in range(gate.LOGGED_MAX + 30):
+            g.refuse("ts-strategy", f"evil{k}.py:Evil", "the listed strategies")
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == gate.LOGGED_MAX + 1 and g.refused == gate.LOGGED_MAX + 30
+    assert lines[0] == "session abc123: refused ts-strategy = 'evil0.py:Evil' (allowed: the listed strategies)"
+    assert "no longer logged" in lines[-1]
+
+
+# -------------------------------------------------------------------------------------------- session
+def test_a_session_runs_only_builtin_scenarios_and_registered_strategies(planted: Path) -> None:
+    before = live_sessions()
+    for name in forged_names(planted):
+        with pytest.raises(NotOffered):
+            Session(strategy=name)
+        with pytest.raises(NotOffered):
+            Session(scenario=name)
+        with pytest.raises(NotOffered):
+            Session(compare_with=name if name is not None else 3)
+    assert live_sessions() == before  # a refused session takes no place in the room
+    s = Session(scenario="village", seed=1)
+    try:
+        model = s.model
+        for name in forged_names(planted):
+            for setting in ("scenario", "strategy", "compare_with"):
+                with pytest.raises(NotOffered):
+                    s.configure(**{setting: name if name is not None else 3})
+        assert s.model is model and (s.scenario, s.strategy, s.compare_with) == ("village", DEFAULT_STRATEGY, None)
+    finally:
+        s.close()
+
+
+DEFAULT_STRATEGY = session_mod.DEFAULT_STRATEGY
+
+
+@pytest.mark.parametrize("changes", [
+    {"seed": -1}, {"seed": True}, {"seed": "7"}, {"seed": 2**40}, {"values": {"n_elected": 3}},
+    {"values": {"facilitator_trust0": 5.0}}, {"values": {"facilitator_trust0": float("nan")}},
+    {"values": {"meetings_per_month": True}}, {"values": {"budget_elected": [1]}},
+])
+def test_a_session_refuses_forged_seeds_and_values(changes: dict[str, Any]) -> None:
+    s = Session(scenario="village", seed=1)
+    try:
+        model, values = s.model, dict(s.values)
+        with pytest.raises(NotOffered):
+            s.configure(**changes)
+        assert s.model is model and s.values == values and s.seed == 1
+    finally:
+        s.close()
+
+
+# ---------------------------------------------------------------------------------- the page, forged
+@dataclass
+class Page:
+    box: Any
+    rc: Any
+    session: Session
+
+    def widgets(self) -> list[Any]:
+        """Every widget of the page, the run's island included."""
+        out, todo = [], [self.box]
+        while todo:
+            w = todo.pop()
+            out.append(w)
+            todo += [c for c in getattr(w, "children", None) or [] if not isinstance(c, str)]
+        return out
+
+    def one(self, kind: type, css: str) -> Any:
+        found = [w for w in self.widgets() if isinstance(w, kind) and css in str(getattr(w, "class_", "")).split()]
+        assert len(found) == 1, f"{len(found)} {kind.__name__} with class {css}"
+        return found[0]
+
+    def text(self) -> str:
+        """What the page holds for the browser: every widget's state but pictures."""
+        states = [{k: x for k, x in w.get_state().items() if not isinstance(x, bytes | memoryview)}
+                  for w in self.widgets() if hasattr(w, "get_state")]
+        return json.dumps(states, default=str, ensure_ascii=False)
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    before = set(session_mod._live)
+    box, rc = solara.render(app.Page(), handle_error=False)
+    opened = [s for key, s in session_mod._live.items() if key not in before]
+    assert len(opened) == 1
+    yield Page(box, rc, opened[0])
+    rc.close()
+
+
+@pytest.fixture
+def refusals(caplog: pytest.LogCaptureFixture) -> Callable[[], list[str]]:
+    caplog.set_level(logging.WARNING, logger="transition_sim.dashboard.gate")
+    return lambda: [r.getMessage() for r in caplog.records if r.name == "transition_sim.dashboard.gate"]
+
+
+def test_a_strategy_file_sent_by_the_strategy_drop_down_is_refused_and_never_imported(
+        page: Page, planted: Path, refusals: Callable[[], list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded: list[object] = []
+    monkeypatch.setattr("transition_sim.model.load_strategy", lambda spec: loaded.append(spec))
+    model = page.session.model
+    for name in forged_names(planted):
+        page.one(v.Select, "ts-strategy").v_model = name
+    assert page.session.strategy == DEFAULT_STRATEGY and page.session.model is model  # nothing changed
+    assert page.one(v.Select, "ts-strategy").v_model == DEFAULT_STRATEGY  # the drop-down shows it again
+    assert len(refusals()) == len(forged_names(planted))  # each logged once, with the session's id
+    assert all("refused ts-strategy" in line and page.session.tag in line for line in refusals())
+    page.one(v.Select, "ts-strategy").v_model = "commons"  # a listed strategy is still taken
+    assert page.session.strategy == "commons" and page.session.model is not model
+    assert loaded == []  # the dashboard never hands a strategy name to the loader
+
+
+def test_a_scenario_path_sent_by_the_scenario_drop_down_is_refused_never_opened_nor_shown(
+        page: Page, planted: Path, refusals: Callable[[], list[str]]) -> None:
+    for name in forged_names(planted):
+        page.one(v.Select, "ts-scenario").v_model = name
+    assert page.session.scenario == "default" and page.one(v.Select, "ts-scenario").v_model == "default"
+    assert len(refusals()) == len(forged_names(planted))
+    assert SECRET not in page.text()
+    page.one(v.Select, "ts-scenario").v_model = "village"
+    assert page.session.scenario == "village" and page.session.model is not None
+    assert page.session.model.n_actors == 20
+
+
+def test_the_side_by_side_picker_takes_only_the_other_strategies(page: Page, planted: Path,
+                                                                  refusals: Callable[[], list[str]]) -> None:
+    _tabs(page).v_model = 3  # side by side: the top-down plan is chosen to compare with
+    assert page.session.compare_with == "top_down_plan"
+    other = page.session.other
+    forged = [*forged_names(planted), DEFAULT_STRATEGY]  # the run's own strategy is not offered either
+    for name in forged:
+        page.one(v.Select, "ts-select-b").v_model = name
+    assert page.session.compare_with == "top_down_plan" and page.session.other is other
+    assert len(refusals()) == len(forged) and all("refused ts-select-b" in line for line in refusals())
+    page.one(v.Select, "ts-select-b").v_model = "commons"
+    assert page.session.compare_with == "commons" and page.session.other is not None
+    assert page.session.other.strategy_name == "commons"
+
+
+def test_forged_slider_and_field_values_are_refused_without_echo(page: Page,
+                                                                  refusals: Callable[[], list[str]]) -> None:
+    model, values = page.session.model, dict(page.session.values)
+    slider = page.one(v.Slider, "ts-slider-facilitator_trust0")
+    for forged in (5.0, -1, "abc", "0.5", True, None, float("nan"), [0.5], {"v": 1}, 10**300):
+        slider.v_model = forged  # what the browser's widget holds, then its "change" event
+        slider.fire_event("change", forged)
+        assert slider.v_model == 0.0  # back where the page has it
+    page.one(v.Slider, "ts-slider-meetings_per_month").fire_event("change", 4.5)  # a whole number's slider
+    for name in ("ts-input-budget_elected", "ts-seed"):  # a field sends a short string: not these
+        for forged in ("9" * 10_000, {"a": SECRET}, [SECRET], 12):
+            field_ = page.one(v.TextField, name)
+            field_.v_model = forged
+            field_.fire_event("keyup.enter", {})
+            assert field_.v_model in ("3", "400000")  # back to the page's value (seed, budget)
+    assert page.session.model is model and page.session.values == values and page.session.seed == 3
+    assert len(refusals()) == 10 + 1 + 2 * 4
+    assert SECRET not in page.text() and "9" * 100 not in page.text()  # never shown back
+    # what a person does is still taken, and a value typed out of range still gets its message
+    page.one(v.Slider, "ts-slider-facilitator_trust0").fire_event("change", 0.5)
+    assert page.session.values["facilitator_trust0"] == 0.5 and page.session.model is not model
+    typed = page.one(v.TextField, "ts-input-facilitator_trust0")
+    typed.v_model = "1,5"
+    typed.fire_event("keyup.enter", {})
+    assert "est refusé" in page.one(v.TextField, "ts-input-facilitator_trust0").messages[0]
+
+
+def test_the_play_speed_is_checked_on_the_server(page: Page, refusals: Callable[[], list[str]]) -> None:
+    for forged in (10**9, 0, -1, 13, 2.5, "12", True, None):
+        page.one(v.Slider, "ts-speed").v_model = forged
+    assert page.one(v.Slider, "ts-speed").v_model == 2 and len(refusals()) == 8
+    assert all("refused ts-speed" in line for line in refusals())
+    page.one(v.Slider, "ts-speed").v_model = 12
+    assert page.one(v.Slider, "ts-speed").v_model == 12 and len(refusals()) == 8
+
+
+def test_a_forged_tab_index_is_refused(page: Page, refusals: Callable[[], list[str]]) -> None:
+    for forged in (4, 99, -1, "1", 1.0, True):
+        _tabs(page).v_model = forged
+        assert [w for w in page.widgets() if "ts-territory" in str(getattr(w, "class_", ""))]  # still the territory
+    assert len(refusals()) == 6 and all("refused ts-tabs" in line for line in refusals())
+    assert _tabs(page).v_model == 0
+    _tabs(page).v_model = 2
+    assert [w for w in page.widgets() if 'class="ts-story"' in str(getattr(w, "unsafe_innerHTML", ""))]
+
+
+def _tabs(page: Page) -> Any:
+    """The view tabs (the run's island has the page's only tabs)."""
+    found = [w for w in page.widgets() if isinstance(w, v.Tabs)]
+    assert len(found) == 1
+    return found[0]
+
+
+# ----------------------------------------------------------------------------------------------- errors
+def test_an_error_in_the_run_shows_a_sentence_not_a_traceback(page: Page, monkeypatch: pytest.MonkeyPatch,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    def broken(*_args: object) -> str:
+        raise RuntimeError(f"{SECRET} in {__file__}")
+
+    monkeypatch.setattr(views, "story_html", broken)
+    with caplog.at_level(logging.ERROR, logger="transition_sim.dashboard"):
+        _tabs(page).v_model = 2  # the story view raises
+    text = page.text()
+    assert i18n.t("went_wrong", "fr") in text
+    assert SECRET not in text and "Traceback" not in text and __file__ not in text
+    assert page.one(v.Btn, "ts-step")  # the controls are still there: only the run's part failed
+    logged = [r for r in caplog.records if r.name == "transition_sim.dashboard" and r.levelno == logging.ERROR]
+    assert len(logged) == 1 and logged[0].exc_info is not None  # the trainer's terminal has the traceback, once
+    assert SECRET in str(logged[0].exc_info[1])
+    monkeypatch.undo()
+    page.one(v.Btn, "ts-start-again").click()
+    assert i18n.t("went_wrong", "fr") not in page.text()
+
+
+def test_an_error_in_the_page_shows_a_sentence_in_its_language(page: Page, monkeypatch: pytest.MonkeyPatch,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
+    page.one(v.Btn, "ts-lang-en").click()
+
+    def broken(self: Session, **_changes: object) -> None:
+        raise OSError(f"cannot read /home/trainer/{SECRET}")
+
+    monkeypatch.setattr(Session, "configure", broken)
+    with caplog.at_level(logging.ERROR, logger="transition_sim.dashboard"):
+        page.one(v.Select, "ts-strategy").v_model = "commons"
+    text = page.text()
+    assert i18n.t("went_wrong", "en") in text and SECRET not in text and "Traceback" not in text
+    assert not [w for w in page.widgets() if "ts-step" in str(getattr(w, "class_", ""))]  # the page's part
+    assert any(r.exc_info and SECRET in str(r.exc_info[1]) for r in caplog.records)
+
+
+# --------------------------------------------------------------------------------------------- the room
+@pytest.fixture
+def room_of(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
+    """Make the room hold ``n`` more sessions than are open now."""
+    return lambda n: monkeypatch.setitem(session_mod._limit, "max_sessions", live_sessions() + n)
+
+
+def test_a_full_room_gets_a_notice_and_no_model(room_of: Callable[[int], None]) -> None:
+    room_of(0)
+    before = live_sessions()
+    with pytest.raises(RoomFull):
+        Session()
+    box, rc = solara.render(app.Page(), handle_error=False)
+    try:
+        assert live_sessions() == before  # no model was built
+        full = Page(box, rc, None)  # type: ignore[arg-type]
+        assert i18n.t("room_full_title", "fr") in full.text() and full.one(v.Sheet, "ts-room-full").children
+        assert not [w for w in full.widgets() if "ts-step" in str(getattr(w, "class_", ""))]
+    finally:
+        rc.close()
+    room_of(1)
+    s = Session()
+    s.close()
+
+
+# ------------------------------------------------------------------------------------------- fair share
+def _until(done: Callable[[], bool]) -> None:
+    """Wait for a state of other threads (a generous deadline: only a stuck test fails)."""
+    deadline = time.monotonic() + 60
+    while not done():
+        assert time.monotonic() < deadline, "stuck"
+        time.sleep(0.005)
+
+
+def test_play_steps_take_turns_one_at_a_time_in_the_order_they_asked() -> None:
+    turns = fairshare.Turns(share=1.0)  # no pause after a step: the order and the one-at-a-time rule only
+    lock, running, most, order = threading.Lock(), [0], [0], []
+    release = threading.Event()
+    results: dict[int, tuple[bool, int | None]] = {}
+    cancelled = threading.Event()
+
+    def step(k: int) -> int:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            order.append(k)
+        if k == 0:
+            assert release.wait(60)
+        with lock:
+            running[0] -= 1
+        return k
+
+    threads = []
+    for k in range(6):
+        cancel = cancelled if k == 3 else threading.Event()
+        t = threading.Thread(target=lambda k=k, c=cancel: results.__setitem__(k, turns.run(lambda: step(k), c)))
+        t.start()
+        threads.append(t)
+        _until(lambda k=k: len(order) == 1 if k == 0 else len(turns._queue) == k)  # 0 runs, 1..k wait
+    cancelled.set()  # the page of player 3 pauses while it waits for its turn
+    _until(lambda: 3 in results)
+    release.set()
+    for t in threads:
+        t.join()
+    assert most[0] == 1 and order == [0, 1, 2, 4, 5]
+    assert results[3] == (False, None) and all(results[k] == (True, k) for k in (0, 1, 2, 4, 5))
+
+
+def test_a_sessions_pace_follows_the_processor_time_it_used() -> None:
+    pacer = fairshare.Pacer(share=0.001)  # waits 999 times what the work used
+
+    def work() -> int:
+        total = 0
+        for k in range(200_000):
+            total += k * k
+        return total
+
+    started = time.thread_time()
+    assert pacer.delay() == 0 and pacer.charged(work) > 0
+    used = time.thread_time() - started
+    assert 0 < pacer.delay() <= 999 * used
+    cancel = threading.Event()
+    cancel.set()
+    assert not pacer.wait(cancel)  # a play loop that is paused does not wait out its pace
+
+
+# ------------------------------------------------------------------------------------- kernel messages
+def _message(msg_type: str, content: dict[str, Any]) -> dict[str, Any]:
+    header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": "s", "username": "", "version": "5.3",
+              "date": datetime.now(UTC).isoformat()}
+    return {"header": header, "parent_header": {}, "metadata": {}, "content": content, "channel": "shell"}
+
+
+def _run_ipython(marker: Path) -> dict[str, Any]:
+    """ipyvue's component protocol asked to call IPython with ``-c`` code: it writes ``marker``."""
+    code = f"open({str(marker)!r}, 'w').write('ran')"
+    return {"create_widget": ["IPython", "start_ipython"], "id": "forged",
+            "props": {"argv": ["--no-banner", "--quick", "--HistoryManager.enabled=False", "-c", code]}}
+
+
+@pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
+def test_a_template_widget_runs_code_sent_by_the_browser_which_is_why_messages_are_checked(tmp_path: Path) -> None:
+    """The hole the message check closes: every page has ipyvue templates (Solara's HTML, downloads, title),
+    and a template obeys a ``create_widget`` message by importing and calling what it names."""
+    from solara.components.file_download import FileDownloadWidget
+
+    marker = tmp_path / "ran"
+    widget = FileDownloadWidget(filename="x")
+    try:
+        widget._handle_event(None, _run_ipython(marker), [])
+    finally:
+        widget.close()
+    assert marker.read_text() == "ran"
+
+
+SEEN_FROM_THE_PAGE = [  # what the page's own front end sends (recorded from Chromium)
+    ("kernel_info_request", {}),
+    ("comm_open", {"comm_id": "c", "target_name": "solara.control", "data": {}}),
+    ("comm_msg", {"comm_id": "c", "data": {"method": "run", "args": {"path": "/", "dark": False, "appName": None}}}),
+    ("comm_msg", {"comm_id": "w", "data": {"method": "update", "state": {"v_model": "commons"}, "buffer_paths": []}}),
+    ("comm_msg", {"comm_id": "w", "data": {"method": "custom", "content": {"event": "click", "data": {}}}}),
+    ("comm_open", {"comm_id": "k", "target_name": "jupyter.widget.control", "data": {}}),
+    ("comm_close", {"comm_id": "w", "data": {}}),
+]
+
+
+def test_the_pages_own_messages_pass_and_forged_ones_are_refused(tmp_path: Path,
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    for msg_type, content in SEEN_FROM_THE_PAGE:
+        assert messages.refusal(_message(msg_type, content)) is None, msg_type
+    marker = tmp_path / "ran"
+    forged = [
+        _message("comm_msg", {"comm_id": "w", "data": {"method": "custom", "content": _run_ipython(marker)}}),
+        _message("comm_msg", {"comm_id": "w", "data": {"method": "custom", "content": {
+            "update_ref": {"functionRef": "close"}, "id": "w", "prop": "x"}}}),
+        _message("comm_open", {"comm_id": "n", "target_name": "jupyter.widget", "data": {"state": {
+            "_model_name": "ButtonModel", "_model_module": "@jupyter-widgets/controls"}}}),
+        _message("comm_open", {"comm_id": "n", "target_name": "anything.else", "data": {}}),
+        _message("comm_msg", {"comm_id": "w", "data": "not a dict"}),
+        _message("comm_msg", "no content"),  # type: ignore[arg-type]
+        {"no": "header"}, "text", None,
+    ]
+    handled: list[Any] = []
+    process = messages.guarded(lambda kernel, msg: handled.append(msg) or True)
+    with caplog.at_level(logging.WARNING, logger="transition_sim.dashboard.messages"):
+        for msg in forged:
+            assert messages.refusal(msg) is not None
+            assert process(None, msg) is True  # dropped; the page's connection stays open
+    assert handled == [] and not marker.exists()
+    assert len(caplog.records) == len(forged) and "create_widget" in caplog.records[0].getMessage()
+    ok = _message(*SEEN_FROM_THE_PAGE[3])
+    assert process(None, ok) is True and handled == [ok]
+
+
+# ---------------------------------------------------------------------------------------- a real server
+BOOT = """
+import os, sys
+watched = os.environ["TS_TEST_WATCH"]
+def audit(event, args):
+    if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+        path = os.fsdecode(args[0])
+        if path.startswith(watched):
+            sys.stderr.write(f"AUDIT-OPEN {path}\\n")
+sys.addaudithook(audit)
+from transition_sim.dashboard.server import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int, bool]]:
+    """Every file and folder under ``root``: size, modification time, and whether it is a link."""
+    return {str(p.relative_to(root)): (p.lstat().st_size, p.lstat().st_mtime_ns, p.is_symlink())
+            for p in sorted(root.rglob("*"))}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def installed_cache_untouched() -> Iterator[None]:
+    """The front end installed in the environment is the same after these tests as before."""
+    real = Path(server_settings.assets.proxy_cache_dir)
+    before = snapshot(real)
+    assert before, f"no front-end cache at {real}"
+    yield
+    assert snapshot(real) == before
+
+
+@dataclass
+class Served:
+    """A dashboard server on a copy of the front-end cache, with files planted next to it."""
+
+    url: str
+    log: Path
+    process: subprocess.Popen[bytes]
+    cache: Path
+    outside: Path
+
+    def text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def get(self, path: str, method: str = "GET", headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        """``path`` sent as it is (no client-side clean-up of ``..`` or ``%2e``)."""
+        parsed = urllib.parse.urlsplit(self.url)
+        connection = HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port, timeout=60)
+        try:
+            connection.request(method, path, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+    def wait_log(self, pattern: str) -> None:
+        deadline = time.monotonic() + 60
+        while not re.search(pattern, self.text()):
+            assert time.monotonic() < deadline and self.process.poll() is None, self.text()
+            time.sleep(0.1)
+
+
+def _copy_front_end(cache: Path) -> None:
+    real = Path(server_settings.assets.proxy_cache_dir)
+    for name in server.required_assets():
+        shutil.copytree(real / name, cache / name, symlinks=True)
+
+
+@contextlib.contextmanager
+def _served(base: Path, *args: str) -> Iterator[Served]:
+    cache, outside = base / "cdn", base / "outside"
+    outside.mkdir()
+    _copy_front_end(cache)
+    (outside / "evil.py").write_text(EVIL, encoding="utf-8")
+    (outside / "secret.toml").write_text(f'description = "{SECRET}"\n', encoding="utf-8")
+    for name in ("secret.js", "secret.css"):
+        (outside / name).write_text(f"/* {SECRET} */", encoding="utf-8")
+    (cache / "leak.js").symlink_to(outside / "secret.js")  # links planted in the served folder, leading out
+    (cache / "requirejs@2.3.6" / "leak.css").symlink_to(Path("..") / ".." / "outside" / "secret.css")
+    log = base / "server.log"
+    dead = "http://127.0.0.1:9"  # no internet: any fetch goes to a closed port
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "HTTP_PROXY": dead, "HTTPS_PROXY": dead, "http_proxy": dead,
+           "https_proxy": dead, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
+           "SOLARA_ASSETS_PROXY_CACHE_DIR": str(cache), "TS_TEST_WATCH": str(outside),
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-c", BOOT, "--host", "127.0.0.1", "--port", "0",
+                                    "--cull-timeout", "1s", *args], stdout=out, stderr=subprocess.STDOUT, env=env,
+                                   cwd=base)
+    try:
+        deadline = time.monotonic() + 90
+        while not (found := re.search(r"open (http://\S+) in a browser", log.read_text(errors="replace"))):
+            assert time.monotonic() < deadline and process.poll() is None, log.read_text(errors="replace")
+            time.sleep(0.1)
+        served = Served(found.group(1), log, process, cache, outside)
+        while served.get("/readyz")[0] != 200:
+            assert time.monotonic() < deadline, served.text()
+            time.sleep(0.1)
+        yield served
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    text = log.read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in text and "Could not load URL" not in text, text
+    assert "AUDIT-OPEN" not in text, text  # no planted file was opened
+    assert not (outside / "imported").exists()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    with _served(tmp_path_factory.mktemp("served")) as s:
+        yield s
+
+
+def test_a_requests_headers_cannot_move_the_page(served: Served) -> None:
+    """Solara took its root path from the first request's X-Script-Name: one request could point every later
+    page at another server. The dashboard's root path is fixed."""
+    evil = {"X-Script-Name": "http://evil.example", "Script-Name": "//evil.example",
+            "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"}
+    for headers in (evil, {}):
+        status, body = served.get("/", headers=headers)
+        assert status == 200 and b"evil.example" not in body
+        assert b"/_solara/cdn/@widgetti/solara-vuetify-app@10.1.1/dist/" in body  # the front end is ours...
+        assert b"cdn.jsdelivr" not in body  # ...and nothing is asked of the internet
+
+
+def test_asset_routes_serve_the_cache_as_it_is_never_deleting_nor_fetching(served: Served) -> None:
+    before = snapshot(served.cache)
+    bundle = "@widgetti/solara-vuetify-app@10.1.1/dist/solara-vuetify-app8.min.js"
+    for folder in ("@widgetti/solara-vuetify-app@10.1.1/dist", "@widgetti/solara-vuetify-app@10.1.1/dist/",
+                   "@widgetti/solara-vuetify-app@10.1.1", "requirejs@2.3.6", "font-awesome@4.5.0/css", ""):
+        assert served.get(f"/_solara/cdn/{folder}")[0] == 404  # the proxy deleted such a folder
+    missing = [f"/_solara/cdn/left-pad@1.3.{k % 4}/index.js?{k}" for k in range(80)] + \
+        [f"/_solara/cdn/@widgetti/solara-vuetify-app@10.1.1/dist/missing{k}.js" for k in range(20)]
+    statuses: list[int] = []
+
+    def ask(path: str) -> None:
+        statuses.append(served.get(path)[0])
+
+    threads = [threading.Thread(target=ask, args=(p,)) for p in missing]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [404] * len(missing)
+    assert snapshot(served.cache) == before  # nothing deleted, nothing written
+    status, body = served.get(f"/_solara/cdn/{bundle}")
+    assert status == 200 and body == (served.cache / bundle).read_bytes()
+    assert served.get("/")[0] == 200
+
+
+@pytest.mark.parametrize("path", [
+    "/_solara/cdn/../outside/secret.js", "/_solara/cdn/%2e%2e/outside/secret.js",
+    "/_solara/cdn/..%2foutside%2fsecret.js", "/_solara/cdn/%2E%2E%2Foutside%2Fsecret.js",
+    "/_solara/cdn/requirejs@2.3.6/../../outside/secret.js",
+    "/_solara/cdn/leak.js", "/_solara/cdn/requirejs@2.3.6/leak.css", "/_solara/cdn/{outside}/secret.js",
+    "/_solara/cdn//{outside}/secret.js", "/_solara/cdn/%2F{outside}/secret.js", "/static/../server.py",
+    "/static/%2e%2e/server.py", "/static/assets/../../server.py", "/static/solara_bootstrap.py",
+    "/static/__pycache__/", "/jupyter/nbextensions/jupyter-vue/../jupyter-js-widgets/extension.js",
+    "/jupyter/nbextensions/jupyter-js-widgets/extension.js",
+    "/_solara/cdn/../cdn/requirejs@2.3.6/require.js/../../../outside/secret.toml",
+])
+def test_no_file_outside_the_front_end_is_served(served: Served, path: str) -> None:
+    status, body = served.get(path.format(outside=served.outside))
+    assert status == 404 and SECRET.encode() not in body and b"import " not in body
+
+
+def test_debug_and_unused_routes_are_closed(served: Served) -> None:
+    for method, path in [("GET", "/resourcez"), ("GET", "/resourcez?verbose"), ("POST", "/_solara/api/evict/k"),
+                         ("GET", "/jupyter/api/kernels/k"), ("GET", "/static/public/x.js"), ("GET", "/index.html"),
+                         ("GET", "/_solara/auth/login"), ("GET", "/jupyter/nbextensions/"), ("PUT", "/static/main.js")]:
+        status, body = served.get(path, method)
+        assert status in (404, 405), (method, path, status)
+        assert b"threads" not in body and b"cpu" not in body and b"kernels" not in body
+    assert served.get("/readyz") == (200, b'{"status":"ok"}')
+
+
+class PageWire:
+    """A page as a script would be one: the websocket and Jupyter's messages, without a browser, so that any
+    message can be sent. Keeps every frame the server sent, and the state of every widget."""
+
+    def __init__(self, served: Served) -> None:
+        from websockets.sync.client import connect
+
+        try:
+            with urllib.request.urlopen(served.url, timeout=60) as response:
+                headers = response.headers
+        except urllib.error.HTTPError as full:  # the room is full: no cookie, the websocket still opens
+            headers = full.headers
+        cookie = (headers.get("set-cookie") or "").split(";")[0]
+        url = served.url.replace("http://", "ws://")
+        self._open = contextlib.ExitStack()
+        self.ws = self._open.enter_context(connect(
+            f"{url}jupyter/api/kernels/{uuid.uuid4()}/channels?session_id={uuid.uuid4()}",
+            additional_headers={"Cookie": cookie}, max_size=None, open_timeout=60))
+        self.session = uuid.uuid4().hex
+        self.frames: list[str] = []
+        self.widgets: dict[str, dict[str, Any]] = {}
+        self.updates: list[tuple[str, dict[str, Any]]] = []
+
+    def close(self) -> None:
+        self._open.close()
+
+    def send(self, msg_type: str, content: dict[str, Any]) -> str:
+        msg = _message(msg_type, content)
+        msg["header"]["session"] = self.session
+        self.ws.send(json.dumps({**msg, "buffers": []}))
+        return str(msg["header"]["msg_id"])
+
+    def receive(self) -> dict[str, Any]:
+        raw = self.ws.recv(timeout=60)
+        if isinstance(raw, bytes):  # Jupyter's binary frame: part count, offsets, the message, the buffers
+            n = int.from_bytes(raw[:4], "big")
+            offsets = [int.from_bytes(raw[4 + 4 * k:8 + 4 * k], "big") for k in range(n)]
+            raw = raw[offsets[0]:offsets[1] if n > 1 else len(raw)].decode("utf-8", errors="replace")
+        self.frames.append(raw)
+        msg: dict[str, Any] = json.loads(raw)
+        content = msg.get("content", {})
+        if msg["msg_type"] == "comm_open" and content.get("target_name") == "jupyter.widget":
+            self.widgets[content["comm_id"]] = dict(content["data"]["state"])
+        elif msg["msg_type"] == "comm_msg" and content.get("data", {}).get("method") == "update":
+            self.widgets.setdefault(content["comm_id"], {}).update(content["data"]["state"])
+            self.updates.append((content["comm_id"], content["data"]["state"]))
+        return msg
+
+    def until(self, done: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        while not done(msg := self.receive()):
+            pass
+        return msg
+
+    def run_app(self) -> None:
+        control = str(uuid.uuid4())
+        self.send("comm_open", {"comm_id": control, "target_name": "solara.control", "data": {}})
+        self.send("comm_msg", {"comm_id": control, "data": {"method": "run", "args": {
+            "path": "/", "dark": False, "themes": {"light": {}, "dark": {}}, "appName": None}}})
+        self.until(lambda m: m["msg_type"] == "comm_msg" and m["content"]["data"].get("method") == "finished")
+        self.barrier()
+
+    def barrier(self) -> None:
+        """Every message sent before has been handled (the kernel handles a page's messages in order)."""
+        asked = self.send("kernel_info_request", {})
+        self.until(lambda m: m["msg_type"] == "kernel_info_reply" and m["parent_header"].get("msg_id") == asked)
+
+    def find(self, model: str, css: str = "") -> str:
+        found = [cid for cid, state in self.widgets.items() if state.get("_model_name") == model
+                 and (not css or css in str(state.get("class_", "")).split())]
+        assert found, f"no {model} {css}"
+        return found[-1]
+
+    def update(self, comm_id: str, **state: Any) -> None:
+        self.send("comm_msg", {"comm_id": comm_id, "data": {"method": "update", "state": state, "buffer_paths": []}})
+
+    def custom(self, comm_id: str, content: dict[str, Any]) -> None:
+        self.send("comm_msg", {"comm_id": comm_id, "data": {"method": "custom", "content": content}})
+
+
+def test_forged_widget_messages_over_the_websocket_are_refused(served: Served) -> None:
+    wire = PageWire(served)
+    try:
+        wire.run_app()
+        marker = served.outside / "ran"
+        strategy, scenario = wire.find("SelectModel", "ts-strategy"), wire.find("SelectModel", "ts-scenario")
+        speed = wire.find("SliderModel", "ts-speed")
+        template = next(cid for cid, state in wire.widgets.items()
+                        if str(state.get("_model_name", "")).endswith("TemplateModel"))
+        wire.update(strategy, v_model=f"{served.outside / 'evil.py'}:Evil")
+        wire.update(scenario, v_model=str(served.outside / "secret.toml"))
+        wire.update(speed, v_model=10**9)
+        wire.custom(template, _run_ipython(marker))
+        wire.custom(template, {"update_ref": {"functionRef": "close"}, "id": template, "prop": "x"})
+        wire.send("comm_open", {"comm_id": str(uuid.uuid4()), "target_name": "jupyter.widget", "data": {
+            "state": {"_model_name": "ButtonModel", "_model_module": "@jupyter-widgets/controls"}}})
+        wire.barrier()
+        # the widgets are put back where the page has them, in the browser too
+        assert (strategy, {"v_model": DEFAULT_STRATEGY}) in wire.updates
+        assert (scenario, {"v_model": "default"}) in wire.updates and (speed, {"v_model": 2}) in wire.updates
+        seen = len(wire.frames)
+        wire.update(strategy, v_model="commons")  # a listed one is taken: the page still works
+        wire.barrier()
+        assert any("Soutenir des pairs" in frame for frame in wire.frames[seen:])  # the new strategy's help
+    finally:
+        wire.close()
+    assert not marker.exists() and not (served.outside / "imported").exists()
+    assert not any(SECRET in frame for frame in wire.frames)
+    text = served.text()
+    for refused in ("refused ts-strategy = '", "refused ts-scenario = '", "refused ts-speed = 1000000000",
+                    "refused a message from a page: custom message create_widget",
+                    "refused a message from a page: custom message update_ref",
+                    "refused a message from a page: comm_open for target 'jupyter.widget'"):
+        assert text.count(refused) == 1, (refused, text)
+
+
+def test_beyond_max_sessions_a_page_is_told_the_room_is_full(tmp_path: Path) -> None:
+    with _served(tmp_path, "--max-sessions", "1", "--lang", "en") as served:
+        first = PageWire(served)
+        try:
+            first.run_app()
+            served.wait_log(r"session opened \(1 open\)")
+            status, body = served.get("/?lang=fr")
+            assert status == 503 and b"La salle est pleine" in body and b"/_solara/cdn" not in body
+            late = PageWire(served)  # a page that was loaded just before: its websocket gets the notice
+            try:
+                late.run_app()
+                assert late.find("SheetModel", "ts-room-full")
+                assert not [s for s in late.widgets.values() if "ts-step" in str(s.get("class_", ""))]
+            finally:
+                late.close()
+            assert "a page was turned away: 1 sessions open" in served.text()
+        finally:
+            first.close()
+        served.wait_log(r"session closed \(0 open\)")  # the first page's place is free again
+        status, body = served.get("/")
+        assert status == 200 and b"/_solara/cdn/" in body
+        assert served.text().count("session opened") == 1  # the late page never had a model
