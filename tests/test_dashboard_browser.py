@@ -67,14 +67,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         url = _wait_for_address(log, process)
         yield Server(url, log, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_server(process, log)
+
+
+def stop_server(process: subprocess.Popen[bytes], log: Path) -> str:
+    """Stop a test server, then check its log holds no traceback and no failed front-end load; return the log."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
     text = log.read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in text and "Could not load URL" not in text, text
+    return text
 
 
 def _wait_for_address(log: Path, process: subprocess.Popen[bytes]) -> str:
@@ -214,8 +220,8 @@ def test_step_advances_the_month_and_adds_story_lines(visit: Visit) -> None:
         visit.wait_month(k)
     assert visit.month() == 3
     page.wait_for_function(f"() => document.querySelectorAll('.ts-story-line').length > {before}")
-    text = page.locator(".ts-story").inner_text()
-    assert "Mois 3" in text and "facilitateur" in text
+    sync_api.expect(page.locator(".ts-story")).to_contain_text("Mois 3", timeout=TIMEOUT_MS)
+    assert "facilitateur" in page.locator(".ts-story").inner_text()
     visit.year(1)
     page.wait_for_function("() => document.querySelector('.ts-story').innerText.includes('Mois 15')")
     visit.shot("3-story-fr")
@@ -271,14 +277,16 @@ def test_language_switch_changes_labels(visit: Visit) -> None:
     page.locator(".ts-lang-en").click()
     page.wait_for_function("() => document.querySelector('.ts-page .ts-month b').innerText.startsWith('Month')")
     page.wait_for_function("() => document.querySelector('.ts-legend').innerText.includes('Elected official')")
-    assert "Territory" in page.locator(".v-tabs").inner_text()
-    legend = page.locator(".ts-legend").inner_text()
-    assert "Elected official" in legend and "sets the course" in legend
-    assert "Facilitator's strategy" in page.locator(".ts-controls").inner_text()
+    # the controls and the run are drawn by two render roots: each may arrive after the other, so every
+    # label is waited for (Playwright's expect retries until its timeout) rather than read once
+    expect = sync_api.expect
+    expect(page.locator(".v-tabs")).to_contain_text("Territory", timeout=TIMEOUT_MS)
+    expect(page.locator(".ts-legend")).to_contain_text("sets the course", timeout=TIMEOUT_MS)
+    expect(page.locator(".ts-controls")).to_contain_text("Facilitator's strategy", timeout=TIMEOUT_MS)
     page.locator(".ts-step").click()
     visit.wait_month(1)
     visit.tab("Story")
-    assert "Month 1" in page.locator(".ts-story").inner_text()
+    expect(page.locator(".ts-story")).to_contain_text("Month 1", timeout=TIMEOUT_MS)
     visit.tab("Territory")
     page.wait_for_selector(".ts-territory")
     visit.shot("6-territory-en")

@@ -37,6 +37,7 @@ import solara.server.settings as server_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
+from test_dashboard_browser import stop_server
 from transition_sim.dashboard import app, fairshare, gate, i18n, messages, server, views
 from transition_sim.dashboard import session as session_mod
 from transition_sim.dashboard.session import NotOffered, RoomFull, Session, live_sessions
@@ -601,14 +602,7 @@ def _served(base: Path, *args: str) -> Iterator[Served]:
             time.sleep(0.1)
         yield served
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    text = log.read_text(encoding="utf-8", errors="replace")
-    assert "Traceback" not in text and "Could not load URL" not in text, text
+        text = stop_server(process, log)
     assert "AUDIT-OPEN" not in text, text  # no planted file was opened
     assert not (outside / "imported").exists()
 

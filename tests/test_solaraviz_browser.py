@@ -17,7 +17,16 @@ from typing import Any
 
 import pytest
 
-from test_dashboard_browser import CHROMIUM, CHROMIUM_FLAGS, TIMEOUT_MS, Server, _external, _wait_for_address, sync_api
+from test_dashboard_browser import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    TIMEOUT_MS,
+    Server,
+    _external,
+    _wait_for_address,
+    stop_server,
+    sync_api,
+)
 from transition_sim import TerritoryModel
 from transition_sim.solaraviz import model_params
 
@@ -37,14 +46,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     try:
         yield Server(_wait_for_address(log, process), log, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    text = log.read_text(encoding="utf-8", errors="replace")
-    assert "Traceback" not in text and "Could not load URL" not in text, text
+        stop_server(process, log)
 
 
 @pytest.fixture(scope="module")

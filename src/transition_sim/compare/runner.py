@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import numpy as np
 import pandas as pd
 
+from transition_sim.cost import duration_text
 from transition_sim.limits import CONTROLS, MAX_COMPARE_RUNS, check, check_total
 from transition_sim.processes import make_pool, stop_pool
 from transition_sim.scenarios import Scenario, load_scenario, resolve_config
@@ -283,7 +284,7 @@ class Progress:
         elapsed = max(self.clock() - self.started, 1e-9)
         rate = done / elapsed
         left = (self.total - done) / rate if rate > 0 else math.inf
-        return f"{self.label}: {done}/{self.total} runs, {rate:.1f} runs/s, {_duration(left)} left"
+        return f"{self.label}: {done}/{self.total} runs, {rate:.1f} runs/s, {duration_text(left)} left"
 
     def __call__(self, done: int) -> None:
         self.done = done
@@ -323,15 +324,3 @@ class Progress:
             self.stream.flush()
             self._width = 0
 
-
-def _duration(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "?"
-    seconds = round(seconds)
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes} min {seconds:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
