@@ -478,6 +478,24 @@ def dead_pid() -> int:
     return proc.pid
 
 
+@pytest.mark.parametrize("name", ["nl\nname", "漢" * 84, "é" * 40 + "x"])
+def test_odd_names_get_a_holder_that_fits_and_is_cleaned_up(cli, tmp_path, inputs, name):
+    """A holder is named from the target's first 80 bytes (a 252-byte name of 3-byte characters must fit), and
+    one left by a dead writer is found again whatever the name holds (a newline too)."""
+    parent = tmp_path / "results"
+    parent.mkdir()
+    dead = dead_pid()
+    stale = parent / f".{outdir._prefix(name)}.transition-sim-{dead}-{'a' * 16}"
+    (stale / "out").mkdir(parents=True)
+    record = {"format": CLAIM_FORMAT, "pid": dead, "token": "a" * 16, "host": socket.gethostname()}
+    (stale / CLAIM).write_text(json.dumps(record))
+    assert len(os.fsencode(outdir._prefix(name))) <= 80
+    result = cli(*argv("run", parent / name, inputs))
+    assert result.code == 0, result.err
+    assert (parent / name / MARKER).is_file()
+    assert not stale.exists() and holders(parent) == []
+
+
 def test_only_the_holders_of_dead_writers_are_removed(cli, tmp_path, inputs):
     parent = tmp_path / "results"
     parent.mkdir()

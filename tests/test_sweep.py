@@ -226,12 +226,16 @@ def test_resume_after_lost_parts_and_temporary_files(tiny, reference, tmp_path):
     (out / "runs" / "part-0000003.parquet").unlink()  # killed between the time-series part and the run part
     (out / "runs" / "part-0000009.parquet").unlink()
     (out / "timeseries" / "part-0000009.parquet").unlink()
-    (out / "runs" / ".part-0000010.parquet.tmp-dead").write_bytes(b"half a file")
+    (out / "runs" / ".part-0000010.parquet.tmp-deadbeef").write_bytes(b"half a file")
+    (out / "runs" / ".notes").mkdir()  # hidden things the sweep did not write: kept, and no obstacle
+    (out / "runs" / ".notes" / "mine.txt").write_bytes(b"precious")
+    (out / "timeseries" / ".keep").write_bytes(b"also mine")
     code, stdout, err = run_cli("sweep", str(tiny), "--out", str(out), "--resume", "--workers", "2")
     assert code == 0, err
     assert "14 already stored, 2 run now" in stdout
     assert_same(reference, out)
-    assert [p.name for p in out.rglob(".*")] == [".lock"]
+    assert sorted(p.name for p in out.rglob(".*")) == [".keep", ".lock", ".notes"]
+    assert (out / "runs" / ".notes" / "mine.txt").read_bytes() == b"precious"
 
 
 def test_resume_of_a_complete_sweep_runs_nothing(tiny, reference, tmp_path):

@@ -50,7 +50,7 @@ MARKER_FORMAT = "transition-sim-output/1"
 CLAIM = ".transition-sim-temp.json"
 CLAIM_FORMAT = "transition-sim-temp/1"
 MAX_MARKER_BYTES = 1 << 20  # a marker is a few hundred bytes; anything much larger is not ours
-_HOLDER = re.compile(r"^\..*\.transition-sim-(\d+)-([0-9a-f]{16})$")
+_HOLDER = re.compile(r"^\..*\.transition-sim-(\d+)-([0-9a-f]{16})$", re.DOTALL)  # a name may hold a newline
 _RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
 _AT_FDCWD = -100
 
@@ -248,7 +248,7 @@ def _new_holder(parent: Path, target: Target) -> Path:
     """A new hidden directory in ``parent`` with its claim: this process's PID, a token and the host."""
     while True:
         token = secrets.token_hex(8)
-        holder = parent / f".{target.path.name[:80]}.transition-sim-{os.getpid()}-{token}"
+        holder = parent / f".{_prefix(target.path.name)}.transition-sim-{os.getpid()}-{token}"
         try:
             holder.mkdir()
         except FileExistsError:
@@ -267,6 +267,12 @@ def _new_holder(parent: Path, target: Target) -> Path:
         shutil.rmtree(holder, ignore_errors=True)
         raise
     return holder
+
+
+def _prefix(name: str, limit: int = 80) -> str:
+    """The first ``limit`` bytes of ``name``: a holder's name must fit where the target's does (names are
+    limited in bytes, and a character may take four); a character cut in two keeps its bytes as they are."""
+    return os.fsdecode(os.fsencode(name)[:limit])
 
 
 def _alive(pid: int) -> bool:

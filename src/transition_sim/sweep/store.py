@@ -26,6 +26,7 @@ import functools
 import json
 import os
 import platform
+import re
 import secrets
 import subprocess
 import time
@@ -86,6 +87,9 @@ def all_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             continue
     return out
+
+
+_PART_TMP = re.compile(r"^\.part-\d{7,}\.parquet\.tmp-[0-9a-f]{8}$")  # see _write_atomic and part_name
 
 
 def _write_atomic(path: Path, write: Any) -> None:
@@ -239,8 +243,9 @@ class SweepStore:
             self.ts_dir.mkdir(exist_ok=True)
         for d in (self.runs_dir, self.ts_dir):
             if d.is_dir():
-                for tmp in d.glob(".*"):
-                    tmp.unlink(missing_ok=True)
+                for tmp in d.iterdir():  # only the temporary files _write_atomic makes: nothing else is ours
+                    if _PART_TMP.match(tmp.name) and tmp.is_file() and not tmp.is_symlink():
+                        tmp.unlink(missing_ok=True)
         if self.ts_dir.is_dir():  # an unreadable time-series part takes its run part along: the chunk runs again
             for part in self.ts_dir.glob("part-*.parquet"):
                 try:
