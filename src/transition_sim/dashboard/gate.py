@@ -49,7 +49,8 @@ def real(value: Any, low: float, high: float) -> bool:
     """A finite number in [low, high] (not a boolean, not a string)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    return math.isfinite(value) and low <= value <= high
+    # an int is finite however large (math.isfinite would convert it to a float and overflow)
+    return (isinstance(value, int) or math.isfinite(value)) and low <= value <= high
 
 
 def typed(value: Any) -> bool:
