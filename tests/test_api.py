@@ -1,10 +1,13 @@
 """The Python API: keyword-only parameters that Mesa's own tools can drive."""
 
+import inspect
+
 import mesa
 import pytest
 
 from transition_sim import ConfigError, TerritoryModel
 from transition_sim.agents import CivilServant, ElectedOfficial, SocioEconomicActor, StateAgent
+from transition_sim.model import TERRITORY_NAMES
 from transition_sim.schema import PARAMETERS
 
 
@@ -32,6 +35,17 @@ def test_actors_are_mesa_agents_one_class_per_role():
     assert mayor.power == max(a.power for a in model.actors)
     assert 0 <= mayor.engagement <= 1 and mayor.understanding[0] == 1.0
     assert mayor.budget > 0 and len(mayor.expertise) == 6
+
+
+def test_the_model_reads_its_territory_under_the_names_it_always_had():
+    model = TerritoryModel(seed=0).run(2)
+    for name in TERRITORY_NAMES:
+        on_model, on_territory = getattr(model, name), getattr(model.territory, name)
+        if inspect.ismethod(on_territory):
+            assert on_model.__self__ is model.territory and on_model.__func__ is on_territory.__func__, name
+        else:
+            assert on_model is on_territory, name
+    assert model.month == 2 and model.name_of(0) == model.actors[0].name
 
 
 def test_run_stops_at_the_horizon_and_batch_run_drives_it():

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 from scipy.stats import chisquare
 
-from transition_sim import social
 from transition_sim.kernels import (
     Chain,
     Csr,
@@ -28,6 +27,7 @@ from transition_sim.kernels import (
 )
 from transition_sim.kernels import contagion as contagion_module
 from transition_sim.kernels import relay as relay_module
+from transition_sim.mechanisms import social
 from transition_sim.strategies import one_need
 
 

@@ -44,6 +44,23 @@ def test_none_has_no_facilitator_activity():
     assert (model.facilitator_trust == 0).all()
 
 
+def test_a_strategy_reads_the_territory_and_acts_through_the_facilitator():
+    seen = []
+
+    class Watch(Strategy):
+        name = "watch_for_test"
+
+        def setup(self, territory, facilitator):
+            seen.append(("setup", territory, facilitator))
+
+        def act(self, territory, facilitator):
+            seen.append(("act", territory, facilitator))
+
+    model = TerritoryModel(strategy=Watch, seed=0).run(2)
+    assert [s[0] for s in seen] == ["setup", "act", "act"]
+    assert all(territory is model.territory and facilitator is model.facilitator for _, territory, facilitator in seen)
+
+
 def test_a_researchers_strategy_registers_and_runs(tmp_path):
     @register
     class Idle(Strategy):

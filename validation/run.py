@@ -70,7 +70,7 @@ any networkx graph (or CSR arrays built from one) with a `numpy.random.Generator
 the code the model runs:
 
 - `kernels.contagion.linear_influence_step` is the model's engagement influence (ODD §7.6 step 3;
-  `social.spread_engagement` calls it); `threshold_cascade` (fractional or absolute thresholds),
+  `mechanisms.social.spread_engagement` calls it); `threshold_cascade` (fractional or absolute thresholds),
   `complex_contagion` (k adopting neighbours) and `independent_cascade` (a probability per
   exposure) are the classic contagions it is read against;
 - `kernels.relay.greedy_next` is the greedy choice of the model's climb toward power

@@ -1,12 +1,12 @@
 """The facilitator: a change agent with a few meetings a month, a toolkit and a strategy.
 
-Its methods are the moves a strategy can make. Each move that meets someone costs one
-meeting; trust in the facilitator ``F[i]`` lives in ``model.facilitator_trust``.
+Its methods are the moves a strategy can make, and the only way a strategy changes the territory:
+each move that meets someone costs one meeting. What the territory holds of it (toolkit, who was
+met, who is satisfied, successes) is ``territory.facilitator_state``, and trust in it ``F[i]`` is
+``territory.facilitator_trust``; the moves change that state and nothing else.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
@@ -14,99 +14,125 @@ import numpy as np
 from transition_sim.projects import FACILITATOR, Project
 from transition_sim.roles import Role
 from transition_sim.story import Topic
-from transition_sim.strategies.budget import call_strategy
-from transition_sim.trust import introduced_trust
-
-if TYPE_CHECKING:
-    from transition_sim.model import TerritoryModel
-    from transition_sim.strategies.base import Strategy
+from transition_sim.territory import Territory
+from transition_sim.trust import introduced_trust, move_toward
 
 
 class Facilitator(mesa.Agent):
-    model: TerritoryModel
+    """The facilitator of ``territory``, a Mesa agent of ``model``."""
 
-    def __init__(self, model: TerritoryModel, strategy: Strategy, toolkit: np.ndarray) -> None:
+    def __init__(self, model: mesa.Model, territory: Territory) -> None:
         super().__init__(model)
-        self.strategy = strategy
-        self.toolkit = toolkit  # bool per topic: holds the keys to answer a need on it
+        self.territory = territory
+        self._state = territory.facilitator_state
         self.meetings_left = 0
-        self.met = np.zeros(model.n_actors, dtype=bool)  # met this month (no drift)
-        self.satisfied = np.zeros(model.n_actors, dtype=bool)  # had a need answered with us
-        self.last_met = np.full(model.n_actors, -10**6, dtype=np.int64)
-        self.successes = 0
 
-    def step(self) -> None:
-        self.meetings_left = int(self.model.config["meetings_per_month"])
-        self.met[:] = False
-        call_strategy(self.strategy.act, self.model)  # within the month's time budget, if one is set
+    def new_month(self) -> None:
+        """A new month's meetings; nobody has been met yet this month."""
+        self.meetings_left = int(self.territory.config["meetings_per_month"])
+        self._state.met[:] = False
 
     # -- reading --------------------------------------------------------------------------
     @property
     def trust(self) -> np.ndarray:
-        return self.model.facilitator_trust
+        return self.territory.facilitator_trust
+
+    @property
+    def toolkit(self) -> np.ndarray:
+        return self._state.toolkit
+
+    @property
+    def met(self) -> np.ndarray:
+        return self._state.met
+
+    @property
+    def satisfied(self) -> np.ndarray:
+        return self._state.satisfied
+
+    @property
+    def last_met(self) -> np.ndarray:
+        return self._state.last_met
+
+    @property
+    def successes(self) -> int:
+        return self._state.successes
 
     def known(self) -> np.ndarray:
         """Actors who trust the facilitator at all, most powerful first."""
         idx = np.flatnonzero(self.trust > 0)
-        return idx[np.argsort(-self.model.power[idx], kind="stable")]
+        return idx[np.argsort(-self.territory.power[idx], kind="stable")]
 
     def reached(self) -> np.ndarray:
-        return self.trust >= self.model.config["reach_threshold"]
+        return self.territory.reached()
+
+    def roles_reached(self) -> set[Role]:
+        return self.territory.roles_reached()
 
     def can_answer(self, topic: int) -> bool:
-        return bool(self.toolkit[topic])
+        return bool(self._state.toolkit[topic])
 
     def answerable_need(self, i: int) -> tuple[int, float, float] | None:
         """Actor i's most urgent open need the toolkit can answer."""
-        for need in self.model.needs.open_needs(i):
+        for need in self.territory.needs.open_needs(i):
             if self.can_answer(need[0]):
                 return need
         return None
 
     def busy(self, i: int) -> bool:
         """A chain we built for actor i is still being decided or carried out."""
-        return i in self.model.facilitated_beneficiaries()
+        return i in self.territory.facilitated_beneficiaries()
 
-    # -- moves ----------------------------------------------------------------------------
+    def chain_to(self, i: int) -> tuple[int, ...]:
+        """The chain of introductions that led to actor i, entry contact first."""
+        introducer = self.territory.introducer
+        chain = [i]
+        seen = {i}
+        while (k := int(introducer[chain[-1]])) >= 0 and k not in seen:
+            chain.append(k)
+            seen.add(k)
+        return tuple(reversed(chain))
+
+    # -- moves that meet someone ----------------------------------------------------------
     def _use_meeting(self, i: int) -> bool:
         if self.meetings_left <= 0:
             return False
         self.meetings_left -= 1
-        self.met[i] = True
-        self.last_met[i] = self.model.month
+        self._state.met[i] = True
+        self._state.last_met[i] = self.territory.month
         return True
 
     def meet(self, i: int) -> bool:
         """Meet actor i to listen to its needs (keeps its trust from drifting)."""
         if not self._use_meeting(i):
             return False
-        self.model.log.add(self.model.month, "meeting", {"b": i}, b=self.model.name_of(i))
+        t = self.territory
+        t.log.add(t.month, "meeting", {"b": i}, b=t.name_of(i))
         return True
 
     def introduce(self, relay: int, target: int) -> bool:
         """Ask ``relay`` to introduce us to ``target``: F[target] >= g * T[target, relay] * F[relay]."""
         if not self._use_meeting(target):
             return False
-        m = self.model
-        new = introduced_trust(float(self.trust[target]), m.trust.get(target, relay),
-                               float(self.trust[relay]), m.config["relay_attenuation"])
+        t = self.territory
+        new = introduced_trust(float(self.trust[target]), t.trust.get(target, relay),
+                               float(self.trust[relay]), t.config["relay_attenuation"])
         self.trust[target] = max(new, float(self.trust[target]))
-        if m.relay_depth[target] < 0 or m.relay_depth[target] > m.relay_depth[relay] + 1:
-            m.relay_depth[target] = m.relay_depth[relay] + 1
-            m.introducer[target] = relay
-        m.log.add(m.month, "introduction", {"a": relay, "b": target}, {"trust": round(new, 3)},
-                  a=m.name_of(relay), b=m.name_of(target))
+        if t.relay_depth[target] < 0 or t.relay_depth[target] > t.relay_depth[relay] + 1:
+            t.relay_depth[target] = t.relay_depth[relay] + 1
+            t.introducer[target] = relay
+        t.log.add(t.month, "introduction", {"a": relay, "b": target}, {"trust": round(new, 3)},
+                  a=t.name_of(relay), b=t.name_of(target))
         return True
 
     def cold_contact(self, j: int) -> bool:
         """Meet j without an introduction: trust starts at ``cold_trust``."""
         if not self._use_meeting(j):
             return False
-        m = self.model
-        if self.trust[j] < m.config["cold_trust"]:
-            self.trust[j] = m.config["cold_trust"]
-            m.relay_depth[j] = 0
-        m.log.add(m.month, "cold_contact", {"b": j}, b=m.name_of(j))
+        t = self.territory
+        if self.trust[j] < t.config["cold_trust"]:
+            self.trust[j] = t.config["cold_trust"]
+            t.relay_depth[j] = 0
+        t.log.add(t.month, "cold_contact", {"b": j}, b=t.name_of(j))
         return True
 
     def pitch(self, project: Project) -> bool:
@@ -115,10 +141,10 @@ class Facilitator(mesa.Agent):
             return False
         project.bringer = FACILITATOR
         project.facilitated = True
-        m = self.model
-        m.log.add(m.month, "pitch", {"b": project.sponsor}, {"pid": project.pid},
-                  what=m.what(project), b=m.name_of(project.sponsor))
-        m.submit(project)
+        t = self.territory
+        t.log.add(t.month, "pitch", {"b": project.sponsor}, {"pid": project.pid},
+                  what=t.what(project), b=t.name_of(project.sponsor))
+        t.submit(project)
         return True
 
     def relay(self, project: Project, contact: int) -> bool:
@@ -127,20 +153,42 @@ class Facilitator(mesa.Agent):
             return False
         project.bringer = contact
         project.facilitated = True
-        m = self.model
-        m.log.add(m.month, "relay_asked", {"a": contact, "b": project.sponsor}, {"pid": project.pid},
-                  a=m.name_of(contact), b=m.name_of(project.sponsor), topic=Topic(project.topics[0]))
-        m.submit(project)
+        t = self.territory
+        t.log.add(t.month, "relay_asked", {"a": contact, "b": project.sponsor}, {"pid": project.pid},
+                  a=t.name_of(contact), b=t.name_of(project.sponsor), topic=Topic(project.topics[0]))
+        t.submit(project)
         return True
 
-    def chain_to(self, i: int) -> tuple[int, ...]:
-        """The chain of introductions that led to actor i, entry contact first."""
-        chain = [i]
-        seen = {i}
-        while (k := int(self.model.introducer[chain[-1]])) >= 0 and k not in seen:
-            chain.append(k)
-            seen.add(k)
-        return tuple(reversed(chain))
+    # -- moves without a meeting ----------------------------------------------------------
+    def propose(self, kind: str, topics: tuple[int, ...], cost: float, *, sponsor: int, beneficiary: int,
+                civil: int = -1, state: int = -1, executors: tuple[int, ...] = (), chain: tuple[int, ...] = (),
+                pool: tuple[int, ...] = (), years: int = 1) -> Project:
+        """Draft a proposal, staffed as given (a State agent is added for regulated topics if none is):
+        nothing happens until it is pitched or relayed (see ``Territory.new_project``)."""
+        return self.territory.new_project(kind, topics, cost, sponsor=sponsor, beneficiary=beneficiary,
+                                          civil=civil, state=state, executors=executors, chain=chain,
+                                          pool=pool, years=years)
 
-    def roles_reached(self) -> set[Role]:
-        return {Role(r) for r in np.unique(self.model.roles[self.reached()])}
+    def finish_plan(self, project: Project) -> None:
+        """Tell the story that a comprehensive plan is ready (before pitching it)."""
+        t = self.territory
+        t.log.add(t.month, "plan_ready", data={"pid": project.pid},
+                  n=len(project.topics), cost=round(project.cost / 1000))
+
+    def present_vision(self, size: int, inclination: float) -> np.ndarray:
+        """Present the systemic vision to ``size`` actors drawn at random (dynamics stream; no meeting):
+        those with engagement of at least ``inclination`` embrace it, their trust in us and engagement
+        rise; the others find it over-promising, both fall. Returns those who embraced it."""
+        if size <= 0:
+            return np.zeros(0, dtype=np.int64)
+        t, cfg = self.territory, self.territory.config
+        audience = self.model.rng.choice(t.n_actors, size=size, replace=False)
+        inclined = audience[t.engagement[audience] >= inclination]
+        others = audience[t.engagement[audience] < inclination]
+        f, e = t.facilitator_trust, t.engagement
+        f[inclined] = move_toward(f[inclined], 1.0, cfg["trust_gain"])
+        e[inclined] = move_toward(e[inclined], 1.0, cfg["engagement_gain"])
+        f[others] = move_toward(f[others], 0.0, cfg["trust_loss"])
+        e[others] = move_toward(e[others], 0.0, cfg["engagement_gain"] / 2)
+        t.log.add(t.month, "vision_talk", data={"inclined": inclined.tolist()}, n=int(size), k=len(inclined))
+        return inclined

@@ -1,55 +1,61 @@
-"""Measures of MODEL.md section 5: one row a month through Mesa's DataCollector, and the
-run-level summary (including value kept after elections and crises)."""
+"""Measures of MODEL.md section 5: one row a month through Mesa's DataCollector, each read on the
+territory's state, and the run-level summary (including value kept after elections and crises)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import mesa
 import numpy as np
 
 from transition_sim import mesa_compat
 from transition_sim.roles import ROLES
+from transition_sim.territory import Territory
 from transition_sim.trust import mean_of
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from transition_sim.model import TerritoryModel
+Reporter = Callable[[Territory], float]  # a measure is read on the territory's state
 
-Reporter = Callable[["TerritoryModel"], float]
+
+class Run(Protocol):
+    """A model as the measures see it (``TerritoryModel``): its territory and its collector."""
+
+    territory: Territory
+    datacollector: mesa.DataCollector
 
 
 def _counter(key: str) -> Reporter:
-    return lambda m: float(m.counters[key])
+    return lambda t: float(t.counters[key])
 
 
 # Roles are captured as plain ints: comparing an array with an enum member is many times slower.
 def _reached(role: int) -> Reporter:
     r = int(role)
-    return lambda m: float(np.count_nonzero(m.facilitator.reached() & (m.roles == r)))
+    return lambda t: float(np.count_nonzero(t.reached() & (t.roles == r)))
 
 
 def _role_mean(array: str, role: int) -> Reporter:
     r = int(role)
 
-    def mean(m: TerritoryModel) -> float:
-        idx = (m.elected_idx, m.civil_idx, m.state_idx, m.socio_idx)[r]  # the seats of the role, in order
-        return mean_of(getattr(m, array)[idx]) if len(idx) else math.nan
+    def mean(t: Territory) -> float:
+        idx = (t.elected_idx, t.civil_idx, t.state_idx, t.socio_idx)[r]  # the seats of the role, in order
+        return mean_of(getattr(t, array)[idx]) if len(idx) else math.nan
 
     return mean
 
 
 def _pair_trust(a: int, b: int) -> Reporter:
     ia, ib = int(a), int(b)
-    return lambda m: float(m.trust_table()[ia, ib])
+    return lambda t: float(t.trust_table()[ia, ib])
 
 
-def _relay_depth(m: TerritoryModel) -> float:
-    reached = m.facilitator.reached() & (m.relay_depth >= 0)
-    return float(m.relay_depth[reached].max()) if reached.any() else 0.0
+def _relay_depth(t: Territory) -> float:
+    reached = t.reached() & (t.relay_depth >= 0)
+    return float(t.relay_depth[reached].max()) if reached.any() else 0.0
 
 
 def _nan_if_negative(value: int) -> float:
@@ -57,55 +63,65 @@ def _nan_if_negative(value: int) -> float:
 
 
 MEASURES: dict[str, Reporter] = {
-    "month": lambda m: float(m.month),
-    "value_rate": lambda m: m.value_rate,
+    "month": lambda t: float(t.month),
+    "value_rate": lambda t: t.value_rate,
     "value_cumulative": _counter("value"),
     "projects_funded": _counter("funded"),
     "projects_succeeded": _counter("succeeded"),
     "projects_failed": _counter("failed"),
     "projects_refused": _counter("refused"),
-    "projects_running": lambda m: float(len(m.running_projects)),
+    "projects_running": lambda t: float(len(t.running_projects)),
     "money_committed": _counter("committed"),
     "money_spent": _counter("spent"),
     "money_wasted": _counter("wasted"),
-    "money_running": lambda m: float(sum(p.committed - p.spent for p in m.running_projects)),
-    "first_funded_month": lambda m: _nan_if_negative(m.first_funded_month),
+    "money_running": lambda t: float(sum(p.committed - p.spent for p in t.running_projects)),
+    "first_funded_month": lambda t: _nan_if_negative(t.first_funded_month),
     **{f"reached_{r.code}": _reached(r) for r in ROLES},
     "relay_depth": _relay_depth,
-    "systemic_phase": lambda m: float(m.systemic_month >= 0),
-    "systemic_month": lambda m: _nan_if_negative(m.systemic_month),
+    "systemic_phase": lambda t: float(t.systemic_month >= 0),
+    "systemic_month": lambda t: _nan_if_negative(t.systemic_month),
     "perimeter": _counter("perimeter"),
-    "mean_trust": lambda m: m.trust.mean(),
+    "mean_trust": lambda t: t.trust.mean(),
     **{f"trust_{a.code}_{b.code}": _pair_trust(a, b) for a in ROLES for b in ROLES},
     **{f"facilitator_trust_{r.code}": _role_mean("facilitator_trust", r) for r in ROLES},
     **{f"engagement_{r.code}": _role_mean("engagement", r) for r in ROLES},
-    "mean_decision_latency": lambda m: (m.counters["latency_sum"] / m.counters["decisions"]
-                                        if m.counters["decisions"] else math.nan),
-    "in_crisis": lambda m: float(m.in_crisis()),
+    "mean_decision_latency": lambda t: (t.counters["latency_sum"] / t.counters["decisions"]
+                                        if t.counters["decisions"] else math.nan),
+    "in_crisis": lambda t: float(t.in_crisis()),
     "value_lost_departures": _counter("value_lost"),
     "actors_replaced": _counter("replaced"),
-    "topic_maturity": lambda m: mean_of(m.maturity),
+    "topic_maturity": lambda t: mean_of(t.maturity),
 }
 
 
 class MeasureCollector(mesa.DataCollector):
-    """Mesa's DataCollector for the measures above, whose reporters all return a float: each value
-    is stored as it is. (Mesa's own ``collect`` deep-copies every value, which leaves a float
-    unchanged but costs more than most reporters, and calls every reporter twice on the first row
-    to validate it.) The time of each row is noted where Mesa's ``batch_run`` looks for it (Mesa 3.5).
-    Anything beyond model reporters is left to Mesa."""
+    """Mesa's DataCollector for measures of the territory, whose reporters all return a float: each
+    value is read on ``model.territory`` and stored as it is. (Mesa's own ``collect`` deep-copies every
+    value, which leaves a float unchanged but costs more than most reporters, and calls every reporter
+    twice on the first row to validate it.) The time of each row is noted where Mesa's ``batch_run``
+    looks for it (Mesa 3.5). Anything beyond model reporters is left to Mesa, which gets them as
+    reporters of the model."""
+
+    def __init__(self, measures: dict[str, Reporter]) -> None:
+        super().__init__(model_reporters={name: _of_territory(r) for name, r in measures.items()})
+        self.measures = measures
 
     def collect(self, model: Any) -> None:
         if self.agent_reporters or self.agenttype_reporters:
             super().collect(model)
             return
-        for var, reporter in self.model_reporters.items():
-            self.model_vars[var].append(reporter(model))
+        territory = model.territory
+        for var, reporter in self.measures.items():
+            self.model_vars[var].append(reporter(territory))
         mesa_compat.record_collection(self, model)
 
 
+def _of_territory(reporter: Reporter) -> Callable[[Run], float]:
+    return lambda model: reporter(model.territory)
+
+
 def make_datacollector() -> mesa.DataCollector:
-    return MeasureCollector(model_reporters=dict(MEASURES))
+    return MeasureCollector(dict(MEASURES))
 
 
 def value_kept(series: pd.DataFrame, shock_months: list[int], window: int = 12) -> float:
@@ -120,12 +136,13 @@ def value_kept(series: pd.DataFrame, shock_months: list[int], window: int = 12) 
     return float(np.mean(ratios)) if ratios else math.nan
 
 
-def summary(model: TerritoryModel) -> dict[str, Any]:
+def summary(model: Run) -> dict[str, Any]:
     """Run measures: the last row of every monthly measure plus shock resilience."""
     df = model.datacollector.get_model_vars_dataframe()
     last = {k: _plain(v) for k, v in df.iloc[-1].items()}
-    elections = [e.month for e in model.log.events if e.kind == "election"]
-    crises = [e.month for e in model.log.events if e.kind == "crisis_start"]
+    events = model.territory.log.events
+    elections = [e.month for e in events if e.kind == "election"]
+    crises = [e.month for e in events if e.kind == "crisis_start"]
     last["value_kept_after_elections"] = _plain(value_kept(df, elections))
     last["value_kept_after_crises"] = _plain(value_kept(df, crises))
     return last

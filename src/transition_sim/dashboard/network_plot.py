@@ -108,7 +108,7 @@ def points_per_unit(ax: Axes, lay: Layout) -> float:
 
 def chain_links(model: TerritoryModel) -> list[tuple[int, int]]:
     """(from, to) links of the chain of introductions; from = -1 is the facilitator itself."""
-    if not model.facilitator.strategy.uses_facilitator:
+    if not model.strategy.uses_facilitator:
         return []
     links = []
     known = model.facilitator_trust > 0
@@ -194,7 +194,7 @@ def month_marks(model: TerritoryModel, lang: str, per_unit: float, *, scale: flo
         centre = pos[members].mean(axis=0) + (np.array([0.06, 0.06]) if len(members) == 1 else 0.0)
         lines.extend([(centre, pos[i]) for i in members])
         centres.append(centre)
-    uses_facilitator = model.facilitator.strategy.uses_facilitator
+    uses_facilitator = model.strategy.uses_facilitator
     fontsize = 16 * scale
     return Marks(
         ring=max(node_size(per_unit, lay) * 2.2, 160 * scale),

@@ -91,7 +91,7 @@ def _figures(model: TerritoryModel) -> dict[str, float]:
 def KeyFigures(model: TerritoryModel, lang: str, version: int) -> None:
     """One line a room can read: the month, value, projects, roles reached, crisis."""
     last = _figures(model)
-    reached = model.facilitator.roles_reached() if model.facilitator.strategy.uses_facilitator else set()
+    reached = model.facilitator.roles_reached() if model.strategy.uses_facilitator else set()
     chips = "".join(
         f'<span class="ts-chip" style="background:{network_plot.ROLE_COLOURS[r] if r in reached else "#DDD"};'
         f'color:{"white" if r in reached else "#555"}" title="{html.escape(r.label(lang))}">'
@@ -214,7 +214,7 @@ def compare_rows(runs: list[TerritoryModel], lang: str) -> str:
     rows = []
     for k, m in enumerate(runs):
         last = _figures(m)
-        reached = len(m.facilitator.roles_reached()) if m.facilitator.strategy.uses_facilitator else 0
+        reached = len(m.facilitator.roles_reached()) if m.strategy.uses_facilitator else 0
         rows.append(
             f'<tr class="ts-run-row"><th style="color:{charts.RUN_COLOURS[k]}">'
             f"{html.escape(i18n.strategy_label(m.strategy_name, lang))}</th>"

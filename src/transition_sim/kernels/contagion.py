@@ -1,7 +1,7 @@
 """Spread of engagement on a network: linear (DeGroot) influence, threshold, complex and simple contagion.
 
 The territory model's monthly engagement influence (ODD section 7.6, step 3) *is*
-:func:`linear_influence_step`: :func:`transition_sim.social.spread_engagement` calls it. The
+:func:`linear_influence_step`: :func:`transition_sim.mechanisms.social.spread_engagement` calls it. The
 other kernels are the classic models this influence is read against:
 
 - :func:`threshold_cascade`: each node adopts once the fraction (Granovetter 1978; Watts 2002)
@@ -59,7 +59,7 @@ def linear_influence_step(state: np.ndarray, src: np.ndarray, dst: np.ndarray, w
     ``x_i += rate * sum_j w_ij (x_j - x_i) / #contacts_i`` over the edges ``src -> dst`` (``i`` in
     ``src``, ``j`` the matching ``dst``). With weights in [0, 1] and ``rate`` <= 1, states stay in
     the hull of their initial values (engagement stays in [0, 1]). This is the territory model's
-    engagement influence: :func:`transition_sim.social.spread_engagement` calls this function.
+    engagement influence: :func:`transition_sim.mechanisms.social.spread_engagement` calls this function.
 
     Parameters
     ----------

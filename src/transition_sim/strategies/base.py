@@ -1,7 +1,8 @@
 """What a facilitator strategy is, and the registry that names them.
 
-A strategy is a small class: ``act`` is called once a month with the model and the
-facilitator, whose methods (meet, introduce, pitch, relay...) are the only way to act.
+A strategy is a small class: ``act`` is called once a month with the territory (its state, to read:
+``territory.py``) and the facilitator, whose moves (meet, introduce, propose, pitch, relay...) are the
+only way to act on it.
 Register one with ``@register`` in any module, or give the CLI ``path/to/file.py:ClassName``.
 """
 
@@ -17,7 +18,7 @@ from transition_sim.schema import ConfigError
 
 if TYPE_CHECKING:
     from transition_sim.facilitator import Facilitator
-    from transition_sim.model import TerritoryModel
+    from transition_sim.territory import Territory
 
 
 class Strategy:
@@ -26,10 +27,10 @@ class Strategy:
     name: ClassVar[str] = ""
     uses_facilitator: ClassVar[bool] = True
 
-    def setup(self, model: TerritoryModel, facilitator: Facilitator) -> None:
+    def setup(self, territory: Territory, facilitator: Facilitator) -> None:
         """Called once, after the territory is built."""
 
-    def act(self, model: TerritoryModel, facilitator: Facilitator) -> None:
+    def act(self, territory: Territory, facilitator: Facilitator) -> None:
         raise NotImplementedError
 
 

@@ -35,7 +35,9 @@ from transition_sim.limits import CONTROLS
 
 if TYPE_CHECKING:
     from transition_sim.facilitator import Facilitator
-    from transition_sim.model import TerritoryModel
+    from transition_sim.territory import Territory
+
+Method = Callable[["Territory", "Facilitator"], Any]  # a strategy's setup or act
 
 DEFAULT_SECONDS: float = CONTROLS["strategy_budget"].default
 BUDGET_HELP = (f"seconds a strategy may take in one month before its run is stopped as failed; it never changes "
@@ -70,17 +72,17 @@ class _Guard(ABC):
     @abstractmethod
     def disarm(self) -> None: ...
 
-    def call(self, method: Callable[[TerritoryModel, Facilitator], Any], model: TerritoryModel) -> None:
+    def call(self, method: Method, territory: Territory, facilitator: Facilitator, name: str) -> None:
         try:
             self.arm()
             try:
-                method(model, model.facilitator)
+                method(territory, facilitator)
             finally:
                 self.disarm()
         except _Interrupt:
             self.disarm()  # again: the interrupt may have landed inside the first disarm
-            raise StrategyTimeout(f"strategy {model.strategy_name!r} took more than {self.seconds:g} s in month "
-                                  f"{model.month} (its time budget per month; see --strategy-budget)") from None
+            raise StrategyTimeout(f"strategy {name!r} took more than {self.seconds:g} s in month "
+                                  f"{territory.month} (its time budget per month; see --strategy-budget)") from None
 
 
 class _AlarmGuard(_Guard):
@@ -177,10 +179,11 @@ def month_budget(seconds: float | None = DEFAULT_SECONDS) -> Iterator[None]:
             _CURRENT.reset(token)
 
 
-def call_strategy(method: Callable[[TerritoryModel, Facilitator], Any], model: TerritoryModel) -> None:
-    """``method(model, model.facilitator)`` (a strategy's setup or act) under the current budget, if any."""
+def call_strategy(method: Method, territory: Territory, facilitator: Facilitator, name: str) -> None:
+    """``method(territory, facilitator)`` (the setup or act of strategy ``name``) under the current
+    budget, if any."""
     guard = _CURRENT.get()
     if guard is None:
-        method(model, model.facilitator)
+        method(territory, facilitator)
     else:
-        guard.call(method, model)
+        guard.call(method, territory, facilitator, name)

@@ -12,7 +12,7 @@ from transition_sim.strategies.base import Strategy, register
 
 if TYPE_CHECKING:
     from transition_sim.facilitator import Facilitator
-    from transition_sim.model import TerritoryModel
+    from transition_sim.territory import Territory
 
 
 @register
@@ -22,36 +22,36 @@ class BackTheCommons(Strategy):
 
     name = "commons"
 
-    def act(self, model: TerritoryModel, fac: Facilitator) -> None:
-        cfg = model.config
-        makers = [int(i) for i in fac.known() if model.roles[i] == Role.SOCIO]
+    def act(self, territory: Territory, fac: Facilitator) -> None:
+        t, cfg = territory, territory.config
+        makers = [int(i) for i in fac.known() if t.roles[i] == Role.SOCIO]
         for i in makers:
             if fac.meetings_left == 0:
                 return
             if fac.busy(i):
                 continue
-            need = self._need(model, fac, i)
+            need = self._need(t, fac, i)
             if need is None:
                 continue
             topic, _urgency, cost = need
-            peers = model.trusted_executors(i, (topic,), k=cfg["commons_peers"])
+            peers = t.trusted_executors(i, (topic,), k=cfg["commons_peers"])
             pool = tuple(dict.fromkeys((i, *peers)))
-            if model.budget[list(pool)].sum() < cost:
+            if t.budget[list(pool)].sum() < cost:
                 continue
-            project = model.new_project(COMMONS, (topic,), cost, sponsor=i, beneficiary=i, executors=peers,
-                                        chain=fac.chain_to(i), pool=pool)
+            project = fac.propose(COMMONS, (topic,), cost, sponsor=i, beneficiary=i, executors=peers,
+                                  chain=fac.chain_to(i), pool=pool)
             fac.pitch(project)
         for i in makers:
             if fac.meetings_left == 0:
                 return
-            peers = [j for j in model.trust.neighbours[i]
-                     if model.roles[j] == Role.SOCIO and model.relay_depth[j] < 0 and not fac.met[j]]
+            peers = [j for j in t.trust.neighbours[i]
+                     if t.roles[j] == Role.SOCIO and t.relay_depth[j] < 0 and not fac.met[j]]
             if peers:
-                fac.introduce(i, max(peers, key=lambda j: model.trust.get(j, i)))
+                fac.introduce(i, max(peers, key=lambda j: t.trust.get(j, i)))
 
-    def _need(self, model: TerritoryModel, fac: Facilitator, i: int) -> tuple[int, float, float] | None:
+    def _need(self, t: Territory, fac: Facilitator, i: int) -> tuple[int, float, float] | None:
         """The most urgent need that we or the maker's own expertise can answer."""
-        for need in model.needs.open_needs(i):
-            if fac.can_answer(need[0]) or model.expertise[i, need[0]] >= 0.6:
+        for need in t.needs.open_needs(i):
+            if fac.can_answer(need[0]) or t.expertise[i, need[0]] >= 0.6:
                 return need
         return None

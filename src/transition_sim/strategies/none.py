@@ -10,5 +10,5 @@ class NoFacilitator(Strategy):
     name = "none"
     uses_facilitator = False
 
-    def act(self, model: object, facilitator: object) -> None:
+    def act(self, territory: object, facilitator: object) -> None:
         """Do nothing: needs, self-organisation and events go on without us."""

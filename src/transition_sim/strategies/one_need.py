@@ -14,7 +14,7 @@ from transition_sim.strategies.base import Strategy, register
 
 if TYPE_CHECKING:
     from transition_sim.facilitator import Facilitator
-    from transition_sim.model import TerritoryModel
+    from transition_sim.territory import Territory
 
 
 @register
@@ -32,81 +32,81 @@ class OneNeedAtATime(Strategy):
 
     name = "one_need_at_a_time"
 
-    def act(self, model: TerritoryModel, fac: Facilitator) -> None:
-        cfg = model.config
+    def act(self, territory: Territory, fac: Facilitator) -> None:
+        t, cfg = territory, territory.config
         known = fac.known()
         for i in known:
             if fac.meetings_left == 0:
                 return
-            if model.is_decider(i) and fac.trust[i] >= cfg["pitch_threshold"] and not fac.busy(i):
-                self._pitch_on_need(model, fac, int(i))
+            if t.is_decider(i) and fac.trust[i] >= cfg["pitch_threshold"] and not fac.busy(i):
+                self._pitch_on_need(t, fac, int(i))
         for i in known:
             if fac.meetings_left == 0:
                 return
-            if not fac.busy(i) and not model.is_decider(i):
-                self._small_answer(model, fac, int(i))
+            if not fac.busy(i) and not t.is_decider(i):
+                self._small_answer(t, fac, int(i))
         relays = [int(i) for i in known if fac.trust[i] >= cfg["reach_threshold"]]
         relays.sort(key=lambda i: not fac.satisfied[i])
         for i in relays:
             if fac.meetings_left == 0:
                 return
-            j = self._climb_target(model, fac, i)
+            j = self._climb_target(t, fac, i)
             if j >= 0:
                 fac.introduce(i, j)
         for i in known:
             if fac.meetings_left == 0:
                 return
-            if model.month - fac.last_met[i] >= 3:
+            if t.month - fac.last_met[i] >= 3:
                 fac.meet(int(i))
 
-    def _pitch_on_need(self, model: TerritoryModel, fac: Facilitator, dm: int) -> None:
+    def _pitch_on_need(self, t: Territory, fac: Facilitator, dm: int) -> None:
         need = fac.answerable_need(dm)
         if need is None:
             return
         topic, _urgency, cost = need
-        topics = self._scope_around(model, fac, topic)
-        project = model.new_project(
+        topics = self._scope_around(t, fac, topic)
+        project = fac.propose(
             PROJECT, topics, cost * len(topics), sponsor=dm, beneficiary=dm,
-            civil=model.structuring_civil(dm), executors=model.trusted_executors(dm, topics),
+            civil=t.structuring_civil(dm), executors=t.trusted_executors(dm, topics),
             chain=fac.chain_to(dm))
         fac.pitch(project)
 
-    def _scope_around(self, model: TerritoryModel, fac: Facilitator, topic: int) -> tuple[int, ...]:
+    def _scope_around(self, t: Territory, fac: Facilitator, topic: int) -> tuple[int, ...]:
         """One topic until the systemic phase; then widen with successes, coupled topics first."""
-        if model.systemic_month < 0:
+        if t.systemic_month < 0:
             return (topic,)
-        extra = 1 + (fac.successes - model.config["systemic_successes"]) // 2
-        coupled = [int(u) for u in np.flatnonzero(model.coupling[topic])]
-        others = [u for u in range(model.n_topics) if u != topic and u not in coupled]
+        extra = 1 + (fac.successes - t.config["systemic_successes"]) // 2
+        coupled = [int(u) for u in np.flatnonzero(t.coupling[topic])]
+        others = [u for u in range(t.n_topics) if u != topic and u not in coupled]
         return tuple([topic, *(coupled + others)[:max(0, extra)]])
 
-    def _small_answer(self, model: TerritoryModel, fac: Facilitator, i: int) -> None:
+    def _small_answer(self, t: Territory, fac: Facilitator, i: int) -> None:
         need = fac.answerable_need(i)
         if need is None:
             return
         topic, _urgency, cost = need
         chain = fac.chain_to(i)
-        if model.roles[i] == Role.SOCIO and model.budget[i] >= cost:
-            project = model.new_project(ANSWER, (topic,), cost, sponsor=i, beneficiary=i,
-                                        executors=model.trusted_executors(i, (topic,), k=1), chain=chain)
+        if t.roles[i] == Role.SOCIO and t.budget[i] >= cost:
+            project = fac.propose(ANSWER, (topic,), cost, sponsor=i, beneficiary=i,
+                                  executors=t.trusted_executors(i, (topic,), k=1), chain=chain)
             fac.pitch(project)
             return
-        for dm in model.deciders_trusted_by(i):
-            if model.budget[dm] >= cost:
-                project = model.new_project(
+        for dm in t.deciders_trusted_by(i):
+            if t.budget[dm] >= cost:
+                project = fac.propose(
                     ANSWER, (topic,), cost, sponsor=dm, beneficiary=i,
-                    civil=model.structuring_civil(dm) if model.roles[i] != Role.CIVIL else i,
-                    executors=model.trusted_executors(i, (topic,), k=1), chain=(*chain, dm))
+                    civil=t.structuring_civil(dm) if t.roles[i] != Role.CIVIL else i,
+                    executors=t.trusted_executors(i, (topic,), k=1), chain=(*chain, dm))
                 fac.relay(project, i)
                 return
 
-    def _climb_target(self, model: TerritoryModel, fac: Facilitator, i: int) -> int:
+    def _climb_target(self, t: Territory, fac: Facilitator, i: int) -> int:
         """The unreached neighbour of i with the most power above i's; else one with a need
         we can answer (a new entry point); else -1. The choice is the greedy step of relay search,
         :func:`transition_sim.kernels.relay.greedy_next` (first candidate on ties)."""
-        fresh = [j for j in model.trust.neighbours[i] if model.relay_depth[j] < 0 and not fac.met[j]]
-        higher = [j for j in fresh if model.power[j] > model.power[i]]
+        fresh = [j for j in t.trust.neighbours[i] if t.relay_depth[j] < 0 and not fac.met[j]]
+        higher = [j for j in fresh if t.power[j] > t.power[i]]
         if higher:
-            return int(greedy_next(higher, lambda j: model.power[j]))
+            return int(greedy_next(higher, lambda j: t.power[j]))
         answerable = [j for j in fresh if fac.answerable_need(j) is not None]
-        return int(greedy_next(answerable, lambda j: model.trust.get(j, i)))
+        return int(greedy_next(answerable, lambda j: t.trust.get(j, i)))

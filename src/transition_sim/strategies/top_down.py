@@ -10,7 +10,7 @@ from transition_sim.strategies.base import Strategy, register
 
 if TYPE_CHECKING:
     from transition_sim.facilitator import Facilitator
-    from transition_sim.model import TerritoryModel
+    from transition_sim.territory import Territory
 
 
 @register
@@ -21,11 +21,11 @@ class TopDownPlan(Strategy):
         self.ready_at = 0
         self.project: Project | None = None
 
-    def setup(self, model: TerritoryModel, facilitator: Facilitator) -> None:
-        self.ready_at = model.config["plan_months"]
+    def setup(self, territory: Territory, facilitator: Facilitator) -> None:
+        self.ready_at = territory.config["plan_months"]
 
-    def act(self, model: TerritoryModel, fac: Facilitator) -> None:
-        cfg = model.config
+    def act(self, territory: Territory, fac: Facilitator) -> None:
+        t, cfg = territory, territory.config
         if self.project is not None:
             status = self.project.status
             if status in ("proposed", "running"):
@@ -35,22 +35,17 @@ class TopDownPlan(Strategy):
             else:
                 self.ready_at = self.project.end_month + cfg["plan_months"]
             self.project = None
-        if model.month < self.ready_at:
+        if t.month < self.ready_at:
             return
-        mayor = model.org_chart(model.elected_idx)
-        topics = tuple(range(model.n_topics))
+        mayor = t.org_chart(t.elected_idx)
+        topics = tuple(range(t.n_topics))
         cost = cfg["plan_budget_share"] * cfg["budget_elected"] * cfg["plan_years"]
         if fac.trust[mayor] < cfg["cold_trust"]:
             fac.cold_contact(mayor)
-        state = model.org_chart(model.state_idx) if any(model.regulated[t] for t in topics) else -1
-        project = model.new_project(
-            PLAN, topics, cost, sponsor=mayor, beneficiary=mayor,
-            civil=model.org_chart(model.civil_idx), state=state,
-            executors=model.org_chart_executors(3), pool=tuple(int(i) for i in model.elected_idx))
-        project.years = cfg["plan_years"]
-        model.log.add(model.month, "plan_ready", data={"pid": project.pid},
-                      n=len(topics), cost=round(cost / 1000))
+        state = t.org_chart(t.state_idx) if any(t.regulated[k] for k in topics) else -1
+        project = fac.propose(
+            PLAN, topics, cost, sponsor=mayor, beneficiary=mayor, civil=t.org_chart(t.civil_idx), state=state,
+            executors=t.org_chart_executors(3), pool=tuple(int(i) for i in t.elected_idx), years=cfg["plan_years"])
+        fac.finish_plan(project)
         if fac.pitch(project):
             self.project = project
-
-

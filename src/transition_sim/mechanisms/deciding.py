@@ -1,0 +1,152 @@
+"""Decisions on the proposals whose decision month has come (ODD section 7.10; MODEL.md section 3,
+step 5): a State authorisation for regulated topics, a State grant for structured public projects,
+the sponsor's approval, and payment from its budget or its pool's. The rules of each role are here
+(the probability and latency kernels are ``decisions.py``); draws come from the dynamics stream."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from transition_sim.decisions import approval_probability
+from transition_sim.projects import FACILITATOR, Project, duration_of
+from transition_sim.roles import Role
+from transition_sim.territory import Territory
+from transition_sim.trust import move_toward
+
+_ELECTED, _STATE = int(Role.ELECTED), int(Role.STATE)
+
+
+def decide_due(t: Territory, rng: np.random.Generator) -> None:
+    """Decide every pending proposal whose decision month has come, in submission order."""
+    for p in t.take_due():
+        decide(t, p, rng)
+
+
+def decide(t: Territory, p: Project, rng: np.random.Generator) -> None:
+    log, name, month = t.log, t.name_of, t.month
+    regulated = p.state >= 0 and any(t.regulated[k] for k in p.topics)
+    if regulated and rng.random() >= authorisation(t, p.state, p):
+        log.add(month, "veto", {"b": p.state}, {"pid": p.pid}, b=name(p.state), what=t.what(p))
+        return refuse(t, p, "veto")
+    public = t.is_decider(p.sponsor)
+    sponsor_role = t.role_of[p.sponsor]
+    if sponsor_role == _STATE and p.civil < 0:
+        return refuse(t, p, "unstructured")
+    tranche = p.cost / p.years  # a multi-year programme is voted in yearly tranches
+    grant_from, grant = -1, 0.0
+    if public and sponsor_role == _ELECTED and p.civil >= 0:
+        grant_from = p.state if p.state >= 0 else t.trusted_state(p.sponsor)
+        want = tranche * t.config["state_cofund_share"]
+        if t.budget[grant_from] >= want and rng.random() < approval(
+                t, grant_from, p, want, float(t.annual_budget[grant_from])):
+            grant = want
+    own = tranche - grant
+    if rng.random() >= approval(t, p.sponsor, p, own, float(t.annual_budget[p.sponsor])):
+        log.add(month, "refused", {"b": p.sponsor}, {"pid": p.pid}, b=name(p.sponsor), what=t.what(p))
+        return refuse(t, p, "refused")
+    payers = _payers(t, p, own)
+    if payers is None:
+        log.add(month, "no_budget", {"b": p.sponsor}, {"pid": p.pid}, b=name(p.sponsor), what=t.what(p))
+        return refuse(t, p, "budget")
+    if grant > 0:
+        payers[grant_from] = payers.get(grant_from, 0.0) + grant
+        log.add(month, "grant", {"b": grant_from}, {"pid": p.pid}, b=name(grant_from),
+                what=t.what(p), cost=round(grant / 1000, 1))
+    commit(t, p, payers)
+    p.tranches_left = p.years - 1
+    p.status = "running"
+    p.start_month = month
+    p.duration = max(duration_of(p.kind, len(p.topics), t.config), 12 * p.years)
+    t.start(p)
+    t.counters["funded"] += 1
+    if p.facilitated and t.first_funded_month < 0:
+        t.first_funded_month = month
+    log.add(month, "approved", {"b": p.sponsor}, {"pid": p.pid, "cost": round(p.cost, 2)},
+            b=name(p.sponsor), what=t.what(p), cost=round(p.cost / 1000, 1))
+    return None
+
+
+# ---------------------------------------------------------------------- each role's rules
+def fit_bonus(t: Territory, i: int) -> float:
+    """Extra urgency actor i feels now: a crisis for everyone, an election coming for elected officials,
+    the year's end for a State agent, whose envelope is use-it-or-lose-it."""
+    bonus = t.crisis_urgency()
+    role = t.role_of[i]
+    if role == _ELECTED:
+        return bonus + t.preelection_urgency()
+    if role == _STATE and t.month_of_year() >= 9 and t.annual_budget[i] > 0:
+        unspent = t.budget[i] / t.annual_budget[i]
+        bonus += t.config["yearend_push"] * unspent
+    return bonus
+
+
+def trust_in_bringer(t: Territory, i: int, project: Project) -> float:
+    if project.bringer == FACILITATOR:
+        return float(t.facilitator_trust[i])
+    if project.bringer == i:
+        return 1.0
+    return t.trust.get(i, project.bringer)
+
+
+def approval(t: Territory, i: int, project: Project, cost: float, annual_budget: float) -> float:
+    """P(actor i approves paying ``cost`` of the project)."""
+    if project.pool:  # a shared project is weighed against the budgets that pay for it
+        annual_budget = float(t.annual_budget[list(project.pool)].sum())
+    fit = t.needs.urgency_of(i, project.topics, fit_bonus(t, i))
+    ratio = cost / annual_budget if annual_budget > 0 else 1.0
+    return approval_probability(trust_in_bringer(t, i, project), fit, float(t.engagement[i]), ratio, t.config)
+
+
+def authorisation(t: Territory, i: int, project: Project) -> float:
+    """P(State agent i authorises a regulated project): norms are its job, so fit is full; trust decides."""
+    trust = t.trust.get(i, project.sponsor)
+    if project.bringer == FACILITATOR:
+        trust = max(trust, float(t.facilitator_trust[i]))
+    return approval_probability(trust, 1.0, float(t.engagement[i]), 0.0, t.config)
+
+
+# ---------------------------------------------------------------------- money
+def commit(t: Territory, p: Project, payers: dict[int, float]) -> None:
+    """Payers' budgets pay their part now; the money is committed to the project."""
+    for i, amount in payers.items():
+        t.budget[i] -= amount
+        p.payers[i] = p.payers.get(i, 0.0) + amount
+    t.counters["committed"] += sum(payers.values())
+
+
+def commit_next_tranches(t: Territory) -> None:
+    """At a budget renewal, running programmes take this year's tranche from the same payers,
+    pro rata to their first tranche, as far as their new budgets allow."""
+    for p in t.running_projects:
+        if p.tranches_left <= 0:
+            continue
+        first = sum(p.payers.values()) / (p.years - p.tranches_left)
+        shares = {i: a / sum(p.payers.values()) for i, a in p.payers.items()}
+        commit(t, p, {i: min(float(t.budget[i]), first * f) for i, f in shares.items()})
+        p.tranches_left -= 1
+
+
+def _payers(t: Territory, p: Project, own: float) -> dict[int, float] | None:
+    """Who pays the sponsor's share, or None when the budget does not allow it."""
+    if own <= 0:
+        return {}
+    if p.pool:
+        pool = np.array(p.pool)
+        available = t.budget[pool]
+        total = float(available.sum())
+        if total < own:
+            return None
+        return {int(i): own * float(b) / total for i, b in zip(pool, available, strict=True) if b > 0}
+    if t.budget[p.sponsor] < own:
+        return None
+    return {p.sponsor: own}
+
+
+def refuse(t: Territory, p: Project, reason: str) -> None:
+    p.status = "refused"
+    t.counters["refused"] += 1
+    for k in p.topics:
+        t.needs.release(p.beneficiary, k)
+    if p.bringer == FACILITATOR and reason == "refused":
+        t.facilitator_trust[p.sponsor] = move_toward(
+            t.facilitator_trust[p.sponsor], 0.0, t.config["trust_loss"] / 4)

@@ -1,0 +1,118 @@
+"""Running projects (ODD sections 7.11 and 7.12; MODEL.md section 3, step 6): each spends its monthly
+share; at its end month it succeeds or fails with the team's trust, understanding and expertise, and
+its members' trust, engagement and understanding move with the outcome; a success starts a value
+stream, matures its topics, answers needs and may widen the sponsor's. Draws: dynamics stream."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from transition_sim.projects import COMMONS, Project, project_value, success_probability
+from transition_sim.story import Topic
+from transition_sim.territory import Territory
+from transition_sim.trust import mean_of, move_toward
+
+
+def progress_projects(t: Territory, rng: np.random.Generator) -> None:
+    """Every running project, including those approved this month, in the order they started."""
+    for p in list(t.running_projects):
+        progress(t, p, rng)
+
+
+def progress(t: Territory, p: Project, rng: np.random.Generator) -> None:
+    """Spend this month's share; at the end, succeed or fail."""
+    left = p.committed - p.spent
+    months_left = max(1, p.end_month - t.month)
+    spend = left / months_left if t.month < p.end_month else left
+    p.spent += spend
+    t.counters["spent"] += spend
+    if t.month >= p.end_month:
+        resolve(t, p, rng)
+
+
+def team_scores(t: Territory, p: Project) -> tuple[float, float, float]:
+    """Mutual trust (with trust in the facilitator when it is part of the chain), role
+    understanding and best expertise per topic of a project's members."""
+    members = p.members
+    n = len(members)
+    trust = t.trust.mean_among(members)
+    if p.facilitated:
+        # the facilitator is a node of the chain: its 2n pairs with the members count beside
+        # the n(n-1) pairs among them, both directions at the members' trust in it
+        f = mean_of(t.facilitator_trust[list(members)])
+        trust = (trust * n * (n - 1) + f * 2 * n) / (n * (n - 1) + 2 * n)
+    if len(members) > 1:
+        m = np.array(members)
+        und = t.understanding[m][:, t.roles[m]]
+        understanding = float((und.sum() - np.trace(und)) / (len(m) * (len(m) - 1)))
+    else:
+        understanding = 1.0
+    expertise = mean_of(t.expertise[np.array(members)][:, list(p.topics)].max(axis=0))
+    return trust, understanding, expertise
+
+
+def resolve(t: Territory, p: Project, rng: np.random.Generator) -> None:
+    cfg = t.config
+    trust, understanding, expertise = team_scores(t, p)
+    prob = success_probability(trust, understanding, expertise, len(p.topics), cfg)
+    success = rng.random() < prob
+    members = p.members
+    t.end(p)
+    p.status = "succeeded" if success else "failed"
+    rate = cfg["trust_gain"] if success else cfg["trust_loss"]
+    target = 1.0 if success else 0.0
+    # every ordered pair of distinct members once, in one update; then the chain's links again
+    t.trust.move_pairs([(i, j) for i in members for j in members if i != j], target, rate)
+    move = t.trust.raise_trust if success else t.trust.lower_trust
+    chain = [*p.chain, p.sponsor] if p.chain else []
+    for a, b in itertools.pairwise(chain):
+        if a != b:
+            move(a, b, rate)
+            move(b, a, rate)
+    m = np.array(members)
+    t.engagement[m] = move_toward(t.engagement[m], target, cfg["engagement_gain"] * (1.0 if success else 0.5))
+    roles_in = np.array(sorted({t.role_of[i] for i in members}))  # the roles among the members
+    block = (m[:, None], roles_in)  # members (distinct) x those roles
+    t.understanding[block] = move_toward(t.understanding[block], 1.0, cfg["understanding_gain"])
+    if p.facilitated:
+        f = t.facilitator_trust
+        f[m] = move_toward(f[m], target, rate)
+        if success:
+            t.facilitator_state.successes += 1
+            t.facilitator_state.satisfied[p.beneficiary] = True
+    if success:
+        _on_success(t, p, rng)
+    else:
+        t.counters["failed"] += 1
+        t.counters["wasted"] += p.spent
+        for k in p.topics:
+            t.needs.release(p.beneficiary, k)
+        t.log.add(t.month, "failure", {"b": p.sponsor}, {"pid": p.pid, "probability": round(prob, 3)},
+                  what=t.what(p), b=t.name_of(p.sponsor), cost=round(p.spent / 1000, 1))
+
+
+def _on_success(t: Territory, p: Project, rng: np.random.Generator) -> None:
+    cfg = t.config
+    t.counters["succeeded"] += 1
+    total = project_value(p.spent, p.topics, t.coupling, t.maturity, cfg)
+    if p.kind == COMMONS:  # open commons are reused beyond their makers (seed 004)
+        total *= 1.0 + cfg["commons_spillover"]
+    p.value = total
+    t.streams.add(total, t.month + 1, cfg["value_months"], p.members)
+    t.counters["perimeter"] = max(t.counters["perimeter"], len(p.topics))
+    topics = list(p.topics)
+    weight = min(1.0, p.spent / len(topics) / cfg["maturity_scale"])  # bigger actions change more
+    t.maturity[topics] = move_toward(t.maturity[topics], 1.0, cfg["maturity_gain"] * weight)
+    for i in p.members:
+        for k in p.topics:
+            t.needs.remove(i, k)
+    t.log.add(t.month, "success", {"b": p.sponsor}, {"pid": p.pid, "value": round(total, 2)},
+              what=t.what(p), b=t.name_of(p.sponsor))
+    coupled = [int(u) for u in np.flatnonzero(t.coupling[list(p.topics)].any(axis=0)) if u not in p.topics]
+    if coupled and rng.random() < cfg["widen_prob"]:
+        k = int(rng.choice(coupled))
+        if t.needs.add(p.sponsor, k, float(rng.uniform(0.5, 1.0)), t.month,
+                       float(t.power[p.sponsor]), cfg, rng):
+            t.log.add(t.month, "widen", {"b": p.sponsor}, b=t.name_of(p.sponsor), topic=Topic(k))

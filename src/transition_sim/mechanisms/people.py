@@ -1,0 +1,66 @@
+"""Who holds a seat (ODD sections 7.3 and 7.5): the personal attributes drawn for an occupant, at start
+or for a newcomer, the annual budgets set at start, and the replacement of an occupant."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from transition_sim.roles import Role
+from transition_sim.story import Name, newcomer
+from transition_sim.territory import Territory
+
+_CIVIL = int(Role.CIVIL)
+_POWER_KEYS = ("power_elected", "power_civil", "power_state", "power_socio")  # by role
+
+
+def draw_person(t: Territory, i: int, rng: np.random.Generator) -> None:
+    """Personal attributes of whoever holds seat i (at start, or as a newcomer)."""
+    cfg = t.config
+    role = t.role_of[i]
+    mean_power = cfg[_POWER_KEYS[role]]
+    t.power[i] = min(max(mean_power + rng.uniform(-0.1, 0.1), 0.0), 1.0)  # np.clip is slow on a scalar
+    t.engagement[i] = _beta_around(cfg["engagement0"], rng)
+    t.understanding[i] = cfg["understanding0"]
+    t.understanding[i, role] = 1.0
+    mean_exp = cfg["expertise_civil"] if role == _CIVIL else cfg["expertise_other"]
+    t.expertise[i] = rng.normal(mean_exp, 0.15, t.n_topics).clip(0.0, 1.0)  # what np.clip calls
+
+
+def set_annual_budgets(t: Territory, rng: np.random.Generator) -> None:
+    cfg = t.config
+    for idx, total in ((t.elected_idx, cfg["budget_elected"]), (t.state_idx, cfg["budget_state"])):
+        t.annual_budget[idx] = total * t.power[idx] / max(t.power[idx].sum(), 1e-12)
+    t.annual_budget[t.socio_idx] = rng.uniform(0, cfg["budget_socio_max"], len(t.socio_idx))
+
+
+def replace_occupant(t: Territory, i: int, kind: str, rng: np.random.Generator) -> None:
+    """A newcomer takes seat i: trust, needs, engagement and the chain through it are lost. (The model
+    gives the seat a new Mesa agent.)"""
+    old = t.names[i]
+    lost = t.streams.depart(i, t.month, t.roles, t.seated_since, t.config["orphan_loss"])
+    t.counters["value_lost"] += lost
+    t.counters["replaced"] += 1
+    # power is drawn too, so a newcomer does not keep the seat's rank (ODD section 7.5 says it does);
+    # kept as it was: changing it changes every run
+    draw_person(t, i, rng)
+    t.seated_since[i] = t.month
+    t.trust.reset_actor(i, t.roles)
+    t.facilitator_trust[i] = t.f_baseline
+    t.relay_depth[i] = -1
+    t.introducer[t.introducer == i] = -1
+    t.introducer[i] = -1
+    t.facilitator_state.satisfied[i] = False
+    t.needs.clear_actor(i)
+    new = t.names[i] = newcomer(_seat_base(old))
+    t.log.add(t.month, kind, {"a": i, "b": i}, a=old, b=new)
+
+
+def _beta_around(mean: float, rng: np.random.Generator, concentration: float = 10.0) -> float:
+    if mean <= 0.0 or mean >= 1.0:
+        return float(mean)
+    return float(rng.beta(mean * concentration, (1.0 - mean) * concentration))
+
+
+def _seat_base(name: Name) -> Name:
+    """Strip the "new" marks so that a seat's name does not grow at each replacement."""
+    return Name(name.en.replace("the new ", "the ", 1), name.fr.replace(" (nouvelle recrue)", ""))

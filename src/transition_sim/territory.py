@@ -1,0 +1,246 @@
+"""The territory's state and the pure queries on it (ODD section 2): who holds each seat and their
+numbers, the trust network, the needs, the proposals and projects, the value streams, the
+facilitator's bookkeeping and the calendar.
+
+The state is changed each month by the mechanisms (``mechanisms/``), on a strategy's behalf by the
+facilitator's moves (``facilitator.py``), and ordered by the model (``model.py``); this module imports
+none of them, so data flows one way. Nothing here draws a random number: a new territory has its
+seats and calendar but no people, ties or needs until ``mechanisms.initialise.populate`` draws them.
+Actors' numbers are arrays indexed by seat, so that whole-population updates touch them at once; a
+seat keeps its index when its occupant is replaced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from transition_sim.decisions import decision_latency
+from transition_sim.needs import NeedBook, arrival_rates
+from transition_sim.network import TrustNetwork
+from transition_sim.projects import FACILITATOR, Project
+from transition_sim.roles import ROLES, TOPICS, Role
+from transition_sim.story import FACILITATOR_NAME, EventLog, Name, seat_name, what_name
+from transition_sim.value import ValueStreams
+
+_CIVIL, _STATE, _SOCIO = int(Role.CIVIL), int(Role.STATE), int(Role.SOCIO)
+_DECIDING_ROLES = (int(Role.ELECTED), int(Role.STATE))
+
+
+def baseline_trust(config: dict[str, Any]) -> np.ndarray:
+    """The 4x4 table of trust by role pair on a tie nobody has worked on (``trust0_*``)."""
+    return np.array([[config[f"trust0_{a.code}_{b.code}"] for b in ROLES] for a in ROLES])
+
+
+def months_to_election(month: int, config: dict[str, Any]) -> int:
+    """Months until the next election (0 in an election month)."""
+    offset, period = config["election_offset"], config["election_period"]
+    if month <= offset:
+        return offset - month
+    return (period - (month - offset) % period) % period
+
+
+class FacilitatorState:
+    """What the territory holds of the facilitator: its toolkit, whom it met this month and when it last
+    met each actor, who had a need answered through it, its successes, and whether a strategy uses it
+    at all. (Trust in it is ``Territory.facilitator_trust``; its moves are ``facilitator.py``.)"""
+
+    def __init__(self, n_actors: int, n_topics: int) -> None:
+        self.toolkit = np.zeros(n_topics, dtype=bool)  # per topic: holds the keys to answer a need on it
+        self.met = np.zeros(n_actors, dtype=bool)  # met this month (no drift)
+        self.satisfied = np.zeros(n_actors, dtype=bool)  # had a need answered with it
+        self.last_met = np.full(n_actors, -10**6, dtype=np.int64)
+        self.successes = 0
+        self.active = True  # the strategy uses a facilitator
+
+
+class Territory:
+    """The state of a territory of elected officials, civil servants, State agents and socio-economic
+    actors, with a facilitator; ``config`` is its resolved parameters."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        cfg = self.config = config
+        self.month = 0
+        self.log = EventLog()
+        counts = [cfg["n_elected"], cfg["n_civil"], cfg["n_state"], cfg["n_socio"]]
+        self.roles = np.repeat(np.arange(4), counts)
+        n = self.n_actors = len(self.roles)
+        self.n_topics = cfg["n_topics"]
+        self.elected_idx, self.civil_idx, self.state_idx, self.socio_idx = (
+            np.flatnonzero(self.roles == r) for r in ROLES)
+        # seats keep their role: plain Python copies for the per-actor loops (no numpy scalars, no
+        # enum attribute lookups, which are slow on Python 3.11)
+        self.role_of: list[int] = self.roles.tolist()
+        self.deciding: list[bool] = [r in _DECIDING_ROLES for r in self.role_of]
+        self.names: list[Name] = [seat_name(role, rank) for role, count in zip(ROLES, counts, strict=True)
+                                  for rank in range(count)]
+        self.power = np.zeros(n)
+        self.annual_budget = np.zeros(n)
+        self.budget = np.zeros(n)
+        self.engagement = np.zeros(n)
+        self.expertise = np.zeros((n, self.n_topics))
+        self.understanding = np.zeros((n, 4))
+        self.seated_since = np.zeros(n, dtype=np.int64)
+        self.trust = TrustNetwork(n, baseline_trust(cfg), cfg["cold_trust"])  # no ties before populate
+        self.facilitator_trust = np.full(n, cfg["facilitator_trust0"])
+        self.f_baseline = cfg["facilitator_trust0"]  # what trust in the facilitator drifts back to
+        self.relay_depth = np.full(n, -1, dtype=np.int64)
+        self.introducer = np.full(n, -1, dtype=np.int64)
+        self.entry_contacts = np.zeros(0, dtype=np.int64)
+        self.facilitator_state = FacilitatorState(n, self.n_topics)
+        self.coupling = np.zeros((self.n_topics, self.n_topics), dtype=bool)
+        self.maturity = np.full(self.n_topics, cfg["maturity0"])
+        self.regulated = np.array([TOPICS[t] in cfg["regulated_topics"] for t in range(self.n_topics)])
+        self.needs = NeedBook(n, cfg["need_max"])
+        self.need_rates = arrival_rates(self.roles, cfg)
+        self.projects: list[Project] = []
+        self.pending: list[Project] = []
+        self.running_projects: list[Project] = []
+        self._beneficiaries: frozenset[int] | None = None  # cache; None after pending/running change
+        self.streams = ValueStreams()
+        self.crisis_until = -1
+        self.systemic_month = -1
+        self.first_funded_month = -1
+        self.counters = dict.fromkeys(
+            ("funded", "succeeded", "failed", "refused", "committed", "spent", "wasted",
+             "value", "value_lost", "perimeter", "replaced", "latency_sum", "decisions"), 0.0)
+        self.value_rate = 0.0
+        self._table_month = -1
+        self._table = np.zeros((4, 4))
+
+    # ------------------------------------------------------------------ who and when
+    def name_of(self, i: int) -> Name:
+        return FACILITATOR_NAME if i == FACILITATOR else self.names[i]
+
+    def what(self, project: Project) -> Name:
+        return what_name(project.kind, project.topics)
+
+    def is_decider(self, i: int) -> bool:
+        return self.deciding[i]
+
+    def in_crisis(self) -> bool:
+        return self.month <= self.crisis_until
+
+    def crisis_urgency(self) -> float:
+        return self.config["crisis_urgency"] if self.in_crisis() else 0.0
+
+    def preelection_urgency(self) -> float:
+        months_left = months_to_election(self.month, self.config)
+        return self.config["preelection_urgency"] if 0 <= months_left < 12 else 0.0
+
+    def month_of_year(self) -> int:
+        """0 for the first month of a budget year, 11 for its last."""
+        return (self.month - 1) % 12
+
+    # ------------------------------------------------------------------ the facilitator's reach
+    def reached(self) -> np.ndarray:
+        """Actors who trust the facilitator at least ``reach_threshold``."""
+        return self.facilitator_trust >= self.config["reach_threshold"]
+
+    def roles_reached(self) -> set[Role]:
+        return {Role(r) for r in np.unique(self.roles[self.reached()])}
+
+    def facilitated_beneficiaries(self) -> frozenset[int]:
+        if self._beneficiaries is None:  # recomputed only after pending or running projects changed
+            self._beneficiaries = frozenset(
+                p.beneficiary for p in (*self.pending, *self.running_projects) if p.facilitated)
+        return self._beneficiaries
+
+    def trust_table(self) -> np.ndarray:
+        """Mean trust by role pair (4x4), computed once a month for the measures."""
+        if self._table_month != self.month:
+            self._table = self.trust.role_pair_table(self.roles)
+            self._table_month = self.month
+        return self._table
+
+    # ------------------------------------------------------------------ staffing (ODD section 7.9)
+    def org_chart(self, idx: np.ndarray) -> int:
+        """The most senior actor of a role: the organisation chart's choice."""
+        return int(idx[np.argmax(self.power[idx])])
+
+    def org_chart_executors(self, k: int) -> tuple[int, ...]:
+        order = self.socio_idx[np.argsort(-self.power[self.socio_idx], kind="stable")]
+        return tuple(int(i) for i in order[:k])
+
+    def deciders_trusted_by(self, i: int) -> list[int]:
+        """Decision-makers tied to i, the ones i trusts most first."""
+        deciding = self.deciding
+        dms = [j for j in self.trust.neighbours[i] if deciding[j]]
+        return sorted(dms, key=lambda j: -self.trust.get(i, j))
+
+    def structuring_civil(self, sponsor: int) -> int:
+        """The civil servant the sponsor trusts most among its ties, else the head of services."""
+        role_of = self.role_of
+        cs = [j for j in self.trust.neighbours[sponsor] if role_of[j] == _CIVIL]
+        if not cs:
+            return self.org_chart(self.civil_idx)
+        return max(cs, key=lambda j: self.trust.get(sponsor, j))
+
+    def trusted_state(self, sponsor: int) -> int:
+        role_of = self.role_of
+        st = [j for j in self.trust.neighbours[sponsor] if role_of[j] == _STATE]
+        if not st:
+            return self.org_chart(self.state_idx)
+        return max(st, key=lambda j: self.trust.get(sponsor, j))
+
+    def trusted_executors(self, anchor: int, topics: tuple[int, ...], k: int = 2) -> tuple[int, ...]:
+        """Socio-economic actors tied to the anchor (or the anchor itself), by trust times expertise."""
+        role_of = self.role_of
+        pool = [j for j in self.trust.neighbours[anchor] if role_of[j] == _SOCIO]
+        if role_of[anchor] == _SOCIO:
+            pool.append(anchor)
+        if not pool:
+            return self.org_chart_executors(1)
+        expertise = self.expertise
+        best = {j: max(expertise[j, t] for t in topics) for j in pool}  # best expertise on the topics
+
+        def score(j: int) -> float:
+            trust = 1.0 if j == anchor else self.trust.get(anchor, j)
+            return trust * best[j]
+
+        return tuple(sorted(pool, key=lambda j: -score(j))[:k])
+
+    # ------------------------------------------------------------------ the book of proposals
+    def new_project(self, kind: str, topics: tuple[int, ...], cost: float, *, sponsor: int,
+                    beneficiary: int, civil: int = -1, state: int = -1,
+                    executors: tuple[int, ...] = (), chain: tuple[int, ...] = (),
+                    pool: tuple[int, ...] = (), years: int = 1) -> Project:
+        """A proposal, staffed; a State agent is added for regulated topics if none is given."""
+        if state < 0 and any(self.regulated[t] for t in topics):
+            state = self.trusted_state(sponsor)
+        project = Project(len(self.projects), kind, tuple(topics), float(cost), sponsor,
+                          FACILITATOR, beneficiary, self.month, civil=civil, state=state,
+                          executors=tuple(executors), chain=tuple(chain), pool=tuple(pool), years=years)
+        self.projects.append(project)
+        return project
+
+    def submit(self, project: Project) -> None:
+        """Put a proposal before its sponsor; the decision comes after the latency."""
+        latency = decision_latency(project.cost, self.is_decider(project.sponsor), self.in_crisis(),
+                                   self.config)
+        project.decide_month = self.month + latency
+        self.counters["latency_sum"] += latency
+        self.counters["decisions"] += 1
+        for t in project.topics:
+            self.needs.claim(project.beneficiary, t)
+        self.pending.append(project)
+        self._beneficiaries = None
+
+    def take_due(self) -> list[Project]:
+        """The pending proposals whose decision month has come, in submission order, off the book."""
+        due = [p for p in self.pending if p.decide_month <= self.month]
+        if due:
+            self.pending[:] = [p for p in self.pending if p.decide_month > self.month]
+            self._beneficiaries = None
+        return due
+
+    def start(self, project: Project) -> None:
+        """An approved project starts running."""
+        self.running_projects.append(project)
+        self._beneficiaries = None
+
+    def end(self, project: Project) -> None:
+        """A running project has been resolved."""
+        self.running_projects.remove(project)
+        self._beneficiaries = None
