@@ -34,7 +34,7 @@ import ipyvuetify as v
 import pytest
 import solara
 import solara.server.settings as server_settings
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from test_dashboard_browser import stop_server
@@ -116,6 +116,34 @@ def test_the_gate_checks_kind_and_range() -> None:
     assert gate.real(0.5, 0, 1) and gate.real(1, 0, 1) and not gate.real(1.5, 0, 1)
     assert not gate.real(float("nan"), 0, 1) and not gate.real(float("inf"), 0, 1e9) and not gate.real("0.5", 0, 1)
     assert gate.typed("12") and gate.typed(None) and not gate.typed("1" * (gate.TEXT_MAX + 1)) and not gate.typed(12)
+
+
+JSON = st.recursive(  # any value a browser can send, numbers of any size included (JSON sets no limit)
+    st.none() | st.booleans() | st.integers() | st.integers(-10**4000, 10**4000) | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12)
+
+
+@example(10**400)
+@example(-10**400)
+@example(10**5000)
+@example(float("nan"))
+@example(float("-inf"))
+@example([[[[[[0.5]]]]]])
+@example({"value": [12]})
+@given(JSON)
+def test_every_check_of_the_gate_answers_any_json_without_raising(value: Any) -> None:
+    """A check that raised (10**400 sent for a slider: an OverflowError) refused nothing: the value went to the
+    page's error handling instead. Each check answers, and says yes only to what is in range and of its kind."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    assert gate.whole(value, 1, 12) is (type(value) is int and 1 <= value <= 12)
+    assert gate.real(value, 0, 1) is (number and 0 <= value <= 1)  # no NaN, no infinity is in range
+    assert gate.real(value, -1e9, 1e9) is (number and -1e9 <= value <= 1e9)
+    assert gate.offered(value, ["default", "village"]) is (value in ("default", "village") and isinstance(value, str))
+    assert gate.typed(value) is (value is None or (isinstance(value, str) and len(value) <= gate.TEXT_MAX))
+    text = gate.shown(value)
+    assert len(text) <= gate.SHOWN_MAX + 3 and text.isprintable()
+    gate.Gate("abc123").refuse("ts-speed", value, "a whole number in [1, 12]")
 
 
 def test_each_refusal_is_logged_once_then_counted(caplog: pytest.LogCaptureFixture) -> None:
@@ -262,7 +290,8 @@ def test_forged_slider_and_field_values_are_refused_without_echo(page: Page,
                                                                   refusals: Callable[[], list[str]]) -> None:
     model, values = page.session.model, dict(page.session.values)
     slider = page.one(v.Slider, "ts-slider-facilitator_trust0")
-    for forged in (5.0, -1, "abc", "0.5", True, None, float("nan"), [0.5], {"v": 1}, 10**300):
+    for forged in (5.0, -1, "abc", "0.5", True, None, float("nan"), [0.5], {"v": 1}, 10**300, 10**400,
+                   [[[0.5]]]):
         slider.v_model = forged  # what the browser's widget holds, then its "change" event
         slider.fire_event("change", forged)
         assert slider.v_model == 0.0  # back where the page has it
@@ -274,7 +303,7 @@ def test_forged_slider_and_field_values_are_refused_without_echo(page: Page,
             field_.fire_event("keyup.enter", {})
             assert field_.v_model in ("3", "400000")  # back to the page's value (seed, budget)
     assert page.session.model is model and page.session.values == values and page.session.seed == 3
-    assert len(refusals()) == 10 + 1 + 2 * 4
+    assert len(refusals()) == 12 + 1 + 2 * 4
     assert SECRET not in page.text() and "9" * 100 not in page.text()  # never shown back
     # what a person does is still taken, and a value typed out of range still gets its message
     page.one(v.Slider, "ts-slider-facilitator_trust0").fire_event("change", 0.5)
@@ -286,19 +315,19 @@ def test_forged_slider_and_field_values_are_refused_without_echo(page: Page,
 
 
 def test_the_play_speed_is_checked_on_the_server(page: Page, refusals: Callable[[], list[str]]) -> None:
-    for forged in (10**9, 0, -1, 13, 2.5, "12", True, None):
+    for forged in (10**9, 0, -1, 13, 2.5, "12", True, None, 10**400, [[12]]):
         page.one(v.Slider, "ts-speed").v_model = forged
-    assert page.one(v.Slider, "ts-speed").v_model == 2 and len(refusals()) == 8
+    assert page.one(v.Slider, "ts-speed").v_model == 2 and len(refusals()) == 10
     assert all("refused ts-speed" in line for line in refusals())
     page.one(v.Slider, "ts-speed").v_model = 12
-    assert page.one(v.Slider, "ts-speed").v_model == 12 and len(refusals()) == 8
+    assert page.one(v.Slider, "ts-speed").v_model == 12 and len(refusals()) == 10
 
 
 def test_a_forged_tab_index_is_refused(page: Page, refusals: Callable[[], list[str]]) -> None:
-    for forged in (4, 99, -1, "1", 1.0, True):
+    for forged in (4, 99, -1, "1", 1.0, True, 10**400, [[1]]):
         _tabs(page).v_model = forged
         assert [w for w in page.widgets() if "ts-territory" in str(getattr(w, "class_", ""))]  # still the territory
-    assert len(refusals()) == 6 and all("refused ts-tabs" in line for line in refusals())
+    assert len(refusals()) == 8 and all("refused ts-tabs" in line for line in refusals())
     assert _tabs(page).v_model == 0
     _tabs(page).v_model = 2
     assert [w for w in page.widgets() if 'class="ts-story"' in str(getattr(w, "unsafe_innerHTML", ""))]
