@@ -463,6 +463,58 @@ def test_a_sessions_pace_follows_the_processor_time_it_used() -> None:
     assert not pacer.wait(cancel)  # a play loop that is paused does not wait out its pace
 
 
+@pytest.fixture
+def paced(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The threads in which the page's pace (the Pacer its Actions make) was asked to run something."""
+    made: list[int] = []
+
+    class Counted(fairshare.Pacer):
+        def run(self, work: Callable[[], Any]) -> Any:
+            made.append(threading.get_ident())
+            return super().run(work)
+
+    monkeypatch.setattr(app, "Pacer", Counted)
+    return made
+
+
+def test_a_download_is_made_in_the_pages_own_pace_one_at_a_time(paced: list[int]) -> None:
+    """Solara's FileDownload made each file in a thread of its own, unpaced, as often as the page asked: one tab
+    toggling its request could have any number made at once. A file is now made in the page's own thread (the
+    connection's, which handles the page's messages one by one), through the session's pace, as a click is."""
+    from solara.components.file_download import FileDownloadWidget
+
+    made = paced
+    box, rc = solara.render(app.Page(), handle_error=False)
+    try:
+        page = Page(box, rc, None)  # type: ignore[arg-type]
+        files = {w.filename.rsplit("-", 1)[-1]: w for w in page.widgets() if isinstance(w, FileDownloadWidget)}
+        csv, story = files["seed3.csv"], files["fr.txt"]
+        for _ in range(10):
+            for widget, start in ((csv, b"scenario,seed,strategy,"), (story, b"")):
+                widget.request_download = True  # what the browser sends when the button is clicked
+                assert widget.bytes is not None and widget.bytes.startswith(start)  # made, and ready at once
+                widget.request_download = False  # the browser has saved it
+                assert widget.bytes is None
+        assert made == [threading.get_ident()] * 20  # each in the caller's thread, in the page's pace
+    finally:
+        rc.close()
+
+
+def test_switching_views_and_languages_is_paced(paced: list[int]) -> None:
+    """A view or a language is the page drawn again (up to 50 and 150 ms of a processor): a script switching
+    them without end took a processor from the room, like a download asked for without end."""
+    box, rc = solara.render(app.Page(), handle_error=False)
+    try:
+        ours = Page(box, rc, None)  # type: ignore[arg-type]
+        for index in (1, 2, 0):
+            _tabs(ours).v_model = index
+        ours.one(v.Btn, "ts-lang-en").click()
+        ours.one(v.Btn, "ts-lang-fr").click()
+        assert paced == [threading.get_ident()] * 5
+    finally:
+        rc.close()
+
+
 # ------------------------------------------------------------------------------------- kernel messages
 def _message(msg_type: str, content: dict[str, Any]) -> dict[str, Any]:
     header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": "s", "username": "", "version": "5.3",
