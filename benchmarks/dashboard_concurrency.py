@@ -102,8 +102,10 @@ def renice_browsers(niceness: int) -> int:
 
 def start_server(log: Path) -> tuple[subprocess.Popen[bytes], str]:
     out = log.open("wb")
+    # every session is a page of this machine: one address, as many connections as pages
     process = subprocess.Popen([sys.executable, "-m", "transition_sim.dashboard.server", "--host", "127.0.0.1",
-                                "--port", "0", "--cull-timeout", "5s"], stdout=out, stderr=subprocess.STDOUT,
+                                "--port", "0", "--cull-timeout", "5s", "--max-per-address", "1000"],
+                               stdout=out, stderr=subprocess.STDOUT,
                                env={**os.environ, "PYTHONUNBUFFERED": "1", "TRANSITION_SIM_TIMING": "1"})
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

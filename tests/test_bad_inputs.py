@@ -60,14 +60,16 @@ class Case:
     argv: tuple[str, ...]
     expect: str = ""  # a fragment the error line must hold (often the allowed range)
     files: tuple[tuple[str, Any], ...] = ()  # (relative path, text | bytes | Kind), made in order
+    env: tuple[tuple[str, str], ...] = ()  # environment variables set for the case
 
 
 CASES: dict[str, Case] = {}
 
 
-def case(name: str, *argv: str, expect: str = "", files: dict[str, Any] | None = None) -> None:
+def case(name: str, *argv: str, expect: str = "", files: dict[str, Any] | None = None,
+         env: dict[str, str] | None = None) -> None:
     assert name not in CASES, name
-    CASES[name] = Case(tuple(argv), expect, tuple((files or {}).items()))
+    CASES[name] = Case(tuple(argv), expect, tuple((files or {}).items()), tuple((env or {}).items()))
 
 
 TINY_SCENARIO = 'description = "tiny"\n[parameters]\nn_socio = 10\n'
@@ -194,6 +196,16 @@ def _names() -> None:
     case("dashboard --port -1", "dashboard", "--port", "-1", expect="[0, 65535]")
     case("dashboard --port abc", "dashboard", "--port", "abc", expect="--port")
     case("dashboard --lang xx", "dashboard", "--lang", "xx", expect="--lang")
+    for value in ("0", "1001", "-3"):
+        case(f"dashboard --max-per-address {value}", "dashboard", "--max-per-address", value, expect="[1, 1000]")
+    case("dashboard --max-per-address abc", "dashboard", "--max-per-address", "abc", expect="--max-per-address")
+    for name, value, expect in (("SOLARA_THEME_VARIANT", "purple", "one of light, dark, auto"),
+                                ("solara_server_http_gzip", "maybe", "True or False"),
+                                ("SOLARA_STORAGE_INIT_LOCK_TIMEOUT", "soon", "a number"),
+                                ("SOLARA_SESSION_HTTPS_ONLY", "sometimes", "True or False"),
+                                ("SOLARA_CACHE_MEMORY_MAX_ITEMS", "1e3", "a whole number")):
+        case(f"dashboard {name}={value}", "dashboard", "--port", "{port}", expect=f"{name} = '{value}': must be "
+             f"{expect}", env={name: value})
 
 
 # ------------------------------------------------------------------------------ scenario files
@@ -467,6 +479,8 @@ def test_the_table_holds_two_hundred_bad_inputs():
 def test_bad_input_is_one_clean_line_exit_2_and_writes_nothing(name, cli, tmp_path, monkeypatch, sweep_dir):
     bad = CASES[name]
     monkeypatch.chdir(tmp_path)
+    for name, value in bad.env:
+        monkeypatch.setenv(name, value)
     make_files(tmp_path, bad.files)
     before = snapshot(tmp_path)
     argv = [a.replace("{port}", str(_closed_port())) for a in bad.argv]

@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -34,11 +35,11 @@ import ipyvuetify as v
 import pytest
 import solara
 import solara.server.settings as server_settings
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from test_dashboard_browser import stop_server
-from transition_sim.dashboard import app, fairshare, gate, i18n, messages, server, views
+from transition_sim.dashboard import app, fairshare, gate, i18n, messages, server, sockets, views
 from transition_sim.dashboard import session as session_mod
 from transition_sim.dashboard.session import NotOffered, RoomFull, Session, live_sessions
 from transition_sim.strategies import load_strategy
@@ -116,6 +117,34 @@ def test_the_gate_checks_kind_and_range() -> None:
     assert gate.real(0.5, 0, 1) and gate.real(1, 0, 1) and not gate.real(1.5, 0, 1)
     assert not gate.real(float("nan"), 0, 1) and not gate.real(float("inf"), 0, 1e9) and not gate.real("0.5", 0, 1)
     assert gate.typed("12") and gate.typed(None) and not gate.typed("1" * (gate.TEXT_MAX + 1)) and not gate.typed(12)
+
+
+JSON = st.recursive(  # any value a browser can send, numbers of any size included (JSON sets no limit)
+    st.none() | st.booleans() | st.integers() | st.integers(-10**4000, 10**4000) | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12)
+
+
+@example(10**400)
+@example(-10**400)
+@example(10**5000)
+@example(float("nan"))
+@example(float("-inf"))
+@example([[[[[[0.5]]]]]])
+@example({"value": [12]})
+@given(JSON)
+def test_every_check_of_the_gate_answers_any_json_without_raising(value: Any) -> None:
+    """A check that raised (10**400 sent for a slider: an OverflowError) refused nothing: the value went to the
+    page's error handling instead. Each check answers, and says yes only to what is in range and of its kind."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    assert gate.whole(value, 1, 12) is (type(value) is int and 1 <= value <= 12)
+    assert gate.real(value, 0, 1) is (number and 0 <= value <= 1)  # no NaN, no infinity is in range
+    assert gate.real(value, -1e9, 1e9) is (number and -1e9 <= value <= 1e9)
+    assert gate.offered(value, ["default", "village"]) is (value in ("default", "village") and isinstance(value, str))
+    assert gate.typed(value) is (value is None or (isinstance(value, str) and len(value) <= gate.TEXT_MAX))
+    text = gate.shown(value)
+    assert len(text) <= gate.SHOWN_MAX + 3 and text.isprintable()
+    gate.Gate("abc123").refuse("ts-speed", value, "a whole number in [1, 12]")
 
 
 def test_each_refusal_is_logged_once_then_counted(caplog: pytest.LogCaptureFixture) -> None:
@@ -262,7 +291,8 @@ def test_forged_slider_and_field_values_are_refused_without_echo(page: Page,
                                                                   refusals: Callable[[], list[str]]) -> None:
     model, values = page.session.model, dict(page.session.values)
     slider = page.one(v.Slider, "ts-slider-facilitator_trust0")
-    for forged in (5.0, -1, "abc", "0.5", True, None, float("nan"), [0.5], {"v": 1}, 10**300):
+    for forged in (5.0, -1, "abc", "0.5", True, None, float("nan"), [0.5], {"v": 1}, 10**300, 10**400,
+                   [[[0.5]]]):
         slider.v_model = forged  # what the browser's widget holds, then its "change" event
         slider.fire_event("change", forged)
         assert slider.v_model == 0.0  # back where the page has it
@@ -274,7 +304,7 @@ def test_forged_slider_and_field_values_are_refused_without_echo(page: Page,
             field_.fire_event("keyup.enter", {})
             assert field_.v_model in ("3", "400000")  # back to the page's value (seed, budget)
     assert page.session.model is model and page.session.values == values and page.session.seed == 3
-    assert len(refusals()) == 10 + 1 + 2 * 4
+    assert len(refusals()) == 12 + 1 + 2 * 4
     assert SECRET not in page.text() and "9" * 100 not in page.text()  # never shown back
     # what a person does is still taken, and a value typed out of range still gets its message
     page.one(v.Slider, "ts-slider-facilitator_trust0").fire_event("change", 0.5)
@@ -286,19 +316,19 @@ def test_forged_slider_and_field_values_are_refused_without_echo(page: Page,
 
 
 def test_the_play_speed_is_checked_on_the_server(page: Page, refusals: Callable[[], list[str]]) -> None:
-    for forged in (10**9, 0, -1, 13, 2.5, "12", True, None):
+    for forged in (10**9, 0, -1, 13, 2.5, "12", True, None, 10**400, [[12]]):
         page.one(v.Slider, "ts-speed").v_model = forged
-    assert page.one(v.Slider, "ts-speed").v_model == 2 and len(refusals()) == 8
+    assert page.one(v.Slider, "ts-speed").v_model == 2 and len(refusals()) == 10
     assert all("refused ts-speed" in line for line in refusals())
     page.one(v.Slider, "ts-speed").v_model = 12
-    assert page.one(v.Slider, "ts-speed").v_model == 12 and len(refusals()) == 8
+    assert page.one(v.Slider, "ts-speed").v_model == 12 and len(refusals()) == 10
 
 
 def test_a_forged_tab_index_is_refused(page: Page, refusals: Callable[[], list[str]]) -> None:
-    for forged in (4, 99, -1, "1", 1.0, True):
+    for forged in (4, 99, -1, "1", 1.0, True, 10**400, [[1]]):
         _tabs(page).v_model = forged
         assert [w for w in page.widgets() if "ts-territory" in str(getattr(w, "class_", ""))]  # still the territory
-    assert len(refusals()) == 6 and all("refused ts-tabs" in line for line in refusals())
+    assert len(refusals()) == 8 and all("refused ts-tabs" in line for line in refusals())
     assert _tabs(page).v_model == 0
     _tabs(page).v_model = 2
     assert [w for w in page.widgets() if 'class="ts-story"' in str(getattr(w, "unsafe_innerHTML", ""))]
@@ -373,6 +403,22 @@ def test_a_full_room_gets_a_notice_and_no_model(room_of: Callable[[int], None]) 
     s.close()
 
 
+def test_a_reconnection_takes_no_new_place_of_its_address() -> None:
+    alive = {"k1", "k2", "k3"}
+    room = sockets.Room(2, 4, alive.__contains__)
+    assert room.enter("a", "k1") is None and room.enter("a", "k2") is None
+    assert room.enter("a", "k1") == (sockets.POLICY, "2 connections open from this address (--max-per-address)")
+    room.leave("a")
+    room.leave("a")  # both pages lost their connection: their kernels are kept, for a reconnection
+    assert room.enter("a", "k3") == (sockets.POLICY, "2 pages open or kept from this address (--max-per-address)")
+    assert room.full("a") and not room.full("b")
+    assert room.enter("a", "k1") is None  # the first page comes back
+    alive.discard("k2")  # the second page's kernel is culled: its place is free
+    assert room.enter("a", "k3") is None and room.full("a")
+    assert room.enter("b", "k4") is None and room.enter("b", "k5") is None
+    assert room.enter("c", "k6") == (sockets.TRY_AGAIN, "4 connections open, all the server runs (--max-sessions)")
+
+
 # ------------------------------------------------------------------------------------------- fair share
 def _until(done: Callable[[], bool]) -> None:
     """Wait for a state of other threads (a generous deadline: only a stuck test fails)."""
@@ -434,11 +480,64 @@ def test_a_sessions_pace_follows_the_processor_time_it_used() -> None:
     assert not pacer.wait(cancel)  # a play loop that is paused does not wait out its pace
 
 
+@pytest.fixture
+def paced(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The threads in which the page's pace (the Pacer its Actions make) was asked to run something."""
+    made: list[int] = []
+
+    class Counted(fairshare.Pacer):
+        def run(self, work: Callable[[], Any]) -> Any:
+            made.append(threading.get_ident())
+            return super().run(work)
+
+    monkeypatch.setattr(app, "Pacer", Counted)
+    return made
+
+
+def test_a_download_is_made_in_the_pages_own_pace_one_at_a_time(paced: list[int]) -> None:
+    """Solara's FileDownload made each file in a thread of its own, unpaced, as often as the page asked: one tab
+    toggling its request could have any number made at once. A file is now made in the page's own thread (the
+    connection's, which handles the page's messages one by one), through the session's pace, as a click is."""
+    from solara.components.file_download import FileDownloadWidget
+
+    made = paced
+    box, rc = solara.render(app.Page(), handle_error=False)
+    try:
+        page = Page(box, rc, None)  # type: ignore[arg-type]
+        files = {w.filename.rsplit("-", 1)[-1]: w for w in page.widgets() if isinstance(w, FileDownloadWidget)}
+        csv, story = files["seed3.csv"], files["fr.txt"]
+        for _ in range(10):
+            for widget, start in ((csv, b"scenario,seed,strategy,"), (story, b"")):
+                widget.request_download = True  # what the browser sends when the button is clicked
+                assert widget.bytes is not None and widget.bytes.startswith(start)  # made, and ready at once
+                widget.request_download = False  # the browser has saved it
+                assert widget.bytes is None
+        assert made == [threading.get_ident()] * 20  # each in the caller's thread, in the page's pace
+    finally:
+        rc.close()
+
+
+def test_switching_views_and_languages_is_paced(paced: list[int]) -> None:
+    """A view or a language is the page drawn again (up to 50 and 150 ms of a processor): a script switching
+    them without end took a processor from the room, like a download asked for without end."""
+    box, rc = solara.render(app.Page(), handle_error=False)
+    try:
+        ours = Page(box, rc, None)  # type: ignore[arg-type]
+        for index in (1, 2, 0):
+            _tabs(ours).v_model = index
+        ours.one(v.Btn, "ts-lang-en").click()
+        ours.one(v.Btn, "ts-lang-fr").click()
+        assert paced == [threading.get_ident()] * 5
+    finally:
+        rc.close()
+
+
 # ------------------------------------------------------------------------------------- kernel messages
 def _message(msg_type: str, content: dict[str, Any]) -> dict[str, Any]:
     header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": "s", "username": "", "version": "5.3",
               "date": datetime.now(UTC).isoformat()}
-    return {"header": header, "parent_header": {}, "metadata": {}, "content": content, "channel": "shell"}
+    return {"header": header, "parent_header": {}, "metadata": {}, "content": content, "channel": "shell",
+            "buffers": []}
 
 
 def _run_ipython(marker: Path) -> dict[str, Any]:
@@ -449,11 +548,16 @@ def _run_ipython(marker: Path) -> dict[str, Any]:
 
 
 @pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
-def test_a_template_widget_runs_code_sent_by_the_browser_which_is_why_messages_are_checked(tmp_path: Path) -> None:
+def test_a_template_widget_runs_code_sent_by_the_browser_which_is_why_messages_are_checked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The hole the message check closes: every page has ipyvue templates (Solara's HTML, downloads, title),
     and a template obeys a ``create_widget`` message by importing and calling what it names."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.terminal.interactiveshell import TerminalInteractiveShell
     from solara.components.file_download import FileDownloadWidget
 
+    for shell in (InteractiveShell, TerminalInteractiveShell):  # Solara's server, once imported, made its own
+        monkeypatch.setattr(shell, "_instance", None)
     marker = tmp_path / "ran"
     widget = FileDownloadWidget(filename="x")
     try:
@@ -502,6 +606,52 @@ def test_the_pages_own_messages_pass_and_forged_ones_are_refused(tmp_path: Path,
     assert process(None, ok) is True and handled == [ok]
 
 
+def _nested(depth: int) -> Any:
+    value: Any = 0
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _without(msg: dict[str, Any], *parts: str) -> dict[str, Any]:
+    return {k: x for k, x in msg.items() if k not in parts}
+
+
+_UPDATE = _message("comm_msg", {"comm_id": "w", "data": {"method": "update", "state": {"v_model": "commons"},
+                                                        "buffer_paths": []}})
+BAD_FRAMES: dict[str, str | bytes] = {
+    "binary": b"\x7f\xff\xff\xff",  # Solara read a part count of 2**31 - 1 from it: half a minute, all pages stopped
+    "binary message": json.dumps(_UPDATE).encode(),
+    "not JSON": "not json", "empty": "", "a number of 5000 digits": "1" * 5000,
+    "nested 30000 deep": "[" * 30_000 + "]" * 30_000,  # 60 kB: a frame of the server's largest size
+    "nested too deep": json.dumps({**_UPDATE, "metadata": {"x": _nested(messages.MAX_DEPTH)}}),
+    "a list": "[1, 2]", "null": "null", "a string": '"comm_msg"',
+    "no channel": json.dumps(_without(_UPDATE, "channel")), "no buffers": json.dumps(_without(_UPDATE, "buffers")),
+    "no header": json.dumps(_without(_UPDATE, "header")), "header a list": json.dumps({**_UPDATE, "header": []}),
+    "no parent header": json.dumps(_without(_UPDATE, "parent_header")),
+    "buffers": json.dumps({**_UPDATE, "buffers": ["AAAA"]}),
+    "msg_type a list": json.dumps({**_UPDATE, "header": {"msg_type": ["comm_msg"]}}),
+    "no msg_type": json.dumps({**_UPDATE, "header": {}}),
+    "execute_request": json.dumps(_message("execute_request", {"code": "import os"})),
+    "shutdown_request": json.dumps(_message("shutdown_request", {"restart": False})),
+    "comm_msg without comm_id": json.dumps(_message("comm_msg", {"data": {"method": "update", "state": {}}})),
+    "comm_msg data a string": json.dumps(_message("comm_msg", {"comm_id": "w", "data": "update"})),
+    "method a list": json.dumps(_message("comm_msg", {"comm_id": "w", "data": {"method": ["update"]}})),
+    "update without state": json.dumps(_message("comm_msg", {"comm_id": "w", "data": {"method": "update"}})),
+    "comm_open without target": json.dumps(_message("comm_open", {"comm_id": "c", "data": {}})),
+    "comm_close without comm_id": json.dumps(_message("comm_close", {"data": {}})),
+}
+
+
+def test_a_frame_is_what_the_page_sends_or_refused() -> None:
+    for msg_type, content in SEEN_FROM_THE_PAGE:
+        assert messages.frame_refusal(json.dumps(_message(msg_type, content))) is None, msg_type
+    assert messages.frame_refusal(json.dumps({**_UPDATE, "metadata": {"x": _nested(messages.MAX_DEPTH - 3)}})) is None
+    for name, frame in BAD_FRAMES.items():
+        why = messages.frame_refusal(frame)
+        assert why is not None and len(why) < 200 and why.isprintable(), name
+
+
 # ---------------------------------------------------------------------------------------- a real server
 BOOT = """
 import os, sys
@@ -546,10 +696,12 @@ class Served:
     def text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
-    def get(self, path: str, method: str = "GET", headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-        """``path`` sent as it is (no client-side clean-up of ``..`` or ``%2e``)."""
+    def get(self, path: str, method: str = "GET", headers: dict[str, str] | None = None,
+            source: str = "127.0.0.1") -> tuple[int, bytes]:
+        """``path`` sent as it is (no client-side clean-up of ``..`` or ``%2e``), from ``source``."""
         parsed = urllib.parse.urlsplit(self.url)
-        connection = HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port, timeout=60)
+        connection = HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port, timeout=60,
+                                    source_address=(source, 0))
         try:
             connection.request(method, path, headers=headers or {})
             response = connection.getresponse()
@@ -571,7 +723,7 @@ def _copy_front_end(cache: Path) -> None:
 
 
 @contextlib.contextmanager
-def _served(base: Path, *args: str) -> Iterator[Served]:
+def _served(base: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
     cache, outside = base / "cdn", base / "outside"
     outside.mkdir()
     _copy_front_end(cache)
@@ -586,7 +738,7 @@ def _served(base: Path, *args: str) -> Iterator[Served]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "HTTP_PROXY": dead, "HTTPS_PROXY": dead, "http_proxy": dead,
            "https_proxy": dead, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
            "SOLARA_ASSETS_PROXY_CACHE_DIR": str(cache), "TS_TEST_WATCH": str(outside),
-           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]), **(env or {})}
     with log.open("wb") as out:
         process = subprocess.Popen([sys.executable, "-c", BOOT, "--host", "127.0.0.1", "--port", "0",
                                     "--cull-timeout", "1s", *args], stdout=out, stderr=subprocess.STDOUT, env=env,
@@ -609,7 +761,7 @@ def _served(base: Path, *args: str) -> Iterator[Served]:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    with _served(tmp_path_factory.mktemp("served")) as s:
+    with _served(tmp_path_factory.mktemp("served"), "--max-per-address", "1000") as s:  # all its pages are ours
         yield s
 
 
@@ -676,24 +828,47 @@ def test_debug_and_unused_routes_are_closed(served: Served) -> None:
     assert served.get("/readyz") == (200, b'{"status":"ok"}')
 
 
+def websocket(served: Served, source: str = "127.0.0.1", headers: dict[str, str] | None = None, *,
+              kernel_id: str = "", page_id: str = "") -> Any:
+    """A websocket on the page's route, from ``source`` (any address of 127.0.0.0/8: another machine of the room,
+    as far as the server can tell)."""
+    from websockets.sync.client import connect
+
+    parsed = urllib.parse.urlsplit(served.url)
+    sock = socket.create_connection((parsed.hostname, parsed.port), timeout=60, source_address=(source, 0))
+    url = f"ws://{parsed.netloc}/jupyter/api/kernels/{kernel_id or uuid.uuid4()}/channels?session_id="
+    return connect(url + (page_id or str(uuid.uuid4())), sock=sock, additional_headers=headers or {},
+                   max_size=None, open_timeout=60)
+
+
+def closed_with(ws: Any) -> int | None:
+    """The close code the server sent, once it has closed ``ws`` (it sends nothing before)."""
+    from websockets.exceptions import ConnectionClosed
+
+    try:
+        while True:
+            ws.recv(timeout=60)
+    except ConnectionClosed as closed:
+        return closed.rcvd.code if closed.rcvd else None
+
+
 class PageWire:
     """A page as a script would be one: the websocket and Jupyter's messages, without a browser, so that any
     message can be sent. Keeps every frame the server sent, and the state of every widget."""
 
-    def __init__(self, served: Served) -> None:
-        from websockets.sync.client import connect
-
-        try:
-            with urllib.request.urlopen(served.url, timeout=60) as response:
-                headers = response.headers
-        except urllib.error.HTTPError as full:  # the room is full: no cookie, the websocket still opens
-            headers = full.headers
-        cookie = (headers.get("set-cookie") or "").split(";")[0]
-        url = served.url.replace("http://", "ws://")
+    def __init__(self, served: Served, source: str = "127.0.0.1") -> None:
+        parsed = urllib.parse.urlsplit(served.url)
+        connection = HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port, timeout=60,
+                                    source_address=(source, 0))
+        try:  # the page first (when the room is full: no cookie, the websocket still opens)
+            connection.request("GET", "/")
+            self.cookie = (connection.getresponse().getheader("set-cookie") or "").split(";")[0]
+        finally:
+            connection.close()
+        self.kernel_id, self.page_id = str(uuid.uuid4()), str(uuid.uuid4())
         self._open = contextlib.ExitStack()
-        self.ws = self._open.enter_context(connect(
-            f"{url}jupyter/api/kernels/{uuid.uuid4()}/channels?session_id={uuid.uuid4()}",
-            additional_headers={"Cookie": cookie}, max_size=None, open_timeout=60))
+        self.ws = self._open.enter_context(websocket(served, source, {"Cookie": self.cookie},
+                                                     kernel_id=self.kernel_id, page_id=self.page_id))
         self.session = uuid.uuid4().hex
         self.frames: list[str] = []
         self.widgets: dict[str, dict[str, Any]] = {}
@@ -705,7 +880,7 @@ class PageWire:
     def send(self, msg_type: str, content: dict[str, Any]) -> str:
         msg = _message(msg_type, content)
         msg["header"]["session"] = self.session
-        self.ws.send(json.dumps({**msg, "buffers": []}))
+        self.ws.send(json.dumps(msg))
         return str(msg["header"]["msg_id"])
 
     def receive(self) -> dict[str, Any]:
@@ -813,3 +988,183 @@ def test_beyond_max_sessions_a_page_is_told_the_room_is_full(tmp_path: Path) -> 
         status, body = served.get("/")
         assert status == 200 and b"/_solara/cdn/" in body
         assert served.text().count("session opened") == 1  # the late page never had a model
+
+
+# ------------------------------------------------------------------------------------ a hostile network
+def logged_since(served: Served, start: int) -> list[str]:
+    """The server's log lines after ``start``, but those of sessions opening and closing (the module's earlier
+    pages are closed by the cull timeout, at any time)."""
+    return [line for line in served.text()[start:].splitlines()
+            if line and not re.search(r"session (opened|closed) \(", line)]
+
+
+def test_a_frame_that_is_no_message_of_the_page_closes_its_connection_only(served: Served) -> None:
+    """Each such connection is closed at its first bad frame, with one line in the log (not one per frame, no
+    traceback: the module's server is checked for none when it stops); a page already running goes on."""
+    from websockets.exceptions import ConnectionClosed, InvalidStatus
+    from websockets.sync.client import connect
+
+    page = PageWire(served)
+    try:
+        page.run_app()
+        start = len(served.text())
+        frames = ["not json", b"\x7f\xff\xff\xff", BAD_FRAMES["nested 30000 deep"], BAD_FRAMES["no channel"],
+                  BAD_FRAMES["execute_request"], BAD_FRAMES["update without state"]]
+        for frame in frames:
+            with websocket(served) as ws:
+                with contextlib.suppress(ConnectionClosed):  # the server may close it before the third
+                    for _ in range(3):
+                        ws.send(frame)
+                assert closed_with(ws) == 1008
+        with websocket(served) as ws:  # more than a page ever sends (64 kB): closed before it is read
+            ws.send(json.dumps({**_UPDATE, "metadata": {"x": "x" * server.WS_MAX_SIZE}}))
+            assert closed_with(ws) == 1009
+        for ids in ("k/channels", "k/channels?session_id=", f"{'k' * 65}/channels?session_id=p", "k/x?session_id=a/b"):
+            with pytest.raises(InvalidStatus, match="403"):  # Solara read the page id without a check: a 500
+                connect(served.url.replace("http", "ws") + "jupyter/api/kernels/" + ids, open_timeout=60)
+        new = logged_since(served, start)
+        assert len(new) == len(frames) + 4, new
+        assert all("refused a connection from 127.0.0.1: " in line for line in new)
+        seen = len(page.frames)
+        page.update(page.find("SelectModel", "ts-strategy"), v_model="commons")
+        page.barrier()
+        assert any("Soutenir des pairs" in frame for frame in page.frames[seen:])  # the other page still works
+    finally:
+        page.close()
+
+
+def test_forged_widget_states_by_the_hundred_fill_a_bounded_part_of_the_log(served: Served) -> None:
+    """Each state of the wrong type raised in the widget library, which logged a traceback: 150 forged states
+    were 150 tracebacks. A connection's warnings and errors are LOGGED_MAX lines at most, one line each."""
+    wire = PageWire(served)
+    try:
+        wire.run_app()
+        start = len(served.text())
+        step = wire.find("BtnModel", "ts-step")
+        for k in range(3 * gate.LOGGED_MAX):
+            wire.update(step, disabled=f"not a boolean {k}")
+        wire.barrier()
+        new = "\n".join(logged_since(served, start))
+        assert new.count("TraitError") == gate.LOGGED_MAX and new.count("no longer logged") == 1
+        assert len(new.splitlines()) == gate.LOGGED_MAX + 1 and "Traceback" not in new
+        wire.update(wire.find("SelectModel", "ts-strategy"), v_model="commons")
+        wire.barrier()  # the page still answers
+    finally:
+        wire.close()
+
+
+def test_proxy_headers_are_not_believed_nor_logged(served: Served) -> None:
+    """No proxy stands in front of the dashboard. Solara compared such headers with the request: a warning of
+    20 lines for each new value, and a 500 with a traceback for an unknown X-Forwarded-Proto."""
+    start = len(served.text())
+    for k in range(5):
+        status, body = served.get("/", headers={"X-Forwarded-Proto": f"gopher{k}", "X-Forwarded-Host": f"e{k}.example",
+                                                "X-Forwarded-For": "10.0.0.1", "Forwarded": "for=10.0.0.1"})
+        assert status == 200 and b"example" not in body
+    assert "forwarded" not in served.text()[start:].lower()
+
+
+def test_one_address_cannot_take_the_rooms_places(tmp_path: Path) -> None:
+    """Solara runs a websocket per thread, --max-sessions + KERNEL_MARGIN at most, and queued the next ones for
+    good: 70 websockets from one script (no page needed) and no one else's page started. And a page that goes
+    keeps its run until the cull timeout: connecting and going in a loop, one machine filled the room. Each
+    address may hold --max-per-address websockets and kernels, whatever headers it sends; another machine still
+    gets a place; beyond what the server runs in all, a websocket is told to try again later."""
+    with _served(tmp_path, "--max-sessions", "3", "--max-per-address", "2", "--cull-timeout", "1h") as served, \
+            contextlib.ExitStack() as held:
+        for k in range(2):  # a script on 127.0.0.1, which says it is a proxy for other machines
+            held.enter_context(websocket(served, headers={"X-Forwarded-For": f"10.1.2.{k}"}))
+        with websocket(served, headers={"X-Forwarded-For": "10.9.9.9"}) as extra:
+            assert closed_with(extra) == 1008
+        status, body = served.get("/?lang=en")  # a tab of that machine is told why it cannot start
+        assert status == 503 and b"2 pages are already open from this machine" in body
+        for k in range(2):  # a machine whose pages come and go: each keeps its run (the cull timeout is an hour)
+            gone = PageWire(served, "127.0.0.3")
+            gone.run_app()
+            served.wait_log(rf"session opened \({k + 1} open\)")
+            gone.close()
+        with websocket(served, "127.0.0.3") as again:
+            assert closed_with(again) == 1008
+        page = PageWire(served, "127.0.0.2")  # another machine of the room still gets the last place
+        held.callback(page.close)
+        page.run_app()
+        served.wait_log(r"session opened \(3 open\)")
+        assert page.find("BtnModel", "ts-step")
+        for k in range(13 - 3):  # up to --max-sessions + KERNEL_MARGIN websockets in all, from more machines
+            held.enter_context(websocket(served, f"127.0.0.{4 + k // 2}"))
+        with websocket(served, "127.0.0.99") as late:
+            assert closed_with(late) == 1013
+        text = served.text()
+        assert text.count("refused a connection from 127.0.0.1: 2 connections open from this address") == 1
+        assert text.count("refused a connection from 127.0.0.3: 2 pages open or kept from this address") == 1
+        assert text.count("refused a connection from 127.0.0.99: 13 connections open") == 1
+
+        # the page's close beacon, forged: refused without its page's ids and cookie, a 400, never a 500
+        close = f"/_solara/api/close/{page.kernel_id}"
+        assert served.get(close, "POST")[0] == 400
+        assert served.get(f"{close}?session_id=bogus", "POST")[0] == 400
+        assert served.get(f"/_solara/api/close/{uuid.uuid4()}?session_id={page.page_id}", "POST")[0] == 400
+        assert served.get(f"{close}?session_id={page.page_id}", "POST")[0] == 403  # no cookie
+        assert served.get(f"{close}?session_id={page.page_id}", "POST", {"Cookie": "solara-session-id=x"})[0] == 403
+        assert "session closed" not in served.text()
+        assert served.get(f"{close}?session_id={page.page_id}", "POST", {"Cookie": page.cookie})[0] == 200
+        served.wait_log(r"session closed \(2 open\)")  # at once, not after the cull timeout of an hour
+
+
+PINNED_ENV = {  # each would undo one of the server's safety flags if Solara took it
+    "SOLARA_ASSETS_PROXY": "True", "SOLARA_ASSETS_CDN": "https://cdn.jsdelivr.net/npm/",
+    "SOLARA_MODE": "development", "solara_use_pdb": "true", "SOLARA_THEME_LOADER": "solara",
+    "SOLARA_KERNEL_CULL_TIMEOUT": "24h", "SOLARA_KERNEL_MAX_COUNT": "1", "SOLARA_ROOT_PATH": "/elsewhere",
+    "SOLARA_STATE_BACKEND": "memory", "SOLARA_TRACER": "True", "SOLARA_APP": "os:getcwd",
+}
+
+
+def test_solara_variables_cannot_undo_the_servers_safety_flags(tmp_path: Path) -> None:
+    with _served(tmp_path, env=PINNED_ENV) as served:
+        for name, value in PINNED_ENV.items():  # one note each, on the trainer's terminal
+            assert served.text().count(f"transition-sim: note: {name} = '{value}' is ignored") == 1, name
+        status, body = served.get("/")
+        assert status == 200 and b"/_solara/cdn/@widgetti/solara-vuetify-app@10.1.1/dist/" in body
+        assert b"jsdelivr" not in body and b"solara.dev" not in body and b"/elsewhere" not in body
+        before = snapshot(served.cache)
+        assert served.get("/_solara/cdn/left-pad@1.3.0/index.js")[0] == 404  # the proxy is off: nothing fetched
+        assert snapshot(served.cache) == before
+        first, second = PageWire(served), PageWire(served)  # SOLARA_KERNEL_MAX_COUNT=1 would hold the second
+        try:
+            first.run_app()
+            second.run_app()
+            served.wait_log(r"session opened \(2 open\)")
+        finally:
+            first.close()
+            second.close()
+        served.wait_log(r"session closed \(0 open\)")  # --cull-timeout 1s, not the variable's 24 hours
+    assert not list(tmp_path.glob("viztracer-*"))
+
+
+def test_every_pinned_setting_is_one_solara_has() -> None:
+    """A pin that names no setting of Solara's would pin nothing (a setting renamed in a new Solara)."""
+    import solara.settings
+
+    from transition_sim.dashboard import environment
+
+    fields = environment.settings_fields(solara.settings, server_settings)
+    assert set(environment.pins("app", "1s", 11)) - set(fields) == environment.READ_AT_IMPORT
+    assert environment.allowed(fields["SOLARA_KERNEL_MAX_COUNT"][1].annotation) == "a whole number"
+    assert environment.allowed(fields["SOLARA_SERVER_IGNORE_NBEXTENSIONS"][1].annotation).startswith("a comma")
+
+
+@pytest.mark.parametrize(("name", "value", "allowed"), [
+    ("SOLARA_THEME_VARIANT", "purple", "one of light, dark, auto"),
+    ("solara_server_http_gzip", "maybe", "True or False"),
+])
+def test_a_malformed_solara_variable_is_one_line_and_exit_2(tmp_path: Path, name: str, value: str,
+                                                           allowed: str) -> None:
+    """Solara raised as it was imported, a traceback; now one line names the variable, before anything starts."""
+    env = {**os.environ, name: value,
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-m", "transition_sim.dashboard.server", "--port", "0"], env=env,
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 2 and done.stdout == "", done.stderr
+    assert done.stderr.splitlines() == [f"transition-sim: error: {name} = '{value}': must be {allowed}"
+                                        + (" (or true, false, 1, 0)" if allowed == "True or False" else "")]
+    assert list(tmp_path.iterdir()) == []

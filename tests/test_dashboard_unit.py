@@ -423,10 +423,10 @@ def test_dashboard_subcommand_arguments() -> None:
     server.add_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["dashboard"])
     assert (args.host, args.port, args.lang, args.func) == ("127.0.0.1", 8765, "fr", server.run)
-    assert args.max_sessions == 60
+    assert (args.max_sessions, args.max_per_address) == (60, 10)
     args = parser.parse_args(["dashboard", "--host", "0.0.0.0", "--port", "9000", "--lang", "en",
-                              "--max-sessions", "25"])
-    assert (args.host, args.port, args.lang, args.max_sessions) == ("0.0.0.0", 9000, "en", 25)
+                              "--max-sessions", "25", "--max-per-address", "3"])
+    assert (args.host, args.port, args.lang, args.max_sessions, args.max_per_address) == ("0.0.0.0", 9000, "en", 25, 3)
     with pytest.raises(SystemExit):
         parser.parse_args(["dashboard", "--lang", "de"])
 
@@ -451,7 +451,8 @@ def test_a_busy_port_is_refused_before_solara_is_touched(capsys: pytest.CaptureF
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        ns = argparse.Namespace(host="127.0.0.1", port=port, lang="fr", cull_timeout="30s", max_sessions=60)
+        ns = argparse.Namespace(host="127.0.0.1", port=port, lang="fr", cull_timeout="30s", max_sessions=60,
+                                max_per_address=10)
         assert server.run(ns) == 2
     err = capsys.readouterr().err
     assert err.startswith("transition-sim: error: --host/--port") and err.count("\n") == 1

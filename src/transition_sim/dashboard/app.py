@@ -18,8 +18,9 @@ from typing import Any
 
 import solara
 
-from transition_sim.dashboard import charts, gate, i18n
+from transition_sim.dashboard import gate, i18n
 from transition_sim.dashboard.controls import Parameters, Picker, RunButtons, SeedField, ViewTabs
+from transition_sim.dashboard.downloads import Downloads
 from transition_sim.dashboard.fairshare import PLAY_TURNS, Pacer
 from transition_sim.dashboard.guard import Guard
 from transition_sim.dashboard.island import Island
@@ -41,7 +42,6 @@ from transition_sim.dashboard.views import (
     StoryView,
     TerritoryView,
     prepare,
-    territory_png,
 )
 
 LANG_ENV = "TRANSITION_SIM_LANG"
@@ -142,9 +142,9 @@ class PageState:
 class Actions:
     """What the page's buttons and fields do. One per page, made once, so that its methods are the same from
     render to render and the components that receive them are not drawn again for nothing. What a click asks for
-    goes through the session's pace (:class:`~transition_sim.dashboard.fairshare.Pacer`), a play step through the
-    server's turns; a setting the page does not offer is refused through the page's
-    :class:`~transition_sim.dashboard.gate.Gate`."""
+    (a run, a step, another view or language, drawn again) goes through the session's pace
+    (:class:`~transition_sim.dashboard.fairshare.Pacer`), a play step through the server's turns; a setting the
+    page does not offer is refused through the page's :class:`~transition_sim.dashboard.gate.Gate`."""
 
     def __init__(self, session: Session, state: PageState, set_settings: Any, set_playing: Any) -> None:
         self.session, self.state = session, state
@@ -153,7 +153,8 @@ class Actions:
         self.gate = gate.Gate(session.tag)
         self.refuse = self.gate.refuse
         self.pacer = Pacer()
-        self.lang_setters = {code: (lambda code=code: state.lang.set(code)) for code in i18n.LANGS}
+        self.lang_setters = {code: (lambda code=code: self.pacer.run(lambda: state.lang.set(code)))
+                             for code in i18n.LANGS}  # the page drawn again in another language: paced
 
     def advance(self, months: int = 1) -> bool:
         """Step the run and draw the pictures the page shows (the render then only sends them); False at the
@@ -211,7 +212,7 @@ class Actions:
         if not gate.whole(index, 0, len(VIEWS) - 1):
             self.refuse("ts-tabs", index, f"a tab index in [0, {len(VIEWS) - 1}]")
             return False
-        self.state.view.set(VIEWS[index])
+        self.pacer.run(lambda: self.state.view.set(VIEWS[index]))  # a view drawn (up to 50 ms): paced
         if VIEWS[index] == "view_compare" and self.session.compare_with is None:
             others = [n for n in strategy_names() if n != self.session.strategy]
             self.configure(compare_with="top_down_plan" if "top_down_plan" in others else others[0])
@@ -338,7 +339,7 @@ def Controls(session: Session, lang: str, settings: int, playing: bool, speed: i
     solara.Text(i18n.strategy_help(session.strategy, lang), classes=["ts-strategy-help"])
     SeedField(session.seed, lang, lambda s: configure(seed=s), refuse)
     RunControls(lang, playing, speed, actions, set_speed)
-    Downloads(session, lang, settings)
+    Downloads(session, lang, settings, actions.pacer)
     Parameters(session.values, session.scenario, lang, lambda name, value: configure(values={name: value}), refuse)
 
 
@@ -347,38 +348,3 @@ def RunControls(lang: str, playing: bool, speed: int, actions: Actions, set_spee
     """The run buttons, which follow the run (no Step at the horizon)."""
     RunButtons(lang, playing, actions.state.finished.value, actions.reset, actions.step, actions.set_playing, speed,
                set_speed, actions.refuse)
-
-
-@solara.component
-def Downloads(session: Session, lang: str, settings: int) -> None:
-    stem = session.file_stem()
-    solara.HTML(tag="h3", unsafe_innerHTML=i18n.t("downloads", lang), classes=["ts-section"])
-    with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
-        solara.FileDownload(session.timeseries_csv, filename=f"{stem}.csv", label=i18n.t("dl_csv", lang),
-                            mime_type="text/csv")
-        solara.FileDownload(lambda: _locked(session, lambda m: territory_png(m, lang)),
-                            filename=f"{stem}-territory.png", label=i18n.t("dl_territory", lang),
-                            mime_type="image/png")
-        solara.FileDownload(lambda: _locked(session, lambda m: _measures_png(m, lang)),
-                            filename=f"{stem}-measures.png", label=i18n.t("dl_measures", lang),
-                            mime_type="image/png")
-        if session.other is not None:
-            solara.FileDownload(lambda: _compare_png(session, lang), filename=f"{stem}-side-by-side.png",
-                                label=i18n.t("dl_compare", lang), mime_type="image/png")
-        solara.FileDownload(lambda: session.story_text(lang), filename=f"{stem}-story-{lang}.txt",
-                            label=i18n.t("dl_story", lang), mime_type="text/plain")
-
-
-def _locked(session: Session, draw: Any) -> bytes:
-    with session.lock:
-        return draw(session.model) if session.model is not None else b""
-
-
-def _measures_png(model: Any, lang: str) -> bytes:
-    return charts.measures_download(model, lang)
-
-
-def _compare_png(session: Session, lang: str) -> bytes:
-    with session.lock:
-        runs = session.runs()
-        return charts.comparison_download(runs, [i18n.strategy_label(m.strategy_name, lang) for m in runs], lang)

@@ -8,9 +8,9 @@ Two rules, enforced on the server whatever a page sends:
   second at most, the speed slider's range, checked in :mod:`controls`) while the turns allow it; ten sessions
   playing share the same half of a processor that one alone may use.
 * **A session's own pace for the rest** (:class:`Pacer`): what a session's clicks ask for (a step, a year, a new
-  run, a comparison) uses at most ``SESSION_SHARE`` of a processor: after work that used *t*, that session's next
-  click waits until *t* × (1 / SESSION_SHARE − 1) has passed. A script clicking "+1 year" as fast as it can gets
-  a quarter of a processor, no more.
+  run, a comparison, a file to download) uses at most ``SESSION_SHARE`` of a processor: after work that used *t*,
+  that session's next click waits until *t* × (1 / SESSION_SHARE − 1) has passed. A script clicking "+1 year" as
+  fast as it can gets a quarter of a processor, no more.
 
 So while any number of pages play at any speed, a step clicked in another page shares the server with at most
 one play step at a time, and with none half of the time. Costs are the thread's processor time

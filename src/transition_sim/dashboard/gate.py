@@ -5,7 +5,9 @@ whatever the page shows. So every value that reaches the dashboard's code is che
 value must be one of the items the page offered it, a slider's a number in its range, a typed text a short
 string. A value that fails is refused: the page keeps its state, the value goes no further (it is never imported,
 opened or shown back), and the server logs one line saying which session, which widget and what it sent
-(truncated and escaped). These functions know nothing of Solara; the components call them.
+(truncated and escaped). Each check answers True or False for any value JSON can carry (an integer of any size,
+a NaN, lists and objects nested deep): a value a check cannot handle would otherwise be an exception on the
+server, which is no refusal. These functions know nothing of Solara; the components call them.
 """
 
 from __future__ import annotations
@@ -23,7 +25,17 @@ TEXT_MAX = 64  # characters of a typed value (a seed, a parameter): more is not 
 SHOWN_MAX = 80  # characters of a refused value in the log
 LOGGED_MAX = 50  # refusals logged one by one per session; the rest are counted
 Refuse = Callable[[str, Any, str], None]  # (widget, value sent, what is allowed): see Gate.refuse
-_repr = reprlib.Repr()
+SHOWN_BITS = 128  # an integer longer than this is shown by its size: Python will not write out one of 4300 digits
+
+
+class _Short(reprlib.Repr):
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > SHOWN_BITS:
+            return f"<an integer of {x.bit_length()} bits>"
+        return super().repr_int(x, level)
+
+
+_repr = _Short()
 _repr.maxstring = _repr.maxother = SHOWN_MAX
 _repr.maxlist = _repr.maxdict = _repr.maxtuple = 4
 _repr.maxlevel = 2
@@ -46,10 +58,10 @@ def whole(value: Any, low: float, high: float) -> bool:
 
 
 def real(value: Any, low: float, high: float) -> bool:
-    """A finite number in [low, high] (not a boolean, not a string)."""
+    """A finite number in [low, high] (not a boolean, not a string). An int is compared as it is: one too big
+    for a float (10**400) is out of range, not an OverflowError."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    # an int is finite however large (math.isfinite would convert it to a float and overflow)
     return (isinstance(value, int) or math.isfinite(value)) and low <= value <= high
 
 

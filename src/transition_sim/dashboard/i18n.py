@@ -73,6 +73,10 @@ TEXTS: dict[str, dict[str, str]] = {
                         "Try again in a minute, or share a screen with a neighbour.",
                   "fr": "{n} personnes utilisent déjà le tableau de bord, le maximum prévu pour cette séance. "
                         "Réessayez dans une minute, ou partagez l'écran d'un voisin."},
+    "machine_full": {"en": "{n} pages are already open from this machine, the most one machine may open. "
+                           "Close one of them, then try again.",
+                     "fr": "{n} pages sont déjà ouvertes depuis cette machine, le maximum pour une machine. "
+                           "Fermez-en une, puis réessayez."},
     "try_again": {"en": "Try again", "fr": "Réessayer"},
     # territory figure
     "facilitator": {"en": "Facilitator", "fr": "Facilitateur"},

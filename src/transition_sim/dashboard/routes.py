@@ -7,9 +7,12 @@ the dashboard builds its own from Solara's handlers, route by route:
 ``GET /``                                              the page (Solara's handler); a short "the room is
                                                        full" page instead, with no session, beyond
                                                        ``--max-sessions``
-``WS /jupyter/api/kernels/{kernel_id}/{name}``         the page's websocket (Solara's handler; every message
-                                                       is checked first, see :mod:`messages`)
-``POST /_solara/api/close/{kernel_id}``                the page says it is closing (frees its model at once)
+``WS /jupyter/api/kernels/{kernel_id}/{name}``         the page's websocket (Solara's handler, within the
+                                                       room's limits and with every frame and message checked
+                                                       first, see :mod:`sockets` and :mod:`messages`)
+``POST /_solara/api/close/{kernel_id}?session_id=..``  the page says it is closing (frees its model at once);
+                                                       a 400 unless it names a page of that kernel, a 403
+                                                       without the session cookie of that kernel's page
 ``GET /readyz``                                        ``{"status": "ok"}``: nothing else
 ``GET /_solara/cdn/<package@version>/<file>``          the front end (Vue, Vuetify, require.js, fonts) from
                                                        Solara's local cache, filled by the ``solara-assets``
@@ -39,20 +42,23 @@ from pathlib import Path
 
 import solara.server.settings as server_settings
 import solara.server.starlette as solara_starlette
+from solara.server import kernel_context
 from solara.server import server as solara_server
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, Router, WebSocketRoute
 from starlette.types import Scope
 
-from transition_sim.dashboard import i18n
+from transition_sim.dashboard import i18n, sockets
+from transition_sim.dashboard.environment import CDN_PATH
 from transition_sim.dashboard.session import max_sessions, room_full
 
-CDN_PATH = "/_solara/cdn"  # where the page template looks for the front end (see server.configure_solara)
 FRONT_END_SUFFIXES = frozenset({".js", ".mjs", ".css", ".map", ".json", ".svg", ".png", ".ico", ".gif", ".jpg",
                                 ".woff", ".woff2", ".ttf", ".eot", ".otf"})
 _EXACT_VERSION = re.compile(r"@\d+\.\d+\.\d+(?:[-+][\w.]+)?/")
+PROXY_HEADERS = frozenset({b"forwarded", b"x-forwarded-for", b"x-forwarded-host", b"x-forwarded-proto",
+                           b"x-forwarded-port", b"x-script-name", b"script-name"})
 
 
 class ReadOnlyFiles(solara_starlette.StaticFilesOptionalAuth):
@@ -100,9 +106,10 @@ def extension_routes() -> list[Mount]:
     return mounts
 
 
-def room_full_page(lang: str) -> str:
-    """The page a participant gets when ``--max-sessions`` sessions are open (no websocket, no model)."""
-    title, text = i18n.t("room_full_title", lang), i18n.t("room_full", lang, n=max_sessions())
+def room_full_page(lang: str, text: str = "") -> str:
+    """The page a participant gets when ``--max-sessions`` sessions are open, or ``text`` (no websocket, no
+    model)."""
+    title, text = i18n.t("room_full_title", lang), text or i18n.t("room_full", lang, n=max_sessions())
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
             '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
             '<body style="font-family: sans-serif; font-size: 20px; max-width: 760px; margin: 40px auto;">'
@@ -111,12 +118,35 @@ def room_full_page(lang: str) -> str:
 
 
 async def page(request: Request) -> Response:
-    """The workshop page, or the room-full page when there is no place left."""
-    if room_full():
+    """The workshop page, or the room-full page when there is no place left (in the room, or for this machine:
+    see :mod:`sockets`). Solara's handler is given the request without the headers a reverse proxy would set:
+    there is none, and Solara compared them with the request (a new warning of 20 lines for each new value,
+    and a 500 with a traceback for an unknown X-Forwarded-Proto)."""
+    machine = sockets.ROOM.full(request.client.host if request.client else "unknown")
+    if room_full() or machine:
         from transition_sim.dashboard.app import default_lang
 
-        return HTMLResponse(room_full_page(default_lang(request.url.query)), status_code=503)
-    return await solara_starlette.root(request)  # type: ignore[no-any-return]
+        lang = default_lang(request.url.query)
+        text = i18n.t("machine_full", lang, n=sockets.ROOM.per_address) if machine else ""
+        return HTMLResponse(room_full_page(lang, text), status_code=503)
+    headers = [(k, v) for k, v in request.scope["headers"] if k.lower() not in PROXY_HEADERS]
+    bare = Request({**request.scope, "headers": headers}, request.receive)
+    return await solara_starlette.root(bare)  # type: ignore[no-any-return]
+
+
+def close(request: Request) -> Response:
+    """The page is going away (its ``sendBeacon`` as the tab closes): its kernel may close now rather than after
+    the cull timeout. Solara's handler read the page id without a check (a 500 and a traceback without one)
+    and let anyone who knew the two ids close a page; this one asks for the page's own session cookie too.
+    Synchronous: Starlette runs it in a worker thread, where waiting for the kernel's lock stops no other page."""
+    context = kernel_context.contexts.get(request.path_params["kernel_id"])
+    page_id = request.query_params.get("session_id", "")
+    if context is None or page_id not in context.page_status:
+        return PlainTextResponse("no such page", status_code=400)
+    if solara_server.get_session_id_cookie(request.cookies) != context.session_id:
+        return PlainTextResponse("not this page's session", status_code=403)
+    context.page_close(page_id)
+    return Response(status_code=200)
 
 
 def build_app() -> Starlette:
@@ -124,8 +154,8 @@ def build_app() -> Starlette:
     solara_dir = Path(solara_server.__file__).parent
     routes = [
         Route("/", endpoint=page),
-        WebSocketRoute("/jupyter/api/kernels/{kernel_id}/{name}", endpoint=solara_starlette.kernel_connection),
-        Route("/_solara/api/close/{kernel_id}", endpoint=solara_starlette.close, methods=["POST"]),
+        WebSocketRoute("/jupyter/api/kernels/{kernel_id}/{name}", endpoint=sockets.PageSockets()),
+        Route("/_solara/api/close/{kernel_id}", endpoint=close, methods=["POST"]),
         Route("/readyz", endpoint=solara_starlette.readyz),
         Mount(CDN_PATH, app=CachedFrontEnd(cache_dir())),
         Mount("/static/assets", app=ReadOnlyFiles(solara_dir / "assets")),

@@ -2,10 +2,12 @@
 
 The Solara server runs in production mode with its telemetry off and every front-end file served from
 this machine (the ``solara-assets`` package fills Solara's CDN cache, which :mod:`routes` serves read-only:
-Solara's asset proxy stays off), so the page works in a room with no internet at all. Only the routes the page
-needs are served (:mod:`routes`), every message from a page is checked (:mod:`messages`), at most
-``--max-sessions`` pages get a model at once, and a session whose page is gone is closed after
-``--cull-timeout`` (30 s by default), which frees its model.
+Solara's asset proxy stays off), so the page works in a room with no internet at all; no ``SOLARA_*``
+environment variable changes that (:mod:`environment`). Only the routes the page needs are served
+(:mod:`routes`), every frame and message from a page is checked (:mod:`sockets`, :mod:`messages`), at most
+``--max-sessions`` pages get a model at once and one machine holds at most ``--max-per-address`` of the
+connections, and a session whose page is gone is closed after ``--cull-timeout`` (30 s by default), which
+frees its model.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from transition_sim.dashboard.i18n import LANGS
-from transition_sim.dashboard.session import DEFAULT_MAX_SESSIONS
+from transition_sim.dashboard.session import DEFAULT_MAX_PER_ADDRESS, DEFAULT_MAX_SESSIONS, KERNEL_MARGIN
 
 APP = "transition_sim.dashboard.app"
 DESCRIPTION = ("Start the workshop dashboard: a web page (French or English) that runs the territory model live, "
@@ -34,37 +36,29 @@ DEFAULT_PORT = 8765
 MALLOC_ARENAS = 2
 _M_ARENA_MAX = -8  # glibc's mallopt parameter
 MAX_SESSIONS_LIMIT = 1000
+MAX_PER_ADDRESS_LIMIT = 1000
 _CDN_REF = re.compile(r"\{\{\s*cdn\s*\}\}/((?:@[\w.-]+/)?[\w.-]+@[\w.-]+)/")
-WS_MAX_SIZE = 1024 * 1024  # bytes of one message from a page (its largest, a click's event, is a few kB)
-KERNEL_MARGIN = 10  # websockets served beyond --max-sessions (pages told the room is full, reconnections)
+# bytes of one message from a page: its largest, the app's start with its themes, is 1.5 kB; every frame is read
+# and checked in the loop that serves all pages (messages.frame_refusal), some 35 ms for 64 kB at worst
+WS_MAX_SIZE = 64 * 1024
 
 
 def configure_solara(lang: str, cull_timeout: str = "30s", max_sessions: int = DEFAULT_MAX_SESSIONS,
-                     app: str = APP) -> None:
-    """Environment and settings for an offline, quiet, production Solara server of ``app`` (before it starts)."""
-    os.environ["SOLARA_APP"] = app
+                     app: str = APP, max_per_address: int = DEFAULT_MAX_PER_ADDRESS) -> list[str]:
+    """Settings for an offline, quiet, production Solara server of ``app`` (before it starts), the dashboard's
+    whatever the environment says (see :mod:`environment`); the notes to show. Raises
+    :class:`~transition_sim.dashboard.environment.BadSetting` before anything is changed."""
+    from transition_sim.dashboard import environment
+
+    total = max_sessions + KERNEL_MARGIN
+    notes = environment.apply(environment.pins(app, cull_timeout, total))
     os.environ[LANG_ENV] = lang
-    os.environ["SOLARA_MODE"] = "production"
-    os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
-    os.environ["SOLARA_ASSETS_PROXY"] = "False"  # never fetch from the internet, never delete a cached folder
-    os.environ.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", cull_timeout)
-    os.environ.setdefault("SOLARA_THEME_LOADER", "plain")
-    os.environ.setdefault("SOLARA_THEME_TITLE", "Transition sim")
-    import solara.server.settings as server_settings
-    import solara.settings
+    from transition_sim.dashboard import messages, session, sockets
 
-    from transition_sim.dashboard import messages, routes, session
-
-    server_settings.main.mode = "production"
-    server_settings.main.root_path = ""  # fixed: not taken from a request's headers (X-Script-Name...)
-    server_settings.telemetry.mixpanel_enable = False
-    server_settings.kernel.cull_timeout = os.environ["SOLARA_KERNEL_CULL_TIMEOUT"]
-    server_settings.kernel.max_count = max_sessions + KERNEL_MARGIN
-    server_settings.theme.loader = os.environ["SOLARA_THEME_LOADER"]
-    solara.settings.assets.proxy = False
-    solara.settings.assets.cdn = routes.CDN_PATH  # the page asks this server for its front end (see routes)
     session.set_max_sessions(max_sessions)
+    sockets.set_limits(max_per_address, total)
     messages.install()
+    return notes
 
 
 def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:
@@ -114,7 +108,8 @@ def address(host: str, port: int) -> str:
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = "fr", *, cull_timeout: str = "30s",
-          max_sessions: int = DEFAULT_MAX_SESSIONS, app: str = APP) -> None:
+          max_sessions: int = DEFAULT_MAX_SESSIONS, max_per_address: int = DEFAULT_MAX_PER_ADDRESS,
+          app: str = APP) -> None:
     """Start the dashboard (or another Solara ``app``: Mesa's SolaraViz page is
     ``transition_sim.solaraviz``) and block until Ctrl+C; prints the address to open."""
     if lang not in LANGS:
@@ -122,14 +117,24 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = "fr", 
     sock = bind(host, port)
     port = sock.getsockname()[1]
     limit_malloc_arenas()  # before the server starts its threads
-    configure_solara(lang, cull_timeout, max_sessions, app)
+    try:
+        notes = configure_solara(lang, cull_timeout, max_sessions, app, max_per_address)
+    except BaseException:
+        sock.close()  # nothing is served: the port is free again at once
+        raise
+    for note in notes:
+        print(f"transition-sim: note: {note}", file=sys.stderr)
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")  # plain http on a LAN
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
-    logging.getLogger("transition_sim.dashboard").setLevel(logging.INFO)
     import uvicorn
 
-    from transition_sim.dashboard import routes
+    from transition_sim.dashboard import routes, sockets
 
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+    handler.addFilter(sockets.ConnectionLogs())  # no page fills the trainer's terminal
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
+    logging.getLogger("transition_sim.dashboard").setLevel(logging.INFO)
+    logging.getLogger("solara.server.fastapi").setLevel(logging.ERROR)  # not a line per cookieless websocket
     missing = missing_assets()
     if missing:
         print(f"warning: front-end files not found locally ({', '.join(missing)}): "
@@ -138,7 +143,10 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = "fr", 
     print(f"transition-sim dashboard ({lang}): open {shown} in a browser (Ctrl+C to stop)", flush=True)
     if host in ("0.0.0.0", "::"):
         print(f"the room can connect with this machine's network address and port {port}", flush=True)
-    config = uvicorn.Config(routes.build_app(), log_level="warning", access_log=False, ws_max_size=WS_MAX_SIZE)
+    # no proxy stands in front of the dashboard: a client's address is its connection's, whatever its headers say
+    # (--max-per-address counts by it), and no X-Forwarded-* header is believed
+    config = uvicorn.Config(routes.build_app(), log_level="warning", access_log=False, ws_max_size=WS_MAX_SIZE,
+                            proxy_headers=False)
     uvicorn.Server(config).run(sockets=[sock])
 
 
@@ -161,6 +169,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-sessions", type=int, default=DEFAULT_MAX_SESSIONS,
                         help=f"pages that can run at once (default {DEFAULT_MAX_SESSIONS}); the next ones are told "
                              "the room is full")
+    parser.add_argument("--max-per-address", type=int, default=DEFAULT_MAX_PER_ADDRESS,
+                        help=f"connections (pages, tabs) one machine can open at once (default "
+                             f"{DEFAULT_MAX_PER_ADDRESS}): no machine takes the room's places; raise it if the room "
+                             "reaches the server through one address (a proxy, a NAT)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -176,8 +188,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"transition-sim: error: --max-sessions = {args.max_sessions}: must be an integer in "
               f"[1, {MAX_SESSIONS_LIMIT}]", file=sys.stderr)
         return 2
+    if not 1 <= args.max_per_address <= MAX_PER_ADDRESS_LIMIT:
+        print(f"transition-sim: error: --max-per-address = {args.max_per_address}: must be an integer in "
+              f"[1, {MAX_PER_ADDRESS_LIMIT}]", file=sys.stderr)
+        return 2
+    from transition_sim.dashboard.environment import BadSetting
+
     try:
-        serve(args.host, args.port, args.lang, cull_timeout=args.cull_timeout, max_sessions=args.max_sessions)
+        serve(args.host, args.port, args.lang, cull_timeout=args.cull_timeout, max_sessions=args.max_sessions,
+              max_per_address=args.max_per_address)
+    except BadSetting as bad:
+        print(f"transition-sim: error: {bad}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"transition-sim: error: --host/--port = {args.host}:{args.port}: cannot listen there ({exc.strerror})",
               file=sys.stderr)
@@ -188,7 +210,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def valid_timeout(text: str) -> bool:
-    from solara.util import parse_timedelta
+    from transition_sim.dashboard import environment
+
+    with environment.hidden():  # Solara reads the environment as it is imported: not before it is checked
+        from solara.util import parse_timedelta
 
     try:
         return parse_timedelta(text) >= 0

@@ -36,6 +36,8 @@ DEFAULT_SEED = 3  # the default territory tells a whole story: first success ear
 DEFAULT_STRATEGY = "one_need_at_a_time"
 DEFAULT_COMPARE = "top_down_plan"
 DEFAULT_MAX_SESSIONS = 60
+KERNEL_MARGIN = 10  # websockets served beyond --max-sessions (pages told the room is full, reconnections)
+DEFAULT_MAX_PER_ADDRESS = 10  # websockets from one machine: a trainer's screen, a few participants on a laptop
 
 _live: dict[int, Session] = {}
 _live_lock = threading.Lock()
