@@ -9,6 +9,7 @@ Nothing simulates more than two months.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -19,8 +20,10 @@ from typing import Any
 
 import pytest
 
+from transition_sim.errors import MAX_LINE, PROG
 from transition_sim.files import MAX_TEXT_BYTES
 from transition_sim.limits import MAX_COMPARE_RUNS, MAX_SWEEP_RUNS
+from transition_sim.sweep.manifest import MAX_MANIFEST_BYTES
 
 
 class Kind:
@@ -422,6 +425,307 @@ def _analyze() -> None:
         case(f"analyze {' '.join(argv)}", "analyze", "s", *argv, files={"s": SWEEP_DIR}, expect=expect)
 
 
+# ------------------------------------------------------------------------------ what a message shows
+MB = "x" * 1_000_000
+BAD_TEXTS = {"ansi": "\x1b[31mred\x1b[0m", "newline": "a\nb", "title": "\x1b]0;pwned\x07", "bidi": "abc\u202edcb",
+             "nul": "a\0b", "1 MB": MB}
+UNPRINTABLE = ("class Unprintable(Exception):\n    def __str__(self):\n        raise RuntimeError('no str')\n\n"
+               "    def __repr__(self):\n        raise RuntimeError('no repr')\n\n\n")
+
+
+def _shown_values() -> None:
+    """Values and names are escaped and cut, and an exception that cannot be printed is still one line."""
+    for label, text in BAD_TEXTS.items():
+        case(f"shown: run --scenario <{label}>", *RUN, "--scenario", text, expect="unknown scenario")
+        case(f"shown: run --set trust_gain=<{label}>", *RUN, "--set", f"trust_gain={text}", expect="[0, 1]")
+        case(f"shown: run --set <{label}>=1", *RUN, "--set", f"{text}=1", expect="unknown parameter")
+        case(f"shown: run --strategy <{label}>", *RUN, "--strategy", text, expect="--strategy: strategy = ")
+        case(f"shown: run --out afile/<{label}>", *RUN, "--out", f"afile/{text}", files={"afile": "x"},
+             expect="--out: out = 'afile/")
+        out = f'out = "afile/{_toml_string(text)[1:]}\n'
+        case(f"shown: experiment: out = <{label}>", "compare", "--experiment", "e.toml",
+             files={"e.toml": f'strategies = ["none"]\nreplicates = 2\nsteps = 1\n{out}', "afile": "x"},
+             expect="--out: out = 'afile/")
+        case(f"shown: sweep file: out = <{label}>", "sweep", "s.toml",
+             files={"s.toml": TINY_SWEEP.split("[parameters]")[0] + out, "afile": "x"}, expect="--out: out = 'afile/")
+        case(f"shown: scenario file: key <{label}>", *RUN, "--scenario", "s.toml",
+             files={"s.toml": f"[parameters]\n{_toml_key(text)} = 1\n"}, expect="unknown parameter")
+        case(f"shown: scenario file: value <{label}>", *RUN, "--scenario", "s.toml",
+             files={"s.toml": f"[parameters]\nn_socio = {_toml_string(text)}\n"}, expect="[1, 10000]")
+    case("shown: run --set 1 MB", *RUN, "--set", f"n_socio={MB}", expect="(1,000,000 characters)")
+    case("shown: run --scenario 1 MB", *RUN, "--scenario", MB, expect="(1,000,000 characters)")
+    case("shown: run --set 1 MB of escapes", *RUN, "--set", "n_socio=" + "\x1b" * 1_000_000, expect="\\x1b\\x1b")
+    case("shown: run --steps 1 MB", "run", "--steps", "9" * 1_000_000, expect="must be an integer in [1, 1200]")
+    case("shown: run --seed 1 MB", "run", "--steps", "2", "--seed", "9" * 1_000_000, expect="[0, ")
+    case("shown: compare --workers 1 MB", *COMPARE, "--workers", "7" * 1_000_000, expect="[1, 256]")
+    case("shown: strategy file: unprintable exception at import", *RUN, "--strategy", "u.py:Quiet",
+         files={"u.py": UNPRINTABLE + "raise Unprintable()\n"}, expect="Unprintable: (its message cannot be shown)")
+    case("shown: strategy file: exception message of escapes", *RUN, "--strategy", "u.py:Quiet",
+         files={"u.py": "raise ValueError('\\x1b[2J\\n' * 100000)\n"}, expect="ValueError: \\x1b[2J")
+    case("shown: strategy file: SyntaxError with control characters", *RUN, "--strategy", "u.py:Quiet",
+         files={"u.py": "x = '\x1b[31m\n"}, expect="SyntaxError")
+
+
+def _toml_string(text: str) -> str:
+    return '"' + "".join(c if c.isprintable() and c not in '"\\' else f"\\u{ord(c):04x}" for c in text) + '"'
+
+
+def _toml_key(text: str) -> str:
+    return _toml_string(text)
+
+
+# ------------------------------------------------------------------------------ numbers too long, nesting too deep
+HUGE = "1" + "0" * 5000  # more digits than Python converts to an int (4,300)
+DECIMAL = "0." + "3" * 5000
+NESTED = "[" * 5000 + "]" * 5000
+
+
+def _long_and_deep() -> None:
+    values = {
+        "huge integer": (HUGE, "(a number of 5,001 characters)"), "huge negative": ("-" + HUGE, "5,002 characters"),
+        "huge with underscores": ("1" + "_000" * 2000, "8,001 characters"),
+        "5000-digit decimal": (DECIMAL, "(a number of 5,002 characters)"),
+        "huge decimal": (HUGE + ".5", "5,003 characters"), "huge exponent": ("1e" + "9" * 5000, "characters)"),
+        "huge hexadecimal": ("0x" + "f" * 5000, "<an integer of about 6,020 digits>"),
+        "nested arrays": (NESTED, "nested at most 10 levels deep"),
+        "nested 20 deep": ("[" * 20 + "1" + "]" * 20, "nested at most 10 levels deep"),
+        "nested tables": ("{a = " * 2000 + "1" + "}" * 2000, "nested at most 10 levels deep"),
+        "nested tables 20 deep": ("{a = " * 20 + "1" + "}" * 20, "nested at most 10 levels deep"),
+        "nested arrays with values": ("[1, " * 3000 + "]" * 3000, "nested at most 10 levels deep"),
+    }
+    for label, (text, expect) in values.items():
+        case(f"scenario file: n_socio = <{label}>", *RUN, "--scenario", "s.toml",
+             files={"s.toml": f"[parameters]\nn_socio = {text}\n"}, expect=expect)
+        case(f"run --set n_socio=<{label}>", *RUN, "--set", f"n_socio={text}", expect="[1, 10000]")
+    for key in ("steps", "replicates", "seed"):
+        case(f"experiment: {key} = <huge integer>", "compare", "--experiment", "e.toml",
+             files={"e.toml": f"{key} = {HUGE}\n"}, expect=f"e.toml: {key} = 1000000000")
+        case(f"sweep file: {key} = <huge integer>", "sweep", "s.toml",
+             files={"s.toml": TINY_SWEEP.replace(f"{key} = ", f"{key} = {HUGE}\n# ") if key != "seed" else
+                    f"seed = {HUGE}\n" + TINY_SWEEP}, expect=f"s.toml: {key} = 1000000000")
+    sweep = TINY_SWEEP.split("[parameters]")[0]
+    sweeps = {
+        "grid value huge": f"[grid]\nn_socio = [10, {HUGE}]\n",
+        "grid value decimal": f"[grid]\ntrust_gain = [{DECIMAL}]\n",
+        "grid nested": f"[grid]\ntrust_gain = {NESTED}\n",
+        "sample n huge": f'[sample]\nmethod = "lhs"\nn = {HUGE}\n[sample.ranges]\ntrust_gain = [0.1, 0.3]\n',
+        "range huge": f'[sample]\nmethod = "lhs"\nn = 4\n[sample.ranges]\nn_socio = [1, {HUGE}]\n',
+        "range decimal": f'[sample]\nmethod = "lhs"\nn = 4\n[sample.ranges]\ntrust_gain = [0.1, {DECIMAL}]\n',
+        "levels huge": f'[sample]\nmethod = "morris"\nn = 2\nlevels = {HUGE}\n[sample.ranges]\n'
+                       "trust_gain = [0.1, 0.3]\ntrust_loss = [0.1, 0.5]\n",
+        "dotted keys 3000 deep": "[grid]\n" + ".".join(["a"] * 3000) + " = [1]\n",
+        "table headers 3000 deep": "[" + ".".join(["grid"] * 3000) + "]\nx = 1\n",
+        "array of tables": "[[grid]]\nx = 1\n",
+    }
+    for label, text in sweeps.items():
+        case(f"sweep file: {label} (long, deep)", "sweep", "s.toml", files={"s.toml": sweep + text})
+    case("experiment: parameters nested", "compare", "--experiment", "e.toml",
+         files={"e.toml": f"[parameters]\ncrisis_months = {NESTED}\n"}, expect="nested at most 10 levels deep")
+    case("run --set two keys", *RUN, "--set", "n_socio=10\nn_elected=3", expect="n_socio = '10\\nn_elected=3'")
+    case("run --set a table after the value", *RUN, "--set", "trust_gain=0.5\n[x]", expect="[0, 1]")
+    case("run --set str_list of lists", *RUN, "--set", "regulated_topics=[[1]]", expect="distinct names")
+    case("run --set str_list of tables", *RUN, "--set", "initiation_roles=[{a = 1}]", expect="distinct names")
+
+
+# ------------------------------------------------------------------------------ every position, every wrong type
+TOML_TYPES = {"text": '"text"', "int": "7", "fraction": "1.5", "bool": "true", "date": "1979-05-27",
+              "datetime": "1979-05-27T07:32:00Z", "ints": "[1, 2]", "texts": '["a", "b"]', "table": "{a = 1}",
+              "nested": "[[1], [2]]", "tables": "[{a = 1}]", "mixed": '[1, "a", true]', "empty list": "[]",
+              "empty table": "{}"}
+
+
+def _wrong_types() -> None:
+    """Each key of each file, given each TOML type that it does not accept."""
+    accept = {"str": {"text"}, "int": {"int"}, "table": {"table", "empty table"}, "strs": {"texts"},
+              "number": {"int", "fraction"}, "series": {"bool", "empty list"}, "flag": {"bool"},
+              "ints": {"ints", "empty list"}, "names": {"texts", "empty list"}}
+    scenario_keys = {"description": "str", "parameters": "table", "parameters.n_socio": "int",
+                     "parameters.trust_gain": "number", "parameters.crisis_months": "ints",
+                     "parameters.regulated_topics": "names"}
+    experiment_keys = {"description": "str", "scenario": "str", "strategies": "strs", "replicates": "int",
+                       "seed": "int", "steps": "int", "out": "str", "parameters": "table"}
+    sweep_keys = {"description": "str", "scenario": "str", "strategies": "strs", "replicates": "int", "seed": "int",
+                  "steps": "int", "timeseries": "series", "out": "str", "parameters": "table", "grid": "table",
+                  "sample": "table", "grid.trust_gain": "-", "sample.method": "str", "sample.n": "int",
+                  "sample.levels": "int", "sample.second_order": "flag", "sample.ranges": "table",
+                  "sample.ranges.trust_gain": "-"}
+    lhs = {"method": '"lhs"', "n": "4", "ranges": "{trust_gain = [0.1, 0.3], trust_loss = [0.1, 0.5]}"}
+    for kind, toml in TOML_TYPES.items():
+        for key, want in scenario_keys.items():
+            if kind not in accept[want]:
+                case(f"scenario file: {key} = <{kind}>", *RUN, "--scenario", "s.toml",
+                     files={"s.toml": _toml_file({}, key, toml)})
+        for key, want in experiment_keys.items():
+            if kind not in accept[want]:
+                case(f"experiment: {key} = <{kind}>", "compare", "--experiment", "e.toml",
+                     files={"e.toml": _toml_file({"replicates": "2", "steps": "2"}, key, toml)})
+        for key, want in sweep_keys.items():
+            if want == "-" or kind not in accept[want]:
+                fixed = {"scenario": '"village"', "strategies": '["none"]', "replicates": "1", "steps": "2"}
+                sample = {f"sample.{k}": v for k, v in lhs.items()} if key.startswith("sample.") else {}
+                case(f"sweep file: {key} = <{kind}>", "sweep", "s.toml",
+                     files={"s.toml": _toml_file({**fixed, **sample}, key, toml)})
+
+
+def _toml_file(base: dict[str, str], key: str, value: str) -> str:
+    """A TOML file of dotted keys (``a.b = v``), the key under test last (so it overrides none of base)."""
+    lines = [f"{k} = {v}" for k, v in base.items() if k != key and not key.startswith(f"{k}.")]
+    return "\n".join([*lines, f"{key} = {value}"]) + "\n"
+
+
+# ------------------------------------------------------------------------------ strategy names and files
+def _strategy_names() -> None:
+    for label, spec in {"space": "a b", "dash": "one-need", "dot": "one.need", "digit first": "1abc",
+                        "65 characters": "x" * 65, "class with dash": "mine.py:My-Class",
+                        "class digit first": "mine.py:1A",
+                        "no .py": "mine.txt:Quiet", "path 5000": "d/" * 2500 + "x.py:Quiet", "colon only": "mine.py:",
+                        "empty class": ":Quiet", "control in path": "a\x1bb.py:Quiet", "slash class": "mine.py:a/b",
+                        "unicode": "stratégie", "newline": "none\n"}.items():
+        case(f"run --strategy <{label}>", *RUN, "--strategy", spec, expect="--strategy: strategy = ",
+             files={"mine.py": STRATEGY_OK})
+        if spec.strip() == spec:  # (--strategies strips its names)
+            case(f"compare --strategies <{label}>", *COMPARE[:-4], "--strategies", f"none,{spec}",
+                 expect="--strategies: strategy = ", files={"mine.py": STRATEGY_OK})
+    many = ",".join(["none"] * 51)
+    case("compare 51 strategies", *COMPARE[:-4], "--strategies", many, expect="at most 50 in a comparison")
+    case("compare 100000 strategies", *COMPARE[:-4], "--strategies", ",".join(["x"] * 100_000), expect="at most 50")
+    names = ", ".join(f'"many.py:S{i}"' for i in range(51))
+    case("experiment: 51 strategies", "compare", "--experiment", "e.toml",
+         files={"e.toml": f"strategies = [{names}]\n", "many.py": MANY_STRATEGIES}, expect="at most 50")
+    case("experiment: strategy name with escape", "compare", "--experiment", "e.toml",
+         files={"e.toml": 'strategies = ["none", "\\u001b[2J"]\n'}, expect="strategy = '\\x1b[2J'")
+    sweep = TINY_SWEEP.split("[parameters]")[0]
+    case("sweep file: 51 strategies", "sweep", "s.toml",
+         files={"s.toml": sweep.replace('["none"]', f"[{names}]"), "many.py": MANY_STRATEGIES}, expect="at most 50")
+    case("sweep file: strategy name with escape", "sweep", "s.toml",
+         files={"s.toml": sweep.replace('["none"]', '["none", "a\\nb"]')}, expect="strategy = 'a\\nb'")
+    bad_names = {"path": "'../../evil'", "newline": "'a\\nb'", "escape": "'\\x1b[2J'", "number": "3",
+                 "long": "'x' * 65", "space": "'my strategy'", "unprintable": "Unprintable()", "list": "['a']"}
+    for label, value in bad_names.items():
+        text = ("from transition_sim import Strategy\n\n\n" + UNPRINTABLE.replace("(Exception)", "")
+                + f"class Named(Strategy):\n    name = {value}\n\n    def act(self, model, facilitator):\n"
+                "        pass\n")
+        case(f"strategy file: name = <{label}>", *RUN, "--strategy", "n.py:Named", files={"n.py": text},
+             expect="Named.name = ")
+        case(f"compare: strategy name = <{label}>", *COMPARE[:-4], "--strategies", "none,n.py:Named",
+             files={"n.py": text}, expect="Named.name = ")
+
+
+# ------------------------------------------------------------------------------ --out ''
+def _empty_out() -> None:
+    files = {"tiny_sweep.toml": TINY_SWEEP}
+    for argv in (RUN, COMPARE, ("sweep", "tiny_sweep.toml"), ("sweep", "tiny_sweep.toml", "--resume"),
+                 ("analyze", "s")):
+        case(f"{argv[0]}{' --resume' if '--resume' in argv else ''} --out ''", *argv, "--out", "",
+             files={**files, "s": SWEEP_DIR} if argv[0] == "analyze" else files,
+             expect="argument --out: out = '': must be a directory path")
+    case("experiment: out = ''", "compare", "--experiment", "e.toml", files={"e.toml": 'out = ""\n'},
+         expect="e.toml: out = '': must be a directory path")
+
+
+# ------------------------------------------------------------------------------ tampered manifests
+class Tamper(Kind):
+    """A sweep's manifest.json changed in place: ``change`` edits the parsed JSON, or ``edit`` its text."""
+
+    def __init__(self, label: str, change: Callable[[dict[str, Any]], Any] | None = None,
+                 edit: Callable[[str], str] | None = None) -> None:
+        def make(path: Path) -> None:
+            text = path.read_text(encoding="utf-8")
+            if change is not None:
+                data = json.loads(text)
+                change(data)
+                text = json.dumps(data, indent=2)
+            path.write_text(edit(text) if edit else text, encoding="utf-8")
+
+        super().__init__(f"Tamper({label})", make)
+
+
+def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    *parents, last = path.split(".")
+
+    def change(data: dict[str, Any]) -> None:
+        for part in parents:
+            data = data[int(part)] if isinstance(data, list) else data[part]
+        if value is DELETE:
+            del data[last]
+        elif isinstance(data, list):
+            data[int(last)] = value
+        else:
+            data[last] = value
+
+    return change
+
+
+DELETE = object()
+SWEEP_FILE = TINY_SWEEP + "[grid]\ntrust_gain = [0.1, 0.2]\n"  # the file the sweep_dir fixture ran
+
+
+def _manifests() -> None:
+    tampered = {
+        "seed text": (_set("seed", "x"), "seed = 'x': must be an integer in [0, "),
+        "seed huge": (_set("seed", 10**30), "seed = 1000000000"),
+        "seed float": (_set("seed", 1.5), "seed = 1.5"),
+        "seed bool": (_set("seed", True), "seed = True"),
+        "replicates 0": (_set("replicates", 0), "replicates = 0: must be an integer in [1, 10000]"),
+        "sessions missing": (_set("sessions", DELETE), "sessions is missing"),
+        "design missing": (_set("design", DELETE), "design is missing"),
+        "extra key": (_set("evil", 1), "evil = 1: unknown key"),
+        "extra key in design": (_set("design.evil", 1), "design.evil = 1: unknown key"),
+        "strategies not a list": (_set("strategies", 3), "strategies = 3"),
+        "strategies empty": (_set("strategies", []), "strategies = []"),
+        "strategy name escape": (_set("strategies.0.name", "\x1b[2J"), "strategies[0].name = '\\x1b[2J'"),
+        "strategy name huge": (_set("strategies.0.name", "x" * 100_000), "strategies[0].name = 'xxx"),
+        "strategy spec missing": (_set("strategies.0.spec", DELETE), "strategies[0].spec is missing"),
+        "strategy twice": (lambda m: m["strategies"].append(m["strategies"][0]), "each once"),
+        "swept unknown": (_set("swept", ["nope"]), "swept[0] = 'nope'"),
+        "swept twice": (_set("swept", ["trust_gain", "trust_gain"]), "each parameter once"),
+        "points not a list": (_set("points", {}), "points = {}"),
+        "point keys": (_set("points.0", {"x": 1}), "points[0] = {'x': 1}"),
+        "point not a table": (_set("points.0", 3), "points[0] = 3"),
+        "point value text": (_set("points.0.trust_gain", "0.1"), "points[0].trust_gain = '0.1'"),
+        "point value out": (_set("points.0.trust_gain", 5), "points[0].trust_gain = 5: must be a number in [0, 1]"),
+        "point value list": (_set("points.0.trust_gain", [0.1]), "points[0].trust_gain = [0.1]"),
+        "runs_total huge": (_set("runs_total", 10**12), "runs_total = 1000000000000"),
+        "runs_total wrong": (_set("runs_total", 3), "points x strategies x replicates"),
+        "design method": (_set("design.method", "magic"), "design.method = 'magic'"),
+        "design matrix for a grid": (_set("design.matrix", [[1]]), "exactly when sampled"),
+        "design levels": (_set("design.levels", 10**9), "design.levels = 1000000000"),
+        "sessions not a list": (_set("sessions", {}), "sessions = {}"),
+        "session status": (_set("sessions.0.status", "done"), "sessions[0].status = 'done'"),
+        "session command huge": (_set("sessions.0.command", "x" * 10_000), "sessions[0].command = 'xxx"),
+        "base_config value": (_set("base_config.n_socio", -5), "base_config.n_socio = -5"),
+        "base_config unknown": (_set("base_config.evil", 1), "base_config.evil = 1: unknown parameter"),
+        "identity not a table": (_set("identity", []), "identity = []"),
+        "identity definition": (_set("identity.definition", []), "identity.definition = []"),
+        "git text": (_set("git", "abc"), "git = 'abc'"),
+        "versions huge": (_set("versions", {"x": "y" * 2000}), "versions.x = 'yyy"),
+        "description huge": (_set("description", "d" * (MAX_TEXT_BYTES + 1)), "description = 'ddd"),
+        "counts negative": (_set("counts", {"ok": -1, "failed": 0}), "counts.ok = -1"),
+        "columns": (_set("columns", {"runs": 3, "timeseries": []}), "columns.runs = 3"),
+    }
+    edits = {
+        "seed 5000 digits": (lambda t: t.replace('"seed": 0', f'"seed": {HUGE}'), "(a number of 5,001 characters)"),
+        "runs_total 5000 digits": (lambda t: t.replace('"runs_total": 2', f'"runs_total": {HUGE}'), "5,001 characters"),
+        "point NaN": (lambda t: t.replace('"trust_gain": 0.1', '"trust_gain": NaN', 1), "NaN is not a number"),
+        "point Infinity": (lambda t: t.replace('"trust_gain": 0.1', '"trust_gain": -Infinity', 1), "not a number"),
+        "nested 100000 deep": (lambda t: t.replace('"points": [', '"points": ' + "[" * 100_000, 1), "cannot be read"),
+        "control character": (lambda t: t.replace('"seed"', '"se\x01ed"'), "cannot be read"),
+    }
+    cases = {label: (Tamper(label, change=change), expect) for label, (change, expect) in tampered.items()}
+    cases |= {label: (Tamper(label, edit=edit), expect) for label, (edit, expect) in edits.items()}
+    cases["over the size limit"] = (Kind("SPARSE", lambda p: os.truncate(p, MAX_MANIFEST_BYTES + 1)),
+                                    f"more than the {MAX_MANIFEST_BYTES:,} bytes allowed")
+    resume = ("seed text", "sessions missing", "extra key", "strategy name escape", "identity not a table",
+              "identity definition", "sessions not a list", "session status", "seed 5000 digits", "point NaN",
+              "over the size limit", "runs_total wrong")
+    for label, (kind, expect) in cases.items():
+        files = {"s": SWEEP_DIR, "s/manifest.json": kind}
+        case(f"analyze: manifest {label}", "analyze", "s", files=files, expect=expect)
+        if label in resume:
+            case(f"sweep --resume: manifest {label}", "sweep", "s.toml", "--resume", "--out", "s", "--executor",
+                 "serial", files={"s.toml": SWEEP_FILE, **files}, expect=expect)
+
+
 _numbers()
 _sets()
 _names()
@@ -430,6 +734,12 @@ _experiment_files()
 _sweep_files()
 _schedulers()
 _analyze()
+_shown_values()
+_long_and_deep()
+_wrong_types()
+_strategy_names()
+_empty_out()
+_manifests()
 
 
 # ------------------------------------------------------------------------------ the test
@@ -493,5 +803,6 @@ def test_bad_input_is_one_clean_line_exit_2_and_writes_nothing(name, cli, tmp_pa
     assert lines[0].startswith("transition-sim: error: "), result.err
     assert "Traceback" not in result.err
     assert bad.expect in lines[0], lines[0]
+    assert lines[0].isprintable() and len(lines[0]) <= len(f"{PROG}: error: ") + MAX_LINE + 3, lines[0][:300]
     assert result.out == ""
     assert snapshot(tmp_path) == before

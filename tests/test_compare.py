@@ -223,6 +223,147 @@ def test_a_failing_strategy_exits_1_and_writes_nothing(tmp_path):
     assert not out.exists()
 
 
+ENDINGS = '''
+import os
+import signal
+
+from transition_sim import Strategy
+
+
+class Unprintable(Exception):
+    def __str__(self):
+        raise RuntimeError("no str")
+
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+
+def _kill():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _keyboard():
+    raise KeyboardInterrupt
+
+
+def _exit():
+    raise SystemExit(3)
+
+
+def _ctrl_c():
+    os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C does, at this very moment
+
+
+def _unprintable():
+    raise Unprintable()
+
+
+def _escapes():
+    raise ValueError("\\x1b[2J\\n" * 10000)
+
+
+def ending(name, month, end):
+    """A strategy that ends its run in ``month`` of the replicate whose seed is $LAST_SEED."""
+
+    def act(self, model, facilitator):
+        if model.month == month and model.seed == int(os.environ["LAST_SEED"]):
+            end()
+
+    return type(name.title(), (Strategy,), {"name": name, "act": act})
+
+
+Exits = ending("exits", 2, lambda: os._exit(9))
+Killed = ending("killed", 2, _kill)
+Keyboard = ending("keyboard", 2, _keyboard)
+Sysexit = ending("sysexit", 2, _exit)
+Unprintables = ending("unprintables", 1, _unprintable)
+Escapes = ending("escapes", 1, _escapes)
+CtrlC = ending("ctrlc", 2, _ctrl_c)
+'''
+
+
+@pytest.mark.parametrize(("cls", "workers", "expect"), [
+    ("Exits", 2, "failed: WorkerDied: the worker process running it ended (exit status 9)"),
+    ("Killed", 2, "failed: WorkerDied: the worker process running it ended (killed by SIGKILL)"),
+    ("Keyboard", 2, "failed in month 2: KeyboardInterrupt"), ("Keyboard", 1, "failed in month 2: KeyboardInterrupt"),
+    ("Sysexit", 2, "failed in month 2: SystemExit: 3"), ("Sysexit", 1, "failed in month 2: SystemExit: 3"),
+    ("Unprintables", 1, "failed in month 1: Unprintable: (its message cannot be shown)"),
+    ("Unprintables", 2, "failed in month 1: Unprintable: (its message cannot be shown)"),
+    ("Escapes", 1, "failed in month 1: ValueError: \\x1b[2J"),
+])
+def test_a_strategy_that_ends_its_run_is_named_with_its_replicate(tmp_path, monkeypatch, cls, workers, expect):
+    """However a strategy ends its run (its worker dies, it raises KeyboardInterrupt, SystemExit or an exception
+    that cannot be printed), the one line names it and the replicate it ran, never another job."""
+    path = tmp_path / "endings.py"
+    path.write_text(ENDINGS, encoding="utf-8")
+    seeds = replicate_seeds(0, 3)
+    monkeypatch.setenv("LAST_SEED", str(seeds[2]))  # only the last replicate of the strategy ends badly
+    out = tmp_path / "out"
+    code, stdout, stderr = run_cli("compare", "--scenario", "village", "--replicates", "3", "--steps", "3",
+                                   "--strategies", f"none,top_down_plan,{path}:{cls},commons", "--seed", "0",
+                                   "--workers", str(workers), "--out", str(out))
+    lines = [line for line in stderr.splitlines() if line.startswith("transition-sim:")]
+    assert code == 1 and len(lines) == 1 and stdout == "", stderr
+    assert lines[0].startswith(f"transition-sim: error: strategy '{cls.lower()}', replicate 2 (seed {seeds[2]}) ")
+    assert expect in lines[0] and lines[0].isprintable() and len(lines[0]) < 1100, lines[0][:300]
+    assert not out.exists()
+
+
+def test_an_exception_that_cannot_pickle_back_from_a_worker_is_still_reported(tmp_path, monkeypatch):
+    """Its class lives in the strategy file, which workers cannot import by name; with tblib's pickling of
+    exception chains installed (``distributed`` does it on import) the failure must not chain it."""
+    pytest.importorskip("tblib.pickling_support").install()
+    path = tmp_path / "endings.py"
+    path.write_text(ENDINGS, encoding="utf-8")
+    monkeypatch.setenv("LAST_SEED", str(replicate_seeds(0, 2)[1]))
+    code, _, stderr = run_cli("compare", "--scenario", "village", "--replicates", "2", "--steps", "2",
+                              "--strategies", f"none,{path}:Unprintables", "--workers", "2",
+                              "--out", str(tmp_path / "out"))
+    assert code == 1 and "'unprintables', replicate 1" in stderr and "failed in month 1: Unprintable:" in stderr
+
+
+@pytest.mark.parametrize("cls", ["Keyboard", "Sysexit", "Unprintables"])
+def test_run_names_a_strategy_that_raises_keyboardinterrupt_or_systemexit(tmp_path, monkeypatch, cls):
+    path = tmp_path / "endings.py"
+    path.write_text(ENDINGS, encoding="utf-8")
+    monkeypatch.setenv("LAST_SEED", "5")
+    code, stdout, stderr = run_cli("run", "--scenario", "village", "--steps", "3", "--seed", "5",
+                                   "--strategy", f"{path}:{cls}", "--out", str(tmp_path / "out"))
+    assert code == 1 and stdout == "" and stderr.count("\n") == 1, stderr
+    assert stderr.startswith(f"transition-sim: error: strategy '{cls.lower()}' (seed 5) failed in month "), stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_ctrl_c_while_a_strategy_runs_is_the_users_interrupt(tmp_path, monkeypatch, command):
+    """A SIGINT that arrives inside the strategy's own code is still the user's Ctrl-C: exit 130, not a failure."""
+    path = tmp_path / "endings.py"
+    path.write_text(ENDINGS, encoding="utf-8")
+    seed = replicate_seeds(0, 2)[1] if command == "compare" else 5
+    monkeypatch.setenv("LAST_SEED", str(seed))
+    which = ["--strategy", f"{path}:CtrlC", "--seed", "5"] if command == "run" else [
+        "--strategies", f"none,{path}:CtrlC", "--replicates", "2", "--seed", "0"]
+    code, _, stderr = run_cli(command, "--scenario", "village", "--steps", "3", *which,
+                              "--out", str(tmp_path / "out"))
+    assert code == 130 and stderr.splitlines()[-1] == "transition-sim: error: interrupted", stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_strategy_file_is_executed_once_however_often_it_is_named(tmp_path):
+    """Three classes of one file, named by two spellings of its path: the file runs once in this process."""
+    counter = tmp_path / "count.txt"
+    path = tmp_path / "three.py"
+    classes = "".join(f"\n\nclass C{i}(Strategy):\n    name = 'c{i}'\n\n    def act(self, model, facilitator):\n"
+                      "        pass\n" for i in range(3))
+    path.write_text(f"from pathlib import Path\n\nfrom transition_sim import Strategy\n\n"
+                    f"with Path({str(counter)!r}).open('a') as f:\n    f.write('x')\n{classes}", encoding="utf-8")
+    code, _, stderr = run_cli("compare", "--scenario", "village", "--replicates", "2", "--steps", "2",
+                              "--strategies", f"{path}:C0,{tmp_path}/./three.py:C1,{path}:C2",
+                              "--out", str(tmp_path / "out"))
+    assert code == 0, stderr
+    assert counter.read_text() == "x"
+
+
 def test_an_error_while_writing_leaves_nothing_half_written(tmp_path, monkeypatch):
     def fail(*args: object) -> None:
         raise KeyboardInterrupt

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from transition_sim import ConfigError, TerritoryModel, mesa_compat
-from transition_sim.compare.runner import make_plan, run_job, run_jobs
+from transition_sim.compare.parallel import run_jobs
+from transition_sim.compare.runner import make_plan, run_job
 from transition_sim.dashboard.session import Session
 from transition_sim.solaraviz import model_params
 

@@ -35,7 +35,7 @@ import transition_sim.compare.figures
 import transition_sim.sweep.analyze  # noqa: F401
 from transition_sim import outdir
 from transition_sim.compare import COMPARE_FILES
-from transition_sim.interrupts import Terminated, signals_deferred, sigterm_interrupts
+from transition_sim.interrupts import Terminated, interrupt_signals, signals_deferred
 from transition_sim.model import TerritoryModel
 from transition_sim.outdir import CLAIM, CLAIM_FORMAT, MARKER, OutputError
 from transition_sim.output import RUN_FILES
@@ -230,7 +230,7 @@ HOSTILE: dict[str, tuple[Hostile, str]] = {  # what --out is -> (how to build it
     "our names without a marker": (lambda t, m, c: _files(t / "old", LOOKALIKE[c.split()[0]]),
                                    r"was not written by|not empty"),
     "a forged marker": (lambda t, m, c: _forged(t, c),
-                        r"did not write, or that changed since|not empty|different sweep file"),
+                        r"did not write, or that changed since|not empty|manifest.json is damaged"),
     "a link to a foreign directory": (_symlink, r"is a symbolic link"),
     "a file": (_a_file, r"not a directory"),
     "the input directory": (lambda t, m, c: t / "inputs" / ("sweep" if c == "analyze" else ""),
@@ -556,7 +556,7 @@ def test_a_failed_write_is_one_line_and_leaves_nothing(cli, tmp_path, inputs, mo
 
 def test_sigterm_during_a_write_waits_for_its_end():
     reached = False
-    with sigterm_interrupts(), pytest.raises(Terminated), signals_deferred():
+    with interrupt_signals(), pytest.raises(Terminated), signals_deferred():
         os.kill(os.getpid(), signal.SIGTERM)
         for _ in range(1000):  # the handler would have run by now were it not deferred
             time.monotonic()

@@ -96,6 +96,16 @@ def test_a_strategy_from_a_file(tmp_path):
         load_strategy("bogus")
 
 
+def test_a_strategy_file_runs_once_and_again_once_edited(tmp_path):
+    """Named twice, a file is executed once (one class object); edited (a notebook), it runs again."""
+    path = tmp_path / "mine.py"
+    path.write_text("from transition_sim import Strategy\n\n\nclass Mine(Strategy):\n    name = 'mine'\n")
+    first = load_strategy(f"{path}:Mine")
+    assert load_strategy(f"{tmp_path}/./mine.py:Mine") is first
+    path.write_text("from transition_sim import Strategy\n\n\nclass Mine(Strategy):\n    name = 'mine_v2'\n")
+    assert load_strategy(f"{path}:Mine").name == "mine_v2"
+
+
 def test_sell_the_dream_over_promises_to_the_uninclined():
     model = TerritoryModel(strategy="sell_the_dream", seed=0, facilitator_trust0=0.5, dream_inclination=0.5)
     before = model.facilitator_trust.copy()

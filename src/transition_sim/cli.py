@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from transition_sim.limits import CONTROLS, MAX_COMPARE_RUNS, MAX_SWEEP_RUNS, parse
+from transition_sim.errors import PROG, exception_text, fail, internal_error, message_of, shown
+from transition_sim.limits import CONTROLS, MAX_COMPARE_RUNS, MAX_STRATEGIES, MAX_SWEEP_RUNS, MAX_SWEEP_VALUES, parse
+from transition_sim.outdir import out_arg
 from transition_sim.roles import ROLES
 from transition_sim.scenarios import list_scenarios, load_scenario, resolve_config
 from transition_sim.schema import PARAMETERS, ConfigError, Param
@@ -23,10 +25,8 @@ from transition_sim.strategies import StrategyError, load_strategy
 from transition_sim.strategies.budget import BUDGET_HELP
 from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
 
-PROG = "transition-sim"
 STORY_LINES = 12
 RUN_GROUP = "run"  # `params --group run`: the run controls of limits.py
-USAGE_ERROR = 2
 WRITERS = ("run", "compare", "sweep", "analyze")  # the commands that write an output directory
 
 
@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="root seed, an integer >= 0 (default: a fresh random one, printed and recorded)")
     run.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                      help="override one parameter (repeatable); see `transition-sim params`")
-    run.add_argument("--out", default=None, metavar="DIR",
+    run.add_argument("--out", default=None, type=out_arg, metavar="DIR",
                      help="output directory (default: runs/<scenario>-<strategy>-<seed>)")
     run.add_argument("--strategy-budget", default=None, metavar="SECONDS", help=BUDGET_HELP)
     run.set_defaults(func=cmd_run)
@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="root seed; replicate k uses the same seed for every strategy (default: 0)")
     comp.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                       help="override one parameter (repeatable); see `transition-sim params`")
-    comp.add_argument("--out", default=None, metavar="DIR",
+    comp.add_argument("--out", default=None, type=out_arg, metavar="DIR",
                       help="output directory (default: runs/compare-<scenario>)")
     comp.add_argument("--workers", default="1", metavar="N",
                       help="processes running simulations in parallel; results do not depend on it "
@@ -129,7 +129,7 @@ def parse_sets(items: Sequence[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for item in items:
         if "=" not in item:
-            raise CliError(f"--set {item!r}: expected KEY=VALUE, e.g. --set n_elected=8")
+            raise CliError(f"--set {shown(item)}: expected KEY=VALUE, e.g. --set n_elected=8")
         key, text = (s.strip() for s in item.split("=", 1))
         param = PARAMETERS.get(key)
         if param is None:
@@ -163,7 +163,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         model = simulate(scenario=scenario, strategy=strategy, seed=seed, steps=steps, overrides=overrides,
                          budget=budget, detail=f" (seed {seed})")
     except RunFailed as exc:  # the strategy raised or overran its budget: nothing is written
-        return _fail(str(exc), 1)
+        return fail(message_of(exc), 1)
     elapsed = time.perf_counter() - started
 
     out = write_run(model, target, steps=steps)
@@ -240,7 +240,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         try:
             strategies = parse_strategy_list(args.strategies)
         except CompareError as exc:
-            raise CliError(str(exc)) from None
+            raise CliError(message_of(exc)) from None
         set_texts = list(args.sets)
         replicates = parse(args.replicates, "--replicates", REPLICATES) or DEFAULT_REPLICATES
         steps = parse(args.steps, "--steps")
@@ -254,7 +254,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                          replicates=replicates, steps=steps, seed=seed, overrides=overrides, set_texts=set_texts,
                          budget=budget)
     except CompareError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(message_of(exc)) from None
     out = check_out_dir(args.out or out_default or default_out_dir(plan.scenario.name),
                         inputs=[*plan_inputs(plan), experiment])
 
@@ -268,7 +268,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         comparison = run_comparison(plan, workers=workers, on_done=progress)
     except RunFailed as exc:  # e.g. a user strategy raised: nothing is written
         progress.close()  # end the progress line before the error line
-        return _fail(str(exc), 1)
+        return fail(message_of(exc), 1)
     finally:
         progress.close()
     elapsed = time.perf_counter() - started
@@ -312,7 +312,7 @@ def _range_text(p: Param) -> str:
 def cmd_params(args: argparse.Namespace) -> int:
     groups = _groups()
     if args.group is not None and args.group not in groups:
-        raise CliError(f"--group = {args.group!r}: unknown group; groups are {', '.join(groups)}")
+        raise CliError(f"--group = {shown(args.group)}: unknown group; groups are {', '.join(groups)}")
     for group in groups if args.group is None else [args.group]:
         print(f"[{group}]")
         params = CONTROLS.values() if group == RUN_GROUP else [p for p in PARAMETERS.values() if p.group == group]
@@ -321,22 +321,18 @@ def cmd_params(args: argparse.Namespace) -> int:
             print(f"  {p.name}{default}  ({p.unit + '; ' if p.unit else ''}{_range_text(p)})")
             print(f"      {p.help}")
         if group == RUN_GROUP:
-            print(f"  (command-line options and experiment or sweep file keys; at most {MAX_COMPARE_RUNS:,} runs in "
-                  f"a comparison, {MAX_SWEEP_RUNS:,} in a sweep)")
+            print(f"  (command-line options and experiment or sweep file keys; at most {MAX_STRATEGIES} strategies, "
+                  f"{MAX_COMPARE_RUNS:,} runs in a comparison, {MAX_SWEEP_RUNS:,} in a sweep and "
+                  f"{MAX_SWEEP_VALUES:,} values in its design: points x swept parameters)")
         print()
     return 0
 
 
 # ---------------------------------------------------------------------------- entry point
-def _fail(message: str, status: int = USAGE_ERROR) -> int:
-    print(f"{PROG}: error: {' '.join(str(message).split())}", file=sys.stderr)
-    return status
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 2 usage, config or output error, 130/143
-    interrupted by Ctrl-C/SIGTERM)."""
-    from transition_sim.interrupts import describe, exit_status, sigterm_interrupts
+    """Run the command line; return the exit status (0 ok, 1 a failed run or a bug, 2 usage, config or output
+    error, 130/143 interrupted by Ctrl-C/SIGTERM)."""
+    from transition_sim.interrupts import describe, exit_status, interrupt_signals
     from transition_sim.outdir import OutputError
 
     parser = build_parser()
@@ -344,16 +340,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command not in WRITERS:
             return args.func(args)
-        with sigterm_interrupts():  # a killed writer cleans up as on Ctrl-C
+        with interrupt_signals():  # a killed writer cleans up as on Ctrl-C
             return args.func(args)
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else 0
     except (CliError, ConfigError, StrategyError, OutputError) as exc:
-        return _fail(str(exc))
+        return fail(message_of(exc))
     except OSError as exc:
-        return _fail(f"cannot write the run: {exc}", 1)
+        return fail(f"cannot write the run: {exception_text(exc)}", 1)
     except KeyboardInterrupt as exc:
-        return _fail(describe(exc), exit_status(exc))
+        return fail(describe(exc), exit_status(exc))
+    except Exception as exc:  # a bug, not a mistake of the user's: one line still, saying where
+        return fail(internal_error(exc), 1)
 
 
 if __name__ == "__main__":

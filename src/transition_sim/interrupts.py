@@ -1,7 +1,9 @@
 """SIGTERM handled like Ctrl-C: the same clean-up runs (no temporary directory is left), one line, exit 143.
 
 A :class:`Terminated` is a :class:`KeyboardInterrupt`, so every ``except KeyboardInterrupt`` and
-``except BaseException`` clean-up already in place applies to it.
+``except BaseException`` clean-up already in place applies to it. Ctrl-C raises an
+:class:`Interrupted`, also a KeyboardInterrupt, so that one raised by a strategy's own code
+(``raise KeyboardInterrupt``) can be told from the user's and reported as that strategy's failure.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ class Terminated(KeyboardInterrupt):
     """The process received SIGTERM."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """The process received SIGINT (Ctrl-C) while :func:`interrupt_signals` was in force."""
+
+
 def exit_status(exc: KeyboardInterrupt) -> int:
     return TERMINATED if isinstance(exc, Terminated) else INTERRUPTED
 
@@ -33,17 +39,39 @@ def _raise_terminated(signum: int, frame: FrameType | None) -> None:
     raise Terminated
 
 
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted
+
+
+def from_user(exc: KeyboardInterrupt) -> bool:
+    """Whether the interrupt came from a signal (the user's Ctrl-C, a ``kill``) rather than from code that
+    raised KeyboardInterrupt itself. Unknowable only where Python's own SIGINT handler is in force (then:
+    the user's, to be safe); in another thread, or where SIGINT is ignored (pool workers), no signal can
+    have raised it."""
+    if isinstance(exc, (Interrupted, Terminated)):
+        return True
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    return signal.getsignal(signal.SIGINT) not in (_raise_interrupted, signal.SIG_IGN)
+
+
 @contextmanager
-def sigterm_interrupts() -> Iterator[None]:
-    """While inside, SIGTERM raises :class:`Terminated` in the main thread (elsewhere signals cannot be set)."""
+def interrupt_signals() -> Iterator[None]:
+    """While inside, SIGTERM raises :class:`Terminated` and Ctrl-C :class:`Interrupted` in the main thread
+    (elsewhere signals cannot be set). A SIGINT that is ignored, or handled by someone else, stays so."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    previous_int = signal.getsignal(signal.SIGINT)
+    if previous_int is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _raise_interrupted)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if previous_int is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous_int)
 
 
 @contextmanager

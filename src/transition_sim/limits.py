@@ -36,6 +36,8 @@ CONTROLS: dict[str, Param] = {p.name: p for p in (
 )}
 MAX_COMPARE_RUNS = 100_000  # strategies x replicates (every time series is kept in memory for the report)
 MAX_SWEEP_RUNS = 1_000_000  # points x strategies x replicates (planning takes about 0.1 ms and 1 kB a run)
+MAX_SWEEP_VALUES = 4_000_000  # points x swept parameters: a sweep's manifest lists them (up to 100 bytes each)
+MAX_STRATEGIES = 50  # strategies in one comparison or sweep (the report compares every pair: 1,225 pairs)
 
 
 def check(name: str, value: Any, source: str, control: Param | None = None) -> Any:
@@ -62,7 +64,7 @@ def parse(text: str | None, option: str, control: Param | None = None) -> Any:
         raise bad from None
 
 
-def check_total(runs: int, limit: int, source: str, what: str, advice: str) -> None:
+def check_total(runs: int, limit: int, source: str, what: str, advice: str, unit: str = "runs") -> None:
     """Refuse a product (``what`` says what multiplies) above its limit, before anything is built."""
     if runs > limit:
-        raise ConfigError(source, "runs", runs, f"{what} must be at most {limit:,} runs; {advice}")
+        raise ConfigError(source, unit, runs, f"{what} must be at most {limit:,} {unit}; {advice}")

@@ -26,6 +26,7 @@ Incremental directories (sweeps) are not replaced but extended; they use :func:`
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import ctypes
 import errno
@@ -43,6 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from transition_sim.errors import exception_text, shown
 from transition_sim.interrupts import signals_deferred
 
 MARKER = ".transition-sim-output.json"
@@ -68,13 +70,20 @@ class Target:
     command: str
 
     def error(self, problem: str) -> OutputError:
-        return OutputError(f"--out: out = {self.given!r}: {problem}")
+        return OutputError(f"--out: out = {shown(self.given)}: {problem}")
 
     def cannot_write(self, exc: OSError, where: Path, hint: str = "nothing was written; choose another --out "
                      "or make room there") -> OutputError:
         """A write error (read-only, permission, disk full) as one line naming the directory."""
-        place = "there" if where == self.path else f"in {str(where)!r}"
+        place = "there" if where == self.path else f"in {shown(str(where))}"
         return self.error(f"cannot write {place}: {exc.strerror or exc}; {hint}")
+
+
+def out_arg(text: str) -> str:
+    """The ``type`` of every ``--out`` option: an empty path would silently mean the default directory."""
+    if not text:
+        raise argparse.ArgumentTypeError(f"out = {text!r}: must be a directory path, e.g. --out runs/NAME")
+    return text
 
 
 # ---------------------------------------------------------------------------- judging a target
@@ -122,10 +131,12 @@ def check_target(out: str | Path, command: str, *, inputs: Iterable[str | Path |
     itself what it accepts in an existing directory, but gets every other check.
     """
     given = str(out)
+    if "\0" in given:  # (an experiment or sweep file's `out` can hold one; a command line cannot)
+        raise OutputError(f"--out: out = {shown(given)}: must be a directory path, without a NUL character")
     try:
         path = _absolute(given)
     except (OSError, RuntimeError) as exc:  # a loop of links among the parents
-        raise OutputError(f"--out: out = {given!r}: cannot be resolved ({exc})") from None
+        raise OutputError(f"--out: out = {shown(given)}: cannot be resolved ({exception_text(exc)})") from None
     target = Target(given, path, command)
     try:
         _judge(target, inputs, incremental)
@@ -137,7 +148,7 @@ def check_target(out: str | Path, command: str, *, inputs: Iterable[str | Path |
 def _judge(target: Target, inputs: Iterable[str | Path | None], incremental: bool) -> None:
     path = target.path
     if path.is_symlink():
-        raise target.error(f"is a symbolic link (to {os.readlink(path)!r}); transition-sim follows no link out "
+        raise target.error(f"is a symbolic link (to {shown(os.readlink(path))}); transition-sim follows no link out "
                            "of --out: give a real directory")
     for place, what in _places(inputs):
         if path == place:
@@ -233,7 +244,7 @@ def _probe(target: Target, where: Path) -> None:
     while not place.exists():
         place = place.parent
     if not place.is_dir():
-        raise target.error(f"{str(place)!r} is a file, not a directory; choose another --out")
+        raise target.error(f"{shown(str(place))} is a file, not a directory; choose another --out")
     with signals_deferred():
         remove_stale_holders(place)  # e.g. a probe killed in an empty sweep directory, which it would fill
         try:

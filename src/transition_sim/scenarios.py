@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transition_sim.files import read_text
+from transition_sim.files import parse_toml, read_text
 from transition_sim.schema import ConfigError, check_consistency, defaults, validate
 
 _HERE = Path(__file__).resolve().parent
@@ -71,13 +70,6 @@ def read_toml(path: Path) -> dict[str, Any]:
     """A TOML file's content (a regular file of at most 1 MiB), or a ConfigError naming the file and
     what is wrong with it."""
     return parse_toml(read_text(path), str(path))
-
-
-def parse_toml(text: str, source: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(source, "toml", str(exc), "must be valid TOML") from None
 
 
 def resolve_config(scenario: str | Path | Scenario = "default",

@@ -11,17 +11,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from transition_sim.errors import MAX_VALUE, name, shown
 from transition_sim.roles import ROLES, TOPICS, Role
 
 MAX_MONTHS = 1200  # 100 years: the longest horizon, run or list of months
 
 
 class ConfigError(ValueError):
-    """A user mistake in a configuration: names where, which key, which value, what is allowed."""
+    """A user mistake in a configuration: names where, which key, which value, what is allowed (the value
+    escaped and cut, see :mod:`transition_sim.errors`)."""
 
     def __init__(self, source: str, key: str, value: Any, allowed: str) -> None:
         self.source, self.key, self.value, self.allowed = source, key, value, allowed
-        super().__init__(f"{source}: {key} = {value!r}: {allowed}")
+        super().__init__(f"{name(source, 3 * MAX_VALUE)}: {name(key)} = {shown(value)}: {allowed}")
 
 
 @dataclass(frozen=True)
@@ -60,48 +62,57 @@ class Param:
 
     def validate(self, value: Any, source: str) -> Any:
         """Return the value converted to its kind, or raise :class:`ConfigError`."""
-        bad = ConfigError(source, self.name, value, self.allowed())
         if self.kind == "bool":
             if isinstance(value, bool):
                 return value
-            raise bad
-        if self.kind == "int":
-            return self._number(value, bad, integer=True)
-        if self.kind == "float":
-            return self._number(value, bad, integer=False)
+            raise self.refuse(value, source)
+        if self.kind in ("int", "float"):
+            checked = self.number(value)
+            if checked is None:
+                raise self.refuse(value, source)
+            return checked
         if not isinstance(value, (list, tuple)):
-            raise bad
+            raise self.refuse(value, source)
         if self.kind == "int_list":
-            if len(value) > self.max_items:
-                raise bad
-            return tuple(self._number(v, bad, integer=True) for v in value)
-        if len(set(value)) != len(value) or any(v not in self.choices for v in value):
-            raise bad
+            items = [self.number(v) for v in value[: self.max_items]]
+            if len(value) > self.max_items or any(v is None for v in items):
+                raise self.refuse(value, source)
+            return tuple(items)
+        if any(not isinstance(v, str) for v in value) or len(set(value)) != len(value) or any(
+                v not in self.choices for v in value):
+            raise self.refuse(value, source)
         return tuple(value)
 
-    def _number(self, value: Any, bad: ConfigError, *, integer: bool) -> float | int:
+    def refuse(self, value: Any, source: str) -> ConfigError:
+        """The error for a value this parameter does not accept (made only when needed: it formats the value)."""
+        return ConfigError(source, self.name, value, self.allowed())
+
+    def number(self, value: Any) -> float | int | None:
+        """A number of this parameter's kind (``int``, ``float``, or list items of ``int_list``) in its
+        range, converted; None if the value is not one."""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise bad
-        if integer:
+            return None
+        if self.kind != "float":
             if isinstance(value, float) and not value.is_integer():
-                raise bad
+                return None
             value = int(value)
         else:
             value = float(value)
             if not math.isfinite(value):
-                raise bad
+                return None
         if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
-            raise bad
+            return None
         return value
 
     def parse_text(self, text: str, source: str) -> Any:
-        """Parse a ``--set`` value (TOML-like text) then validate it."""
-        import tomllib
+        """Parse a ``--set`` value (one TOML value) then validate it."""
+        from transition_sim.files import parse_toml
 
         try:
-            value = tomllib.loads(f"v = {text}")["v"]
-        except tomllib.TOMLDecodeError:
-            value = text  # a bare word: let validation say what is allowed
+            data = parse_toml(f"v = {text}", source)
+        except ConfigError:
+            data = {}
+        value = data["v"] if data.keys() == {"v"} else text  # a bare word, or more than a value: as typed
         return self.validate(value, source)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from transition_sim.compare.parallel import run_jobs
 from transition_sim.compare.report import COMPARE_FILES, check_out_dir, default_out_dir, plan_inputs, write_comparison
 from transition_sim.compare.runner import (
     DEFAULT_REPLICATES,
@@ -24,7 +25,6 @@ from transition_sim.compare.runner import (
     make_plan,
     parse_strategy_list,
     replicate_seeds,
-    run_jobs,
 )
 from transition_sim.compare.tables import Comparison
 

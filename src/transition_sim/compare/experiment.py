@@ -11,6 +11,7 @@ from transition_sim.compare.runner import DEFAULT_REPLICATES, REPLICATES
 from transition_sim.limits import check
 from transition_sim.scenarios import read_toml
 from transition_sim.schema import ConfigError, validate
+from transition_sim.strategies import check_specs
 
 _KEYS = {"description", "scenario", "strategies", "replicates", "seed", "steps", "out", "parameters"}
 
@@ -47,16 +48,21 @@ def load_experiment(path_text: str) -> Experiment:
     if scenario.endswith(".toml") and not Path(scenario).is_absolute():
         scenario = str(path.parent / scenario)
     strategies = data.get("strategies")
-    if strategies is not None and (not isinstance(strategies, list) or not all(isinstance(s, str) for s in strategies)):
-        raise ConfigError(source, "strategies", strategies, "must be a list of strategy names")
+    if strategies is not None and (not isinstance(strategies, list) or not strategies
+                                   or not all(isinstance(s, str) for s in strategies)):
+        raise ConfigError(source, "strategies", strategies, "must be a non-empty list of strategy names")
+    check_specs(strategies or [], source)  # before any strategy file is read
     parameters = data.get("parameters", {})
     if not isinstance(parameters, dict):
         raise ConfigError(source, "parameters", parameters, "must be a table of parameter = value")
     validate(parameters, source)
     steps = data.get("steps")
+    out = typed("out", str, None)
+    if out == "":
+        raise ConfigError(source, "out", out, "must be a directory path (the default of --out)")
     return Experiment(path=path, description=typed("description", str, ""), scenario=scenario,
                       strategies=tuple(strategies) if strategies is not None else None,
                       replicates=check("replicates", data.get("replicates", DEFAULT_REPLICATES), source, REPLICATES),
                       seed=check("seed", data.get("seed", 0), source),
                       steps=None if steps is None else check("steps", steps, source),
-                      out=typed("out", str, None), parameters=parameters)
+                      out=out, parameters=parameters)

@@ -13,19 +13,18 @@ import math
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
-from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 import pandas as pd
 
 from transition_sim.cost import duration_text
+from transition_sim.errors import exception_text, message_of, one_line, shown
+from transition_sim.interrupts import from_user
 from transition_sim.limits import CONTROLS, MAX_COMPARE_RUNS, check, check_total
-from transition_sim.processes import make_pool, stop_pool
 from transition_sim.scenarios import Scenario, load_scenario, resolve_config
-from transition_sim.strategies import REGISTRY, Strategy, StrategyError, StrategySpec, load_strategy
+from transition_sim.strategies import REGISTRY, Strategy, StrategyError, StrategySpec, check_specs, load_strategy
 from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
 from transition_sim.strategies.budget import month_budget
 
@@ -44,6 +43,7 @@ DEFAULT_STRATEGIES: tuple[str, ...] = ("one_need_at_a_time", "top_down_plan", "c
 DEFAULT_REPLICATES = 30
 MIN_REPLICATES = 2  # paired comparisons need two replicates at least
 REPLICATES = replace(CONTROLS["replicates"], low=MIN_REPLICATES)
+MAX_ERROR = 1000  # characters of a failed run's error kept (a sweep stores one per failed run)
 
 
 class CompareError(ValueError):
@@ -52,7 +52,10 @@ class CompareError(ValueError):
 
 class RunFailed(RuntimeError):
     """One simulation raised (typically a user strategy) or overran its time budget: ``str()`` names the
-    strategy, the run and the month; ``error`` is the exception alone (``Type: message``)."""
+    strategy, the run and the month; ``error`` is the exception alone (``Type: message``). It is raised
+    outside the ``except`` that caught the strategy's exception, so it chains none: that exception may not
+    pickle back from a worker (its class lives in the user's file), and once ``distributed`` is imported
+    (tblib) exceptions pickle with their causes."""
 
     def __init__(self, message: str, error: str) -> None:
         super().__init__(message, error)  # both in args: it pickles back from a worker process
@@ -128,24 +131,25 @@ def parse_strategy_list(text: str | None) -> list[str]:
         return default_strategies()
     specs = [s.strip() for s in text.split(",") if s.strip()]
     if not specs:
-        raise CompareError(f"--strategies = {text!r}: give at least one strategy, e.g. one_need_at_a_time,none")
+        raise CompareError(f"--strategies = {shown(text)}: give at least one strategy, e.g. one_need_at_a_time,none")
     return specs
 
 
 def resolve_strategies(specs: Sequence[str]) -> tuple[StrategySpec, ...]:
-    """Load every spec (so a missing file fails now) and refuse duplicate names."""
+    """Check the specs, load every one (so a missing file fails now) and refuse duplicate names."""
     if not specs:
         raise CompareError("--strategies: give at least one strategy")
+    try:
+        check_specs(specs, "--strategies")
+        classes = [load_strategy(spec, "--strategies") for spec in specs]
+    except StrategyError as exc:
+        raise CompareError(message_of(exc)) from None
     resolved: list[StrategySpec] = []
     seen: dict[str, str] = {}
-    for spec in specs:
-        try:
-            cls = load_strategy(spec)
-        except StrategyError as exc:
-            raise CompareError(str(exc).replace("--strategy:", "--strategies:", 1)) from None
+    for spec, cls in zip(specs, classes, strict=True):
         if cls.name in seen:
-            what = "given twice" if seen[cls.name] == spec else f"also the name of {seen[cls.name]!r}"
-            raise CompareError(f"--strategies = {','.join(specs)!r}: duplicate strategy name {cls.name!r} "
+            what = "given twice" if seen[cls.name] == spec else f"also the name of {shown(seen[cls.name])}"
+            raise CompareError(f"--strategies = {shown(','.join(specs))}: duplicate strategy name {shown(cls.name)} "
                                f"({what}); give each strategy once")
         seen[cls.name] = spec
         resolved.append(StrategySpec(cls.name, spec))
@@ -175,32 +179,32 @@ def make_plan(*, scenario: str, strategies: Sequence[str], replicates: int, step
 
 
 # ---------------------------------------------------------------------------- running
-@cache
-def _strategy_class(spec: str) -> type[Strategy]:
-    """Load a spec once per process (a user file is executed once, not once per replicate)."""
-    return load_strategy(spec)
-
-
-def failure(name: str, detail: str, month: int | None, exc: BaseException) -> RunFailed:
-    """The one-line report of a failed run: ``strategy 'x'<detail> failed in month m: Type: message``."""
-    error = f"{type(exc).__name__}: {exc}"
+def failure(name: str, detail: str, month: int | None, exc: BaseException | str) -> RunFailed:
+    """The one-line report of a failed run: ``strategy 'x'<detail> failed in month m: Type: message``
+    (``exc`` an exception, or that text already made); whatever the exception's text holds."""
+    error = one_line(exc if isinstance(exc, str) else exception_text(exc), MAX_ERROR)
     when = f" in month {month}" if month is not None else ""
-    return RunFailed(f"strategy {name!r}{detail} failed{when}: {error}", error)
+    return RunFailed(f"strategy {shown(name)}{detail} failed{when}: {error}", error)
 
 
 def simulate(*, scenario: Scenario, strategy: type[Strategy], seed: int, steps: int, overrides: Mapping[str, Any],
              budget: float | None, detail: str = "") -> TerritoryModel:
     """Build and run one model, the strategy within its time budget a month; whatever goes wrong (the
-    strategy raises or overruns, or the model does at an odd corner) is a :class:`RunFailed`."""
+    strategy raises or overruns, or the model does at an odd corner) is a :class:`RunFailed`. So is a
+    SystemExit or KeyboardInterrupt that the strategy raises itself; the user's Ctrl-C goes through."""
     from transition_sim.model import TerritoryModel
 
-    model = None
+    model, failed = None, None
     try:
         with month_budget(budget):
             model = TerritoryModel(scenario=scenario, strategy=strategy, seed=seed, **overrides)
             model.run(steps)
-    except (Exception, SystemExit) as exc:  # a strategy's sys.exit() is a failed run too, not a silent exit
-        raise failure(strategy.name, detail, model.month if model is not None else 0, exc) from exc
+    except (Exception, SystemExit, KeyboardInterrupt) as exc:
+        if isinstance(exc, KeyboardInterrupt) and from_user(exc):
+            raise
+        failed = failure(strategy.name, detail, model.month if model is not None else 0, exc)
+    if failed is not None:  # raised here, it holds no exception of the strategy's (see RunFailed)
+        raise failed
     return model
 
 
@@ -210,54 +214,15 @@ def run_job(job: Job) -> JobResult:
 
     detail = f", replicate {job.replicate} (seed {job.seed})"
     try:
-        strategy = _strategy_class(job.strategy.spec)
+        strategy = load_strategy(job.strategy.spec)  # a file: executed once per worker process
     except StrategyError as exc:  # the file changed since the plan was checked
-        raise failure(job.strategy.name, detail, None, exc) from exc
+        strategy, failed = None, failure(job.strategy.name, detail, None, exc)
+    if strategy is None:
+        raise failed
     model = simulate(scenario=job.scenario, strategy=strategy, seed=job.seed, steps=job.steps,
                      overrides=job.overrides, budget=job.budget, detail=detail)
     return JobResult(job.index, model.datacollector.get_model_vars_dataframe(), summary(model))
 
-
-
-
-def run_jobs(jobs: Sequence[Job], workers: int = 1,
-             on_done: Callable[[int], None] | None = None) -> list[JobResult]:
-    """Run every job, in-process (``workers == 1``) or in a process pool; results in job order."""
-    results: list[JobResult | None] = [None] * len(jobs)
-    done = 0
-    if workers <= 1 or len(jobs) <= 1:
-        for pos, job in enumerate(jobs):
-            results[pos] = run_job(job)
-            done += 1
-            if on_done:
-                on_done(done)
-        return [r for r in results if r is not None]
-
-    pool = make_pool(min(workers, len(jobs)))  # its workers end with this process, even on kill -9
-    pending: dict[Future[JobResult], int] = {}
-    try:
-        for pos, job in enumerate(jobs):
-            pending[pool.submit(run_job, job)] = pos
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                pos = pending.pop(future)
-                try:
-                    results[pos] = future.result()
-                except RunFailed:
-                    raise
-                except Exception as exc:  # the worker process died
-                    job = jobs[pos]
-                    raise failure(job.strategy.name, f", replicate {job.replicate} (seed {job.seed})", None,
-                                  exc) from exc
-                done += 1
-                if on_done:
-                    on_done(done)
-    except BaseException:
-        stop_pool(pool, pending)
-        raise
-    pool.shutdown(wait=True)
-    return [r for r in results if r is not None]
 
 
 class Progress:

@@ -6,9 +6,11 @@ from transition_sim.strategies.base import (
     Strategy,
     StrategyError,
     StrategySpec,
+    check_specs,
     load_strategy,
     register,
     strategy_file,
 )
 
-__all__ = ["REGISTRY", "Strategy", "StrategyError", "StrategySpec", "load_strategy", "register", "strategy_file"]
+__all__ = ["REGISTRY", "Strategy", "StrategyError", "StrategySpec", "check_specs", "load_strategy", "register",
+           "strategy_file"]

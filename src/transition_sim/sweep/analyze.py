@@ -34,7 +34,8 @@ from transition_sim.compare.report import fmt, fmt_signed
 from transition_sim.compare.stats import paired_comparison, seeded_rng
 from transition_sim.outdir import check_target, write_directory
 from transition_sim.schema import ConfigError
-from transition_sim.sweep.store import ANALYSIS, load_runs, read_manifest
+from transition_sim.sweep.manifest import read_manifest
+from transition_sim.sweep.store import ANALYSIS, load_runs
 
 MAX_LEVELS = 12  # more distinct values than this are cut into quantile bins
 EFFECT_BINS = 8
@@ -47,7 +48,6 @@ SENSITIVITY_CSV = "sensitivity.csv"
 REGIME_PNG = "regime_map.png"
 SENSITIVITY_PNG = "sensitivity.png"
 REPORT = "report.md"
-_MANIFEST_KEYS = {"points": list, "strategies": list, "swept": list, "seed": int, "design": dict, "sweep_file": str}
 _NOT_MEASURES = ("run", "run_id", "point", "strategy", "replicate", "seed", "steps", "status", "error")
 
 
@@ -89,14 +89,6 @@ def load_sweep(root: str | Path) -> SweepData:
     root = Path(root)
     manifest = read_manifest(root, "analyze", "dir", "holds no manifest.json: give a directory written by "
                              "`transition-sim sweep`")
-    for key, kind in _MANIFEST_KEYS.items():
-        if not isinstance(manifest.get(key), kind) or isinstance(manifest.get(key), bool):
-            raise ConfigError("analyze", "dir", str(root), f"manifest.json is damaged ({key!r} is missing or not a "
-                              f"{kind.__name__}); run the sweep again into a new directory")
-    if not all(isinstance(s, dict) and isinstance(s.get("name"), str) for s in manifest["strategies"]) or not all(
-            isinstance(p, dict) for p in manifest["points"]):
-        raise ConfigError("analyze", "dir", str(root), "manifest.json is damaged (its strategies or points); run "
-                          "the sweep again into a new directory")
     runs = load_runs(root)
     if runs.empty:
         raise ConfigError("analyze", "dir", str(root), "holds no finished run yet; run or resume the sweep first")

@@ -16,15 +16,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from transition_sim.interrupts import describe, exit_status, sigterm_interrupts
+from transition_sim.errors import PROG, USAGE_ERROR, exception_text, fail, message_of
+from transition_sim.interrupts import describe, exit_status, interrupt_signals
 from transition_sim.limits import parse
-from transition_sim.outdir import OutputError
+from transition_sim.outdir import OutputError, out_arg
 from transition_sim.schema import ConfigError
 from transition_sim.strategies import StrategyError
 from transition_sim.strategies.budget import BUDGET_HELP
-
-PROG = "transition-sim"
-USAGE_ERROR = 2
 
 
 def default_workers() -> int:
@@ -41,7 +39,7 @@ def add_parsers(subparsers: Any) -> None:
         description="Run every parameter point x strategy x replicate of a sweep file into DIR: runs/ and "
         "timeseries/ (Parquet parts) and manifest.json. Interrupted sweeps continue with --resume.")
     sw.add_argument("file", metavar="FILE", help="sweep file (.toml), e.g. experiments/regime_map.toml")
-    sw.add_argument("--out", default=None, metavar="DIR",
+    sw.add_argument("--out", default=None, type=out_arg, metavar="DIR",
                     help="output directory (default: the file's `out`, else runs/sweep-<FILE stem>)")
     sw.add_argument("--executor", default=None, choices=("serial", "process", "dask"),
                     help="where runs happen: this process, local processes (default) or a Dask cluster")
@@ -67,16 +65,11 @@ def add_parsers(subparsers: Any) -> None:
                     help="final measure compared between strategies (default: %(default)s)")
     an.add_argument("--map", default=None, metavar="X,Y",
                     help="the two swept parameters of the regime map (default: the first two swept)")
-    an.add_argument("--out", default=None, metavar="DIR2", help="where to write (default: DIR/analysis)")
+    an.add_argument("--out", default=None, type=out_arg, metavar="DIR2", help="where to write (default: DIR/analysis)")
     an.set_defaults(func=cmd_analyze)
 
 
 # ---------------------------------------------------------------------------- helpers
-def _fail(message: str, status: int = USAGE_ERROR) -> int:
-    print(f"{PROG}: error: {' '.join(str(message).split())}", file=sys.stderr)
-    return status
-
-
 def default_out(file: str) -> Path:
     stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in Path(file).stem)
     return Path("runs") / f"sweep-{stem}"
@@ -88,9 +81,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     try:
         return _sweep(args)
     except (ConfigError, StrategyError, OutputError) as exc:
-        return _fail(str(exc))
+        return fail(message_of(exc))
     except OSError as exc:  # disk full, permissions: what is stored so far stays resumable
-        return _fail(f"cannot write the sweep: {exc}; fix it and run the same command with --resume", 1)
+        return fail(f"cannot write the sweep: {exception_text(exc)}; fix it and run the same command with --resume",
+                     1)
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -131,12 +125,12 @@ def _sweep(args: argparse.Namespace) -> int:
             print(f"{PROG}: note: {note}", file=sys.stderr)
 
     try:
-        with sigterm_interrupts():  # a plain `kill` stops the sweep as Ctrl-C does: workers stopped, session recorded
+        with interrupt_signals():  # a plain `kill` stops the sweep as Ctrl-C does: workers stopped, session recorded
             result = execute(plan, store, executor, resuming=resuming, chunk_size=chunk_size, progress=progress,
                              on_start=on_start, on_wait=progress.waiting, command=command, budget=budget)
     except KeyboardInterrupt as exc:
         progress.close()
-        return _fail(f"{describe(exc)}; finished chunks are kept in {store.root}: run the same command with --resume "
+        return fail(f"{describe(exc)}; finished chunks are kept in {store.root}: run the same command with --resume "
                      "to run only what is missing", exit_status(exc))
     finally:
         progress.close()
@@ -163,7 +157,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             map_axes = (parts[0], parts[1])
         out = analyze(args.dir, measure=args.measure, map_axes=map_axes, out=args.out)
     except (ConfigError, StrategyError, OutputError) as exc:
-        return _fail(str(exc))
+        return fail(message_of(exc))
     print(f"wrote {out}/ (report.md, figures, CSV tables)")
     return 0
 
@@ -173,8 +167,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse whose errors are one line with exit status 2 (as the main command's)."""
 
     def error(self, message: str) -> NoReturn:
-        print(f"{PROG}: error: {message} (see `{self.prog} --help`)", file=sys.stderr)
-        raise SystemExit(USAGE_ERROR)
+        raise SystemExit(fail(f"{message} (see `{self.prog} --help`)", USAGE_ERROR))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transition_sim.files import read_text
-from transition_sim.limits import CONTROLS, MAX_SWEEP_RUNS, check, check_total
-from transition_sim.scenarios import Scenario, load_scenario, parse_toml
+from transition_sim.errors import shown
+from transition_sim.files import parse_toml, read_text
+from transition_sim.limits import CONTROLS, MAX_SWEEP_RUNS, MAX_SWEEP_VALUES, check, check_total
+from transition_sim.scenarios import Scenario, load_scenario
 from transition_sim.schema import PARAMETERS, ConfigError, Param, validate
-from transition_sim.strategies import StrategyError, StrategySpec, load_strategy, strategy_file
+from transition_sim.strategies import StrategyError, StrategySpec, check_specs, load_strategy, strategy_file
 
 METHODS = ("lhs", "sobol", "morris")
 SENSITIVITY_METHODS = ("sobol", "morris")
@@ -147,6 +148,10 @@ def parse_definition(data: Mapping[str, Any], path: Path, text: str = "") -> Swe
     check_total(points * len(strategies) * replicates, MAX_SWEEP_RUNS, source,
                 f"a sweep ({points:,} points x {len(strategies)} strategies x {replicates} replicates)",
                 "use fewer points, strategies or replicates, or split the sweep into several files")
+    check_total(points * len(swept), MAX_SWEEP_VALUES, source,
+                f"a sweep's design ({points:,} points x {len(swept)} swept parameters)",
+                "sweep fewer points or parameters, or split the sweep into several files (its manifest lists "
+                "every point)", unit="values")
     return SweepDefinition(path=path, text=text, description=description, scenario_arg=scenario_arg,
                            scenario=scenario, strategies=strategies, replicates=replicates, seed=seed, steps=steps,
                            timeseries=timeseries, fixed=fixed_values, grid=grid, sampling=sampling, out=out)
@@ -171,16 +176,16 @@ def _strategies(value: Any, source: str, path: Path) -> tuple[StrategySpec, ...]
                "e.g. [\"one_need_at_a_time\", \"top_down_plan\"]")
     if not isinstance(value, list) or not value or not all(isinstance(s, str) for s in value):
         raise ConfigError(source, "strategies", value, allowed)
+    check_specs(value, source)  # before any strategy file is read
     refs: list[StrategySpec] = []
     for spec in value:
         spec_abs = _absolute_spec(spec, path)
         try:
             cls = load_strategy(spec_abs)
         except StrategyError as exc:
-            reason = str(exc).removeprefix("--strategy: ")
-            raise ConfigError(source, "strategies", spec, reason) from None
+            raise ConfigError(source, "strategies", spec, exc.reason) from None
         if any(r.name == cls.name for r in refs):
-            raise ConfigError(source, "strategies", value, f"strategy {cls.name!r} appears twice; give each once")
+            raise ConfigError(source, "strategies", value, f"strategy {shown(cls.name)} appears twice; give each once")
         refs.append(StrategySpec(cls.name, spec_abs))
     return tuple(refs)
 

@@ -40,16 +40,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from transition_sim.files import MAX_MANIFEST_BYTES, MissingFile, read_text
 from transition_sim.outdir import Target
 from transition_sim.output import jsonable, versions
 from transition_sim.schema import PARAMETERS, ConfigError
 from transition_sim.sweep.design import SweepPlan
 from transition_sim.sweep.executors import Chunk, RunOutcome
 from transition_sim.sweep.lock import LOCK, SweepLock, acquire
+from transition_sim.sweep.manifest import FORMAT, MANIFEST, MAX_COMMAND, MAX_SESSIONS, read_manifest
 
-FORMAT = "transition-sim-sweep/1"
-MANIFEST = "manifest.json"
 SWEEP_COPY = "sweep.toml"
 RUNS = "runs"
 TIMESERIES = "timeseries"
@@ -123,6 +121,11 @@ def _writes(method: Callable[..., T]) -> Callable[..., T]:
                                       "command with --resume") from None
 
     return wrapper
+
+
+def command_text(command: str) -> str:
+    """A command line as recorded: cut at MAX_COMMAND characters (the manifest's size stays bounded)."""
+    return command if len(command) <= MAX_COMMAND else command[:MAX_COMMAND] + "..."
 
 
 def part_name(first: int) -> str:
@@ -200,7 +203,7 @@ class SweepStore:
             "sweep_file": str(definition.path),
             "sweep_text": definition.text,
             "description": definition.description,
-            "command": command,
+            "command": command_text(command),
             "identity": self.plan.identity(),
             "scenario": definition.scenario.name,
             "strategies": [{"name": s.name, "spec": s.spec} for s in definition.strategies],
@@ -319,7 +322,8 @@ class SweepStore:
     def finish_session(self, session: dict[str, Any], complete: bool) -> dict[str, Any]:
         """Record a session (executor, workers, times, runs done) and, once complete, the end time and counts."""
         manifest = self.read_manifest()
-        manifest["sessions"].append(session)
+        sessions = [*manifest["sessions"], {**session, "command": command_text(session["command"])}]
+        manifest["sessions"] = sessions[:1] + sessions[1:][-(MAX_SESSIONS - 1):]  # the first, and the latest
         if complete:
             runs = load_runs(self.root, columns=["status"])
             manifest["finished"] = now()
@@ -327,25 +331,6 @@ class SweepStore:
                                   "failed": int((runs["status"] == "failed").sum())}
         write_json(self.manifest_path, manifest)
         return manifest
-
-
-def read_manifest(root: Path, source: str, key: str, missing: str) -> dict[str, Any]:
-    """``root/manifest.json`` (a regular file, bounded), or a ConfigError ``source: key = root: ...``."""
-    try:
-        text = read_text(root / MANIFEST, limit=MAX_MANIFEST_BYTES)
-    except MissingFile:
-        raise ConfigError(source, key, str(root), missing) from None
-    except ConfigError as exc:
-        raise ConfigError(source, key, str(root), f"manifest.json {exc.allowed}") from None
-    try:
-        manifest = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise ConfigError(source, key, str(root), f"manifest.json cannot be read ({exc})") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        found = manifest.get("format") if isinstance(manifest, dict) else None
-        raise ConfigError(source, key, str(root), f"manifest.json was not written by this version's sweep "
-                          f"(format {found!r}, expected {FORMAT!r})")
-    return manifest
 
 
 def load_runs(root: str | Path, columns: list[str] | None = None) -> Any:
