@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from transition_sim.errors import PROG, exception_text, fail, internal_error, message_of, shown
+from transition_sim.files import parse_value
 from transition_sim.limits import CONTROLS, MAX_COMPARE_RUNS, MAX_STRATEGIES, MAX_SWEEP_RUNS, MAX_SWEEP_VALUES, parse
 from transition_sim.outdir import out_arg
 from transition_sim.roles import ROLES
@@ -134,7 +135,7 @@ def parse_sets(items: Sequence[str]) -> dict[str, Any]:
         param = PARAMETERS.get(key)
         if param is None:
             raise ConfigError("--set", key, text, "unknown parameter (see `transition-sim params`)")
-        out[key] = param.parse_text(text, "--set")
+        out[key] = parse_value(param, text, "--set")
     return out
 
 

@@ -24,7 +24,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from transition_sim.schema import ConfigError
+from transition_sim.schema import ConfigError, Param
 
 MIB = 1024 * 1024
 MAX_TEXT_BYTES = 1 * MIB  # a scenario, experiment or sweep TOML file, or a strategy's Python source
@@ -200,3 +200,13 @@ def _too_deep(text: str, source: str) -> ConfigError:
             break
     return ConfigError(source, key, text[start:start + 40].strip(),
                        f"must be nested at most {MAX_DEPTH} levels deep (arrays or tables inside each other)")
+
+
+def parse_value(param: Param, text: str, source: str) -> Any:
+    """A ``--set`` value (one TOML value) parsed then validated against ``param``."""
+    try:
+        data = parse_toml(f"v = {text}", source)
+    except ConfigError:
+        data = {}
+    value = data["v"] if data.keys() == {"v"} else text  # a bare word, or more than a value: as typed
+    return param.validate(value, source)

@@ -95,7 +95,7 @@ class TerritoryModel(mesa.Model):
         self.strategy_name = strategy_cls.name
         self.events_rng = np.random.default_rng(events_ss)
         self.needs_rng = np.random.default_rng(needs_ss)
-        self.territory = t = Territory(config)
+        self.territory = t = Territory(config, self.seed)
         initialise.populate(t, np.random.default_rng(territory_ss))
         self.actors: list[Actor] = [ROLE_CLASSES[Role(r)](self, t, i, t.names[i], 0) for i, r in enumerate(t.role_of)]
         self.facilitator = Facilitator(self, t)

@@ -104,17 +104,6 @@ class Param:
             return None
         return value
 
-    def parse_text(self, text: str, source: str) -> Any:
-        """Parse a ``--set`` value (one TOML value) then validate it."""
-        from transition_sim.files import parse_toml
-
-        try:
-            data = parse_toml(f"v = {text}", source)
-        except ConfigError:
-            data = {}
-        value = data["v"] if data.keys() == {"v"} else text  # a bare word, or more than a value: as typed
-        return self.validate(value, source)
-
 
 def _fmt(x: float | None) -> str:
     if x is None:

@@ -59,8 +59,9 @@ class Territory:
     """The state of a territory of elected officials, civil servants, State agents and socio-economic
     actors, with a facilitator; ``config`` is its resolved parameters."""
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, config: dict[str, Any], seed: int | None = None) -> None:
         cfg = self.config = config
+        self.seed = seed  # the run's root seed (a strategy may read it, as it read model.seed)
         self.month = 0
         self.log = EventLog()
         counts = [cfg["n_elected"], cfg["n_civil"], cfg["n_state"], cfg["n_socio"]]

@@ -24,6 +24,7 @@ import pandas as pd
 
 from transition_sim.dashboard import i18n
 from transition_sim.dashboard.gate import shown
+from transition_sim.files import parse_value
 from transition_sim.model import TerritoryModel
 from transition_sim.scenarios import Scenario, list_scenarios, resolve_config
 from transition_sim.schema import PARAMETERS, ConfigError, Param
@@ -113,7 +114,7 @@ def parse_param(name: str, text: str | float) -> Any:
     param = PARAMETERS[name]
     raw = str(text)
     try:
-        return param.parse_text(_normalise_number(raw), "dashboard")
+        return parse_value(param, _normalise_number(raw), "dashboard")
     except ConfigError:
         raise InputError({lang: i18n.t("value_error", lang, label=i18n.param_label(name, lang), value=raw,
                                        low=_bound(param.low, lang), high=_bound(param.high, lang),
