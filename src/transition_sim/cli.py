@@ -269,7 +269,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         comparison = run_comparison(plan, workers=workers, on_done=progress)
     except RunFailed as exc:  # e.g. a user strategy raised: nothing is written
         progress.close()  # end the progress line before the error line
-        return fail(message_of(exc), 1)
+        return fail(message_of(exc), exc.status)
     finally:
         progress.close()
     elapsed = time.perf_counter() - started

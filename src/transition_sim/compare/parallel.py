@@ -5,7 +5,9 @@ breaks and every job in flight fails alike: which one was running in the dead wo
 So the jobs in flight are run again one at a time, each alone in a one-worker pool: the one that kills
 its worker alone is the culprit, named in the error with its replicate and how its worker ended. If
 none does (the worker was killed from outside), the comparison goes on; results do not change, as
-every job is a pure function of its seed.
+every job is a pure function of its seed. A worker whose strategy ignored its time budget's stop ends
+itself after leaving its line in a :class:`~transition_sim.strategies.budget.StopNotes`: that line is
+the error, at once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from transition_sim.compare.runner import Job, JobResult, RunFailed, failure, run_job
 from transition_sim.processes import make_pool, stop_pool
+from transition_sim.strategies.budget import IGNORED_STATUS, StopNotes
 
 MAX_STALLS = 3  # new pools in a row that break before running anything
 REAP_SECONDS = 5.0  # the longest wait for a dead worker's exit status (it is there at once, or nearly)
@@ -51,6 +54,7 @@ def _run_pool(jobs: Sequence[Job], workers: int, finished: Callable[[int, JobRes
     suspects: deque[int] = deque()
     inflight: dict[Future[JobResult], int] = {}
     stalls = 0
+    notes = StopNotes()
     pool = make_pool(workers)  # its workers end with this process, even on kill -9
     try:
         while queue or suspects or inflight:
@@ -58,7 +62,7 @@ def _run_pool(jobs: Sequence[Job], workers: int, finished: Callable[[int, JobRes
             source, most = (suspects, 1) if alone else (queue, 2 * workers)
             while source and len(inflight) < most:
                 try:
-                    inflight[pool.submit(run_job, jobs[source[0]])] = source[0]
+                    inflight[pool.submit(run_job, jobs[source[0]], notes.path)] = source[0]
                 except BrokenProcessPool:  # a worker died since the last wait: the jobs in flight fail below
                     break
                 source.popleft()
@@ -72,6 +76,9 @@ def _run_pool(jobs: Sequence[Job], workers: int, finished: Callable[[int, JobRes
                 try:
                     result = future.result()
                 except BrokenProcessPool:
+                    for p in (pos, *inflight.values()):
+                        if (text := notes.take(jobs[p].index)) is not None:
+                            raise RunFailed(text, f"StrategyTimeout: {text}", IGNORED_STATUS) from None
                     if alone:
                         raise _died(jobs[pos], pool) from None
                     broken = True
@@ -91,6 +98,8 @@ def _run_pool(jobs: Sequence[Job], workers: int, finished: Callable[[int, JobRes
     except BaseException:
         stop_pool(pool, inflight)  # Ctrl-C, SIGTERM or a failed run: stop the others now
         raise
+    finally:
+        notes.close()
     pool.shutdown(wait=True)
 
 

@@ -26,7 +26,7 @@ from transition_sim.limits import CONTROLS, MAX_COMPARE_RUNS, check, check_total
 from transition_sim.scenarios import Scenario, load_scenario, resolve_config
 from transition_sim.strategies import REGISTRY, Strategy, StrategyError, StrategySpec, check_specs, load_strategy
 from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
-from transition_sim.strategies.budget import month_budget
+from transition_sim.strategies.budget import month_budget, note_for
 
 if TYPE_CHECKING:
     from transition_sim.model import TerritoryModel
@@ -52,14 +52,14 @@ class CompareError(ValueError):
 
 class RunFailed(RuntimeError):
     """One simulation raised (typically a user strategy) or overran its time budget: ``str()`` names the
-    strategy, the run and the month; ``error`` is the exception alone (``Type: message``). It is raised
-    outside the ``except`` that caught the strategy's exception, so it chains none: that exception may not
-    pickle back from a worker (its class lives in the user's file), and once ``distributed`` is imported
-    (tblib) exceptions pickle with their causes."""
+    strategy, the run and the month; ``error`` is the exception alone (``Type: message``); ``status`` the
+    command's exit status. It is raised outside the ``except`` that caught the strategy's exception, so it
+    chains none: that exception may not pickle back from a worker (its class lives in the user's file), and
+    once ``distributed`` is imported (tblib) exceptions pickle with their causes."""
 
-    def __init__(self, message: str, error: str) -> None:
-        super().__init__(message, error)  # both in args: it pickles back from a worker process
-        self.message, self.error = message, error
+    def __init__(self, message: str, error: str, status: int = 1) -> None:
+        super().__init__(message, error, status)  # all in args: it pickles back from a worker process
+        self.message, self.error, self.status = message, error, status
 
     def __str__(self) -> str:
         return self.message
@@ -188,15 +188,16 @@ def failure(name: str, detail: str, month: int | None, exc: BaseException | str)
 
 
 def simulate(*, scenario: Scenario, strategy: type[Strategy], seed: int, steps: int, overrides: Mapping[str, Any],
-             budget: float | None, detail: str = "") -> TerritoryModel:
+             budget: float | None, detail: str = "", note: str | None = None) -> TerritoryModel:
     """Build and run one model, the strategy within its time budget a month; whatever goes wrong (the
     strategy raises or overruns, or the model does at an odd corner) is a :class:`RunFailed`. So is a
-    SystemExit or KeyboardInterrupt that the strategy raises itself; the user's Ctrl-C goes through."""
+    SystemExit or KeyboardInterrupt that the strategy raises itself; the user's Ctrl-C goes through. A
+    strategy that ignores the stop ends the process instead (``note``: see ``budget.month_budget``)."""
     from transition_sim.model import TerritoryModel
 
     model, failed = None, None
     try:
-        with month_budget(budget):
+        with month_budget(budget, note, detail):
             model = TerritoryModel(scenario=scenario, strategy=strategy, seed=seed, **overrides)
             model.run(steps)
     except (Exception, SystemExit, KeyboardInterrupt) as exc:
@@ -208,8 +209,9 @@ def simulate(*, scenario: Scenario, strategy: type[Strategy], seed: int, steps: 
     return model
 
 
-def run_job(job: Job) -> JobResult:
-    """Run one simulation; a top-level function so that worker processes can call it. Raises RunFailed."""
+def run_job(job: Job, notes: str | None = None) -> JobResult:
+    """Run one simulation; a top-level function so that worker processes can call it. Raises RunFailed.
+    ``notes``: the directory of a :class:`~transition_sim.strategies.budget.StopNotes`, in a pool worker."""
     from transition_sim.measures import summary
 
     detail = f", replicate {job.replicate} (seed {job.seed})"
@@ -220,7 +222,7 @@ def run_job(job: Job) -> JobResult:
     if strategy is None:
         raise failed
     model = simulate(scenario=job.scenario, strategy=strategy, seed=job.seed, steps=job.steps,
-                     overrides=job.overrides, budget=job.budget, detail=detail)
+                     overrides=job.overrides, budget=job.budget, detail=detail, note=note_for(notes, job.index))
     return JobResult(job.index, model.datacollector.get_model_vars_dataframe(), summary(model))
 
 

@@ -4,7 +4,9 @@ A chunk is a list of consecutive runs sent as one task, so that thousands of sho
 dominated by scheduling and pickling. A run that raises is an outcome (``failed`` with its error),
 not an exception: the sweep goes on. A worker process that dies is another matter: its chunks are
 retried (the process pool alone, one chunk at a time to find the culprit; Dask by its own rules),
-and a single run that keeps killing its worker is recorded as failed.
+and a single run that keeps killing its worker is recorded as failed. A worker ended because a
+strategy ignored its stop leaves a note naming the run (see ``strategies.budget``): that run alone is
+recorded as failed with the note, the others of its chunk run again at once.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from transition_sim.processes import make_pool, stop_pool
 from transition_sim.schema import ConfigError
 from transition_sim.strategies import StrategySpec
 from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
+from transition_sim.strategies.budget import StopNotes
 from transition_sim.sweep.design import RunSpec
 
 EXECUTORS = ("serial", "process", "dask")
@@ -83,22 +86,24 @@ def make_chunks(runs: Sequence[RunSpec], size: int, timeseries: tuple[str, ...],
     return chunks
 
 
-def run_one(spec: RunSpec, timeseries: tuple[str, ...], budget: float | None = DEFAULT_BUDGET) -> RunOutcome:
+def run_one(spec: RunSpec, timeseries: tuple[str, ...], budget: float | None = DEFAULT_BUDGET,
+            notes: str | None = None) -> RunOutcome:
     """One simulation through the comparison runner; a failure (a user strategy that raises or overruns
     its budget, a model bug at an odd corner of the space) becomes a failed outcome."""
     job = Job(spec.index, StrategySpec(spec.strategy.name, spec.strategy.spec), spec.replicate, spec.seed,
               spec.scenario, spec.steps, spec.overrides, budget)
     try:
-        result = run_job(job)
+        result = run_job(job, notes)
     except RunFailed as exc:
         return RunOutcome(spec.index, "failed", exc.error, None, None)
     series = result.timeseries[["month", *timeseries]].to_numpy(dtype=float) if timeseries else None
     return RunOutcome(spec.index, "ok", None, result.summary, series)
 
 
-def run_chunk(chunk: Chunk) -> list[RunOutcome]:
-    """A task: every run of the chunk, in order (a top-level function so that workers can import it)."""
-    return [run_one(spec, chunk.timeseries, chunk.budget) for spec in chunk.runs]
+def run_chunk(chunk: Chunk, notes: str | None = None) -> list[RunOutcome]:
+    """A task: every run of the chunk, in order (a top-level function so that workers can import it);
+    ``notes``: the directory of the executor's :class:`StopNotes`."""
+    return [run_one(spec, chunk.timeseries, chunk.budget, notes) for spec in chunk.runs]
 
 
 def _died(chunk: Chunk, attempts: int) -> list[RunOutcome]:
@@ -108,6 +113,21 @@ def _died(chunk: Chunk, attempts: int) -> list[RunOutcome]:
 
 def _split(chunk: Chunk) -> list[Chunk]:
     return [Chunk(r.index, (r,), chunk.timeseries, chunk.budget) for r in chunk.runs]
+
+
+def _noted(chunk: Chunk, notes: StopNotes, on_result: OnResult, again: Callable[[Chunk], None]) -> bool:
+    """Whether the worker of ``chunk`` was ended by a strategy that ignored its stop: then that run is
+    recorded as failed with the worker's line, and the runs before and after it go to ``again``."""
+    for k, run in enumerate(chunk.runs):
+        text = notes.take(run.index)
+        if text is not None:
+            on_result(Chunk(run.index, (run,), chunk.timeseries, chunk.budget),
+                      [RunOutcome(run.index, "failed", f"StrategyTimeout: {text}", None, None)])
+            for runs in (chunk.runs[:k], chunk.runs[k + 1:]):
+                if runs:
+                    again(Chunk(runs[0].index, runs, chunk.timeseries, chunk.budget))
+            return True
+    return False
 
 
 class Executor(ABC):
@@ -143,7 +163,8 @@ class ProcessExecutor(Executor):
     """A local process pool (fork on Linux) whose workers end with this process. When a worker dies, the
     pool is rebuilt and the chunks that were in flight are rerun one at a time, so that only the chunk
     that kills its worker is counted against; after MAX_ATTEMPTS it is split into single runs, and a
-    single run is then recorded failed."""
+    single run is then recorded failed. A worker ended by a strategy that ignored its stop is no crash: the
+    chunks in flight then run again as before."""
 
     name = "process"
 
@@ -156,13 +177,14 @@ class ProcessExecutor(Executor):
         suspects: deque[Chunk] = deque()  # chunks in flight when a worker died: rerun alone
         attempts: dict[tuple[int, int], int] = {}
         inflight: dict[Future[list[RunOutcome]], Chunk] = {}
+        notes = StopNotes()
         pool = make_pool(self.workers)
 
         def submit(chunk: Chunk, source: deque[Chunk]) -> bool:
             """False (the chunk back at the head of its queue, never run) when a worker died since the last
             wait: the pool then refuses work, and the chunks in flight fail as below."""
             try:
-                inflight[pool.submit(run_chunk, chunk)] = chunk
+                inflight[pool.submit(run_chunk, chunk, notes.path)] = chunk
             except BrokenProcessPool:
                 source.appendleft(chunk)
                 return False
@@ -179,6 +201,7 @@ class ProcessExecutor(Executor):
                         refused = not submit(queue.popleft(), queue)
                 done = wait(inflight, return_when=FIRST_COMPLETED).done if inflight else set()
                 broken = refused
+                explained = False  # a worker ended by a strategy that ignored its stop: the others are innocent
                 alone = len(inflight) == 1
                 for future in done:
                     chunk = inflight.pop(future)
@@ -186,18 +209,28 @@ class ProcessExecutor(Executor):
                         outcomes = future.result()
                     except BrokenProcessPool:
                         broken = True
-                        self._retry(chunk, attempts, suspects, on_result, counted=alone)
+                        if _noted(chunk, notes, on_result, queue.appendleft):
+                            explained = True
+                        else:
+                            self._retry(chunk, attempts, suspects, on_result, counted=alone)
                         continue
                     on_result(chunk, outcomes)
                 if broken:
                     for chunk in inflight.values():
-                        self._retry(chunk, attempts, suspects, on_result, counted=False)
+                        if _noted(chunk, notes, on_result, queue.appendleft):
+                            explained = True
+                        elif explained:
+                            queue.appendleft(chunk)
+                        else:
+                            self._retry(chunk, attempts, suspects, on_result, counted=False)
                     inflight.clear()
                     pool.shutdown(wait=False, cancel_futures=True)
                     pool = make_pool(self.workers)
         except BaseException:
             stop_pool(pool, inflight)  # Ctrl-C, SIGTERM or an error: now, not after their chunk (resume redoes it)
             raise
+        finally:
+            notes.close()
         pool.shutdown(wait=True)
 
     def _retry(self, chunk: Chunk, attempts: dict[tuple[int, int], int], suspects: deque[Chunk],
@@ -216,7 +249,8 @@ class DaskExecutor(Executor):
     """A Dask distributed cluster: a ``LocalCluster`` of ``workers`` single-threaded processes on
     loopback, or an existing scheduler (e.g. one started by dask-jobqueue on Slurm). Dask retries the
     tasks of a lost worker; a chunk it gives up on is split into single runs, and a single run it gives
-    up on is recorded as failed."""
+    up on is recorded as failed (with the note of a strategy that ignored its stop, where the worker could
+    leave one: a LocalCluster)."""
 
     name = "dask"
 
@@ -241,6 +275,7 @@ class DaskExecutor(Executor):
             self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                          host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
             self.client = Client(self._cluster, set_as_default=False)
+        self._notes = StopNotes()
 
     def describe(self) -> str:
         where = self.scheduler or "LocalCluster"
@@ -263,8 +298,8 @@ class DaskExecutor(Executor):
         completed: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
         def submit(chunk: Chunk) -> None:
-            future = self.client.submit(run_chunk, chunk, pure=False, key=f"transition-sim-run-{chunk.first}-"
-                                        f"{len(chunk.runs)}-{id(chunk):x}")
+            future = self.client.submit(run_chunk, chunk, self._notes.path, pure=False,
+                                        key=f"transition-sim-run-{chunk.first}-{len(chunk.runs)}-{id(chunk):x}")
             owner[future] = chunk
             future.add_done_callback(completed.put)
 
@@ -282,6 +317,8 @@ class DaskExecutor(Executor):
                 try:
                     outcomes = self._result(future, on_wait)
                 except KilledWorker:
+                    if _noted(chunk, self._notes, on_result, submit):
+                        continue
                     if len(chunk.runs) > 1:
                         for single in _split(chunk):
                             submit(single)
@@ -308,6 +345,7 @@ class DaskExecutor(Executor):
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+        self._notes.close()
 
 
 def check_scheduler(address: str) -> None:
