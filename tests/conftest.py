@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import socket
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,3 +44,40 @@ def write_toml(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return write
+
+
+class Peer:
+    """A TCP server on loopback that is no Dask scheduler: it accepts and sends ``payload`` (nothing: a peer
+    that never answers), keeping every connection open until closed."""
+
+    def __init__(self, payload: bytes) -> None:
+        self._sock = socket.create_server(("127.0.0.1", 0))  # listening from here: no wait needed
+        self.port: int = self._sock.getsockname()[1]
+        self._conns: list[socket.socket] = []
+        threading.Thread(target=self._serve, args=(payload,), name="test peer", daemon=True).start()
+
+    def _serve(self, payload: bytes) -> None:
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:  # closed
+                return
+            self._conns.append(conn)
+            with contextlib.suppress(OSError):
+                conn.sendall(payload)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_RDWR)  # wakes accept()
+        self._sock.close()
+        for conn in self._conns:
+            conn.close()
+
+
+@pytest.fixture(scope="session")
+def peers() -> Iterator[dict[str, int]]:
+    """Ports of a peer that says nothing (``silent``) and of one that answers like a web server (``garbage``)."""
+    servers = {"silent": Peer(b""), "garbage": Peer(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")}
+    yield {name: server.port for name, server in servers.items()}
+    for server in servers.values():
+        server.close()

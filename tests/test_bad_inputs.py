@@ -9,6 +9,7 @@ Nothing simulates more than two months.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -387,6 +388,18 @@ def _schedulers() -> None:
              "--connect-timeout", "0.5", files=files, expect="--scheduler: scheduler = ")
     case("sweep --scheduler unreachable", "sweep", "tiny_sweep.toml", "--scheduler", "tcp://127.0.0.1:{port}",
          "--connect-timeout", "0.5", files=files, expect="cannot be reached within 0.5 s")
+    case("sweep --scheduler silent peer", "sweep", "tiny_sweep.toml", "--scheduler", "tcp://127.0.0.1:{silent}",
+         "--connect-timeout", "0.5", files=files, expect="cannot be reached within 0.5 s (no Dask scheduler answered)")
+    case("sweep --scheduler ws silent peer", "sweep", "tiny_sweep.toml", "--scheduler", "ws://127.0.0.1:{silent}",
+         "--connect-timeout", "0.5", files=files, expect="cannot be reached within 0.5 s")
+    case("sweep --scheduler garbage peer", "sweep", "tiny_sweep.toml", "--scheduler", "127.0.0.1:{garbage}",
+         "--connect-timeout", "0.5", files=files, expect="answered, but not as a Dask scheduler")
+    for scheme in ("tls", "wss"):
+        case(f"sweep --scheduler {scheme} without certificates", "sweep", "tiny_sweep.toml", "--scheduler",
+             f"{scheme}://127.0.0.1:{{silent}}", "--connect-timeout", "0.5", files=files,
+             expect=f"{scheme}:// needs TLS certificates in the Dask configuration")
+    case("sweep --scheduler ucx", "sweep", "tiny_sweep.toml", "--scheduler", "ucx://127.0.0.1:{port}",
+         "--connect-timeout", "0.5", files=files, expect="the ucx:// transport cannot be used here")
     case("sweep --scheduler with process", "sweep", "tiny_sweep.toml", "--scheduler", "tcp://127.0.0.1:8786",
          "--executor", "process", files=files, expect="is for --executor dask")
     case("sweep --executor bogus", "sweep", "tiny_sweep.toml", "--executor", "bogus", files=files,
@@ -786,14 +799,15 @@ def test_the_table_holds_two_hundred_bad_inputs():
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_bad_input_is_one_clean_line_exit_2_and_writes_nothing(name, cli, tmp_path, monkeypatch, sweep_dir):
+def test_bad_input_is_one_clean_line_exit_2_and_writes_nothing(name, cli, tmp_path, monkeypatch, sweep_dir, peers):
     bad = CASES[name]
     monkeypatch.chdir(tmp_path)
-    for name, value in bad.env:
-        monkeypatch.setenv(name, value)
+    for variable, value in bad.env:
+        monkeypatch.setenv(variable, value)
     make_files(tmp_path, bad.files)
     before = snapshot(tmp_path)
-    argv = [a.replace("{port}", str(_closed_port())) for a in bad.argv]
+    ports = {"{port}": _closed_port(), **{f"{{{peer}}}": port for peer, port in peers.items()}}
+    argv = [functools.reduce(lambda text, key: text.replace(key, str(ports[key])), ports, a) for a in bad.argv]
 
     result = cli(*argv)
 

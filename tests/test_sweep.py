@@ -9,6 +9,8 @@ import json
 import re
 import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -389,6 +391,23 @@ def test_bad_input_is_one_line_exit_2_before_anything_runs(tmp_path, edit, extra
     if not extra:
         assert str(file) in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:{silent}", "tcp://127.0.0.1:{garbage}",
+                                     "tls://127.0.0.1:{silent}", "ucx://127.0.0.1:{silent}"])
+def test_a_scheduler_that_is_not_one_is_one_line_on_the_real_stderr(tmp_path, peers, address):
+    """In a process of its own, so that what Dask, tornado or asyncio print (logging, a Client collected
+    with a traceback) would show: the one line stands alone, within a bound however the peer behaves."""
+    (tmp_path / "s.toml").write_text(TINY, encoding="utf-8")
+    argv = [sys.executable, "-m", "transition_sim", "sweep", "s.toml", "--out", "never", "--connect-timeout", "1",
+            "--scheduler", address.format(**peers)]
+    try:
+        done = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{address} was not given up within the connect timeout")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("transition-sim: error: --scheduler: ") and done.stderr.count("\n") == 1, done.stderr
+    assert not (tmp_path / "never").exists()
 
 
 def test_missing_sweep_file_and_bad_analyze_dir(tmp_path):

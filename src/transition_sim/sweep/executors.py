@@ -11,12 +11,14 @@ recorded as failed with the note, the others of its chunk run again at once.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import math
 import queue
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -262,14 +264,11 @@ class DaskExecutor(Executor):
         self._cluster: Any = None
         if scheduler:
             check_scheduler(scheduler)
+            probe_scheduler(scheduler, connect_timeout)  # bounded: a Client waits forever on a silent peer
             try:
                 self.client = Client(scheduler, timeout=f"{connect_timeout}s", set_as_default=False)
-            except Exception as exc:  # OSError, TimeoutError, or whatever a peer that is not a scheduler causes
-                reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-                raise ConfigError("--scheduler", "scheduler", scheduler,
-                                  f"cannot be reached within {connect_timeout:g} s ({reason}); give the address "
-                                  "of a running Dask scheduler, e.g. tcp://127.0.0.1:8786, or leave out "
-                                  "--scheduler for a local cluster") from None
+            except Exception as exc:  # the scheduler went away since the probe
+                raise _unreachable(scheduler, connect_timeout, _reason(exc)) from None
             self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
         else:
             self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
@@ -371,6 +370,76 @@ def check_scheduler(address: str) -> None:
     if not parts.hostname or port is None or not 1 <= port <= 65535 or parts.path or parts.query or parts.fragment \
             or parts.username is not None:
         raise bad("must be HOST:PORT with a port in [1, 65535]")
+
+
+def _reason(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
+
+
+def _unreachable(address: str, timeout: float, reason: str) -> ConfigError:
+    return ConfigError("--scheduler", "scheduler", address, f"cannot be reached within {timeout:g} s ({reason}); "
+                       f"{_GIVE_ONE}")
+
+
+_GIVE_ONE = "give the address of a running Dask scheduler, e.g. tcp://127.0.0.1:8786, or leave out --scheduler " \
+            "for a local cluster"
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """No logging while a doubtful peer is tried: distributed, tornado and asyncio log a peer that sends
+    garbage or hangs up (tracebacks included) to stderr, where the one line of the error must stand alone."""
+    previous = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
+
+
+def probe_scheduler(address: str, timeout: float) -> None:
+    """Ask ``address`` for its identity, within ``timeout`` seconds in all, before a Client is made: Dask's
+    own connection waits without end for the handshake of a peer that accepts and says nothing, and a
+    Client that fails prints tracebacks when it is collected. Anything but a scheduler's answer is a
+    one-line ConfigError: a transport that cannot be used here (``tls://`` without certificates in the
+    Dask configuration, ``ucx://`` without its package), no answer in time, a peer that is no scheduler."""
+    from distributed.comm import connect, registry
+    from distributed.core import send_recv
+    from distributed.security import Security
+
+    scheme = address.partition("://")[0] if "://" in address else "tcp"
+    with _quiet():
+        try:
+            registry.get_backend(scheme).get_connector()
+            args = Security().get_connection_args("client")
+        except Exception as exc:  # e.g. ucx:// without distributed-ucxx
+            raise ConfigError("--scheduler", "scheduler", address, f"the {scheme}:// transport cannot be used here "
+                              f"({_reason(exc)}); {_GIVE_ONE}") from None
+        if scheme in ("tls", "wss") and args.get("ssl_context") is None:
+            raise ConfigError("--scheduler", "scheduler", address, f"{scheme}:// needs TLS certificates in the Dask "
+                              "configuration (distributed.comm.tls.ca-file, .client.cert and .client.key); give them "
+                              "there, or the tcp:// address of a scheduler")
+
+        async def identity() -> Any:
+            comm = await connect(address, timeout=timeout, **args)
+            try:
+                return await send_recv(comm, op="identity")
+            finally:
+                comm.abort()
+
+        try:
+            answer = asyncio.run(asyncio.wait_for(identity(), timeout))
+        except TimeoutError:
+            raise _unreachable(address, timeout, "no Dask scheduler answered") from None
+        except OSError as exc:  # refused, unreachable, closed by the peer
+            raise _unreachable(address, timeout, _reason(exc)) from None
+        except Exception:  # what reading a peer that is no Dask process raises: MemoryError, ValueError...
+            answer = None
+    kind = answer.get("type") if isinstance(answer, dict) else None
+    if kind != "Scheduler":
+        what = f" (it says it is a {kind[:40]!r})" if isinstance(kind, str) else ""
+        raise ConfigError("--scheduler", "scheduler", address, f"answered, but not as a Dask scheduler{what}; "
+                          f"{_GIVE_ONE}")
 
 
 def make_executor(name: str, workers: int, scheduler: str | None = None, connect_timeout: float = 10.0) -> Executor:
