@@ -272,7 +272,7 @@ class DaskExecutor(Executor):
             self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
         else:
             self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                         host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
+                                         host="127.0.0.1", dashboard_address=None, silence_logs=logging.CRITICAL)
             self.client = Client(self._cluster, set_as_default=False)
         self._notes = StopNotes()
 
