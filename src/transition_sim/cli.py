@@ -142,6 +142,7 @@ def parse_sets(items: Sequence[str]) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- commands
 def cmd_run(args: argparse.Namespace) -> int:
     from transition_sim.compare.runner import RunFailed, simulate
+    from transition_sim.cost import long_run_note, size, total_seconds
     from transition_sim.output import check_out_dir, default_out_dir, write_run
     from transition_sim.strategies import strategy_file
 
@@ -159,6 +160,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     target = check_out_dir(args.out or default_out_dir(scenario.name, strategy.name, seed),
                            inputs=[scenario.path, strategy_file(args.strategy)])  # before the run
 
+    note = long_run_note(total_seconds([(size(config), steps)]), 1, 1)
+    if note:
+        print(f"{PROG}: note: {note}", file=sys.stderr)
     started = time.perf_counter()
     try:
         model = simulate(scenario=scenario, strategy=strategy, seed=seed, steps=steps, overrides=overrides,
@@ -223,7 +227,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from transition_sim.compare.experiment import load_experiment
     from transition_sim.compare.report import main_table_text
     from transition_sim.compare.runner import REPLICATES
-    from transition_sim.cost import actors, long_run_note, total_seconds
+    from transition_sim.cost import long_run_note, size, total_seconds
 
     if args.experiment is not None:
         given = [f"--{k}" for k in ("scenario", "strategies", "replicates", "steps", "seed")
@@ -260,7 +264,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                         inputs=[*plan_inputs(plan), experiment])
 
     total = len(plan.names) * plan.replicates
-    note = long_run_note(total_seconds([(actors(plan.config), plan.steps)] * total), total, workers)
+    note = long_run_note(total_seconds([(size(plan.config), plan.steps)] * total), total, workers)
     if note:
         print(f"{PROG}: note: {note}", file=sys.stderr)
     progress = Progress(total)

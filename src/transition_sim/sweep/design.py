@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from transition_sim.cost import actors
+from transition_sim.cost import Size, size
 from transition_sim.scenarios import Scenario, resolve_config
 from transition_sim.schema import PARAMETERS, ConfigError
 from transition_sim.sweep.definition import StrategySpec, SweepDefinition
@@ -131,7 +131,7 @@ def make_plan(definition: SweepDefinition) -> SweepPlan:
     return SweepPlan(definition, design, tuple(configs), tuple(runs))
 
 
-def run_costs(plan: SweepPlan) -> Iterator[tuple[int, int]]:
-    """(actors, months) of every run, for the cost model of :mod:`transition_sim.cost`."""
-    sizes = [actors(c) for c in plan.configs]
+def run_costs(plan: SweepPlan) -> Iterator[tuple[Size, int]]:
+    """(size, months) of every run, for the cost model of :mod:`transition_sim.cost`."""
+    sizes = [size(c) for c in plan.configs]
     return ((sizes[r.point], r.steps) for r in plan.runs)
