@@ -99,11 +99,9 @@ def _end_process(text: str, note: str | None) -> NoReturn:
             part.replace(note)
         except OSError:
             note = None
-    if note is None:
-        with contextlib.suppress(OSError, ValueError):
-            sys.stdout.flush()
-            sys.stderr.write(f"{ERROR_PREFIX}{text}\n")
-            sys.stderr.flush()
+    if note is None:  # straight to the descriptor: the strategy's thread may hold sys.stderr's lock
+        with contextlib.suppress(OSError):
+            os.write(2, f"{ERROR_PREFIX}{text}\n".encode("utf-8", "backslashreplace"))
     os._exit(IGNORED_STATUS)
 
 
@@ -194,7 +192,7 @@ class _Guard:
         with self._lock:  # under the lock: the watchdog cannot stop anything after this until the next arm
             self.active = False
             self._started = None
-            if not self._main and self._first_stop is not None:
+            if self._first_stop is not None:
                 _raise_in(self._thread, None)  # one sent but not raised yet
         if self._traced:
             sys.settrace(self._previous_trace)
@@ -218,10 +216,10 @@ class _Guard:
         else:
             name, month = (self._where[0], self._where[1].month) if self._where is not None else ("?", 0)
             _end_process(ignored_text(name, self.detail, self.seconds, month, self._arrived), self.note)
-        if self._main:
+        if self._main and signal.getsignal(signal.SIGALRM) == self._handler:
             self._pending = kind
             signal.pthread_kill(self._thread, signal.SIGALRM)
-        else:
+        else:  # another thread, or a strategy that took SIGALRM over (its default action would end the process)
             _raise_in(self._thread, kind)
 
     def _handler(self, signum: int, frame: FrameType | None) -> None:
