@@ -74,7 +74,7 @@ class Peer:
             conn.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # its threads end with the module: later tests fork without them
 def peers() -> Iterator[dict[str, int]]:
     """Ports of a peer that says nothing (``silent``) and of one that answers like a web server (``garbage``)."""
     servers = {"silent": Peer(b""), "garbage": Peer(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")}
