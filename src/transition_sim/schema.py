@@ -153,6 +153,8 @@ def _params() -> list[Param]:
         P("regulated_topics", ("energy", "housing", "water"), "str_list", "topics",
           "Topics whose projects need a State authorisation (the State can veto).", "territory",
           choices=TOPICS),
+        P("population", 10_000, "int", "people", "Inhabitants of the territory: the people its topics serve "
+          "(a need answered for n people reaches n / population of a topic).", "territory", 1, 100_000_000),
         P("horizon_months", 120, "int", "months", "Months a run lasts by default (two budget cycles, "
           "at least one election).", "territory", 1, MAX_MONTHS),
         P("network_degree", 6, "int", "ties", "Mean number of social ties per actor (small-world ring).",
@@ -195,6 +197,16 @@ def _params() -> list[Param]:
           "powerless actor.", "needs", 0.0, 1e7),
         P("need_cost_power", 4.0, "float", "factor", "A need's mean cost is need_cost * (1 + this * power): "
           "the powerful have larger needs.", "needs", 0.0, 100.0),
+        P("people_elected", 500.0, "float", "people", "Mean number of people an elected official's need "
+          "stands for (constituents), before power.", "needs", 0.0, 1e7),
+        P("people_civil", 150.0, "float", "people", "Mean number of people a civil servant's need stands for "
+          "(a service's users), before power.", "needs", 0.0, 1e7),
+        P("people_state", 300.0, "float", "people", "Mean number of people a State agent's need stands for "
+          "(a sector it regulates), before power.", "needs", 0.0, 1e7),
+        P("people_socio", 30.0, "float", "people", "Mean number of people a socio-economic actor's need stands "
+          "for (members, clients, employees), before power.", "needs", 0.0, 1e7),
+        P("people_power", 1.0, "float", "factor", "A need stands for Gamma(2) people of mean "
+          "people_<role> * (1 + this * power): the powerful speak for more people.", "needs", 0.0, 100.0),
         P("preelection_urgency", 0.3, "float", "0..1", "Extra urgency of elected officials' needs in the "
           "12 months before an election.", "needs", 0.0, 1.0),
         # --- trust ---------------------------------------------------------------------

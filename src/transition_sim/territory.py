@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from transition_sim.decisions import decision_latency
-from transition_sim.needs import NeedBook, arrival_rates
+from transition_sim.needs import NeedBook, arrival_rates, people_bases
 from transition_sim.network import TrustNetwork
 from transition_sim.projects import FACILITATOR, Project
 from transition_sim.roles import ROLES, TOPICS, Role
@@ -93,7 +93,7 @@ class Territory:
         self.coupling = np.zeros((self.n_topics, self.n_topics), dtype=bool)
         self.maturity = np.full(self.n_topics, cfg["maturity0"])
         self.regulated = np.array([TOPICS[t] in cfg["regulated_topics"] for t in range(self.n_topics)])
-        self.needs = NeedBook(n, cfg["need_max"])
+        self.needs = NeedBook(n, cfg["need_max"], people_bases(self.roles, cfg))
         self.need_rates = arrival_rates(self.roles, cfg)
         self.projects: list[Project] = []
         self.pending: list[Project] = []
