@@ -116,7 +116,10 @@ def _on_success(t: Territory, p: Project, rng: np.random.Generator) -> None:
     cfg = t.config
     t.counters["succeeded"] += 1
     before = t.counters["value_needs"]
-    people = answer_needs(t, (p.beneficiary,), p.topics)  # the needs it was proposed (and priced) for
+    # the beneficiary's needs it was proposed (and priced) for, and the members' own open needs on its
+    # topics: the people in the chain are served by what they made (ODD section 7.12)
+    people = answer_needs(t, (p.beneficiary,), p.topics)
+    people += answer_needs(t, [m for m in p.members if m != p.beneficiary], p.topics, open_only=True)
     p.value = cfg["value_weight_needs"] * (t.counters["value_needs"] - before)
     p.people = people
     delta = improve(t, people, p.topics)
