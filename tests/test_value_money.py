@@ -211,3 +211,21 @@ def test_an_open_result_costs_more():
     closed = t.new_project("project", (0,), 10_000.0, sponsor=mayor, beneficiary=mayor)
     opened = t.new_project("project", (0,), 10_000.0, sponsor=mayor, beneficiary=mayor, open=True)
     assert (closed.cost, opened.cost) == (10_000.0, 15_000.0)
+
+
+def test_coupling_makes_improving_coupled_topics_together_worth_more_than_the_sum_of_parts():
+    """NK-like complementarity (ODD section 7.12): with interdependence, rises on coupled topics are
+    worth more together than apart; without it they add up exactly."""
+    from transition_sim.value import state_rate
+
+    coupling = ~np.eye(6, dtype=bool)  # every topic coupled with every other
+    q0 = np.full(6, 0.3)
+    for c, together_wins in ((0.0, False), (1.0, True)):
+        def w(q, c=c):
+            return state_rate(q, q0, coupling, c, 10_000)
+        parts = sum(w(q0 + 0.2 * np.eye(6)[t]) for t in range(6))
+        together = w(q0 + 0.2)
+        if together_wins:
+            assert together > 1.2 * parts
+        else:
+            assert together == pytest.approx(parts)
