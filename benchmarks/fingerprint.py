@@ -29,7 +29,7 @@ from transition_sim.model import TerritoryModel
 
 STRATEGIES = ("one_need_at_a_time", "top_down_plan", "none", "commons", "sell_the_dream")
 ARRAYS = ("power", "budget", "engagement", "expertise", "understanding", "facilitator_trust", "relay_depth",
-          "introducer", "maturity")
+          "introducer", "topic_state")
 
 
 def cases() -> Iterator[tuple[str, str, int, int, dict[str, Any]]]:

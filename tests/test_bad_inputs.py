@@ -147,6 +147,12 @@ def _sets() -> None:
         "n_entry_contacts=11 --set n_socio=10": "at most n_socio",
         'coupled_topics=3 --set n_topics=3 --set regulated_topics=["energy"]': "at most n_topics - 1",
         'regulated_topics=["water"] --set n_topics=2': "among the first n_topics",
+        # value from outcomes, money as a cost (issue 12.1, 12.3); the parameters it removed are unknown
+        "topic_gain=1.5": "[0, 1]", "topic_decay=-0.01": "[0, 1]", "plan_topics=7": "[1, 6]",
+        "population=0": "[1, 100000000]", "private_opportunity_cost=-0.1": "[0, 100]",
+        "reuse_months=601": "[0, 600]", "value_weight_state=1001": "[0, 1000]", "duration_base=nan": "[0, 120]",
+        "value_per_euro=2": "unknown parameter", "plan_budget_share=0.6": "unknown parameter",
+        "commons_spillover=0.5": "unknown parameter",
     }
     for text, expect in values.items():
         first, *more = text.split(" --set ")

@@ -1,13 +1,13 @@
-"""Pure kernels of decisions, projects, needs and value streams."""
+"""Pure kernels of decisions, projects, needs and the value of the topic state."""
 
 import numpy as np
 import pytest
 
 from transition_sim.decisions import approval_probability, decision_latency
 from transition_sim.needs import NeedBook
-from transition_sim.projects import coupling_factor, project_value, success_probability
+from transition_sim.projects import duration, success_probability
 from transition_sim.schema import defaults
-from transition_sim.value import ValueStreams
+from transition_sim.value import Improvements, served, state_rate
 
 CFG = defaults()
 
@@ -29,32 +29,41 @@ def test_latency_grows_with_amount_and_in_crises_for_pyramids_only():
 
 
 def test_success_grows_with_trust_understanding_expertise_and_scope_hurts_weak_teams():
-    p = success_probability(0.4, 0.4, 0.5, 1, CFG)
-    assert success_probability(0.8, 0.4, 0.5, 1, CFG) > p
-    assert success_probability(0.4, 0.8, 0.5, 1, CFG) > p
-    assert success_probability(0.4, 0.4, 0.9, 1, CFG) > p
-    weak_drop = p - success_probability(0.4, 0.4, 0.5, 6, CFG)
-    strong_drop = (success_probability(0.9, 0.4, 0.5, 1, CFG) - success_probability(0.9, 0.4, 0.5, 6, CFG))
+    p = success_probability(0.4, 0.4, 0.5, 1, 10_000, CFG)
+    assert success_probability(0.8, 0.4, 0.5, 1, 10_000, CFG) > p
+    assert success_probability(0.4, 0.8, 0.5, 1, 10_000, CFG) > p
+    assert success_probability(0.4, 0.4, 0.9, 1, 10_000, CFG) > p
+    weak_drop = p - success_probability(0.4, 0.4, 0.5, 6, 10_000, CFG)
+    strong_drop = (success_probability(0.9, 0.4, 0.5, 1, 10_000, CFG)
+                   - success_probability(0.9, 0.4, 0.5, 6, 10_000, CFG))
     assert weak_drop > strong_drop > 0
 
 
-def test_coupling_rewards_handling_coupled_topics_together():
+def test_failure_risk_and_duration_grow_with_cost_and_scope_alike_for_every_project():
+    risks = [success_probability(0.5, 0.5, 0.5, 1, cost, CFG) for cost in (1e3, 1e4, 1e5, 1e6)]
+    assert risks == sorted(risks, reverse=True)
+    no_cost = {**CFG, "success_w_cost": 0.0}
+    assert success_probability(0.5, 0.5, 0.5, 1, 1e6, no_cost) == success_probability(0.5, 0.5, 0.5, 1, 0.0, CFG)
+    months = [duration(cost, 1, 1, CFG) for cost in (1e3, 1e4, 1e5, 1e6)]
+    assert months == sorted(months) and months[0] < months[-1]
+    assert duration(1e4, 3, 1, CFG) == duration(1e4, 1, 1, CFG) + round(2 * CFG["duration_per_topic"])
+    assert duration(0.0, 1, 1, {**CFG, "duration_base": 0.0}) == 1  # at least a month
+    assert duration(1e4, 1, 3, CFG) == 36  # a programme voted in yearly tranches lasts its years
+
+
+def test_a_topic_is_worth_its_state_weighed_by_its_coupled_topics():
     coupling = np.array([[0, 1, 0], [1, 0, 0], [0, 0, 0]], dtype=bool)
-    maturity = np.array([0.1, 0.1, 0.1])
-    alone = coupling_factor((0,), coupling, maturity, 0.9)
-    together = coupling_factor((0, 1), coupling, maturity, 0.9)
-    assert together == 1.0 and alone == pytest.approx(0.1 + 0.9 * 0.1)
-    assert coupling_factor((0,), coupling, maturity, 0.0) == 1.0  # no interdependence
-    assert coupling_factor((0,), coupling, np.array([0.1, 0.9, 0.1]), 0.9) > alone  # mature neighbour
-    assert coupling_factor((2,), coupling, maturity, 0.9) == 1.0  # uncoupled topic
-
-
-def test_integrated_scope_has_synergy():
-    coupling = np.zeros((3, 3), dtype=bool)
-    m = np.zeros(3)
-    one = project_value(100.0, (0,), coupling, m, CFG)
-    three = project_value(100.0, (0, 1, 2), coupling, m, CFG)
-    assert three == pytest.approx(one * (1 + 2 * CFG["scope_synergy"]))
+    q = np.array([0.5, 0.2, 0.4])
+    g = served(q, coupling, 0.6)
+    assert g == pytest.approx([0.5 * (0.4 + 0.6 * 0.2), 0.2 * (0.4 + 0.6 * 0.5), 0.4])  # uncoupled: its state
+    assert served(q, coupling, 0.0) == pytest.approx(q)  # no interdependence
+    # complementarity: a rise of topic 1 is worth more when its coupled topic 0 is in a good state
+    rise = np.array([0.0, 0.1, 0.0])
+    low, high = np.array([0.1, 0.2, 0.4]), np.array([0.9, 0.2, 0.4])
+    assert (served(high + rise, coupling, 0.6) - served(high, coupling, 0.6)).sum() > \
+        (served(low + rise, coupling, 0.6) - served(low, coupling, 0.6)).sum()
+    assert state_rate(q, q, coupling, 0.6, 1000) == 0.0
+    assert state_rate(q + rise, q, coupling, 0.6, 1000) > 0.0
 
 
 def test_needs_arrive_expire_and_are_claimed():
@@ -74,25 +83,25 @@ def test_needs_arrive_expire_and_are_claimed():
     assert set(got) == {1}
 
 
-def test_value_streams_held_by_all_four_roles_lose_less_at_a_departure():
+def test_improvements_held_by_all_four_roles_lose_less_at_a_departure():
     roles = np.array([0, 1, 2, 3])
     seated = np.zeros(4, dtype=np.int64)
-    alone, team = ValueStreams(), ValueStreams()
-    alone.add(120.0, 1, 12, (0,))
-    team.add(120.0, 1, 12, (0, 1, 2, 3))
-    lost_alone = alone.depart(0, 5, roles, seated, 0.5)
-    lost_team = team.depart(0, 5, roles, seated, 0.5)
-    assert lost_alone == pytest.approx(5.0) and lost_team == pytest.approx(5.0 / 4)
-    assert alone.rate(5) < team.rate(5)
-    assert alone.rate(13) == 0.0  # the stream has ended
+    alone, team = Improvements(2), Improvements(2)
+    alone.add(1, (0,), np.array([0.2, 0.0]))
+    team.add(1, (0, 1, 2, 3), np.array([0.2, 0.0]))
+    left = 0.2 * (1 - 0.1) ** 4  # what is left at month 5 of a rise made at month 1, relaxing by 0.1 a month
+    assert alone.depart(0, 5, roles, seated, 0.5, 0.1) == pytest.approx([left * 0.5, 0.0])
+    assert team.depart(0, 5, roles, seated, 0.5, 0.1) == pytest.approx([left * 0.5 / 4, 0.0])
 
 
-def test_a_stream_flows_exactly_its_months_and_a_seat_loses_it_once():
-    streams = ValueStreams()
-    streams.add(60.0, 5, 6, (0, 1))
-    assert [streams.rate(m) for m in range(4, 12)] == [0.0] + [10.0] * 6 + [0.0]
-    roles = np.array([0, 3])
-    seated = np.zeros(2, dtype=np.int64)
-    first = streams.depart(0, 6, roles, seated, 0.5)
-    seated[0] = 6  # a newcomer took the seat: it never held the stream
-    assert first > 0 and streams.depart(0, 8, roles, seated, 0.5) == 0.0
+def test_an_improvement_is_lost_once_by_a_seat_and_kept_while_its_role_holds_it():
+    roles = np.array([0, 0, 3])
+    seated = np.zeros(3, dtype=np.int64)
+    held = Improvements(1)
+    held.add(5, (0, 1, 2), np.array([0.3]))
+    assert held.depart(0, 6, roles, seated, 0.5, 0.0) == pytest.approx([0.0])  # elected seat 1 still holds it
+    seated[0] = 6  # a newcomer took seat 0: it never held the improvement
+    first = held.depart(1, 8, roles, seated, 0.5, 0.0)
+    assert first == pytest.approx([0.3 * 0.5 / 2])
+    seated[1] = 8
+    assert held.depart(1, 9, roles, seated, 0.5, 0.0) == pytest.approx([0.0])

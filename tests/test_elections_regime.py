@@ -2,7 +2,7 @@
 while chains engaging all four roles hold. Two test strategies pitch the same projects to the
 mayor; one carries them with the mayor alone, the other with a civil servant, a State agent
 and a socio-economic actor. Their value after an election that replaces every official is
-compared (the mechanism at work is the orphan loss of value streams, value.py)."""
+compared (the mechanism at work is the orphan loss of the improvements of the topic state, value.py)."""
 
 import numpy as np
 
@@ -41,7 +41,7 @@ def _kept(strategy: type[Strategy]) -> float:
                                election_offset=60, reelection_prob=0.0, state_rotation=0.0, civil_mobility=0.0,
                                self_org_rate=0.0, horizon_months=61, regulated_topics=(), state_cofund_share=0.0)
         model.run()
-        rate = model.datacollector.get_model_vars_dataframe()["value_rate"]
+        rate = model.datacollector.get_model_vars_dataframe()["state_value_rate"]
         kept.append(rate.iloc[60] / rate.iloc[59])
     return float(np.mean(kept))
 
@@ -49,4 +49,4 @@ def _kept(strategy: type[Strategy]) -> float:
 def test_chains_engaging_all_four_roles_hold_at_elections():
     alone, team = _kept(_MayorOnly), _kept(_FourRoles)
     assert alone < team
-    assert alone < 0.75  # a single ally's streams lose half their value when it goes
+    assert alone < 0.75  # a single ally's improvements lose half of what is left when it goes

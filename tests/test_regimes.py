@@ -25,7 +25,11 @@ def _values(scenario: Path, strategy: str) -> np.ndarray:
 
 
 @pytest.mark.parametrize(("regime", "winner", "loser"), [
-    ("top_down_wins", "top_down_plan", "one_need_at_a_time"),
+    # On the value of issue 12 (outcomes, not euros; a plan's size its own parameter) the plan no longer
+    # wins here: its win came from pricing the plan as a share of the budget and valuing euros spent. Kept
+    # as a strict xfail so that the lead's re-run of the regimes (issue 12, "done when") sees it.
+    pytest.param("top_down_wins", "top_down_plan", "one_need_at_a_time",
+                 marks=pytest.mark.xfail(strict=True, reason="issue 12: the regime is to be re-run on the new value")),
     ("one_need_wins", "one_need_at_a_time", "top_down_plan"),
 ])
 def test_regime_has_a_clear_winner(regime, winner, loser):

@@ -441,6 +441,10 @@ def test_analyze_writes_report_effects_and_regime_map(reference, tmp_path):
     assert code == 0, err
     report = (out / "report.md").read_text()
     assert "## one_need_at_a_time against top_down_plan" in report and "## Regime map" in report
+    # beside value, what it cost per strategy: money by payer, value per public euro, leverage, meetings
+    assert "## Value and what it cost, per strategy" in report
+    assert all(f"`{m}`" in report for m in ("value_net", "money_committed_se", "value_per_public_euro",
+                                              "leverage", "meetings_used", "value_per_meeting"))
     assert (out / "regime_map.png").stat().st_size > 10_000
     effects = pd.read_csv(out / "effects.csv")
     assert set(effects["parameter"]) == {"facilitator_trust0", "interdependence"}

@@ -56,8 +56,8 @@ OUTPUTS = {"value": "cumulative value, one_need_at_a_time",
 LEVELS = 4
 SEED_FACTOR = "_seed"
 # Per-month rates whose default is small: their schema bound (1 a month) is another model.
-MONTHLY_RATES = ("trust_drift", "state_rotation", "civil_mobility", "self_org_rate", "maturity_decay",
-                 "engagement_influence")
+MONTHLY_RATES = ("trust_drift", "state_rotation", "civil_mobility", "self_org_rate", "topic_decay",
+                 "engagement_influence", "reuse_prob")
 EXPLICIT: dict[str, tuple[float, float, str]] = {
     "n_topics": (5, 6, "the default regulated topics (energy, housing, water) are topics 2, 4 and 5"),
     "coupled_topics": (0, 4, "schema range capped at n_topics - 1 = 4"),

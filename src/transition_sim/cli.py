@@ -176,6 +176,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ratio(x: float | None) -> str:
+    """A ratio of the run summary (None where its denominator is zero)."""
+    return "n/a" if x is None else f"{x:,.3g}"
+
+
 def format_report(model: Any, description: str, steps: int, elapsed: float, out: Path) -> str:
     """A short, human summary of a run and the first lines of its story."""
     from transition_sim.measures import summary
@@ -191,10 +196,16 @@ def format_report(model: Any, description: str, steps: int, elapsed: float, out:
         f"strategy         {model.strategy_name}",
         f"seed             {model.seed}",
         f"months           {steps}",
-        f"value created    {s['value_cumulative']:,.0f}",
+        f"value created    {s['value_cumulative']:,.0f} (needs answered {s['value_needs']:,.0f}, topic state "
+        f"{s['value_state']:,.0f} person-years; net of private money's opportunity cost {s['value_net']:,.0f})",
         f"projects         {int(s['projects_funded'])} funded, {int(s['projects_succeeded'])} succeeded, "
         f"{int(s['projects_failed'])} failed",
-        f"money            {s['money_committed']:,.0f} EUR committed, {s['money_wasted']:,.0f} EUR wasted",
+        f"money            {s['money_committed']:,.0f} EUR committed (elected {s['money_committed_el']:,.0f}, "
+        f"State {s['money_committed_st']:,.0f}, socio-economic {s['money_committed_se']:,.0f}), "
+        f"{s['money_wasted']:,.0f} EUR wasted",
+        f"cost             value per public euro {_ratio(s['value_per_public_euro'])}, leverage "
+        f"{_ratio(s['leverage'])} private EUR per public EUR, {int(s['meetings_used'])} meetings "
+        f"(value per meeting {_ratio(s['value_per_meeting'])})",
         f"actors reached   {reached}",
         f"systemic phase   {systemic}",
         f"run time         {elapsed:.2f} s",

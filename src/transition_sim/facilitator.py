@@ -97,6 +97,7 @@ class Facilitator(mesa.Agent):
         if self.meetings_left <= 0:
             return False
         self.meetings_left -= 1
+        self._state.meetings_used += 1
         self._state.met[i] = True
         self._state.last_met[i] = self.territory.month
         return True
@@ -162,12 +163,24 @@ class Facilitator(mesa.Agent):
     # -- moves without a meeting ----------------------------------------------------------
     def propose(self, kind: str, topics: tuple[int, ...], cost: float, *, sponsor: int, beneficiary: int,
                 civil: int = -1, state: int = -1, executors: tuple[int, ...] = (), chain: tuple[int, ...] = (),
-                pool: tuple[int, ...] = (), years: int = 1) -> Project:
+                pool: tuple[int, ...] = (), years: int = 1, open: bool = False) -> Project:
         """Draft a proposal, staffed as given (a State agent is added for regulated topics if none is):
-        nothing happens until it is pitched or relayed (see ``Territory.new_project``)."""
+        nothing happens until it is pitched or relayed (see ``Territory.new_project``). An ``open`` result
+        costs ``open_cost_share`` more and others may reuse it once it succeeds."""
         return self.territory.new_project(kind, topics, cost, sponsor=sponsor, beneficiary=beneficiary,
                                           civil=civil, state=state, executors=executors, chain=chain,
-                                          pool=pool, years=years)
+                                          pool=pool, years=years, open=open)
+
+    def desk_work(self) -> int:
+        """Spend the rest of the month's meetings on desk work (designing a plan): nobody is met, the
+        time is used all the same. Returns the meetings it took."""
+        used = self.meetings_left
+        if used > 0:
+            self.meetings_left = 0
+            self._state.meetings_used += used
+            t = self.territory
+            t.log.add(t.month, "desk_work", data={"meetings": used})
+        return used
 
     def finish_plan(self, project: Project) -> None:
         """Tell the story that a comprehensive plan is ready (before pitching it)."""
@@ -178,9 +191,12 @@ class Facilitator(mesa.Agent):
     def present_vision(self, size: int, inclination: float) -> np.ndarray:
         """Present the systemic vision to ``size`` actors drawn at random (dynamics stream; no meeting):
         those with engagement of at least ``inclination`` embrace it, their trust in us and engagement
-        rise; the others find it over-promising, both fall. Returns those who embraced it."""
-        if size <= 0:
+        rise; the others find it over-promising, both fall. A talk takes one of the month's meetings (none
+        left: no talk). Returns those who embraced it."""
+        if size <= 0 or self.meetings_left <= 0:
             return np.zeros(0, dtype=np.int64)
+        self.meetings_left -= 1
+        self._state.meetings_used += 1
         t, cfg = self.territory, self.territory.config
         audience = self.model.rng.choice(t.n_actors, size=size, replace=False)
         inclined = audience[t.engagement[audience] >= inclination]

@@ -1,5 +1,10 @@
 """Measures of MODEL.md section 5: one row a month through Mesa's DataCollector, each read on the
-territory's state, and the run-level summary (including value kept after elections and crises)."""
+territory's state, and the run-level summary (including value kept after elections and crises).
+
+Beside value, every run says what it cost: money committed, spent and wasted by payer role (elected
+officials, the State, socio-economic actors), value per public euro, private money mobilised per
+public euro (leverage), the facilitator's meetings used and value per meeting, and the net value once
+private money is charged its opportunity cost (ODD section 9)."""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ import numpy as np
 
 from transition_sim import mesa_compat
 from transition_sim.roles import ROLES
-from transition_sim.territory import Territory
+from transition_sim.territory import PAYERS, PUBLIC, Territory
 from transition_sim.trust import mean_of
 
 if TYPE_CHECKING:
@@ -62,6 +67,26 @@ def _nan_if_negative(value: int) -> float:
     return float(value) if value >= 0 else math.nan
 
 
+def _ratio(a: float, b: float) -> float:
+    return a / b if b > 0 else math.nan
+
+
+def _public(t: Territory) -> float:
+    return t.money("spent", PUBLIC)
+
+
+def _private(t: Territory) -> float:
+    return t.money("spent", (ROLES[3],))
+
+
+def _net_value(t: Territory) -> float:
+    return t.counters["value"] - t.config["private_opportunity_cost"] * _private(t)
+
+
+def _meetings(t: Territory) -> float:
+    return float(t.facilitator_state.meetings_used)
+
+
 MEASURES: dict[str, Reporter] = {
     "month": lambda t: float(t.month),
     "value_rate": lambda t: t.value_rate,
@@ -75,6 +100,20 @@ MEASURES: dict[str, Reporter] = {
     "money_spent": _counter("spent"),
     "money_wasted": _counter("wasted"),
     "money_running": lambda t: float(sum(p.committed - p.spent for p in t.running_projects)),
+    **{f"money_{what}_{r.code}": _counter(f"{what}_{r.code}") for what in ("committed", "spent", "wasted")
+       for r in PAYERS},
+    "money_public": _public,
+    "money_private": _private,
+    "value_needs": _counter("value_needs"),
+    "value_state": _counter("value_state"),
+    "value_net": _net_value,
+    "value_per_public_euro": lambda t: _ratio(t.counters["value"], _public(t)),
+    "leverage": lambda t: _ratio(_private(t), _public(t)),
+    "meetings_used": _meetings,
+    "value_per_meeting": lambda t: _ratio(t.counters["value"], _meetings(t)),
+    "needs_answered": _counter("needs_answered"),
+    "needs_reused": _counter("needs_reused"),
+    "people_answered": _counter("people_answered"),
     "first_funded_month": lambda t: _nan_if_negative(t.first_funded_month),
     **{f"reached_{r.code}": _reached(r) for r in ROLES},
     "relay_depth": _relay_depth,
@@ -90,7 +129,8 @@ MEASURES: dict[str, Reporter] = {
     "in_crisis": lambda t: float(t.in_crisis()),
     "value_lost_departures": _counter("value_lost"),
     "actors_replaced": _counter("replaced"),
-    "topic_maturity": lambda t: mean_of(t.maturity),
+    "topic_state": lambda t: mean_of(t.topic_state),
+    "state_value_rate": lambda t: t.state_value_rate,
 }
 
 
@@ -125,9 +165,10 @@ def make_datacollector() -> mesa.DataCollector:
 
 
 def value_kept(series: pd.DataFrame, shock_months: list[int], window: int = 12) -> float:
-    """Mean ratio of the value rate ``window`` months after a shock to the rate just before it
-    (NaN when no shock has both sides inside the run or nothing flowed before)."""
-    rate = series.set_index("month")["value_rate"]
+    """Mean ratio of the state's value rate ``window`` months after a shock to the rate just before it
+    (NaN when no shock has both sides inside the run or nothing flowed before). The state's part, not
+    the whole value rate: the value of needs answered comes in bursts, the state's is what lasts."""
+    rate = series.set_index("month")["state_value_rate"]
     ratios = []
     for s in shock_months:
         before, after = s - 1, s + window

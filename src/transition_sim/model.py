@@ -34,7 +34,7 @@ from transition_sim import mesa_compat, seeding
 from transition_sim.agents import ROLE_CLASSES, Actor
 from transition_sim.facilitator import Facilitator
 from transition_sim.measures import make_datacollector
-from transition_sim.mechanisms import arrivals, deciding, delivery, events, initialise, month_end, social
+from transition_sim.mechanisms import arrivals, deciding, delivery, events, initialise, month_end, reuse, social
 from transition_sim.roles import Role
 from transition_sim.scenarios import Scenario, resolve_config
 from transition_sim.schema import ConfigError
@@ -52,11 +52,12 @@ TERRITORY_NAMES = (
     "config", "log", "month", "n_actors", "n_topics", "roles", "elected_idx", "civil_idx", "state_idx",
     "socio_idx", "power", "annual_budget", "budget", "engagement", "expertise", "understanding",
     "seated_since", "trust", "facilitator_trust", "f_baseline", "relay_depth", "introducer", "entry_contacts",
-    "coupling", "maturity", "regulated", "needs", "need_rates", "projects", "pending", "running_projects",
-    "streams", "crisis_until", "systemic_month", "first_funded_month", "counters", "value_rate",
+    "coupling", "topic_state", "topic_state0", "regulated", "needs", "need_rates", "projects", "pending",
+    "running_projects", "improvements", "open_results", "crisis_until", "systemic_month", "first_funded_month",
+    "counters", "value_rate", "state_value_rate",
     "name_of", "what", "is_decider", "in_crisis", "crisis_urgency", "preelection_urgency", "month_of_year",
-    "facilitated_beneficiaries", "trust_table", "org_chart", "org_chart_executors", "deciders_trusted_by",
-    "structuring_civil", "trusted_state", "trusted_executors",
+    "money", "facilitated_beneficiaries", "trust_table", "org_chart", "org_chart_executors",
+    "deciders_trusted_by", "structuring_civil", "trusted_state", "trusted_executors",
 )
 
 
@@ -119,6 +120,7 @@ class TerritoryModel(mesa.Model):
         social.social_life(t, self.rng)
         deciding.decide_due(t, self.rng)
         delivery.progress_projects(t, self.rng)
+        reuse.reuse_open_results(t, self.rng)
         month_end.close_month(t)
         self.datacollector.collect(self)
         if t.month >= t.config["horizon_months"]:

@@ -1,7 +1,7 @@
 """Needs of the moment: a fixed table of slots per actor, aged and filled in whole-array steps.
 
-Each actor holds at most ``need_max`` needs: (topic, urgency 0..1, cost to answer, expiry
-month). Slots with ``topic == -1`` are empty. A need being worked on is ``claimed`` so that
+Each actor holds at most ``need_max`` needs: (topic, urgency 0..1, cost to answer, people it
+stands for, expiry month). Slots with ``topic == -1`` are empty. A need being worked on is ``claimed`` so that
 two proposals do not answer it twice.
 """
 
@@ -15,10 +15,13 @@ EMPTY = -1
 class NeedBook:
     """The needs of every actor, as (n_actors, need_max) arrays."""
 
-    def __init__(self, n: int, slots: int) -> None:
+    def __init__(self, n: int, slots: int, people_base: np.ndarray | None = None) -> None:
         self.topic = np.full((n, slots), EMPTY, dtype=np.int64)
         self.urgency = np.zeros((n, slots))
         self.cost = np.zeros((n, slots))
+        self.people = np.zeros((n, slots))  # how many people the need stands for
+        # per actor, the mean people of a powerless holder's need (its role's ``people_<role>``)
+        self.people_base = np.zeros(n) if people_base is None else np.asarray(people_base, dtype=float)
         self.expiry = np.zeros((n, slots), dtype=np.int64)
         self.claimed = np.zeros((n, slots), dtype=bool)
 
@@ -57,6 +60,8 @@ class NeedBook:
         self.urgency[i, s] = urgency
         mean_cost = config["need_cost"] * (1.0 + config["need_cost_power"] * power)
         self.cost[i, s] = float(rng.gamma(4.0, mean_cost / 4.0))
+        mean_people = self.people_base[i] * (1.0 + config["people_power"] * power)
+        self.people[i, s] = float(rng.gamma(2.0, mean_people / 2.0))
         self.expiry[i, s] = month + 1 + int(rng.poisson(config["need_lifetime"]))
         self.claimed[i, s] = False
         return True
@@ -91,6 +96,13 @@ class NeedBook:
         urgency = self.urgency[i].tolist()
         hits = [min(1.0, urgency[s] + boost) for s, t in enumerate(self.topic[i].tolist()) if t in topics]
         return max(hits, default=0.0)
+
+
+def people_bases(roles: np.ndarray, config: dict) -> np.ndarray:
+    """Per-actor mean people a powerless holder's need stands for, from the role values of the schema."""
+    table = np.array([config["people_elected"], config["people_civil"], config["people_state"],
+                      config["people_socio"]])
+    return table[roles]
 
 
 def arrival_rates(roles: np.ndarray, config: dict) -> np.ndarray:

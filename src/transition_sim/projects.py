@@ -8,11 +8,12 @@ facilitator (``FACILITATOR``) or an actor relaying a need.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from transition_sim.trust import logistic, mean_of
+from transition_sim.trust import logistic
 
 FACILITATOR = -1
 
@@ -20,8 +21,10 @@ ANSWER = "answer"  # a small answer to one need of the moment
 PROJECT = "project"  # a public project pitched to a decision-maker on its need
 PLAN = "plan"  # a comprehensive plan (all topics)
 VISION = "vision"  # the systemic vision, sold as one integrated project
-COMMONS = "commons"  # an open commons made by socio-economic peers, no sponsor needed
+COMMONS = "commons"  # a commons made by socio-economic peers, no pyramidal sponsor
 SELF = "self"  # self-organised by actors, no facilitator
+# Kinds are labels for the story (``story.what_name``): no rule of duration, cost, risk or value
+# depends on them.
 
 
 @dataclass
@@ -41,14 +44,18 @@ class Project:
     pool: tuple[int, ...] = ()  # several payers share the sponsor's part pro rata to their budgets
     facilitated: bool = False  # the facilitator built this chain (pitched it or asked the relay)
     years: int = 1  # a multi-year programme is paid in yearly tranches
+    open: bool = False  # an open result: others may reuse it (ODD section 7.12)
     tranches_left: int = 0
     payers: dict[int, float] = field(default_factory=dict)
+    committed_by: list[float] = field(default_factory=lambda: [0.0] * 4)  # by payer role
+    spent_by: list[float] = field(default_factory=lambda: [0.0] * 4)
     status: str = "proposed"
     decide_month: int = 0
     start_month: int = -1
     duration: int = 1
     spent: float = 0.0
-    value: float = 0.0
+    value: float = 0.0  # value of the needs it answered at its success (the state's part comes later)
+    people: float = 0.0  # people whose needs it answered at its success
 
     @property
     def members(self) -> tuple[int, ...]:
@@ -65,15 +72,25 @@ class Project:
         return sum(self.payers.values())
 
 
-def success_probability(team_trust: float, understanding: float, expertise: float, scope: int,
+def success_probability(team_trust: float, understanding: float, expertise: float, scope: int, cost: float,
                         config: dict) -> float:
-    """P(success) grows with mutual trust, role understanding and expertise, and falls with
-    scope when cooperation (mutual trust) is weak (MODEL.md section 3, step 6)."""
+    """P(success) grows with mutual trust, role understanding and expertise; it falls with scope when
+    cooperation (mutual trust) is weak, and with the order of magnitude of the cost, whatever the kind
+    of project: the bigger an undertaking, the more can go wrong (ODD section 7.11)."""
     x = (config["success_bias"] + config["success_w_trust"] * team_trust
          + config["success_w_understanding"] * understanding
          + config["success_w_expertise"] * expertise
-         - config["success_w_scope"] * (scope - 1) * (1.0 - team_trust))
+         - config["success_w_scope"] * (scope - 1) * (1.0 - team_trust)
+         - config["success_w_cost"] * math.log10(1.0 + cost / 10_000.0))
     return float(logistic(x))
+
+
+def duration(cost: float, scope: int, years: int, config: dict) -> int:
+    """Months a funded project runs, for every kind alike: grows with the order of magnitude of its cost
+    and with its scope; a programme voted in yearly tranches lasts at least 12 months a year."""
+    months = (config["duration_base"] + config["duration_per_decade"] * math.log10(1.0 + cost / 10_000.0)
+              + config["duration_per_topic"] * (scope - 1))
+    return max(1, round(months), 12 * years if years > 1 else 1)
 
 
 def coupling_matrix(n_topics: int, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -84,39 +101,3 @@ def coupling_matrix(n_topics: int, k: int, rng: np.random.Generator) -> np.ndarr
         if k and others:
             c[t, rng.choice(others, size=min(k, len(others)), replace=False)] = True
     return c
-
-
-def coupling_factor(topics: tuple[int, ...], coupling: np.ndarray, maturity: np.ndarray,
-                    interdependence: float) -> float:
-    """Share of a project's value kept given the state of the topics it is coupled with.
-
-    For each topic t of the project: ``(1 - c) + c * mean(h_u for u coupled with t)``, where
-    ``h_u`` is 1 when u is handled in the same project and its maturity otherwise. With
-    little coupling piecemeal answers add up; with strong coupling they create little until
-    the coupled topics are handled together (Levinthal 1997).
-    """
-    handled = set(topics)
-    factors = []
-    for t in topics:
-        coupled = np.flatnonzero(coupling[t])
-        if len(coupled) == 0:
-            factors.append(1.0)
-            continue
-        h = [1.0 if u in handled else float(maturity[u]) for u in coupled]
-        factors.append((1.0 - interdependence) + interdependence * mean_of(h))
-    return mean_of(factors)
-
-
-def project_value(cost: float, topics: tuple[int, ...], coupling: np.ndarray, maturity: np.ndarray,
-                  config: dict) -> float:
-    """Total value of a success over its stream: money times value per euro, with synergy for
-    integrated scope (principle 3) and the coupling factor."""
-    synergy = 1.0 + config["scope_synergy"] * (len(topics) - 1)
-    return cost * config["value_per_euro"] * synergy * coupling_factor(
-        topics, coupling, maturity, config["interdependence"])
-
-
-def duration_of(kind: str, scope: int, config: dict) -> int:
-    if kind in (ANSWER, SELF, COMMONS):
-        return int(config["small_duration"])
-    return int(config["project_duration"]) + 2 * (scope - 1)

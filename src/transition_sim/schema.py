@@ -233,8 +233,6 @@ def _params() -> list[Param]:
           "facilitator", 0, 120),
         P("replan_months", 3, "int", "months", "top_down_plan: months to re-plan after a refusal.",
           "facilitator", 0, 120),
-        P("plan_budget_share", 0.6, "float", "share", "top_down_plan: share of the yearly local budget the "
-          "plan asks for, each year of the programme.", "facilitator", 0.0, 1.0),
         P("plan_years", 2, "int", "years", "top_down_plan: length of the plan's programme, voted in yearly "
           "tranches (the programme lasts at least 12 months a year).", "facilitator", 1, 10),
         P("dream_audience", 8, "int", "actors/month", "sell_the_dream: actors the systemic vision is "
@@ -243,8 +241,6 @@ def _params() -> list[Param]:
           "the vision; the others find it over-promising and lose trust.", "facilitator", 0.0, 1.0),
         P("commons_peers", 3, "int", "actors", "commons: socio-economic peers who make and fund a commons "
           "together.", "facilitator", 1, 100),
-        P("commons_spillover", 0.5, "float", "share", "commons: extra value of an open commons, reused "
-          "beyond its makers (seed 004).", "facilitator", 0.0, 10.0),
         # --- decisions ---------------------------------------------------------------
         P("approve_bias", -3.0, "float", "logit", "Baseline log-odds of approving a proposal.",
           "decisions", -20.0, 20.0),
@@ -274,30 +270,13 @@ def _params() -> list[Param]:
           "projects", 0.0, 50.0),
         P("success_w_scope", 0.6, "float", "logit", "Penalty per extra topic when cooperation is weak.",
           "projects", 0.0, 50.0),
-        P("small_duration", 2, "int", "months", "Duration of a small answer to one need.", "projects", 1, 60),
-        P("project_duration", 6, "int", "months", "Duration of a one-topic project; +2 months per extra topic.",
-          "projects", 1, 120),
-        P("value_per_euro", 2.0, "float", "value/EUR", "Value a successful project creates per euro spent, "
-          "over its whole stream.", "projects", 0.0, 100.0),
-        P("value_months", 60, "int", "months", "Length of the value stream of a success (principle 4).",
-          "projects", 1, 600),
-        P("scope_synergy", 0.15, "float", "share/topic", "Extra value per extra integrated topic "
-          "(principle 3).", "projects", 0.0, 5.0),
         P("interdependence", 0.3, "float", "0..1", "Coupling of topics (like K in NK landscapes): share "
-          "of an action's value that depends on the state of the topics it is coupled with.",
+          "of a topic's worth that depends on the state of the topics it is coupled with.",
           "projects", 0.0, 1.0),
         P("coupled_topics", 2, "int", "topics", "Number of other topics each topic is coupled with.",
           "projects", 0, len(TOPICS) - 1),
-        P("maturity_gain", 0.2, "float", "rate", "A success spending maturity_scale on a topic moves its "
-          "maturity toward 1 by this share (smaller ones pro rata).", "projects", 0.0, 1.0),
-        P("maturity_scale", 100_000.0, "float", "EUR", "Spending on one topic that moves its maturity by the "
-          "full maturity_gain.", "projects", 1.0, 1e9),
-        P("maturity_decay", 0.01, "float", "rate/month", "Topic maturity decays by this share a month.",
-          "projects", 0.0, 1.0),
-        P("maturity0", 0.2, "float", "0..1", "Initial maturity of every topic (how well it is already "
-          "handled in the territory).", "projects", 0.0, 1.0),
-        P("orphan_loss", 0.5, "float", "share", "Share of a value stream lost when the last member of one "
-          "of its roles leaves office, divided by the number of roles the stream engages.",
+        P("orphan_loss", 0.5, "float", "share", "Share of an improvement of the topic state lost when the "
+          "last member of one of its roles leaves office, divided by the number of roles it engages.",
           "projects", 0.0, 1.0),
         P("widen_prob", 0.5, "float", "probability", "Chance that a success opens a need on a coupled "
           "topic for its sponsor (the perimeter widens).", "projects", 0.0, 1.0),
@@ -338,6 +317,52 @@ def _params() -> list[Param]:
           "learned (understanding) on to the actors tied to them.", "events", 0.0, 1.0),
         P("initiation_partial_factor", 0.5, "float", "factor", "Gains are multiplied by this for each role "
           "missing from the delegation.", "events", 0.0, 1.0),
+        # --- value and money (issue 12.1), no rule by kind (issue 12.3): ODD sections 7.11, 7.12, 9 -----
+        P("population", 10_000, "int", "people", "Inhabitants of the territory: the people its topics serve "
+          "(a need answered for n people reaches n / population of a topic).", "value", 1, 100_000_000),
+        P("people_elected", 500.0, "float", "people", "Mean number of people an elected official's need "
+          "stands for (constituents), before power.", "value", 0.0, 1e7),
+        P("people_civil", 150.0, "float", "people", "Mean number of people a civil servant's need stands for "
+          "(a service's users), before power.", "value", 0.0, 1e7),
+        P("people_state", 300.0, "float", "people", "Mean number of people a State agent's need stands for "
+          "(a sector it regulates), before power.", "value", 0.0, 1e7),
+        P("people_socio", 30.0, "float", "people", "Mean number of people a socio-economic actor's need stands "
+          "for (members, clients, employees), before power.", "value", 0.0, 1e7),
+        P("people_power", 1.0, "float", "factor", "A need stands for Gamma(2) people of mean "
+          "people_<role> * (1 + this * power): the powerful speak for more people.", "value", 0.0, 100.0),
+        P("topic_state0", 0.3, "float", "0..1", "Mean initial state of a topic (how well it serves the "
+          "territory's people); each topic's is drawn from a Beta around it.", "value", 0.0, 1.0),
+        P("topic_gain", 1.0, "float", "rate", "A success answering needs of n people on a topic moves its "
+          "state toward 1 by this times min(1, n / population).", "value", 0.0, 1.0),
+        P("topic_decay", 0.02, "float", "rate/month", "The state of every topic relaxes toward its initial "
+          "value by this share a month.", "value", 0.0, 1.0),
+        P("value_weight_needs", 1.0, "float", "value/person", "Value of answering a need: this * urgency * "
+          "people it stands for.", "value", 0.0, 1000.0),
+        P("value_weight_state", 1.0, "float", "value/person-year", "Value of the topic state: this * "
+          "people better served than at the start, counted in person-years.", "value", 0.0, 1000.0),
+        P("private_opportunity_cost", 0.002, "float", "value/EUR", "Value a socio-economic actor's euro would "
+          "have created in its own activity: net value = value - this * private euros spent.",
+          "value", 0.0, 100.0),
+        P("open_cost_share", 0.2, "float", "share", "Extra cost of making a result open (documented, licensed, "
+          "shared) so that others can reuse it; commons are open.", "value", 0.0, 10.0),
+        P("reuse_prob", 0.02, "float", "probability/month", "An open result answers the needs on its topics of an "
+          "actor tied to one of its members with this chance times the actor's trust in that member, a month.",
+          "value", 0.0, 1.0),
+        P("reuse_months", 24, "int", "months", "Months an open result stays reusable after its success.",
+          "value", 0, 600),
+        P("success_w_cost", 0.3, "float", "logit", "Penalty per tenfold cost, counted from 10 kEUR: "
+          "- this * log10(1 + cost / 10 kEUR), for every kind of project.", "projects", 0.0, 50.0),
+        P("duration_base", 1.0, "float", "months", "Duration of a project: base + duration_per_decade * "
+          "log10(1 + cost / 10 kEUR) + duration_per_topic * (topics - 1), rounded, at least 1 month.",
+          "projects", 0.0, 120.0),
+        P("duration_per_decade", 3.0, "float", "months", "Extra months of a project for each tenfold cost, "
+          "counted from 10 kEUR.", "projects", 0.0, 120.0),
+        P("duration_per_topic", 2.0, "float", "months", "Extra months of a project for each topic beyond "
+          "the first.", "projects", 0.0, 120.0),
+        P("plan_budget", 240_000.0, "float", "EUR/year", "top_down_plan: what the plan asks for each year of "
+          "its programme (its own size, not a share of any budget).", "facilitator", 0.0, 1e9),
+        P("plan_topics", 6, "int", "topics", "top_down_plan: topics the plan covers (at most n_topics), those of "
+          "the mayor's open needs first.", "facilitator", 1, len(TOPICS)),
     ]
     for a in ROLES:
         for b in ROLES:

@@ -170,6 +170,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                     "the others find it over-promising",
                     "le facilitateur présente la vision systémique à {n} acteurs : {k} l'adoptent, "
                     "les autres la trouvent trop belle pour être vraie"),
+    "reuse": ("{a} reuses {what} for a need of its own", "{a} réutilise {what} pour un besoin qui lui est propre"),
+    "desk_work": ("the facilitator spends the month designing the plan, meeting nobody",
+                  "le facilitateur passe le mois à concevoir le plan, sans rencontrer personne"),
     "self_organised": ("{a} and its peers launch {what}", "{a} et ses pairs lancent {what}"),
 }
 

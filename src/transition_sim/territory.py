@@ -1,6 +1,7 @@
 """The territory's state and the pure queries on it (ODD section 2): who holds each seat and their
-numbers, the trust network, the needs, the proposals and projects, the value streams, the
-facilitator's bookkeeping and the calendar.
+numbers, the trust network, the needs, the proposals and projects, the state of the topics and who
+holds its improvements, the open results others may reuse, the money by payer, the facilitator's
+bookkeeping and the calendar.
 
 The state is changed each month by the mechanisms (``mechanisms/``), on a strategy's behalf by the
 facilitator's moves (``facilitator.py``), and ordered by the model (``model.py``); this module imports
@@ -17,15 +18,17 @@ from typing import Any
 import numpy as np
 
 from transition_sim.decisions import decision_latency
-from transition_sim.needs import NeedBook, arrival_rates
+from transition_sim.needs import NeedBook, arrival_rates, people_bases
 from transition_sim.network import TrustNetwork
 from transition_sim.projects import FACILITATOR, Project
 from transition_sim.roles import ROLES, TOPICS, Role
 from transition_sim.story import FACILITATOR_NAME, EventLog, Name, seat_name, what_name
-from transition_sim.value import ValueStreams
+from transition_sim.value import Improvements
 
 _CIVIL, _STATE, _SOCIO = int(Role.CIVIL), int(Role.STATE), int(Role.SOCIO)
 _DECIDING_ROLES = (int(Role.ELECTED), int(Role.STATE))
+PAYERS = (Role.ELECTED, Role.STATE, Role.SOCIO)  # the roles that hold budgets (civil servants hold none)
+PUBLIC = (Role.ELECTED, Role.STATE)
 
 
 def baseline_trust(config: dict[str, Any]) -> np.ndarray:
@@ -52,6 +55,7 @@ class FacilitatorState:
         self.satisfied = np.zeros(n_actors, dtype=bool)  # had a need answered with it
         self.last_met = np.full(n_actors, -10**6, dtype=np.int64)
         self.successes = 0
+        self.meetings_used = 0  # over the run: meetings held, and those a month of desk work took
         self.active = True  # the strategy uses a facilitator
 
 
@@ -91,22 +95,28 @@ class Territory:
         self.entry_contacts = np.zeros(0, dtype=np.int64)
         self.facilitator_state = FacilitatorState(n, self.n_topics)
         self.coupling = np.zeros((self.n_topics, self.n_topics), dtype=bool)
-        self.maturity = np.full(self.n_topics, cfg["maturity0"])
+        self.topic_state0 = np.full(self.n_topics, cfg["topic_state0"])  # drawn by populate
+        self.topic_state = self.topic_state0.copy()  # q[t]: how well topic t serves the people
         self.regulated = np.array([TOPICS[t] in cfg["regulated_topics"] for t in range(self.n_topics)])
-        self.needs = NeedBook(n, cfg["need_max"])
+        self.needs = NeedBook(n, cfg["need_max"], people_bases(self.roles, cfg))
         self.need_rates = arrival_rates(self.roles, cfg)
         self.projects: list[Project] = []
         self.pending: list[Project] = []
         self.running_projects: list[Project] = []
         self._beneficiaries: frozenset[int] | None = None  # cache; None after pending/running change
-        self.streams = ValueStreams()
+        self.improvements = Improvements(self.n_topics)
+        self.open_results: list[Project] = []  # succeeded open results, reusable until their month
         self.crisis_until = -1
         self.systemic_month = -1
         self.first_funded_month = -1
         self.counters = dict.fromkeys(
             ("funded", "succeeded", "failed", "refused", "committed", "spent", "wasted",
-             "value", "value_lost", "perimeter", "replaced", "latency_sum", "decisions"), 0.0)
-        self.value_rate = 0.0
+             *(f"{what}_{r.code}" for what in ("committed", "spent", "wasted") for r in ROLES),
+             "value", "value_needs", "value_state", "needs_answered", "needs_reused", "people_answered",
+             "value_lost", "perimeter", "replaced", "latency_sum", "decisions"), 0.0)
+        self.value_rate = 0.0  # value created this month (needs answered and the state's worth)
+        self.state_value_rate = 0.0  # the state's part of it
+        self.needs_value_month = 0.0  # value of the needs answered so far this month
         self._table_month = -1
         self._table = np.zeros((4, 4))
 
@@ -129,6 +139,10 @@ class Territory:
     def preelection_urgency(self) -> float:
         months_left = months_to_election(self.month, self.config)
         return self.config["preelection_urgency"] if 0 <= months_left < 12 else 0.0
+
+    def money(self, what: str, roles: tuple[Role, ...]) -> float:
+        """Euros committed, spent or wasted (``what``) by payers of the given roles."""
+        return sum(self.counters[f"{what}_{r.code}"] for r in roles)
 
     def month_of_year(self) -> int:
         """0 for the first month of a budget year, 11 for its last."""
@@ -206,13 +220,17 @@ class Territory:
     def new_project(self, kind: str, topics: tuple[int, ...], cost: float, *, sponsor: int,
                     beneficiary: int, civil: int = -1, state: int = -1,
                     executors: tuple[int, ...] = (), chain: tuple[int, ...] = (),
-                    pool: tuple[int, ...] = (), years: int = 1) -> Project:
-        """A proposal, staffed; a State agent is added for regulated topics if none is given."""
+                    pool: tuple[int, ...] = (), years: int = 1, open: bool = False) -> Project:
+        """A proposal, staffed; a State agent is added for regulated topics if none is given. An open
+        result costs ``open_cost_share`` more (``cost`` is what it costs closed)."""
         if state < 0 and any(self.regulated[t] for t in topics):
             state = self.trusted_state(sponsor)
         project = Project(len(self.projects), kind, tuple(topics), float(cost), sponsor,
                           FACILITATOR, beneficiary, self.month, civil=civil, state=state,
-                          executors=tuple(executors), chain=tuple(chain), pool=tuple(pool), years=years)
+                          executors=tuple(executors), chain=tuple(chain), pool=tuple(pool), years=years,
+                          open=open)
+        if open:
+            project.cost *= 1.0 + self.config["open_cost_share"]
         self.projects.append(project)
         return project
 

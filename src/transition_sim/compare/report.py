@@ -35,6 +35,17 @@ QUESTION_PAIR = ("one_need_at_a_time", "top_down_plan")
 # measure -> (what it is, unit)
 MEASURE_INFO: dict[str, tuple[str, str]] = {
     "value_cumulative": ("cumulative value", "value units"),
+    "value_net": ("cumulative value less the opportunity cost of private money", "value units"),
+    "value_needs": ("needs answered: urgency times people they stand for", "person"),
+    "value_state": ("people served better by the topic state than at the start", "person-years"),
+    "money_committed_el": ("money committed by elected officials", "EUR"),
+    "money_committed_st": ("money committed by the State", "EUR"),
+    "money_committed_se": ("money committed by socio-economic actors", "EUR"),
+    "value_per_public_euro": ("value per public euro spent (elected officials and the State)", "value units/EUR"),
+    "money_private": ("private money spent (socio-economic actors)", "EUR"),
+    "leverage": ("private money spent per public euro spent", "EUR/EUR"),
+    "meetings_used": ("facilitator's meetings used, desk work included", "meetings"),
+    "value_per_meeting": ("value per meeting used", "value units/meeting"),
     "projects_succeeded": ("projects succeeded", "count"),
     "money_wasted": ("money wasted on failed projects", "EUR"),
     "first_funded_month": ("time to the first funded chain, among runs with one", "month"),
@@ -214,7 +225,12 @@ def report_md(comp: Comparison) -> str:
         "",
         f"Final values at month {plan.steps}: mean [95% t-interval of the mean] over the replicates; "
         "`(n=k)` when only k replicates have a value (e.g. `first_funded_month` is missing when no "
-        "chain was funded). `systemic_phase` is the share of runs that reached the systemic phase.",
+        "chain was funded). `systemic_phase` is the share of runs that reached the systemic phase. "
+        "Value comes from outcomes (needs answered, weighted by urgency and the people they stand for, and the "
+        "state of the topics); money is what it cost, by payer; `value_net` charges private money its "
+        "opportunity cost (`private_opportunity_cost`); `meetings_used` is the facilitator's time, a month "
+        "of desk work on a plan counting as the month's meetings. Ratios (per public euro, leverage, per "
+        "meeting) are per replicate, missing where the denominator is zero.",
         "",
         *main_table_md(comp),
         "",

@@ -31,9 +31,13 @@ from transition_sim.strategies.budget import month_budget, note_for
 if TYPE_CHECKING:
     from transition_sim.model import TerritoryModel
 
-# Final values kept for the comparison table, in the order they are reported.
+# Final values kept for the comparison table, in the order they are reported: value (and its parts),
+# then what it cost (money by payer, per public euro, private money mobilised, the facilitator's time).
 MEASURES: tuple[str, ...] = (
-    "value_cumulative", "projects_succeeded", "money_wasted", "first_funded_month", "mean_trust",
+    "value_cumulative", "value_net", "value_needs", "value_state",
+    "money_committed_el", "money_committed_st", "money_committed_se", "value_per_public_euro", "money_private",
+    "leverage", "meetings_used", "value_per_meeting",
+    "projects_succeeded", "money_wasted", "first_funded_month", "mean_trust",
     "systemic_phase", "projects_funded", "projects_failed", "value_rate",
 )
 TIMESERIES_COLUMNS: tuple[str, ...] = (

@@ -9,8 +9,10 @@ The model (``model.py``) calls them in the month's order, each with its random s
 3. the facilitator's strategy acts (``facilitator.py``, ``strategies/``; not a mechanism);
 4. :mod:`.social` (dynamics stream): ties meet, trust drifts, engagement spreads, actors self-organise;
 5. :mod:`.deciding` (dynamics stream): due proposals are authorised, co-funded, approved and paid;
-6. :mod:`.delivery` (dynamics stream): running projects spend and, at their end, succeed or fail;
-7. :mod:`.month_end`: maturity decays, value flows, the systemic phase is checked.
+6. :mod:`.delivery` (dynamics stream): running projects spend and, at their end, succeed or fail
+   (:mod:`.outcomes`: the needs a success answers and the topic state it improves);
+7. :mod:`.reuse` (dynamics stream): open results answer the needs of actors tied to their makers;
+8. :mod:`.month_end`: the month's value is counted, the topic state relaxes, the systemic phase is checked.
 
 :mod:`.initialise` draws a new territory (territory stream). Mechanisms import the state and the small
 pure modules (``trust``, ``roles``, ``story``, ``needs``, ``network``, ``projects``, ``value``,

@@ -8,12 +8,13 @@ from __future__ import annotations
 import numpy as np
 
 from transition_sim.decisions import approval_probability
-from transition_sim.projects import FACILITATOR, Project, duration_of
-from transition_sim.roles import Role
+from transition_sim.projects import FACILITATOR, Project, duration
+from transition_sim.roles import ROLES, Role
 from transition_sim.territory import Territory
 from transition_sim.trust import move_toward
 
 _ELECTED, _STATE = int(Role.ELECTED), int(Role.STATE)
+_COMMITTED = tuple(f"committed_{r.code}" for r in ROLES)
 
 
 def decide_due(t: Territory, rng: np.random.Generator) -> None:
@@ -56,7 +57,7 @@ def decide(t: Territory, p: Project, rng: np.random.Generator) -> None:
     p.tranches_left = p.years - 1
     p.status = "running"
     p.start_month = month
-    p.duration = max(duration_of(p.kind, len(p.topics), t.config), 12 * p.years)
+    p.duration = duration(p.cost, len(p.topics), p.years, t.config)
     t.start(p)
     t.counters["funded"] += 1
     if p.facilitated and t.first_funded_month < 0:
@@ -107,10 +108,13 @@ def authorisation(t: Territory, i: int, project: Project) -> float:
 
 # ---------------------------------------------------------------------- money
 def commit(t: Territory, p: Project, payers: dict[int, float]) -> None:
-    """Payers' budgets pay their part now; the money is committed to the project."""
+    """Payers' budgets pay their part now; the money is committed to the project, counted by payer role."""
+    role_of, counters = t.role_of, t.counters
     for i, amount in payers.items():
         t.budget[i] -= amount
         p.payers[i] = p.payers.get(i, 0.0) + amount
+        p.committed_by[role_of[i]] += amount
+        counters[_COMMITTED[role_of[i]]] += amount
     t.counters["committed"] += sum(payers.values())
 
 

@@ -1,7 +1,9 @@
 """Running projects (ODD sections 7.11 and 7.12; MODEL.md section 3, step 6): each spends its monthly
 share; at its end month it succeeds or fails with the team's trust, understanding and expertise, and
-its members' trust, engagement and understanding move with the outcome; a success starts a value
-stream, matures its topics, answers needs and may widen the sponsor's. Draws: dynamics stream."""
+its members' trust, engagement and understanding move with the outcome; a success answers needs,
+improves the state of their topics (an improvement its members hold), opens its result to reuse if it
+is open, and may widen the sponsor's needs. Money is spent and wasted by payer role. Draws: dynamics
+stream."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ import itertools
 
 import numpy as np
 
-from transition_sim.projects import COMMONS, Project, project_value, success_probability
+from transition_sim.mechanisms.outcomes import answer_needs, improve
+from transition_sim.projects import Project, success_probability
+from transition_sim.roles import ROLES
 from transition_sim.story import Topic
 from transition_sim.territory import Territory
 from transition_sim.trust import mean_of, move_toward
@@ -22,14 +26,27 @@ def progress_projects(t: Territory, rng: np.random.Generator) -> None:
 
 
 def progress(t: Territory, p: Project, rng: np.random.Generator) -> None:
-    """Spend this month's share; at the end, succeed or fail."""
+    """Spend this month's share, each payer role's at the same pace; at the end, succeed or fail."""
     left = p.committed - p.spent
     months_left = max(1, p.end_month - t.month)
     spend = left / months_left if t.month < p.end_month else left
     p.spent += spend
-    t.counters["spent"] += spend
+    counters = t.counters
+    counters["spent"] += spend
+    if left > 0:
+        committed, spent = p.committed_by, p.spent_by
+        for r in range(4):
+            rest = committed[r] - spent[r]
+            if rest > 0:
+                share = spend * rest / left
+                spent[r] += share
+                counters[_SPENT[r]] += share
     if t.month >= p.end_month:
         resolve(t, p, rng)
+
+
+_SPENT = tuple(f"spent_{r.code}" for r in ROLES)
+_WASTED = tuple(f"wasted_{r.code}" for r in ROLES)
 
 
 def team_scores(t: Territory, p: Project) -> tuple[float, float, float]:
@@ -56,7 +73,7 @@ def team_scores(t: Territory, p: Project) -> tuple[float, float, float]:
 def resolve(t: Territory, p: Project, rng: np.random.Generator) -> None:
     cfg = t.config
     trust, understanding, expertise = team_scores(t, p)
-    prob = success_probability(trust, understanding, expertise, len(p.topics), cfg)
+    prob = success_probability(trust, understanding, expertise, len(p.topics), p.cost, cfg)
     success = rng.random() < prob
     members = p.members
     t.end(p)
@@ -87,6 +104,8 @@ def resolve(t: Territory, p: Project, rng: np.random.Generator) -> None:
     else:
         t.counters["failed"] += 1
         t.counters["wasted"] += p.spent
+        for r, amount in enumerate(p.spent_by):
+            t.counters[_WASTED[r]] += amount
         for k in p.topics:
             t.needs.release(p.beneficiary, k)
         t.log.add(t.month, "failure", {"b": p.sponsor}, {"pid": p.pid, "probability": round(prob, 3)},
@@ -96,19 +115,21 @@ def resolve(t: Territory, p: Project, rng: np.random.Generator) -> None:
 def _on_success(t: Territory, p: Project, rng: np.random.Generator) -> None:
     cfg = t.config
     t.counters["succeeded"] += 1
-    total = project_value(p.spent, p.topics, t.coupling, t.maturity, cfg)
-    if p.kind == COMMONS:  # open commons are reused beyond their makers (seed 004)
-        total *= 1.0 + cfg["commons_spillover"]
-    p.value = total
-    t.streams.add(total, t.month + 1, cfg["value_months"], p.members)
+    before = t.counters["value_needs"]
+    # the beneficiary's needs it was proposed (and priced) for, and the members' own open needs on its
+    # topics: the people in the chain are served by what they made (ODD section 7.12)
+    people = answer_needs(t, (p.beneficiary,), p.topics)
+    people += answer_needs(t, [m for m in p.members if m != p.beneficiary], p.topics, open_only=True)
+    p.value = cfg["value_weight_needs"] * (t.counters["value_needs"] - before)
+    p.people = people
+    delta = improve(t, people, p.topics)
+    if delta.any():
+        t.improvements.add(t.month, p.members, delta)
+    if p.open:
+        t.open_results.append(p)
     t.counters["perimeter"] = max(t.counters["perimeter"], len(p.topics))
-    topics = list(p.topics)
-    weight = min(1.0, p.spent / len(topics) / cfg["maturity_scale"])  # bigger actions change more
-    t.maturity[topics] = move_toward(t.maturity[topics], 1.0, cfg["maturity_gain"] * weight)
-    for i in p.members:
-        for k in p.topics:
-            t.needs.remove(i, k)
-    t.log.add(t.month, "success", {"b": p.sponsor}, {"pid": p.pid, "value": round(total, 2)},
+    t.log.add(t.month, "success", {"b": p.sponsor}, {"pid": p.pid, "value": round(p.value, 2),
+                                                      "people": round(p.people)},
               what=t.what(p), b=t.name_of(p.sponsor))
     coupled = [int(u) for u in np.flatnonzero(t.coupling[list(p.topics)].any(axis=0)) if u not in p.topics]
     if coupled and rng.random() < cfg["widen_prob"]:

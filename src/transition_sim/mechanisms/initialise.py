@@ -1,11 +1,12 @@
 """Initialisation (ODD section 5): a new territory's people, budgets, ties, entry contacts, toolkit,
-coupling of topics and first needs, every draw from the territory stream, in this order."""
+coupling of topics, state of its topics and first needs, every draw from the territory stream, in this
+order."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from transition_sim.mechanisms.people import draw_person, set_annual_budgets
+from transition_sim.mechanisms.people import beta_around, draw_person, set_annual_budgets
 from transition_sim.network import TrustNetwork, role_aware_small_world
 from transition_sim.projects import coupling_matrix
 from transition_sim.roles import ROLES, Role
@@ -30,6 +31,8 @@ def populate(t: Territory, rng: np.random.Generator) -> None:
     t.relay_depth[t.entry_contacts] = 0
     t.facilitator_state.toolkit = rng.random(t.n_topics) < cfg["toolkit_coverage"]
     t.coupling = coupling_matrix(t.n_topics, cfg["coupled_topics"], rng)
+    t.topic_state0 = np.array([beta_around(cfg["topic_state0"], rng) for _ in range(t.n_topics)])
+    t.topic_state = t.topic_state0.copy()
     for _ in range(3):  # the territory starts with a few months' worth of needs
         t.needs.arrive(t.need_rates, t.power, 0, t.n_topics, cfg, rng)
 

@@ -1,16 +1,24 @@
-"""The end of the month (MODEL.md section 3, step 7): topic maturity decays, the value of every live
-stream flows, and the systemic phase is checked (ODD section 7.13). No draws."""
+"""The end of the month (MODEL.md section 3, step 7): the value of the month is counted (the needs
+answered this month and the worth of the topic state), the state relaxes toward its start, and the
+systemic phase is checked (ODD sections 7.12 and 7.13). No draws."""
 
 from __future__ import annotations
 
+from transition_sim.mechanisms.outcomes import served_better
 from transition_sim.territory import Territory
-from transition_sim.trust import move_toward
 
 
 def close_month(t: Territory) -> None:
-    t.maturity = move_toward(t.maturity, 0.0, t.config["maturity_decay"])
-    t.value_rate = t.streams.rate(t.month)
+    cfg = t.config
+    person_years = served_better(t) / 12.0
+    state = cfg["value_weight_state"] * person_years
+    t.state_value_rate = state
+    t.counters["value_state"] += person_years
+    t.value_rate = cfg["value_weight_needs"] * t.needs_value_month + state
+    t.needs_value_month = 0.0
     t.counters["value"] += t.value_rate
+    q0 = t.topic_state0
+    t.topic_state = q0 + (1.0 - cfg["topic_decay"]) * (t.topic_state - q0)
     check_systemic(t)
 
 

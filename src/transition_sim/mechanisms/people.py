@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from transition_sim.mechanisms.outcomes import state_value_rate
 from transition_sim.roles import Role
 from transition_sim.story import Name, newcomer
 from transition_sim.territory import Territory
@@ -19,7 +20,7 @@ def draw_person(t: Territory, i: int, rng: np.random.Generator) -> None:
     role = t.role_of[i]
     mean_power = cfg[_POWER_KEYS[role]]
     t.power[i] = min(max(mean_power + rng.uniform(-0.1, 0.1), 0.0), 1.0)  # np.clip is slow on a scalar
-    t.engagement[i] = _beta_around(cfg["engagement0"], rng)
+    t.engagement[i] = beta_around(cfg["engagement0"], rng)
     t.understanding[i] = cfg["understanding0"]
     t.understanding[i, role] = 1.0
     mean_exp = cfg["expertise_civil"] if role == _CIVIL else cfg["expertise_other"]
@@ -37,8 +38,7 @@ def replace_occupant(t: Territory, i: int, kind: str, rng: np.random.Generator) 
     """A newcomer takes seat i: trust, needs, engagement and the chain through it are lost. (The model
     gives the seat a new Mesa agent.)"""
     old = t.names[i]
-    lost = t.streams.depart(i, t.month, t.roles, t.seated_since, t.config["orphan_loss"])
-    t.counters["value_lost"] += lost
+    orphan_cut(t, i)
     t.counters["replaced"] += 1
     # power is drawn too, so a newcomer does not keep the seat's rank (ODD section 7.5 says it does);
     # kept as it was: changing it changes every run
@@ -55,7 +55,19 @@ def replace_occupant(t: Territory, i: int, kind: str, rng: np.random.Generator) 
     t.log.add(t.month, kind, {"a": i, "b": i}, a=old, b=new)
 
 
-def _beta_around(mean: float, rng: np.random.Generator, concentration: float = 10.0) -> float:
+def orphan_cut(t: Territory, i: int) -> None:
+    """The improvements of the topic state that seat i's occupant held alone for its role lose part of
+    what is left of them; the drop of the state's value rate is counted as value lost."""
+    cfg = t.config
+    cut = t.improvements.depart(i, t.month, t.roles, t.seated_since, cfg["orphan_loss"], cfg["topic_decay"])
+    if not cut.any():
+        return
+    before = state_value_rate(t)
+    t.topic_state = np.maximum(t.topic_state - cut, t.topic_state0)
+    t.counters["value_lost"] += before - state_value_rate(t)
+
+
+def beta_around(mean: float, rng: np.random.Generator, concentration: float = 10.0) -> float:
     if mean <= 0.0 or mean >= 1.0:
         return float(mean)
     return float(rng.beta(mean * concentration, (1.0 - mean) * concentration))

@@ -1,6 +1,7 @@
 """``commons`` (seed 004, « Agora »): back the distributed socio-economic network in making
 open commons: small projects funded together by trusting peers, no sponsor to convince,
-no pyramid in the way, so they keep going in a crisis."""
+no pyramid in the way, so they keep going in a crisis. Open results cost more (``open_cost_share``)
+and others reuse them (``mechanisms/reuse.py``)."""
 
 from __future__ import annotations
 
@@ -36,10 +37,10 @@ class BackTheCommons(Strategy):
             topic, _urgency, cost = need
             peers = t.trusted_executors(i, (topic,), k=cfg["commons_peers"])
             pool = tuple(dict.fromkeys((i, *peers)))
-            if t.budget[list(pool)].sum() < cost:
+            if t.budget[list(pool)].sum() < cost * (1.0 + cfg["open_cost_share"]):  # open costs more
                 continue
             project = fac.propose(COMMONS, (topic,), cost, sponsor=i, beneficiary=i, executors=peers,
-                                  chain=fac.chain_to(i), pool=pool)
+                                  chain=fac.chain_to(i), pool=pool, open=True)
             fac.pitch(project)
         for i in makers:
             if fac.meetings_left == 0:

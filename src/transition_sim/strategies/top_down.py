@@ -36,10 +36,11 @@ class TopDownPlan(Strategy):
                 self.ready_at = self.project.end_month + cfg["plan_months"]
             self.project = None
         if t.month < self.ready_at:
+            fac.desk_work()  # designing the plan takes the month's meetings
             return
         mayor = t.org_chart(t.elected_idx)
-        topics = tuple(range(t.n_topics))
-        cost = cfg["plan_budget_share"] * cfg["budget_elected"] * cfg["plan_years"]
+        topics = self._scope(t, mayor)
+        cost = cfg["plan_budget"] * cfg["plan_years"]
         if fac.trust[mayor] < cfg["cold_trust"]:
             fac.cold_contact(mayor)
         state = t.org_chart(t.state_idx) if any(t.regulated[k] for k in topics) else -1
@@ -49,3 +50,11 @@ class TopDownPlan(Strategy):
         fac.finish_plan(project)
         if fac.pitch(project):
             self.project = project
+
+    @staticmethod
+    def _scope(t: Territory, mayor: int) -> tuple[int, ...]:
+        """``plan_topics`` topics (at most all of them): those of the mayor's open needs first, then in order."""
+        size = min(t.config["plan_topics"], t.n_topics)
+        first = [k for k, _u, _c in t.needs.open_needs(mayor)]
+        order = [*first, *(k for k in range(t.n_topics) if k not in first)]
+        return tuple(sorted(order[:size]))

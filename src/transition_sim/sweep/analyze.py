@@ -41,6 +41,8 @@ MAX_LEVELS = 12  # more distinct values than this are cut into quantile bins
 EFFECT_BINS = 8
 MAP_BINS = 6
 RESAMPLES = 2000
+COST_MEASURES = ("value_cumulative", "value_net", "money_committed_el", "money_committed_st", "money_committed_se",
+                 "value_per_public_euro", "money_private", "leverage", "meetings_used", "value_per_meeting")
 SENSITIVITY_MEASURES = ("value_cumulative", "projects_succeeded", "money_wasted", "mean_trust", "systemic_phase")
 EFFECTS_CSV = "effects.csv"
 REGIME_CSV = "regime_map.csv"
@@ -315,6 +317,20 @@ def _ci(r: Any) -> str:
     return f"{fmt_signed(r['mean_diff'])} [{fmt(r['ci_low'])}, {fmt(r['ci_high'])}]"
 
 
+def _cost_lines(data: SweepData) -> list[str]:
+    """Per strategy, the mean over its runs of value and of what it cost (money by payer, per public euro,
+    leverage, the facilitator's meetings): the measures that exist in this sweep's run table."""
+    names = [m for m in COST_MEASURES if m in data.runs.columns]
+    if not names:
+        return []
+    ok = data.ok
+    rows = [[f"`{m}`", *(fmt(float(ok.loc[ok["strategy"] == s, m].mean())) for s in data.strategies)]
+            for m in names]
+    return ["## Value and what it cost, per strategy", "",
+            "Mean over every successful run of the strategy (all points; ratios per run, missing where the "
+            "denominator is zero).", "", *_md_table(["measure", *data.strategies], rows), ""]
+
+
 def _setting_lines(data: SweepData) -> list[str]:
     m = data.manifest
     runs = data.runs
@@ -362,6 +378,7 @@ def report_md(data: SweepData, measure: str, effects: pd.DataFrame, regime: pd.D
              f"Measure analysed: `{measure}` (final value of each run). Win probability: the share of paired runs "
              "(same point, same replicate) where the first strategy is higher. Effects of one parameter are "
              "averaged over the other swept parameters.", ""]
+    lines += _cost_lines(data)
     if not data.pairs():
         lines += ["Only one strategy was swept: no pair to compare.", ""]
     for a, b in data.pairs():

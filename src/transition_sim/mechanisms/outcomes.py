@@ -1,0 +1,68 @@
+"""What a success changes (ODD section 7.12): the needs it answers and the state of their topics. No
+draws. Used when a project succeeds (``delivery``) and when an open result is reused (``reuse``).
+
+A need of urgency ``u`` standing for ``n`` people, once answered, is worth ``u * n``. A success that
+answers needs standing for ``N`` people in all has reached them on every topic it works on: each of its
+topics moves toward 1 by ``topic_gain * min(1, N / population)``. The state improves in proportion to
+the people reached, never to the euros spent; a wider scope improves more topics for the same people,
+at the price of a costlier, longer and riskier project.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from transition_sim.territory import Territory
+from transition_sim.value import state_rate
+
+
+def answer_needs(t: Territory, actors: Iterable[int], topics: tuple[int, ...], *,
+                 open_only: bool = False) -> float:
+    """Answer (remove) the actors' needs on ``topics`` (only the unclaimed ones if ``open_only``); count
+    their value and return the people they stand for."""
+    needs = t.needs
+    people = 0.0
+    wanted = set(topics)
+    value, count = 0.0, 0
+    for i in actors:
+        row = needs.topic[i].tolist()
+        claimed = needs.claimed[i].tolist()
+        for s, k in enumerate(row):
+            if k in wanted and not (open_only and claimed[s]):
+                n = float(needs.people[i, s])
+                people += n
+                value += float(needs.urgency[i, s]) * n
+                count += 1
+                needs.remove(i, k)
+    t.counters["value_needs"] += value
+    t.counters["needs_answered"] += count
+    t.counters["people_answered"] += people
+    t.needs_value_month += value
+    return people
+
+
+def improve(t: Territory, people: float, topics: tuple[int, ...]) -> np.ndarray:
+    """Raise the state of each of ``topics`` by the share of the population reached; return the rises."""
+    delta = np.zeros(t.n_topics)
+    if people <= 0:
+        return delta
+    reach = min(1.0, people / t.config["population"])
+    q = t.topic_state
+    k = list(topics)
+    delta[k] = t.config["topic_gain"] * reach * (1.0 - q[k])
+    t.topic_state = q + delta
+    return delta
+
+
+def served_better(t: Territory) -> float:
+    """People the topic state serves better than at the start, this month."""
+    cfg = t.config
+    return state_rate(t.topic_state, t.topic_state0, t.coupling, cfg["interdependence"], cfg["population"])
+
+
+def state_value_rate(t: Territory) -> float:
+    """The state's value this month (value units): the people served better, counted in person-years,
+    times ``value_weight_state``."""
+    return t.config["value_weight_state"] * served_better(t) / 12.0
