@@ -210,8 +210,11 @@ def _params() -> list[Param]:
           "at least g*T[j,i]*F[i] with j (0 disables relays).", "trust", 0.0, 1.0),
         P("cold_trust", 0.05, "float", "0..1", "Trust toward someone met cold, without a tie or an "
           "introduction (the facilitator, or actors put together by an organisation chart).", "trust", 0.0, 1.0),
-        P("facilitator_trust0", 0.0, "float", "0..1", "Initial trust of every actor in the facilitator "
-          "(0: a stranger).", "trust", 0.0, 1.0),
+        P("facilitator_trust0", 0.0, "float", "0..1", "Mean initial trust of an actor in the facilitator "
+          "(0: a stranger); each occupant's own is drawn around it (facilitator_trust0_spread).", "trust", 0.0, 1.0),
+        P("facilitator_trust0_spread", 1.0, "float", "share", "Initial trust in the facilitator is uniform on "
+          "facilitator_trust0 +- this * min(facilitator_trust0, 1 - facilitator_trust0) (1: the widest such "
+          "interval in [0, 1]; 0: everyone alike, a mass point thresholds can sit on).", "trust", 0.0, 1.0),
         P("engagement_influence", 0.05, "float", "rate/month", "Social influence: engagement moves toward "
           "the trust-weighted mean of the actors met.", "trust", 0.0, 1.0),
         # --- facilitator ----------------------------------------------------------------

@@ -49,6 +49,9 @@ class FacilitatorState:
     def __init__(self, n_actors: int, n_topics: int) -> None:
         self.toolkit = np.zeros(n_topics, dtype=bool)  # per topic: holds the keys to answer a need on it
         self.met = np.zeros(n_actors, dtype=bool)  # met this month (no drift)
+        # its contacts: entry contacts and everyone it has met, been introduced to, cold-contacted, talked
+        # to or worked with; a set kept by the facilitator, never read off trust (no knife-edge at F = 0)
+        self.contacts = np.zeros(n_actors, dtype=bool)
         self.satisfied = np.zeros(n_actors, dtype=bool)  # had a need answered with it
         self.last_met = np.full(n_actors, -10**6, dtype=np.int64)
         self.successes = 0
@@ -85,7 +88,8 @@ class Territory:
         self.seated_since = np.zeros(n, dtype=np.int64)
         self.trust = TrustNetwork(n, baseline_trust(cfg), cfg["cold_trust"])  # no ties before populate
         self.facilitator_trust = np.full(n, cfg["facilitator_trust0"])
-        self.f_baseline = cfg["facilitator_trust0"]  # what trust in the facilitator drifts back to
+        # each occupant's own initial trust in the facilitator, what its trust drifts back to
+        self.f_baseline = np.full(n, cfg["facilitator_trust0"])
         self.relay_depth = np.full(n, -1, dtype=np.int64)
         self.introducer = np.full(n, -1, dtype=np.int64)
         self.entry_contacts = np.zeros(0, dtype=np.int64)
@@ -242,6 +246,9 @@ class Territory:
         self._beneficiaries = None
 
     def end(self, project: Project) -> None:
-        """A running project has been resolved."""
+        """A running project has been resolved; the facilitator has worked with the team of a chain it
+        built, so its members are its contacts."""
         self.running_projects.remove(project)
         self._beneficiaries = None
+        if project.facilitated:
+            self.facilitator_state.contacts[list(project.members)] = True

@@ -8,6 +8,7 @@ import numpy as np
 from transition_sim.roles import Role
 from transition_sim.story import Name, newcomer
 from transition_sim.territory import Territory
+from transition_sim.trust import spread_around
 
 _CIVIL = int(Role.CIVIL)
 _POWER_KEYS = ("power_elected", "power_civil", "power_state", "power_socio")  # by role
@@ -45,7 +46,11 @@ def replace_occupant(t: Territory, i: int, kind: str, rng: np.random.Generator) 
     draw_person(t, i, rng)
     t.seated_since[i] = t.month
     t.trust.reset_actor(i, t.roles)
-    t.facilitator_trust[i] = t.f_baseline
+    u = float(rng.random())  # drawn under every strategy, so that the events stream stays aligned
+    t.f_baseline[i] = (float(spread_around(t.config["facilitator_trust0"], t.config["facilitator_trust0_spread"], u))
+                       if t.facilitator_state.active else 0.0)
+    t.facilitator_trust[i] = t.f_baseline[i]
+    t.facilitator_state.contacts[i] = False
     t.relay_depth[i] = -1
     t.introducer[t.introducer == i] = -1
     t.introducer[i] = -1

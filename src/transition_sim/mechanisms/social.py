@@ -27,7 +27,7 @@ def social_life(t: Territory, rng: np.random.Generator) -> None:
     spread_engagement(t.engagement, net.src[: net.size][contacted], net.dst[: net.size][contacted],
                       net.trust[: net.size][contacted], cfg["engagement_influence"])
     unmet = ~t.facilitator_state.met
-    t.facilitator_trust[unmet] = move_toward(t.facilitator_trust[unmet], t.f_baseline, cfg["trust_drift"])
+    t.facilitator_trust[unmet] = move_toward(t.facilitator_trust[unmet], t.f_baseline[unmet], cfg["trust_drift"])
     self_organisation(t, rng)
 
 
