@@ -145,9 +145,11 @@ class NeedBook:
 
 def need_mix(roles: np.ndarray, config: dict) -> np.ndarray:
     """Per actor, the shares of PREMISES and PERMIT among its needs: socio-economic actors'
-    ``socio_need_premises`` and ``socio_need_permit``; every other role's needs are answered by funding."""
+    ``socio_need_premises``, and ``socio_need_permit`` of the rest; every other role's needs are answered
+    by funding."""
     mix = np.zeros((len(roles), 2))
-    mix[roles == 3] = (config["socio_need_premises"], config["socio_need_permit"])
+    premises = config["socio_need_premises"]
+    mix[roles == 3] = (premises, (1.0 - premises) * config["socio_need_permit"])
     return mix
 
 

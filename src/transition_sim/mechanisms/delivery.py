@@ -105,9 +105,7 @@ def _on_success(t: Territory, p: Project, rng: np.random.Generator) -> None:
     topics = list(p.topics)
     weight = min(1.0, p.spent / len(topics) / cfg["maturity_scale"])  # bigger actions change more
     t.maturity[topics] = move_toward(t.maturity[topics], 1.0, cfg["maturity_gain"] * weight)
-    for i in p.members:
-        for k in p.topics:
-            t.needs.remove(i, k)
+    t.answer_needs(p)  # what its decisions can answer (a premises need: only an elected official's)
     t.log.add(t.month, "success", {"b": p.sponsor}, {"pid": p.pid, "value": round(total, 2)},
               what=t.what(p), b=t.name_of(p.sponsor))
     coupled = [int(u) for u in np.flatnonzero(t.coupling[list(p.topics)].any(axis=0)) if u not in p.topics]

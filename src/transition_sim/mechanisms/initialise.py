@@ -32,7 +32,7 @@ def populate(t: Territory, rng: np.random.Generator) -> None:
     t.facilitator_state.toolkit = rng.random(t.n_topics) < cfg["toolkit_coverage"]
     t.coupling = coupling_matrix(t.n_topics, cfg["coupled_topics"], rng)
     for _ in range(3):  # the territory starts with a few months' worth of needs
-        t.needs.arrive(t.need_rates, t.power, 0, t.n_topics, cfg, rng)
+        t.needs.arrive(t.need_rates, t.power, 0, t.n_topics, cfg, rng, mix=t.need_mix)
     # each actor's own initial trust in the facilitator, drawn last so that the rest of the territory is
     # the same whatever facilitator_trust0 is
     t.f_baseline[:] = spread_around(cfg["facilitator_trust0"], cfg["facilitator_trust0_spread"],

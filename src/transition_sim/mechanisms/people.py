@@ -41,9 +41,9 @@ def replace_occupant(t: Territory, i: int, kind: str, rng: np.random.Generator) 
     lost = t.streams.depart(i, t.month, t.roles, t.seated_since, t.config["orphan_loss"])
     t.counters["value_lost"] += lost
     t.counters["replaced"] += 1
-    # power is drawn too, so a newcomer does not keep the seat's rank (ODD section 7.5 says it does);
-    # kept as it was: changing it changes every run
-    draw_person(t, i, rng)
+    power = float(t.power[i])  # read before the draw: the newcomer keeps the seat's power (ODD section 7.5)
+    draw_person(t, i, rng)  # draws a power too, unused: every person is drawn alike
+    t.power[i] = power
     t.seated_since[i] = t.month
     t.trust.reset_actor(i, t.roles)
     u = float(rng.random())  # drawn under every strategy, so that the events stream stays aligned
