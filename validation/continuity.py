@@ -66,6 +66,7 @@ THRESHOLD_LIKE: dict[str, float] = {
     "need_cost": 80.0, "plan_budget_share": 0.01, "state_cofund_share": 0.01, "latency_per_decade": 0.02,
     "latency_base": 1, "yearend_push": 0.01, "preelection_urgency": 0.01, "preelection_need_boost": 0.01,
     "yearend_need_boost": 0.01, "civil_capacity": 0.02, "socio_need_premises": 0.01, "socio_need_permit": 0.01,
+    "preelection_months": 1, "yearend_months": 1,
 }
 
 

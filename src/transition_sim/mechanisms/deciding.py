@@ -58,6 +58,7 @@ def decide(t: Territory, p: Project, rng: np.random.Generator) -> None:
     p.duration = max(duration_of(p.kind, len(p.topics), t.config), 12 * p.years)
     t.start(p)
     t.counters["funded"] += 1
+    p.decider_depth = int(t.relay_depth[p.sponsor])  # the climb: how far along the chain its decider was
     if p.facilitated and t.first_funded_month < 0:
         t.first_funded_month = month
     log.add(month, "approved", {"b": p.sponsor}, {"pid": p.pid, "cost": round(p.cost, 2)},
