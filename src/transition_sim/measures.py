@@ -93,7 +93,8 @@ def _chain_decisions(t: Territory) -> float:
 
 
 def _own_need_decisions(t: Territory) -> float:
-    """Facilitated projects a decision-maker funded on its own need (sponsor and beneficiary)."""
+    """Facilitated projects a decision-maker funded for itself (sponsor and beneficiary: a pitch on its own
+    need, or a plan or vision it sponsors)."""
     return float(sum(p.facilitated and p.sponsor == p.beneficiary and t.is_decider(p.sponsor)
                      for p in _funded(t)))
 
