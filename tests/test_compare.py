@@ -108,6 +108,8 @@ def test_compare_writes_every_file(small):
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "transition-sim compare --scenario village --strategies one_need_at_a_time,top_down_plan,none" in report
     assert "## Reading" in report
+    assert "## The climb" in report and "| `none` | 0 | 0 | 0 | 0 |" in report  # no facilitator, no chain
+    assert set(summary["relay_depths"]) == set(STRATEGIES)
     assert report.count("clear difference") + report.count("Clear difference") + report.count(
         "same cumulative value") >= 3
 

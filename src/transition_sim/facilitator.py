@@ -57,9 +57,15 @@ class Facilitator(mesa.Agent):
     def successes(self) -> int:
         return self._state.successes
 
+    @property
+    def contacts(self) -> np.ndarray:
+        return self._state.contacts
+
     def known(self) -> np.ndarray:
-        """Actors who trust the facilitator at all, most powerful first."""
-        idx = np.flatnonzero(self.trust > 0)
+        """The facilitator's contacts (entry contacts, and whoever it has met, been introduced to,
+        cold-contacted, talked to or worked with), most powerful first. A set, not "trust above zero":
+        a small initial trust in the facilitator does not make everyone a contact."""
+        idx = np.flatnonzero(self._state.contacts)
         return idx[np.argsort(-self.territory.power[idx], kind="stable")]
 
     def reached(self) -> np.ndarray:
@@ -99,6 +105,7 @@ class Facilitator(mesa.Agent):
         self.meetings_left -= 1
         self._state.meetings_used += 1
         self._state.met[i] = True
+        self._state.contacts[i] = True
         self._state.last_met[i] = self.territory.month
         return True
 
@@ -126,12 +133,13 @@ class Facilitator(mesa.Agent):
         return True
 
     def cold_contact(self, j: int) -> bool:
-        """Meet j without an introduction: trust starts at ``cold_trust``."""
+        """Meet j without an introduction: trust is at least ``cold_trust``; j starts a chain of its own
+        (depth 0) unless it is already on one."""
         if not self._use_meeting(j):
             return False
         t = self.territory
-        if self.trust[j] < t.config["cold_trust"]:
-            self.trust[j] = t.config["cold_trust"]
+        self.trust[j] = max(float(self.trust[j]), t.config["cold_trust"])
+        if t.relay_depth[j] < 0:
             t.relay_depth[j] = 0
         t.log.add(t.month, "cold_contact", {"b": j}, b=t.name_of(j))
         return True
@@ -199,6 +207,7 @@ class Facilitator(mesa.Agent):
         self._state.meetings_used += 1
         t, cfg = self.territory, self.territory.config
         audience = self.model.rng.choice(t.n_actors, size=size, replace=False)
+        self._state.contacts[audience] = True  # they heard it: met
         inclined = audience[t.engagement[audience] >= inclination]
         others = audience[t.engagement[audience] < inclination]
         f, e = t.facilitator_trust, t.engagement

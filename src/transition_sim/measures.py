@@ -63,6 +63,56 @@ def _relay_depth(t: Territory) -> float:
     return float(t.relay_depth[reached].max()) if reached.any() else 0.0
 
 
+# ---------------------------------------------------------------- the climb (issue 12.5, ODD section 9.1)
+CLIMB_DEPTHS = ("0", "1", "2", "3plus")  # actors on the facilitator's chain, by relay depth
+
+
+def _actors_at_depth(k: int) -> Reporter:
+    if k < 3:
+        return lambda t: float(np.count_nonzero(t.relay_depth == k))
+    return lambda t: float(np.count_nonzero(t.relay_depth >= k))
+
+
+def _funded(t: Territory) -> list[Any]:
+    return [p for p in t.projects if p.start_month >= 0]
+
+
+def _chain_funded_share(t: Territory) -> float:
+    """Share of the funded projects whose decider (sponsor) the facilitator reached through a chain
+    of at least one introduction (relay depth >= 1 when it was funded)."""
+    funded = _funded(t)
+    return sum(p.decider_depth >= 1 for p in funded) / len(funded) if funded else math.nan
+
+
+def _chain_value_share(t: Territory) -> float:
+    """Share of the value of the projects succeeded that comes from those decided through a chain."""
+    funded = _funded(t)
+    total = sum(p.value for p in funded)
+    return sum(p.value for p in funded if p.decider_depth >= 1) / total if total > 0 else math.nan
+
+
+def _chain_decisions(t: Territory) -> float:
+    """Funded projects decided by a decision-maker (elected official, State agent) the facilitator
+    reached through a chain of at least one introduction: the seed's chain toward those who fund."""
+    return float(sum(p.decider_depth >= 1 and t.is_decider(p.sponsor) for p in _funded(t)))
+
+
+def _own_need_decisions(t: Territory) -> float:
+    """Facilitated projects a decision-maker funded for itself (sponsor and beneficiary: a pitch on its own
+    need, or a plan or vision it sponsors)."""
+    return float(sum(p.facilitated and p.sponsor == p.beneficiary and t.is_decider(p.sponsor)
+                     for p in _funded(t)))
+
+
+CLIMB_MEASURES: dict[str, Reporter] = {
+    **{f"actors_depth_{d}": _actors_at_depth(k) for k, d in enumerate(CLIMB_DEPTHS)},
+    "chain_funded_share": _chain_funded_share,
+    "chain_value_share": _chain_value_share,
+    "chain_decisions": _chain_decisions,
+    "own_need_decisions": _own_need_decisions,
+}
+
+
 def _nan_if_negative(value: int) -> float:
     return float(value) if value >= 0 else math.nan
 
@@ -117,6 +167,7 @@ MEASURES: dict[str, Reporter] = {
     "first_funded_month": lambda t: _nan_if_negative(t.first_funded_month),
     **{f"reached_{r.code}": _reached(r) for r in ROLES},
     "relay_depth": _relay_depth,
+    **CLIMB_MEASURES,
     "systemic_phase": lambda t: float(t.systemic_month >= 0),
     "systemic_month": lambda t: _nan_if_negative(t.systemic_month),
     "perimeter": _counter("perimeter"),

@@ -1,8 +1,15 @@
 """Needs of the moment: a fixed table of slots per actor, aged and filled in whole-array steps.
 
 Each actor holds at most ``need_max`` needs: (topic, urgency 0..1, cost to answer, people it
-stands for, expiry month). Slots with ``topic == -1`` are empty. A need being worked on is ``claimed`` so that
-two proposals do not answer it twice.
+stands for, expiry month, kind). Slots with ``topic == -1`` are empty. A need being worked on is ``claimed`` so that
+two proposals do not answer it twice. The kind says what can answer it: any funding (``MONEY``),
+only an elected official's decision (``PREMISES``) or only a State authorisation (``PERMIT``).
+
+Arrivals draw the same numbers whatever the territory's state: a Poisson count per actor at its
+highest rate of the month, then, for every candidate arrival, its topic, urgency, a thinning draw
+(kept with probability rate / highest rate: a Poisson process thinned is a Poisson process), its kind,
+cost, people and lifetime, as whole arrays. So the needs stream stays aligned across paired runs whose
+states differ, and the month's arrivals cost a few array draws and one short loop that fills slots.
 """
 
 from __future__ import annotations
@@ -10,6 +17,9 @@ from __future__ import annotations
 import numpy as np
 
 EMPTY = -1
+MONEY, PREMISES, PERMIT = 0, 1, 2  # what answers a need: any funding, an elected official, a State authorisation
+COST_SHAPE = 4.0  # Gamma shape of a need's cost (its mean is need_cost * (1 + need_cost_power * power))
+PEOPLE_SHAPE = 2.0  # Gamma shape of the people a need stands for (mean people_<role> * (1 + people_power * power))
 
 
 class NeedBook:
@@ -24,6 +34,7 @@ class NeedBook:
         self.people_base = np.zeros(n) if people_base is None else np.asarray(people_base, dtype=float)
         self.expiry = np.zeros((n, slots), dtype=np.int64)
         self.claimed = np.zeros((n, slots), dtype=bool)
+        self.kind = np.zeros((n, slots), dtype=np.int8)
 
     @property
     def active(self) -> np.ndarray:
@@ -36,21 +47,45 @@ class NeedBook:
         return np.argwhere(gone)
 
     def arrive(self, rates: np.ndarray, power: np.ndarray, month: int, n_topics: int,
-               config: dict, rng: np.random.Generator) -> np.ndarray:
-        """Poisson arrivals per actor into free slots; return the actors that got a need."""
+               config: dict, rng: np.random.Generator, keep: np.ndarray | None = None,
+               mix: np.ndarray | None = None) -> np.ndarray:
+        """Poisson arrivals per actor into free slots; return the actors that got a need.
+
+        ``rates`` are the highest rates of the month; an arrival of actor i is kept with probability
+        ``keep[i]`` (default 1). ``mix[i]`` is (share of PREMISES, share of PERMIT) among i's needs
+        (default: all MONEY)."""
         counts = rng.poisson(rates)
         actors = np.repeat(np.arange(len(rates)), counts)
+        k = len(actors)
+        topics = rng.integers(n_topics, size=k)
+        urgency = rng.uniform(0.2, 1.0, size=k)
+        thin = rng.random(k)
+        kind_draw = rng.random(k)
+        cost = rng.standard_gamma(COST_SHAPE, size=k)
+        people = rng.standard_gamma(PEOPLE_SHAPE, size=k)
+        life = rng.poisson(config["need_lifetime"], size=k)
+        kept = thin < keep[actors] if keep is not None else np.ones(k, dtype=bool)
+        kind = np.zeros(k, dtype=np.int8)
+        if mix is not None:
+            share = mix[actors]
+            kind[kind_draw < share[:, 0] + share[:, 1]] = PERMIT
+            kind[kind_draw < share[:, 0]] = PREMISES
+        mean_cost = config["need_cost"] * (1.0 + config["need_cost_power"] * power[actors])
+        cost = cost * mean_cost / COST_SHAPE
+        mean_people = self.people_base[actors] * (1.0 + config["people_power"] * power[actors])
+        people = people * mean_people / PEOPLE_SHAPE
+        expiry = month + 1 + life
         got = []
-        integers, uniform, add = rng.integers, rng.uniform, self.add  # the hot loop: plain Python values
-        for i, p in zip(actors.tolist(), power[actors].tolist(), strict=True):
-            topic = int(integers(n_topics))
-            urgency = float(uniform(0.2, 1.0))
-            if add(i, topic, urgency, month, p, config, rng):
+        place = self.place  # the loop: plain Python values
+        for i, t, u, c, e, n, h in zip(actors[kept].tolist(), topics[kept].tolist(), urgency[kept].tolist(),
+                                       cost[kept].tolist(), expiry[kept].tolist(), kind[kept].tolist(),
+                                       people[kept].tolist(), strict=True):
+            if place(i, t, u, c, e, n, h):
                 got.append(i)
         return np.array(got, dtype=np.int64)
 
-    def add(self, i: int, topic: int, urgency: float, month: int, power: float,
-            config: dict, rng: np.random.Generator) -> bool:
+    def place(self, i: int, topic: int, urgency: float, cost: float, expiry: int, kind: int = MONEY,
+              people: float = 0.0) -> bool:
         """Put one need in a free slot of actor i (none if full or already held on that topic)."""
         row = self.topic[i].tolist()
         if topic in row or EMPTY not in row:
@@ -58,21 +93,37 @@ class NeedBook:
         s = row.index(EMPTY)  # the first free slot
         self.topic[i, s] = topic
         self.urgency[i, s] = urgency
-        mean_cost = config["need_cost"] * (1.0 + config["need_cost_power"] * power)
-        self.cost[i, s] = float(rng.gamma(4.0, mean_cost / 4.0))
-        mean_people = self.people_base[i] * (1.0 + config["people_power"] * power)
-        self.people[i, s] = float(rng.gamma(2.0, mean_people / 2.0))
-        self.expiry[i, s] = month + 1 + int(rng.poisson(config["need_lifetime"]))
+        self.cost[i, s] = cost
+        self.people[i, s] = people
+        self.expiry[i, s] = expiry
         self.claimed[i, s] = False
+        self.kind[i, s] = kind
         return True
+
+    def add(self, i: int, topic: int, urgency: float, month: int, power: float,
+            config: dict, rng: np.random.Generator) -> bool:
+        """Put one need (any funding answers it) in a free slot of actor i, its cost, people and lifetime
+        drawn from ``rng`` (none if full or already held on that topic)."""
+        row = self.topic[i].tolist()
+        if topic in row or EMPTY not in row:
+            return False
+        mean_cost = config["need_cost"] * (1.0 + config["need_cost_power"] * power)
+        cost = float(rng.gamma(COST_SHAPE, mean_cost / COST_SHAPE))
+        mean_people = self.people_base[i] * (1.0 + config["people_power"] * power)
+        people = float(rng.gamma(PEOPLE_SHAPE, mean_people / PEOPLE_SHAPE))
+        expiry = month + 1 + int(rng.poisson(config["need_lifetime"]))
+        return self.place(i, topic, urgency, cost, expiry, MONEY, people)
 
     def clear_actor(self, i: int) -> None:
         self.topic[i] = EMPTY
         self.claimed[i] = False
 
-    def remove(self, i: int, topic: int) -> bool:
-        """Answer (drop) actor i's need on a topic; True if it had one."""
+    def remove(self, i: int, topic: int, kinds: tuple[int, ...] | None = None) -> bool:
+        """Answer (drop) actor i's need on a topic, if its kind is among ``kinds`` (default: any); True if
+        it had one."""
         hit = self.topic[i] == topic
+        if kinds is not None:
+            hit &= np.isin(self.kind[i], kinds)
         self.topic[i][hit] = EMPTY
         self.claimed[i][hit] = False
         return bool(hit.any())
@@ -83,6 +134,13 @@ class NeedBook:
 
     def claim(self, i: int, topic: int) -> None:
         self.claimed[i][self.topic[i] == topic] = True
+
+    def kind_of(self, i: int, topic: int) -> int:
+        """What answers actor i's need on a topic (MONEY if it has none)."""
+        for t, k in zip(self.topic[i].tolist(), self.kind[i].tolist(), strict=True):
+            if t == topic:
+                return k
+        return MONEY
 
     def open_needs(self, i: int) -> list[tuple[int, float, float]]:
         """Actor i's unclaimed needs as (topic, urgency, cost), most urgent first."""
@@ -103,6 +161,16 @@ def people_bases(roles: np.ndarray, config: dict) -> np.ndarray:
     table = np.array([config["people_elected"], config["people_civil"], config["people_state"],
                       config["people_socio"]])
     return table[roles]
+
+
+def need_mix(roles: np.ndarray, config: dict) -> np.ndarray:
+    """Per actor, the shares of PREMISES and PERMIT among its needs: socio-economic actors'
+    ``socio_need_premises``, and ``socio_need_permit`` of the rest; every other role's needs are answered
+    by funding."""
+    mix = np.zeros((len(roles), 2))
+    premises = config["socio_need_premises"]
+    mix[roles == 3] = (premises, (1.0 - premises) * config["socio_need_permit"])
+    return mix
 
 
 def arrival_rates(roles: np.ndarray, config: dict) -> np.ndarray:

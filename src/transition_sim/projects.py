@@ -52,6 +52,7 @@ class Project:
     status: str = "proposed"
     decide_month: int = 0
     start_month: int = -1
+    decider_depth: int = -1  # its sponsor's relay depth when it was funded (-1: off the chain)
     duration: int = 1
     spent: float = 0.0
     value: float = 0.0  # value of the needs it answered at its success (the state's part comes later)

@@ -195,8 +195,28 @@ def _params() -> list[Param]:
           "powerless actor.", "needs", 0.0, 1e7),
         P("need_cost_power", 4.0, "float", "factor", "A need's mean cost is need_cost * (1 + this * power): "
           "the powerful have larger needs.", "needs", 0.0, 100.0),
-        P("preelection_urgency", 0.3, "float", "0..1", "Extra urgency of elected officials' needs in the "
-          "12 months before an election.", "needs", 0.0, 1.0),
+        P("preelection_urgency", 0.3, "float", "0..1", "Extra urgency of elected officials' needs at full "
+          "pre-election pressure (times the pressure: 0 before preelection_months, 1 the month before).",
+          "needs", 0.0, 1.0),
+        P("preelection_months", 12, "int", "months", "Months before an election over which elected officials' "
+          "pre-election pressure rises linearly from 0 to 1 (0: none).", "needs", 0, 120),
+        P("preelection_need_boost", 1.0, "float", "factor", "Elected officials' needs arrive (1 + this * "
+          "pre-election pressure) times as often.", "needs", 0.0, 20.0),
+        P("yearend_months", 3, "int", "months", "Last months of the budget year over which the State's pressure "
+          "to spend its envelope rises linearly to 1 (0: none).", "needs", 0, 12),
+        P("yearend_need_boost", 1.0, "float", "factor", "State agents' needs arrive (1 + this * year-end "
+          "pressure * unspent share of the envelope) times as often.", "needs", 0.0, 20.0),
+        P("civil_capacity", 3.0, "float", "files", "Files (proposals pending or running) a civil servant "
+          "can structure at once; files beyond it are slower and weaker.", "needs", 0.0, 1000.0),
+        P("civil_overload_delay", 1.0, "float", "months/file", "Extra decision months per file its civil "
+          "servant holds beyond civil_capacity.", "needs", 0.0, 60.0),
+        P("civil_overload_penalty", 0.5, "float", "logit/file", "Approval log-odds lost per file its civil "
+          "servant holds beyond civil_capacity (a file not well structured).", "needs", 0.0, 50.0),
+        P("socio_need_premises", 0.3, "float", "share", "Share of socio-economic actors' needs that are "
+          "premises, answered only by an elected official's decision.", "needs", 0.0, 1.0),
+        P("socio_need_permit", 0.5, "float", "share", "Share of socio-economic actors' other needs (not "
+          "premises) that are permits, answered only through a State authorisation (the rest: money, any "
+          "funder).", "needs", 0.0, 1.0),
         # --- trust ---------------------------------------------------------------------
         P("trust_gain", 0.15, "float", "rate", "a: a positive event moves trust toward 1 by this share.",
           "trust", 0.0, 1.0),
@@ -210,8 +230,11 @@ def _params() -> list[Param]:
           "at least g*T[j,i]*F[i] with j (0 disables relays).", "trust", 0.0, 1.0),
         P("cold_trust", 0.05, "float", "0..1", "Trust toward someone met cold, without a tie or an "
           "introduction (the facilitator, or actors put together by an organisation chart).", "trust", 0.0, 1.0),
-        P("facilitator_trust0", 0.0, "float", "0..1", "Initial trust of every actor in the facilitator "
-          "(0: a stranger).", "trust", 0.0, 1.0),
+        P("facilitator_trust0", 0.0, "float", "0..1", "Mean initial trust of an actor in the facilitator "
+          "(0: a stranger); each occupant's own is drawn around it (facilitator_trust0_spread).", "trust", 0.0, 1.0),
+        P("facilitator_trust0_spread", 1.0, "float", "share", "Initial trust in the facilitator is uniform on "
+          "facilitator_trust0 +- this * min(facilitator_trust0, 1 - facilitator_trust0) (1: the widest such "
+          "interval in [0, 1]; 0: everyone alike, a mass point thresholds can sit on).", "trust", 0.0, 1.0),
         P("engagement_influence", 0.05, "float", "rate/month", "Social influence: engagement moves toward "
           "the trust-weighted mean of the actors met.", "trust", 0.0, 1.0),
         # --- facilitator ----------------------------------------------------------------
@@ -241,6 +264,8 @@ def _params() -> list[Param]:
           "the vision; the others find it over-promising and lose trust.", "facilitator", 0.0, 1.0),
         P("commons_peers", 3, "int", "actors", "commons: socio-economic peers who make and fund a commons "
           "together.", "facilitator", 1, 100),
+        P("commons_expertise", 0.6, "float", "0..1", "commons: a maker takes on a need the toolkit does not "
+          "cover when its own expertise on the topic is at least this.", "facilitator", 0.0, 1.0),
         # --- decisions ---------------------------------------------------------------
         P("approve_bias", -3.0, "float", "logit", "Baseline log-odds of approving a proposal.",
           "decisions", -20.0, 20.0),
@@ -256,8 +281,9 @@ def _params() -> list[Param]:
           "asked, counted from 10 kEUR: base + this * log10(1 + cost / 10 kEUR).", "decisions", 0.0, 60.0),
         P("state_cofund_share", 0.5, "float", "share", "Share of a structured public project a State "
           "grant can pay.", "decisions", 0.0, 1.0),
-        P("yearend_push", 0.5, "float", "fit", "Fit bonus of grant requests to the State in the last "
-          "quarter, while its envelope is unspent.", "decisions", 0.0, 5.0),
+        P("yearend_push", 0.5, "float", "urgency", "A State agent's need to spend its envelope: its urgency, "
+          "on any request, is min(1, this * year-end pressure * unspent share of the envelope).", "decisions",
+          0.0, 5.0),
         P("self_org_rate", 0.01, "float", "probability/month", "Chance that an engaged actor with a need "
           "relays it to a decision-maker it trusts (the territory's own dynamic).", "decisions", 0.0, 1.0),
         # --- projects ----------------------------------------------------------------

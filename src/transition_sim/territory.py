@@ -18,14 +18,14 @@ from typing import Any
 import numpy as np
 
 from transition_sim.decisions import decision_latency
-from transition_sim.needs import NeedBook, arrival_rates, people_bases
+from transition_sim.needs import MONEY, PERMIT, PREMISES, NeedBook, arrival_rates, need_mix, people_bases
 from transition_sim.network import TrustNetwork
 from transition_sim.projects import FACILITATOR, Project
 from transition_sim.roles import ROLES, TOPICS, Role
 from transition_sim.story import FACILITATOR_NAME, EventLog, Name, seat_name, what_name
 from transition_sim.value import Improvements
 
-_CIVIL, _STATE, _SOCIO = int(Role.CIVIL), int(Role.STATE), int(Role.SOCIO)
+_ELECTED, _CIVIL, _STATE, _SOCIO = int(Role.ELECTED), int(Role.CIVIL), int(Role.STATE), int(Role.SOCIO)
 _DECIDING_ROLES = (int(Role.ELECTED), int(Role.STATE))
 PAYERS = (Role.ELECTED, Role.STATE, Role.SOCIO)  # the roles that hold budgets (civil servants hold none)
 PUBLIC = (Role.ELECTED, Role.STATE)
@@ -52,6 +52,9 @@ class FacilitatorState:
     def __init__(self, n_actors: int, n_topics: int) -> None:
         self.toolkit = np.zeros(n_topics, dtype=bool)  # per topic: holds the keys to answer a need on it
         self.met = np.zeros(n_actors, dtype=bool)  # met this month (no drift)
+        # its contacts: entry contacts and everyone it has met, been introduced to, cold-contacted, talked
+        # to or worked with; a set kept by the facilitator, never read off trust (no knife-edge at F = 0)
+        self.contacts = np.zeros(n_actors, dtype=bool)
         self.satisfied = np.zeros(n_actors, dtype=bool)  # had a need answered with it
         self.last_met = np.full(n_actors, -10**6, dtype=np.int64)
         self.successes = 0
@@ -89,7 +92,8 @@ class Territory:
         self.seated_since = np.zeros(n, dtype=np.int64)
         self.trust = TrustNetwork(n, baseline_trust(cfg), cfg["cold_trust"])  # no ties before populate
         self.facilitator_trust = np.full(n, cfg["facilitator_trust0"])
-        self.f_baseline = cfg["facilitator_trust0"]  # what trust in the facilitator drifts back to
+        # each occupant's own initial trust in the facilitator, what its trust drifts back to
+        self.f_baseline = np.full(n, cfg["facilitator_trust0"])
         self.relay_depth = np.full(n, -1, dtype=np.int64)
         self.introducer = np.full(n, -1, dtype=np.int64)
         self.entry_contacts = np.zeros(0, dtype=np.int64)
@@ -100,6 +104,10 @@ class Territory:
         self.regulated = np.array([TOPICS[t] in cfg["regulated_topics"] for t in range(self.n_topics)])
         self.needs = NeedBook(n, cfg["need_max"], people_bases(self.roles, cfg))
         self.need_rates = arrival_rates(self.roles, cfg)
+        self.need_mix = need_mix(self.roles, cfg)  # per actor: shares of PREMISES and PERMIT needs
+        self.arrived = np.zeros(4)  # needs arrived so far, by role
+        self.files = np.zeros(n)  # per civil servant: the proposals it structures, pending or running
+        self.permits: set[int] = set()  # proposals that ask for a State authorisation a permit need requires
         self.projects: list[Project] = []
         self.pending: list[Project] = []
         self.running_projects: list[Project] = []
@@ -136,9 +144,26 @@ class Territory:
     def crisis_urgency(self) -> float:
         return self.config["crisis_urgency"] if self.in_crisis() else 0.0
 
+    def preelection_pressure(self) -> float:
+        """Elected officials' pressure of the next election: 0 more than ``preelection_months`` before it,
+        rising linearly to 1 in the month before it (in an election month the election is past)."""
+        window = self.config["preelection_months"]
+        left = months_to_election(self.month, self.config) or self.config["election_period"]
+        return max(0.0, (window - left + 1) / window) if window > 0 else 0.0
+
     def preelection_urgency(self) -> float:
-        months_left = months_to_election(self.month, self.config)
-        return self.config["preelection_urgency"] if 0 <= months_left < 12 else 0.0
+        return self.config["preelection_urgency"] * self.preelection_pressure()
+
+    def yearend_pressure(self) -> float:
+        """The State's pressure to spend its envelope: 0 before the last ``yearend_months`` of the budget
+        year, rising linearly to 1 in its last month."""
+        window = self.config["yearend_months"]
+        return max(0.0, (self.month_of_year() - 12 + window + 1) / window) if window > 0 else 0.0
+
+    def unspent(self, i: int) -> float:
+        """Share of actor i's yearly budget still unspent (0 without a budget)."""
+        annual = float(self.annual_budget[i])
+        return float(self.budget[i]) / annual if annual > 0 else 0.0
 
     def money(self, what: str, roles: tuple[Role, ...]) -> float:
         """Euros committed, spent or wasted (``what``) by payers of the given roles."""
@@ -216,14 +241,36 @@ class Territory:
 
         return tuple(sorted(pool, key=lambda j: -score(j))[:k])
 
+    # ------------------------------------------------------------------ what answers a need (ODD section 7.4)
+    def can_decide(self, dm: int, i: int, topic: int) -> bool:
+        """Whether a proposal decided by ``dm`` can answer actor i's need on ``topic``: premises only
+        through an elected official's decision (a permit's State authorisation is added to any proposal)."""
+        return self.needs.kind_of(i, topic) != PREMISES or self.role_of[dm] == _ELECTED
+
+    def needs_authorisation(self, project: Project) -> bool:
+        """A State agent must authorise it: a regulated topic, or a permit the beneficiary needs."""
+        return project.state >= 0 and (project.pid in self.permits or any(self.regulated[t] for t in project.topics))
+
+    def answerable(self, project: Project) -> tuple[int, ...]:
+        """The kinds of need a success of ``project`` can answer: money always, premises if an elected
+        official decided it, permits if a State agent authorised it."""
+        kinds = [MONEY]
+        if self.role_of[project.sponsor] == _ELECTED:
+            kinds.append(PREMISES)
+        if self.needs_authorisation(project):
+            kinds.append(PERMIT)
+        return tuple(kinds)
+
     # ------------------------------------------------------------------ the book of proposals
     def new_project(self, kind: str, topics: tuple[int, ...], cost: float, *, sponsor: int,
                     beneficiary: int, civil: int = -1, state: int = -1,
                     executors: tuple[int, ...] = (), chain: tuple[int, ...] = (),
                     pool: tuple[int, ...] = (), years: int = 1, open: bool = False) -> Project:
-        """A proposal, staffed; a State agent is added for regulated topics if none is given. An open
-        result costs ``open_cost_share`` more (``cost`` is what it costs closed)."""
-        if state < 0 and any(self.regulated[t] for t in topics):
+        """A proposal, staffed; a State agent is added for regulated topics, or for a permit the
+        beneficiary needs, if none is given. An open result costs ``open_cost_share`` more (``cost`` is
+        what it costs closed)."""
+        permit = any(self.needs.kind_of(beneficiary, t) == PERMIT for t in topics)
+        if state < 0 and (permit or any(self.regulated[t] for t in topics)):
             state = self.trusted_state(sponsor)
         project = Project(len(self.projects), kind, tuple(topics), float(cost), sponsor,
                           FACILITATOR, beneficiary, self.month, civil=civil, state=state,
@@ -231,14 +278,25 @@ class Territory:
                           open=open)
         if open:
             project.cost *= 1.0 + self.config["open_cost_share"]
+        if permit:
+            self.permits.add(project.pid)
         self.projects.append(project)
         return project
 
+    def overload(self, civil: int, extra: int = 1) -> float:
+        """Files beyond the capacity of civil servant ``civil`` with ``extra`` more (0 without one)."""
+        if civil < 0:
+            return 0.0
+        return max(0.0, float(self.files[civil]) + extra - self.config["civil_capacity"])
+
     def submit(self, project: Project) -> None:
         """Put a proposal before its sponsor; the decision comes after the latency."""
+        extra = self.config["civil_overload_delay"] * self.overload(project.civil)  # an overloaded structurer
         latency = decision_latency(project.cost, self.is_decider(project.sponsor), self.in_crisis(),
-                                   self.config)
+                                   self.config, extra)
         project.decide_month = self.month + latency
+        if project.civil >= 0:
+            self.files[project.civil] += 1
         self.counters["latency_sum"] += latency
         self.counters["decisions"] += 1
         for t in project.topics:
@@ -252,14 +310,24 @@ class Territory:
         if due:
             self.pending[:] = [p for p in self.pending if p.decide_month > self.month]
             self._beneficiaries = None
+            for p in due:
+                if p.civil >= 0:
+                    self.files[p.civil] -= 1
         return due
 
     def start(self, project: Project) -> None:
         """An approved project starts running."""
         self.running_projects.append(project)
         self._beneficiaries = None
+        if project.civil >= 0:
+            self.files[project.civil] += 1
 
     def end(self, project: Project) -> None:
-        """A running project has been resolved."""
+        """A running project has been resolved; the facilitator has worked with the team of a chain it
+        built, so its members are its contacts."""
         self.running_projects.remove(project)
         self._beneficiaries = None
+        if project.civil >= 0:
+            self.files[project.civil] -= 1
+        if project.facilitated:
+            self.facilitator_state.contacts[list(project.members)] = True

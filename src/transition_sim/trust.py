@@ -25,6 +25,16 @@ def introduced_trust(current: float, trust_target_in_relay: float, trust_relay_i
     return max(current, attenuation * trust_target_in_relay * trust_relay_in_facilitator)
 
 
+def spread_around(mean: float, spread: float, u: ArrayLike) -> np.ndarray:
+    """A value in [0, 1] around ``mean`` for each uniform draw ``u`` in [0, 1): uniform on
+    ``mean +- spread * min(mean, 1 - mean)``, the widest interval in [0, 1] centred on the mean when
+    ``spread`` is 1. Its mean is ``mean``; it has no mass point (a threshold cannot sit on a value many
+    actors share) except when ``mean`` is 0 or 1 or ``spread`` is 0; and it moves continuously with
+    ``mean`` for a fixed draw, so runs at nearby means differ little (common random numbers)."""
+    half = spread * min(mean, 1.0 - mean)
+    return mean + half * (2.0 * np.asarray(u, dtype=float) - 1.0)
+
+
 def mean_of(values: ArrayLike) -> float:
     """``float(np.mean(values))`` of 1-D values, bit for bit, without ``np.mean``'s Python overhead
     (which dominates on the few values of a team or a role): the same reduction, ``np.add.reduce``

@@ -19,7 +19,7 @@ from typing import Any
 from transition_sim.compare.figures import FIGURES, PAIRED_DIFFERENCES, TRUST_BY_ROLE_PAIR, VALUE_OVER_TIME
 from transition_sim.compare.runner import MEASURES, Plan
 from transition_sim.compare.stats import LEVEL, RESAMPLES, Interval, PairedComparison
-from transition_sim.compare.tables import TRUST_PAIRS, Comparison
+from transition_sim.compare.tables import DEPTHS, TRUST_PAIRS, Comparison
 from transition_sim.outdir import Target, check_target, write_directory
 from transition_sim.output import jsonable, versions
 from transition_sim.strategies import strategy_file
@@ -54,6 +54,11 @@ MEASURE_INFO: dict[str, tuple[str, str]] = {
     "projects_funded": ("projects funded", "count"),
     "projects_failed": ("projects failed", "count"),
     "value_rate": ("value rate in the last month", "value units/month"),
+    "relay_depth": ("deepest relay depth among the actors reached", "introductions"),
+    "chain_funded_share": ("share of funded projects decided by someone reached through a chain", "share"),
+    "chain_value_share": ("share of the value of successes decided by someone reached through a chain", "share"),
+    "chain_decisions": ("projects funded by a decision-maker reached through a chain", "count"),
+    "own_need_decisions": ("facilitated projects a decision-maker funded on its own need", "count"),
 }
 
 
@@ -138,6 +143,14 @@ def main_table_md(comp: Comparison) -> list[str]:
         lines.append(_md_row([f"`{m}`", MEASURE_INFO[m][1],
                               *(fmt_interval(table[s][m], plan.replicates) for s in plan.names)]))
     return lines
+
+
+def climb_md(comp: Comparison) -> list[str]:
+    """The relay-depth distribution at the horizon, per strategy: how far the chain climbed."""
+    means = comp.depth_means()
+    lines = [_md_row(["strategy", *(f"depth {d.removeprefix('actors_depth_').replace('plus', '+')}" for d in DEPTHS)]),
+             _md_row(["---"] * (1 + len(DEPTHS)))]
+    return lines + [_md_row([f"`{s}`", *(fmt(means[s][d]) for d in DEPTHS)]) for s in comp.plan.names]
 
 
 def pairs_table_md(comp: Comparison, measure: str) -> list[str]:
@@ -234,6 +247,15 @@ def report_md(comp: Comparison) -> str:
         "",
         *main_table_md(comp),
         "",
+        "## The climb",
+        "",
+        f"Actors on the facilitator's chain at month {plan.steps} by relay depth (0: entry and cold contacts; k: "
+        "k introductions from there), mean over the replicates. A project is *decided through a chain* when its "
+        "sponsor's relay depth was at least 1 when it was funded (`chain_funded_share`, `chain_value_share`, "
+        "`chain_decisions` above).",
+        "",
+        *climb_md(comp),
+        "",
         "## Pairwise comparisons",
         "",
         "Paired difference A - B per replicate: mean with a percentile bootstrap 95% interval "
@@ -309,6 +331,7 @@ def summary_record(comp: Comparison) -> dict[str, Any]:
                       for m, iv in table[s].items()} for s in plan.names},
         "trust_by_role_pair": {s: {key: float(v) for key, v in zip(TRUST_PAIRS, m.ravel(), strict=True)}
                                for s, m in comp.trust_means().items()},
+        "relay_depths": comp.depth_means(),
         "config": dict(plan.config),
         "versions": {**versions(), **extra},
     })

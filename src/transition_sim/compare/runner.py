@@ -39,6 +39,7 @@ MEASURES: tuple[str, ...] = (
     "leverage", "meetings_used", "value_per_meeting",
     "projects_succeeded", "money_wasted", "first_funded_month", "mean_trust",
     "systemic_phase", "projects_funded", "projects_failed", "value_rate",
+    "relay_depth", "chain_funded_share", "chain_value_share", "chain_decisions", "own_need_decisions",
 )
 TIMESERIES_COLUMNS: tuple[str, ...] = (
     "month", "value_rate", "value_cumulative", "projects_funded", "projects_succeeded", "mean_trust",

@@ -20,6 +20,8 @@ from transition_sim.compare.stats import Interval, PairedComparison, mean_ci, pa
 from transition_sim.roles import ROLES
 
 TRUST_PAIRS: tuple[str, ...] = tuple(f"trust_{a.code}_{b.code}" for a in ROLES for b in ROLES)
+# the climb's shape at the horizon: actors on the facilitator's chain by relay depth (measures.CLIMB_DEPTHS)
+DEPTHS: tuple[str, ...] = ("actors_depth_0", "actors_depth_1", "actors_depth_2", "actors_depth_3plus")
 PAIR_COLUMNS: tuple[str, ...] = (
     "strategy_a", "strategy_b", "measure", "n", "mean_a", "mean_b", "mean_diff", "ci_low", "ci_high",
     "share_a_higher", "share_b_higher", "share_ties", "wilcoxon_p", "ttest_p",
@@ -36,7 +38,7 @@ class Comparison:
     """Final values and monthly series of every run, with the statistics derived from them."""
 
     plan: Plan
-    finals: pd.DataFrame  # one row per (strategy, replicate): seed, MEASURES, TRUST_PAIRS
+    finals: pd.DataFrame  # one row per (strategy, replicate): seed, MEASURES, TRUST_PAIRS, DEPTHS
     series: pd.DataFrame  # tidy monthly rows: strategy, replicate, TIMESERIES_COLUMNS
     _pairs: list[tuple[str, str, str, PairedComparison]] | None = field(default=None, repr=False)
 
@@ -49,7 +51,7 @@ class Comparison:
         frames = []
         for job, res in zip(jobs, results, strict=True):
             row: dict[str, Any] = {"strategy": job.strategy.name, "replicate": job.replicate, "seed": job.seed}
-            row.update({m: _number(res.summary.get(m)) for m in (*MEASURES, *TRUST_PAIRS)})
+            row.update({m: _number(res.summary.get(m)) for m in (*MEASURES, *TRUST_PAIRS, *DEPTHS)})
             rows.append(row)
             ts = res.timeseries.loc[:, list(TIMESERIES_COLUMNS)].copy()
             ts["month"] = ts["month"].astype(int)
@@ -115,6 +117,11 @@ class Comparison:
                 means = np.array([np.nan if np.isnan(c).all() else np.nanmean(c) for c in sel.T])
             out[s] = means.reshape(len(ROLES), len(ROLES))
         return out
+
+    def depth_means(self) -> dict[str, dict[str, float]]:
+        """Per strategy, the mean over replicates of the actors at each relay depth at the horizon."""
+        return {s: {d: float(np.nanmean(self.values(s, d))) if np.isfinite(self.values(s, d)).any() else math.nan
+                    for d in DEPTHS} for s in self.plan.names}
 
     def series_matrix(self, strategy: str, column: str) -> tuple[np.ndarray, np.ndarray]:
         """Months and a (replicates x months) matrix of one monthly measure."""

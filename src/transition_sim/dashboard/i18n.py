@@ -155,7 +155,8 @@ SLIDER_PARAMS: tuple[str, ...] = (
 PARAM_TEXTS: dict[str, dict[str, str]] = {
     "facilitator_trust0": {
         "en": "Initial trust in the facilitator", "fr": "Confiance initiale dans le facilitateur",
-        "help_fr": "Confiance initiale de chaque acteur dans le facilitateur (0 : un inconnu).",
+        "help_fr": "Confiance initiale moyenne d'un acteur dans le facilitateur (0 : un inconnu) ; "
+                   "celle de chacun est tirée autour.",
     },
     "relay_attenuation": {
         "en": "Strength of introductions", "fr": "Force des recommandations",

@@ -111,7 +111,7 @@ def chain_links(model: TerritoryModel) -> list[tuple[int, int]]:
     if not model.strategy.uses_facilitator:
         return []
     links = []
-    known = model.facilitator_trust > 0
+    known = model.territory.facilitator_state.contacts
     for i in np.flatnonzero((model.relay_depth >= 0) & known):
         k = int(model.introducer[i])
         links.append((k if k >= 0 else -1, int(i)))

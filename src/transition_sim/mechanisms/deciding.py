@@ -25,8 +25,7 @@ def decide_due(t: Territory, rng: np.random.Generator) -> None:
 
 def decide(t: Territory, p: Project, rng: np.random.Generator) -> None:
     log, name, month = t.log, t.name_of, t.month
-    regulated = p.state >= 0 and any(t.regulated[k] for k in p.topics)
-    if regulated and rng.random() >= authorisation(t, p.state, p):
+    if t.needs_authorisation(p) and rng.random() >= authorisation(t, p.state, p):
         log.add(month, "veto", {"b": p.state}, {"pid": p.pid}, b=name(p.state), what=t.what(p))
         return refuse(t, p, "veto")
     public = t.is_decider(p.sponsor)
@@ -60,6 +59,7 @@ def decide(t: Territory, p: Project, rng: np.random.Generator) -> None:
     p.duration = duration(p.cost, len(p.topics), p.years, t.config)
     t.start(p)
     t.counters["funded"] += 1
+    p.decider_depth = int(t.relay_depth[p.sponsor])  # the climb: how far along the chain its decider was
     if p.facilitated and t.first_funded_month < 0:
         t.first_funded_month = month
     log.add(month, "approved", {"b": p.sponsor}, {"pid": p.pid, "cost": round(p.cost, 2)},
@@ -69,16 +69,20 @@ def decide(t: Territory, p: Project, rng: np.random.Generator) -> None:
 
 # ---------------------------------------------------------------------- each role's rules
 def fit_bonus(t: Territory, i: int) -> float:
-    """Extra urgency actor i feels now: a crisis for everyone, an election coming for elected officials,
-    the year's end for a State agent, whose envelope is use-it-or-lose-it."""
+    """Extra urgency actor i feels now on the needs it has: a crisis for everyone, an election coming for
+    elected officials (rising as it nears)."""
     bonus = t.crisis_urgency()
-    role = t.role_of[i]
-    if role == _ELECTED:
+    if t.role_of[i] == _ELECTED:
         return bonus + t.preelection_urgency()
-    if role == _STATE and t.month_of_year() >= 9 and t.annual_budget[i] > 0:
-        unspent = t.budget[i] / t.annual_budget[i]
-        bonus += t.config["yearend_push"] * unspent
     return bonus
+
+
+def spending_need(t: Territory, i: int) -> float:
+    """A State agent's need to spend its envelope, use-it-or-lose-it, on any request at all: its
+    urgency rises over the last months of the budget year with the share still unspent."""
+    if t.role_of[i] != _STATE:
+        return 0.0
+    return min(1.0, t.config["yearend_push"] * t.yearend_pressure() * t.unspent(i))
 
 
 def trust_in_bringer(t: Territory, i: int, project: Project) -> float:
@@ -93,9 +97,11 @@ def approval(t: Territory, i: int, project: Project, cost: float, annual_budget:
     """P(actor i approves paying ``cost`` of the project)."""
     if project.pool:  # a shared project is weighed against the budgets that pay for it
         annual_budget = float(t.annual_budget[list(project.pool)].sum())
-    fit = t.needs.urgency_of(i, project.topics, fit_bonus(t, i))
+    fit = max(t.needs.urgency_of(i, project.topics, fit_bonus(t, i)), spending_need(t, i))
     ratio = cost / annual_budget if annual_budget > 0 else 1.0
-    return approval_probability(trust_in_bringer(t, i, project), fit, float(t.engagement[i]), ratio, t.config)
+    penalty = t.config["civil_overload_penalty"] * t.overload(project.civil)  # a file not well structured
+    return approval_probability(trust_in_bringer(t, i, project), fit, float(t.engagement[i]), ratio, t.config,
+                                penalty)
 
 
 def authorisation(t: Territory, i: int, project: Project) -> float:

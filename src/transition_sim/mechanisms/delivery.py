@@ -117,9 +117,15 @@ def _on_success(t: Territory, p: Project, rng: np.random.Generator) -> None:
     t.counters["succeeded"] += 1
     before = t.counters["value_needs"]
     # the beneficiary's needs it was proposed (and priced) for, and the members' own open needs on its
-    # topics: the people in the chain are served by what they made (ODD section 7.12)
-    people = answer_needs(t, (p.beneficiary,), p.topics)
-    people += answer_needs(t, [m for m in p.members if m != p.beneficiary], p.topics, open_only=True)
+    # topics: the people in the chain are served by what they made (ODD section 7.12); only the needs
+    # its decisions can answer (a premises need: an elected official's decision; a permit: a State
+    # authorisation); the beneficiary's need it could not answer is released
+    kinds = t.answerable(p)
+    people = answer_needs(t, (p.beneficiary,), p.topics, kinds=kinds)
+    for k in p.topics:
+        t.needs.release(p.beneficiary, k)
+    people += answer_needs(t, [m for m in p.members if m != p.beneficiary], p.topics, open_only=True,
+                           kinds=kinds)
     p.value = cfg["value_weight_needs"] * (t.counters["value_needs"] - before)
     p.people = people
     delta = improve(t, people, p.topics)

@@ -14,28 +14,31 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from transition_sim.needs import MONEY
 from transition_sim.territory import Territory
 from transition_sim.value import state_rate
 
 
 def answer_needs(t: Territory, actors: Iterable[int], topics: tuple[int, ...], *,
-                 open_only: bool = False) -> float:
-    """Answer (remove) the actors' needs on ``topics`` (only the unclaimed ones if ``open_only``); count
-    their value and return the people they stand for."""
+                 open_only: bool = False, kinds: tuple[int, ...] = (MONEY,)) -> float:
+    """Answer (remove) the actors' needs on ``topics`` whose kind is among ``kinds`` (only the unclaimed
+    ones if ``open_only``); count their value and return the people they stand for."""
     needs = t.needs
+    allowed = set(kinds)
     people = 0.0
     wanted = set(topics)
     value, count = 0.0, 0
     for i in actors:
         row = needs.topic[i].tolist()
         claimed = needs.claimed[i].tolist()
+        kind = needs.kind[i].tolist()
         for s, k in enumerate(row):
-            if k in wanted and not (open_only and claimed[s]):
+            if k in wanted and kind[s] in allowed and not (open_only and claimed[s]):
                 n = float(needs.people[i, s])
                 people += n
                 value += float(needs.urgency[i, s]) * n
                 count += 1
-                needs.remove(i, k)
+                needs.remove(i, k, kinds)
     t.counters["value_needs"] += value
     t.counters["needs_answered"] += count
     t.counters["people_answered"] += people

@@ -9,6 +9,7 @@ from transition_sim.mechanisms.outcomes import state_value_rate
 from transition_sim.roles import Role
 from transition_sim.story import Name, newcomer
 from transition_sim.territory import Territory
+from transition_sim.trust import spread_around
 
 _CIVIL = int(Role.CIVIL)
 _POWER_KEYS = ("power_elected", "power_civil", "power_state", "power_socio")  # by role
@@ -40,12 +41,16 @@ def replace_occupant(t: Territory, i: int, kind: str, rng: np.random.Generator) 
     old = t.names[i]
     orphan_cut(t, i)
     t.counters["replaced"] += 1
-    # power is drawn too, so a newcomer does not keep the seat's rank (ODD section 7.5 says it does);
-    # kept as it was: changing it changes every run
-    draw_person(t, i, rng)
+    power = float(t.power[i])  # read before the draw: the newcomer keeps the seat's power (ODD section 7.5)
+    draw_person(t, i, rng)  # draws a power too, unused: every person is drawn alike
+    t.power[i] = power
     t.seated_since[i] = t.month
     t.trust.reset_actor(i, t.roles)
-    t.facilitator_trust[i] = t.f_baseline
+    u = float(rng.random())  # drawn under every strategy, so that the events stream stays aligned
+    t.f_baseline[i] = (float(spread_around(t.config["facilitator_trust0"], t.config["facilitator_trust0_spread"], u))
+                       if t.facilitator_state.active else 0.0)
+    t.facilitator_trust[i] = t.f_baseline[i]
+    t.facilitator_state.contacts[i] = False
     t.relay_depth[i] = -1
     t.introducer[t.introducer == i] = -1
     t.introducer[i] = -1

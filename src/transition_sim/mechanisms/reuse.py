@@ -2,11 +2,11 @@
 l'open source »): the only spillover of the model. Draws: dynamics stream.
 
 For ``reuse_months`` months after its success, an open result answers, each month, the unclaimed needs
-on its topics of an actor tied to one of its members, with probability ``reuse_prob`` times the
-actor's trust in the member it trusts most among them: people hear of a result from people they
-trust. What a reuse answers counts as any need answered (value, people, and the state of the result's
-topics). The rise of the state it brings is held by nobody: an open result stays usable when its makers
-leave.
+on its topics that funding answers (not premises nor permits) of an actor tied to one of its members,
+with probability ``reuse_prob`` times the actor's trust in the member it trusts most among them: people
+hear of a result from people they trust. What a reuse answers counts as any need answered (value,
+people, and the state of the result's topics). The rise of the state it brings is held by nobody: an
+open result stays usable when its makers leave.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from transition_sim.mechanisms.outcomes import answer_needs, improve
+from transition_sim.needs import MONEY
 from transition_sim.projects import Project
 from transition_sim.territory import Territory
 
@@ -41,7 +42,8 @@ def reuse(t: Territory, p: Project, rng: np.random.Generator) -> None:
         return
     actors = np.array(sorted(trusted), dtype=np.int64)
     needs = t.needs
-    wanted = np.isin(needs.topic[actors], p.topics) & ~needs.claimed[actors]
+    # a result answers what funding answers: premises and permits need a decision of their own
+    wanted = np.isin(needs.topic[actors], p.topics) & ~needs.claimed[actors] & (needs.kind[actors] == MONEY)
     candidates = actors[wanted.any(axis=1)]
     if len(candidates) == 0:
         return

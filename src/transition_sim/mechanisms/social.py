@@ -27,7 +27,7 @@ def social_life(t: Territory, rng: np.random.Generator) -> None:
     spread_engagement(t.engagement, net.src[: net.size][contacted], net.dst[: net.size][contacted],
                       net.trust[: net.size][contacted], cfg["engagement_influence"])
     unmet = ~t.facilitator_state.met
-    t.facilitator_trust[unmet] = move_toward(t.facilitator_trust[unmet], t.f_baseline, cfg["trust_drift"])
+    t.facilitator_trust[unmet] = move_toward(t.facilitator_trust[unmet], t.f_baseline[unmet], cfg["trust_drift"])
     self_organisation(t, rng)
 
 
@@ -57,14 +57,14 @@ def self_organisation(t: Territory, rng: np.random.Generator) -> None:
         i = int(i)
         topic, _urgency, cost = needs.open_needs(i)[0]
         topics = (topic,)
-        if t.budget[i] >= cost and t.roles[i] == Role.SOCIO:
+        if t.budget[i] >= cost and t.roles[i] == Role.SOCIO and t.can_decide(i, i, topic):
             project = t.new_project(SELF, topics, cost, sponsor=i, beneficiary=i,
                                     executors=t.trusted_executors(i, topics))
         elif t.budget[i] >= cost and t.is_decider(i):
             project = t.new_project(PROJECT, topics, cost, sponsor=i, beneficiary=i,
                                     civil=t.structuring_civil(i), executors=t.trusted_executors(i, topics))
-        else:
-            dms = [j for j in t.deciders_trusted_by(i) if t.budget[j] >= cost]
+        else:  # premises: only an elected official can answer
+            dms = [j for j in t.deciders_trusted_by(i) if t.budget[j] >= cost and t.can_decide(j, i, topic)]
             if not dms:
                 continue
             dm = dms[0]

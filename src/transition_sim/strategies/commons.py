@@ -51,8 +51,10 @@ class BackTheCommons(Strategy):
                 fac.introduce(i, max(peers, key=lambda j: t.trust.get(j, i)))
 
     def _need(self, t: Territory, fac: Facilitator, i: int) -> tuple[int, float, float] | None:
-        """The most urgent need that we or the maker's own expertise can answer."""
+        """The most urgent need that we or the maker's own expertise can answer, and peers' money can
+        (not premises, which only an elected official can grant)."""
         for need in t.needs.open_needs(i):
-            if fac.can_answer(need[0]) or t.expertise[i, need[0]] >= 0.6:
+            if (fac.can_answer(need[0]) or t.expertise[i, need[0]] >= t.config["commons_expertise"]) \
+                    and t.can_decide(i, i, need[0]):
                 return need
         return None

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from transition_sim.kernels.relay import greedy_next
+from transition_sim.needs import PREMISES
 from transition_sim.projects import ANSWER, PROJECT
 from transition_sim.roles import Role
 from transition_sim.strategies.base import Strategy, register
@@ -23,8 +24,9 @@ class OneNeedAtATime(Strategy):
 
     1. pitch a project to a decision-maker who trusts us enough, on its own current need
        (integrated over coupled topics once the systemic phase is reached);
-    2. answer the need of a contact (anyone who knows us) with a small answer, paid by the
-       contact or, through the contact, by a decision-maker it trusts;
+    2. answer the need of a contact with a small answer, paid by the contact or, through the
+       contact, by a decision-maker it trusts; premises only an elected official can grant: when no
+       tie of the contact can, we pitch it to an elected official who trusts us enough;
     3. ask contacts who trust us (satisfied ones first) to introduce us to a neighbour with
        more power, or else to a neighbour with a need we can answer;
     4. otherwise meet the most powerful contacts we have not seen for a while, to listen.
@@ -86,18 +88,34 @@ class OneNeedAtATime(Strategy):
             return
         topic, _urgency, cost = need
         chain = fac.chain_to(i)
-        if t.roles[i] == Role.SOCIO and t.budget[i] >= cost:
+        if t.roles[i] == Role.SOCIO and t.budget[i] >= cost and t.can_decide(i, i, topic):
             project = fac.propose(ANSWER, (topic,), cost, sponsor=i, beneficiary=i,
                                   executors=t.trusted_executors(i, (topic,), k=1), chain=chain)
             fac.pitch(project)
             return
-        for dm in t.deciders_trusted_by(i):
-            if t.budget[dm] >= cost:
+        for dm in t.deciders_trusted_by(i):  # premises: only an elected official can answer
+            if t.budget[dm] >= cost and t.can_decide(dm, i, topic):
                 project = fac.propose(
                     ANSWER, (topic,), cost, sponsor=dm, beneficiary=i,
                     civil=t.structuring_civil(dm) if t.roles[i] != Role.CIVIL else i,
                     executors=t.trusted_executors(i, (topic,), k=1), chain=(*chain, dm))
                 fac.relay(project, i)
+                return
+        if t.needs.kind_of(i, topic) == PREMISES:  # no tie of i can grant it: we carry it to a town hall we reached
+            self._carry_premises(t, fac, i, topic, cost, chain)
+
+    def _carry_premises(self, t: Territory, fac: Facilitator, i: int, topic: int, cost: float,
+                        chain: tuple[int, ...]) -> None:
+        """Pitch contact i's premises need to the most powerful elected contact who trusts us enough
+        (``pitch_threshold``) and can pay for it: only an elected official's decision answers it."""
+        for dm in fac.known():
+            dm = int(dm)
+            if (t.role_of[dm] == Role.ELECTED and fac.trust[dm] >= t.config["pitch_threshold"]
+                    and t.budget[dm] >= cost):
+                project = fac.propose(
+                    ANSWER, (topic,), cost, sponsor=dm, beneficiary=i, civil=t.structuring_civil(dm),
+                    executors=t.trusted_executors(i, (topic,), k=1), chain=chain)
+                fac.pitch(project)
                 return
 
     def _climb_target(self, t: Territory, fac: Facilitator, i: int) -> int:
