@@ -7,8 +7,9 @@ interpreter (``python -m transition_sim``, cwd a temporary directory), prints th
 ``--repeats`` runs and their median CPU time (user + system of the child: what the command costs,
 whatever the load; rounds interleave the commands, so that a burst of load hits all of them alike),
 beside a bare ``python -c pass``. One more run of each through a small wrapper splits it: interpreter
-start, importing ``transition_sim.cli``, the command itself, a full ``gc.collect()`` after it (what the
-collection at exit scans) and the exit (from the command's end until the process is reaped), and lists
+start, importing ``transition_sim.cli``, the command itself (``main``), what follows it in the process
+(``cli.entry``'s ``gc.freeze``, where it exists) and the exit (the interpreter's shutdown, until the process is
+reaped: its garbage collections scan every object the imports made unless they are frozen), and lists
 the heavy libraries the command left in ``sys.modules``. Figures only, never pass/fail on timing; the
 machine is shared, so compare figures of one run of the script, not absolute times across runs.
 """
@@ -35,23 +36,27 @@ COMMANDS = {
     "scenarios": ["scenarios"],
     "run --steps 1": ["run", "--steps", "1", "--seed", "1", "--out", "{out}"],
 }
-# Runs the command line's main as `python -m transition_sim` would, then reports its phases on the last line.
+# Runs the command line as `python -m transition_sim` does (cli.entry where it exists: main, then the end of the
+# process), timing main; the report is printed after main's end, before the interpreter's shutdown.
 PROBE = """\
-import gc, json, sys, time
+import json, sys, time
 started = time.time()
-from transition_sim.cli import main
+import transition_sim.cli as cli
 imported = time.time()
+real_main, done = cli.main, []
+def timed_main(argv=None):
+    try:
+        return real_main(argv)
+    finally:
+        done.append(time.time())
+cli.main = timed_main
 try:
-    code = main(sys.argv[1:])
-except SystemExit as exc:
-    code = exc.code
-done = time.time()
-gc.collect()
-collected = time.time()
-heavy = [m for m in HEAVY if m in sys.modules]
-print("STARTUP " + json.dumps({"code": code, "started": started, "imported": imported, "done": done,
-                               "collected": collected, "modules": len(sys.modules), "heavy": heavy}))
-sys.stdout.flush()
+    (getattr(cli, "entry", None) or (lambda: sys.exit(cli.main())))()
+finally:
+    heavy = [m for m in HEAVY if m in sys.modules]
+    print("STARTUP " + json.dumps({"started": started, "imported": imported, "done": done[0], "ended": time.time(),
+                                   "modules": len(sys.modules), "heavy": heavy}))
+    sys.stdout.flush()
 """
 
 
@@ -78,14 +83,14 @@ def _args(name: str, tmp: Path, k: int) -> list[str]:
 
 def probe(name: str, tmp: Path) -> dict[str, object]:
     """One run of a command through PROBE: its phases in seconds and the heavy modules it imported."""
-    argv = [sys.executable, "-c", f"HEAVY = {HEAVY!r}\n{PROBE}", *_args(name, tmp, -1)]
+    argv = [sys.executable, "-c", f"HEAVY = {HEAVY!r}\n{PROBE}", *_args(name, tmp, -1)]  # main reads sys.argv
     launched = time.time()
     proc = subprocess.run(argv, cwd=tmp, env=_env(), capture_output=True, text=True, check=True)
     reaped = time.time()
     report = json.loads(proc.stdout.rstrip().rsplit("\n", 1)[-1].removeprefix("STARTUP "))
     return {"start": report["started"] - launched, "import cli": report["imported"] - report["started"],
-            "command": report["done"] - report["imported"], "gc.collect": report["collected"] - report["done"],
-            "exit": reaped - report["collected"], "modules": report["modules"], "heavy": report["heavy"]}
+            "command": report["done"] - report["imported"], "after main": report["ended"] - report["done"],
+            "exit": reaped - report["ended"], "modules": report["modules"], "heavy": report["heavy"]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     for command, values in times.items():
         cpu = statistics.median(c for _, c in values)
         print(f"  {command:<16} {statistics.median(w for w, _ in values):7.3f} {cpu:7.3f}  {cpu / bare:5.1f}x")
-    phases = ("start", "import cli", "command", "gc.collect", "exit")
+    phases = ("start", "import cli", "command", "after main", "exit")
     print("\none run through a wrapper (seconds):")
     print(f"  {'command':<16} " + " ".join(f"{p:>10}" for p in phases) + f" {'modules':>8}  heavy libraries imported")
     for command, p in probes.items():
