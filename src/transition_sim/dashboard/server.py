@@ -24,8 +24,8 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from transition_sim.dashboard.capacity import DEFAULT_MAX_PER_ADDRESS, DEFAULT_MAX_SESSIONS, KERNEL_MARGIN
 from transition_sim.dashboard.i18n import LANGS
-from transition_sim.dashboard.session import DEFAULT_MAX_PER_ADDRESS, DEFAULT_MAX_SESSIONS, KERNEL_MARGIN
 
 APP = "transition_sim.dashboard.app"
 DESCRIPTION = ("Start the workshop dashboard: a web page (French or English) that runs the territory model live, "

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from transition_sim.dashboard import i18n
+from transition_sim.dashboard.capacity import DEFAULT_MAX_SESSIONS
 from transition_sim.dashboard.gate import shown
 from transition_sim.files import parse_value
 from transition_sim.model import TerritoryModel
@@ -36,9 +37,6 @@ SEED_MAX = 2**32 - 1
 DEFAULT_SEED = 3  # the default territory tells a whole story: first success early, all four roles by year 9
 DEFAULT_STRATEGY = "one_need_at_a_time"
 DEFAULT_COMPARE = "top_down_plan"
-DEFAULT_MAX_SESSIONS = 60
-KERNEL_MARGIN = 10  # websockets served beyond --max-sessions (pages told the room is full, reconnections)
-DEFAULT_MAX_PER_ADDRESS = 10  # websockets from one machine: a trainer's screen, a few participants on a laptop
 
 _live: dict[int, Session] = {}
 _live_lock = threading.Lock()

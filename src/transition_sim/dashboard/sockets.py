@@ -34,8 +34,8 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from transition_sim.dashboard import messages
+from transition_sim.dashboard.capacity import DEFAULT_MAX_PER_ADDRESS, DEFAULT_MAX_SESSIONS, KERNEL_MARGIN
 from transition_sim.dashboard.gate import LOGGED_MAX, shown
-from transition_sim.dashboard.session import DEFAULT_MAX_PER_ADDRESS, DEFAULT_MAX_SESSIONS, KERNEL_MARGIN
 
 log = logging.getLogger("transition_sim.dashboard.sockets")
 

@@ -28,10 +28,12 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
-import networkx as nx
 import numpy as np
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "Contacts",
@@ -101,7 +103,8 @@ class Csr:
         return Csr.from_edges(self.n, self.indices, src)
 
 
-GraphLike = nx.Graph | Csr
+# a string: networkx (a quarter of a second) loads only where a graph is built, not with the strategies
+GraphLike: TypeAlias = "nx.Graph | Csr"
 
 
 class Contacts(Protocol):

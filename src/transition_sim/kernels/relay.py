@@ -30,7 +30,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-import networkx as nx
 import numpy as np
 
 from transition_sim.kernels.graphs import Contacts, GraphLike, as_csr
@@ -130,6 +129,8 @@ def relay_search(graph: GraphLike | Contacts, source: int, target: int,
     """
     if attrition > 0 and rng is None:
         raise ValueError("relay_search with attrition > 0 needs rng")
+    import networkx as nx  # here, not above: the strategies import this module for greedy_next alone
+
     csr: Contacts = as_csr(graph) if isinstance(graph, nx.Graph) else graph
     path = [int(source)]
     here = int(source)
