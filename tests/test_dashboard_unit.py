@@ -226,8 +226,10 @@ def test_strategy_names_lists_every_registered_strategy_once() -> None:
 # ---------------------------------------------------------------------------------------- figures
 @pytest.fixture(scope="module")
 def runs() -> tuple[TerritoryModel, TerritoryModel]:
-    # seed 4: a run whose chain has reached a decision-maker by month 48 (so that names are drawn)
-    a = TerritoryModel(scenario="crisis", strategy="one_need_at_a_time", seed=4).run(48)
+    # the first seed whose chain has reached a decision-maker by month 48 (so that names are drawn): the
+    # figures are tested on what they show, whatever the model's version makes of a given seed
+    candidates = (TerritoryModel(scenario="crisis", strategy="one_need_at_a_time", seed=s).run(48) for s in range(20))
+    a = next(m for m in candidates if len(network_plot.month_marks(m, "en", 1.0).deciders))
     b = TerritoryModel(scenario="crisis", strategy="top_down_plan", seed=3).run(48)
     return a, b
 

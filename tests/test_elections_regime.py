@@ -1,4 +1,4 @@
-"""MODEL.md section 4: trust concentrated on one elected official is fragile at elections,
+"""ODD section 1 (patterns): trust concentrated on one elected official is fragile at elections,
 while chains engaging all four roles hold. Two test strategies pitch the same projects to the
 mayor; one carries them with the mayor alone, the other with a civil servant, a State agent
 and a socio-economic actor. Their value after an election that replaces every official is

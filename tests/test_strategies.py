@@ -129,7 +129,7 @@ def test_commons_are_made_by_peers_without_a_public_sponsor():
 
 
 def test_in_a_crisis_top_down_stalls_while_commons_keep_producing():
-    """MODEL.md section 4 regime: pyramids slow down, distributed communities go on (seed 004)."""
+    """ODD section 1 pattern: pyramids slow down, distributed communities go on (seed 004)."""
     crisis = dict(crisis_months=(1,), crisis_duration=60)
 
     def funded(strategy, **kw):

@@ -1,4 +1,4 @@
-"""How a decision-maker answers a proposal, and how long it takes (MODEL.md section 3, step 5)."""
+"""How a decision-maker answers a proposal, and how long it takes (ODD section 7.10)."""
 
 from __future__ import annotations
 

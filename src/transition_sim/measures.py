@@ -1,4 +1,4 @@
-"""Measures of MODEL.md section 5: one row a month through Mesa's DataCollector, each read on the
+"""Measures of ODD section 9: one row a month through Mesa's DataCollector, each read on the
 territory's state, and the run-level summary (including value kept after elections and crises).
 
 Beside value, every run says what it cost: money committed, spent and wasted by payer role (elected
@@ -63,7 +63,7 @@ def _relay_depth(t: Territory) -> float:
     return float(t.relay_depth[reached].max()) if reached.any() else 0.0
 
 
-# ---------------------------------------------------------------- the climb (issue 12.5, ODD section 9.1)
+# ---------------------------------------------------------------- the climb (ODD section 9.1)
 CLIMB_DEPTHS = ("0", "1", "2", "3plus")  # actors on the facilitator's chain, by relay depth
 
 

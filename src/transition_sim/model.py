@@ -1,4 +1,4 @@
-"""The territory model: one month is one step (MODEL.md section 3).
+"""The territory model: one month is one step (ODD section 3).
 
 The model builds the territory's state (``territory.py``, drawn by ``mechanisms/initialise.py``), orders
 the month (:meth:`TerritoryModel.step` calls the mechanisms of ``mechanisms/`` and the strategy, each
@@ -109,7 +109,7 @@ class TerritoryModel(mesa.Model):
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
-        """One month, in the order of MODEL.md section 3 (ODD section 3)."""
+        """One month, in the order of ODD section 3."""
         t = self.territory
         t.month = mesa_compat.month(self)
         for i in events.monthly_events(t, self.events_rng):

@@ -116,7 +116,7 @@ def _fmt(x: float | None) -> str:
 _ROLE_WORDS = {Role.ELECTED: "an elected official", Role.CIVIL: "a civil servant", Role.STATE: "a State agent",
                Role.SOCIO: "a socio-economic actor"}
 
-# Initial trust T[i, j] by role pair (row: who trusts, column: whom). MODEL.md section 2
+# Initial trust T[i, j] by role pair (row: who trusts, column: whom). ODD section 7.2
 # gives elected->civil servant 0.6 and socio-economic->State 0.2; the rest is our reading:
 # institutions trust each other more than they trust, or are trusted by, outsiders.
 _TRUST0 = {
@@ -343,7 +343,7 @@ def _params() -> list[Param]:
           "learned (understanding) on to the actors tied to them.", "events", 0.0, 1.0),
         P("initiation_partial_factor", 0.5, "float", "factor", "Gains are multiplied by this for each role "
           "missing from the delegation.", "events", 0.0, 1.0),
-        # --- value and money (issue 12.1), no rule by kind (issue 12.3): ODD sections 7.11, 7.12, 9 -----
+        # --- value and money, no rule by kind: ODD sections 7.11, 7.12, 9 ---------------------------
         P("population", 10_000, "int", "people", "Inhabitants of the territory: the people its topics serve "
           "(a need answered for n people reaches n / population of a topic).", "value", 1, 100_000_000),
         P("people_elected", 500.0, "float", "people", "Mean number of people an elected official's need "

@@ -1,4 +1,4 @@
-"""Pure trust kernels: the small equations of MODEL.md section 3, on floats or arrays.
+"""Pure trust kernels: the small equations of ODD section 7.1, on floats or arrays.
 
 ``move_toward`` is the one update rule: a positive event moves trust toward 1 by rate a,
 a negative one toward 0 by rate b > a, the drift moves it toward its baseline.

@@ -1,4 +1,4 @@
-"""Needs of the moment come and go (ODD section 7.4; MODEL.md section 3, step 2): unclaimed needs past
+"""Needs of the moment come and go (ODD sections 3, step 2, and 7.4): unclaimed needs past
 their expiry are dropped, then new ones arrive, every draw from the needs stream. Each role's needs
 come at its own pace: elected officials' faster as an election nears, State agents' faster at the end
 of the budget year while their envelope is unspent."""

@@ -1,4 +1,4 @@
-"""Decisions on the proposals whose decision month has come (ODD section 7.10; MODEL.md section 3,
+"""Decisions on the proposals whose decision month has come (ODD sections 7.10 and 3,
 step 5): a State authorisation for regulated topics, a State grant for structured public projects,
 the sponsor's approval, and payment from its budget or its pool's. The rules of each role are here
 (the probability and latency kernels are ``decisions.py``); draws come from the dynamics stream."""

@@ -1,4 +1,4 @@
-"""Running projects (ODD sections 7.11 and 7.12; MODEL.md section 3, step 6): each spends its monthly
+"""Running projects (ODD sections 3, step 6, 7.11 and 7.12): each spends its monthly
 share; at its end month it succeeds or fails with the team's trust, understanding and expertise, and
 its members' trust, engagement and understanding move with the outcome; a success answers needs,
 improves the state of their topics (an improvement its members hold), opens its result to reuse if it

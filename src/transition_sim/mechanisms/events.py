@@ -1,4 +1,4 @@
-"""Events of the month (ODD section 7.5; MODEL.md section 3, step 1): budgets, elections, rotations,
+"""Events of the month (ODD sections 3, step 1, and 7.5): budgets, elections, rotations,
 mobility, crises and initiation days.
 
 Every random draw here comes from the events stream, drawn in the same amount every month whatever

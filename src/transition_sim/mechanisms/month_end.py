@@ -1,4 +1,4 @@
-"""The end of the month (MODEL.md section 3, step 7): the value of the month is counted (the needs
+"""The end of the month (ODD section 3, step 8): the value of the month is counted (the needs
 answered this month and the worth of the topic state), the state relaxes toward its start, and the
 systemic phase is checked (ODD sections 7.12 and 7.13). No draws."""
 

@@ -1,4 +1,4 @@
-"""Social life of the month (ODD sections 7.6 and 7.7; MODEL.md section 3, step 4): actors meet along
+"""Social life of the month (ODD sections 3, step 4, 7.6 and 7.7): actors meet along
 ties, trust drifts back toward its baseline without contact, engagement spreads by social influence,
 and engaged actors carry their own needs to people who can fund them (the territory's own dynamic,
 which is all there is when no facilitator works). Draws come from the dynamics stream."""
