@@ -29,6 +29,8 @@ _ELECTED, _CIVIL, _STATE, _SOCIO = int(Role.ELECTED), int(Role.CIVIL), int(Role.
 _DECIDING_ROLES = (int(Role.ELECTED), int(Role.STATE))
 PAYERS = (Role.ELECTED, Role.STATE, Role.SOCIO)  # the roles that hold budgets (civil servants hold none)
 PUBLIC = (Role.ELECTED, Role.STATE)
+# the territory's money counters by payer role, indexed by role: MONEY_COUNTERS["spent"][r] is "spent_<code>"
+MONEY_COUNTERS = {what: tuple(f"{what}_{r.code}" for r in ROLES) for what in ("committed", "spent", "wasted")}
 
 
 def baseline_trust(config: dict[str, Any]) -> np.ndarray:
@@ -119,7 +121,7 @@ class Territory:
         self.first_funded_month = -1
         self.counters = dict.fromkeys(
             ("funded", "succeeded", "failed", "refused", "committed", "spent", "wasted",
-             *(f"{what}_{r.code}" for what in ("committed", "spent", "wasted") for r in ROLES),
+             *(key for keys in MONEY_COUNTERS.values() for key in keys),
              "value", "value_needs", "value_state", "needs_answered", "needs_reused", "people_answered",
              "value_lost", "perimeter", "replaced", "latency_sum", "decisions"), 0.0)
         self.value_rate = 0.0  # value created this month (needs answered and the state's worth)
@@ -167,7 +169,7 @@ class Territory:
 
     def money(self, what: str, roles: tuple[Role, ...]) -> float:
         """Euros committed, spent or wasted (``what``) by payers of the given roles."""
-        return sum(self.counters[f"{what}_{r.code}"] for r in roles)
+        return sum(self.counters[MONEY_COUNTERS[what][r]] for r in roles)
 
     def month_of_year(self) -> int:
         """0 for the first month of a budget year, 11 for its last."""
@@ -262,6 +264,10 @@ class Territory:
         return tuple(kinds)
 
     # ------------------------------------------------------------------ the book of proposals
+    def priced(self, cost: float, open: bool) -> float:
+        """What a proposal of closed cost ``cost`` costs: an open result ``open_cost_share`` more."""
+        return cost * (1.0 + self.config["open_cost_share"]) if open else cost
+
     def new_project(self, kind: str, topics: tuple[int, ...], cost: float, *, sponsor: int,
                     beneficiary: int, civil: int = -1, state: int = -1,
                     executors: tuple[int, ...] = (), chain: tuple[int, ...] = (),
@@ -276,8 +282,7 @@ class Territory:
                           FACILITATOR, beneficiary, self.month, civil=civil, state=state,
                           executors=tuple(executors), chain=tuple(chain), pool=tuple(pool), years=years,
                           open=open)
-        if open:
-            project.cost *= 1.0 + self.config["open_cost_share"]
+        project.cost = self.priced(project.cost, open)
         if permit:
             self.permits.add(project.pid)
         self.projects.append(project)

@@ -17,11 +17,12 @@ import pandas as pd
 
 from transition_sim.compare.runner import MEASURES, TIMESERIES_COLUMNS, JobResult, Plan
 from transition_sim.compare.stats import Interval, PairedComparison, mean_ci, paired_comparison, seeded_rng
+from transition_sim.measures import CLIMB_DEPTHS
 from transition_sim.roles import ROLES
 
 TRUST_PAIRS: tuple[str, ...] = tuple(f"trust_{a.code}_{b.code}" for a in ROLES for b in ROLES)
-# the climb's shape at the horizon: actors on the facilitator's chain by relay depth (measures.CLIMB_DEPTHS)
-DEPTHS: tuple[str, ...] = ("actors_depth_0", "actors_depth_1", "actors_depth_2", "actors_depth_3plus")
+# the climb's shape at the horizon: actors on the facilitator's chain by relay depth
+DEPTHS: tuple[str, ...] = tuple(f"actors_depth_{d}" for d in CLIMB_DEPTHS)
 PAIR_COLUMNS: tuple[str, ...] = (
     "strategy_a", "strategy_b", "measure", "n", "mean_a", "mean_b", "mean_diff", "ci_low", "ci_high",
     "share_a_higher", "share_b_higher", "share_ties", "wilcoxon_p", "ttest_p",
@@ -120,11 +121,15 @@ class Comparison:
 
     def depth_means(self) -> dict[str, dict[str, float]]:
         """Per strategy, the mean over replicates of the actors at each relay depth at the horizon."""
-        return {s: {d: float(np.nanmean(self.values(s, d))) if np.isfinite(self.values(s, d)).any() else math.nan
-                    for d in DEPTHS} for s in self.plan.names}
+        return {s: {d: _finite_mean(self.values(s, d)) for d in DEPTHS} for s in self.plan.names}
 
     def series_matrix(self, strategy: str, column: str) -> tuple[np.ndarray, np.ndarray]:
         """Months and a (replicates x months) matrix of one monthly measure."""
         sel = self.series[self.series["strategy"] == strategy]
         wide = sel.pivot(index="replicate", columns="month", values=column).sort_index()
         return wide.columns.to_numpy(dtype=int), wide.to_numpy(dtype=float)
+
+
+def _finite_mean(values: np.ndarray) -> float:
+    """Mean over the replicates that have a value (NaN if none has a finite one)."""
+    return float(np.nanmean(values)) if np.isfinite(values).any() else math.nan

@@ -9,12 +9,12 @@ import numpy as np
 
 from transition_sim.decisions import approval_probability
 from transition_sim.projects import FACILITATOR, Project, duration
-from transition_sim.roles import ROLES, Role
-from transition_sim.territory import Territory
+from transition_sim.roles import Role
+from transition_sim.territory import MONEY_COUNTERS, Territory
 from transition_sim.trust import move_toward
 
 _ELECTED, _STATE = int(Role.ELECTED), int(Role.STATE)
-_COMMITTED = tuple(f"committed_{r.code}" for r in ROLES)
+_COMMITTED = MONEY_COUNTERS["committed"]
 
 
 def decide_due(t: Territory, rng: np.random.Generator) -> None:

@@ -13,9 +13,8 @@ import numpy as np
 
 from transition_sim.mechanisms.outcomes import answer_needs, improve
 from transition_sim.projects import Project, success_probability
-from transition_sim.roles import ROLES
 from transition_sim.story import Topic
-from transition_sim.territory import Territory
+from transition_sim.territory import MONEY_COUNTERS, Territory
 from transition_sim.trust import mean_of, move_toward
 
 
@@ -45,8 +44,7 @@ def progress(t: Territory, p: Project, rng: np.random.Generator) -> None:
         resolve(t, p, rng)
 
 
-_SPENT = tuple(f"spent_{r.code}" for r in ROLES)
-_WASTED = tuple(f"wasted_{r.code}" for r in ROLES)
+_SPENT, _WASTED = MONEY_COUNTERS["spent"], MONEY_COUNTERS["wasted"]
 
 
 def team_scores(t: Territory, p: Project) -> tuple[float, float, float]:

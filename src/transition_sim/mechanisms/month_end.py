@@ -4,14 +4,14 @@ systemic phase is checked (ODD sections 7.12 and 7.13). No draws."""
 
 from __future__ import annotations
 
-from transition_sim.mechanisms.outcomes import served_better
+from transition_sim.mechanisms.outcomes import person_years_served, state_value_rate
 from transition_sim.territory import Territory
 
 
 def close_month(t: Territory) -> None:
     cfg = t.config
-    person_years = served_better(t) / 12.0
-    state = cfg["value_weight_state"] * person_years
+    person_years = person_years_served(t)
+    state = state_value_rate(t, person_years)
     t.state_value_rate = state
     t.counters["value_state"] += person_years
     t.value_rate = cfg["value_weight_needs"] * t.needs_value_month + state

@@ -59,13 +59,15 @@ def improve(t: Territory, people: float, topics: tuple[int, ...]) -> np.ndarray:
     return delta
 
 
-def served_better(t: Territory) -> float:
-    """People the topic state serves better than at the start, this month."""
+def person_years_served(t: Territory) -> float:
+    """People the topic state serves better than at the start, this month, in person-years."""
     cfg = t.config
-    return state_rate(t.topic_state, t.topic_state0, t.coupling, cfg["interdependence"], cfg["population"])
+    return state_rate(t.topic_state, t.topic_state0, t.coupling, cfg["interdependence"], cfg["population"]) / 12.0
 
 
-def state_value_rate(t: Territory) -> float:
-    """The state's value this month (value units): the people served better, counted in person-years,
-    times ``value_weight_state``."""
-    return t.config["value_weight_state"] * served_better(t) / 12.0
+def state_value_rate(t: Territory, person_years: float | None = None) -> float:
+    """The state's value this month (value units): the person-years served better (computed unless
+    given) times ``value_weight_state``."""
+    if person_years is None:
+        person_years = person_years_served(t)
+    return t.config["value_weight_state"] * person_years

@@ -37,7 +37,7 @@ class BackTheCommons(Strategy):
             topic, _urgency, cost = need
             peers = t.trusted_executors(i, (topic,), k=cfg["commons_peers"])
             pool = tuple(dict.fromkeys((i, *peers)))
-            if t.budget[list(pool)].sum() < cost * (1.0 + cfg["open_cost_share"]):  # open costs more
+            if t.budget[list(pool)].sum() < t.priced(cost, open=True):
                 continue
             project = fac.propose(COMMONS, (topic,), cost, sponsor=i, beneficiary=i, executors=peers,
                                   chain=fac.chain_to(i), pool=pool, open=True)
