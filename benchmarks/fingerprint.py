@@ -4,6 +4,10 @@
     ... optimise ...
     python benchmarks/fingerprint.py > after.txt && diff before.txt after.txt
 
+    python benchmarks/fingerprint.py --parts    # one hash per part: which part changed
+    python benchmarks/fingerprint.py --series DIR    # also save each monthly series (.npy) to compare
+                                                     # with a tolerance (a sum taken in another order)
+
 Wider than the golden test (``tests/test_golden.py``): every strategy on every built-in scenario,
 several seeds, the benchmark's 600- and 6,000-actor territories and a coupled, crisis-laden
 setting; and deeper: each line hashes the whole monthly time series, every event (with its text),
@@ -13,6 +17,7 @@ half a minute.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import pickle
@@ -20,6 +25,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -46,7 +53,7 @@ def cases() -> Iterator[tuple[str, str, int, int, dict[str, Any]]]:
     yield "default", "one_need_at_a_time", 9, 120, {"coupled_topics": 3, "crisis_months": [30, 70]}
 
 
-def fingerprint(model: TerritoryModel) -> str:
+def state_of(model: TerritoryModel) -> dict[str, Any]:
     df = model.datacollector.get_model_vars_dataframe()
     net, needs = model.trust, model.needs
     state = {
@@ -62,14 +69,29 @@ def fingerprint(model: TerritoryModel) -> str:
                       sorted(p.payers.items())) for p in model.projects],
         "names": [(a.name.en, a.name.fr) for a in model.actors],
     }
-    return hashlib.sha256(pickle.dumps(state)).hexdigest()[:16]
+    return state
 
 
-def main() -> int:
+def digest(value: Any) -> str:
+    return hashlib.sha256(pickle.dumps(value)).hexdigest()[:16]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", action="store_true", help="one hash per part of the state")
+    parser.add_argument("--series", metavar="DIR", type=Path, help="save each case's monthly series there")
+    args = parser.parse_args(argv)
     for scenario, strategy, seed, steps, overrides in cases():
         model = TerritoryModel(scenario=scenario, strategy=strategy, seed=seed, **overrides).run(steps)
         size = f"{model.n_actors}actors" if overrides else ""
-        print(f"{scenario}-{strategy}-{seed}-{steps}{'-' + size if size else ''} {fingerprint(model)}", flush=True)
+        case = f"{scenario}-{strategy}-{seed}-{steps}{'-' + size if size else ''}"
+        state = state_of(model)
+        parts = " ".join(f"{k}={digest(v)}" for k, v in state.items()) if args.parts else ""
+        print(f"{case} {digest(state)} {parts}".rstrip(), flush=True)
+        if args.series is not None:
+            args.series.mkdir(parents=True, exist_ok=True)
+            df = model.datacollector.get_model_vars_dataframe()
+            np.save(args.series / f"{case}.npy", df.to_numpy())
     return 0
 
 

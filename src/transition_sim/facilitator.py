@@ -84,6 +84,14 @@ class Facilitator(mesa.Agent):
                 return need
         return None
 
+    def with_answerable_need(self) -> np.ndarray:
+        """Whether each actor has an open need the toolkit can answer, as one array: who
+        :meth:`answerable_need` can return a need for (no need arrives while the facilitator acts, so a
+        strategy may skip the others for the whole month)."""
+        needs = self.territory.needs
+        active = needs.active & ~needs.claimed
+        return (active & self._state.toolkit[np.maximum(needs.topic, 0)]).any(axis=1)
+
     def busy(self, i: int) -> bool:
         """A chain we built for actor i is still being decided or carried out."""
         return i in self.territory.facilitated_beneficiaries()

@@ -73,43 +73,28 @@ def _actors_at_depth(k: int) -> Reporter:
     return lambda t: float(np.count_nonzero(t.relay_depth >= k))
 
 
-def _funded(t: Territory) -> list[Any]:
-    return [p for p in t.projects if p.start_month >= 0]
-
-
 def _chain_funded_share(t: Territory) -> float:
     """Share of the funded projects whose decider (sponsor) the facilitator reached through a chain
     of at least one introduction (relay depth >= 1 when it was funded)."""
-    funded = _funded(t)
-    return sum(p.decider_depth >= 1 for p in funded) / len(funded) if funded else math.nan
+    c = t.counters
+    return c["chain_funded"] / c["funded"] if c["funded"] else math.nan
 
 
 def _chain_value_share(t: Territory) -> float:
     """Share of the value of the projects succeeded that comes from those decided through a chain."""
-    funded = _funded(t)
-    total = sum(p.value for p in funded)
-    return sum(p.value for p in funded if p.decider_depth >= 1) / total if total > 0 else math.nan
-
-
-def _chain_decisions(t: Territory) -> float:
-    """Funded projects decided by a decision-maker (elected official, State agent) the facilitator
-    reached through a chain of at least one introduction: the seed's chain toward those who fund."""
-    return float(sum(p.decider_depth >= 1 and t.is_decider(p.sponsor) for p in _funded(t)))
-
-
-def _own_need_decisions(t: Territory) -> float:
-    """Facilitated projects a decision-maker funded for itself (sponsor and beneficiary: a pitch on its own
-    need, or a plan or vision it sponsors)."""
-    return float(sum(p.facilitated and p.sponsor == p.beneficiary and t.is_decider(p.sponsor)
-                     for p in _funded(t)))
+    c = t.counters
+    return c["value_chain"] / c["value_projects"] if c["value_projects"] > 0 else math.nan
 
 
 CLIMB_MEASURES: dict[str, Reporter] = {
     **{f"actors_depth_{d}": _actors_at_depth(k) for k, d in enumerate(CLIMB_DEPTHS)},
     "chain_funded_share": _chain_funded_share,
     "chain_value_share": _chain_value_share,
-    "chain_decisions": _chain_decisions,
-    "own_need_decisions": _own_need_decisions,
+    # decided by a decision-maker (elected official, State agent) reached through a chain: the seed's
+    # chain toward those who fund
+    "chain_decisions": _counter("chain_decisions"),
+    # facilitated projects a decision-maker funded for itself (sponsor and beneficiary)
+    "own_need_decisions": _counter("own_need_decisions"),
 }
 
 

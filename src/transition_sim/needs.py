@@ -40,11 +40,10 @@ class NeedBook:
     def active(self) -> np.ndarray:
         return self.topic != EMPTY
 
-    def expire(self, month: int) -> np.ndarray:
-        """Drop unclaimed needs past their expiry; return the (actor, slot) pairs dropped."""
+    def expire(self, month: int) -> None:
+        """Drop unclaimed needs past their expiry."""
         gone = self.active & ~self.claimed & (self.expiry <= month)
         self.topic[gone] = EMPTY
-        return np.argwhere(gone)
 
     def arrive(self, rates: np.ndarray, power: np.ndarray, month: int, n_topics: int,
                config: dict, rng: np.random.Generator, keep: np.ndarray | None = None,
@@ -57,6 +56,8 @@ class NeedBook:
         counts = rng.poisson(rates)
         actors = np.repeat(np.arange(len(rates)), counts)
         k = len(actors)
+        ends = np.cumsum(counts)
+        rank = np.arange(k) - np.repeat(ends - counts, counts)  # the arrival's rank among its actor's
         topics = rng.integers(n_topics, size=k)
         urgency = rng.uniform(0.2, 1.0, size=k)
         thin = rng.random(k)
@@ -75,14 +76,35 @@ class NeedBook:
         mean_people = self.people_base[actors] * (1.0 + config["people_power"] * power[actors])
         people = people * mean_people / PEOPLE_SHAPE
         expiry = month + 1 + life
-        got = []
-        place = self.place  # the loop: plain Python values
-        for i, t, u, c, e, n, h in zip(actors[kept].tolist(), topics[kept].tolist(), urgency[kept].tolist(),
-                                       cost[kept].tolist(), expiry[kept].tolist(), kind[kept].tolist(),
-                                       people[kept].tolist(), strict=True):
-            if place(i, t, u, c, e, n, h):
-                got.append(i)
-        return np.array(got, dtype=np.int64)
+        keep_idx = np.flatnonzero(kept)
+        return self._place_all(actors[keep_idx], rank[keep_idx], topics[keep_idx], urgency[keep_idx],
+                               cost[keep_idx], expiry[keep_idx], kind[keep_idx], people[keep_idx])
+
+    def _place_all(self, actors: np.ndarray, rank: np.ndarray, topics: np.ndarray, urgency: np.ndarray,
+                   cost: np.ndarray, expiry: np.ndarray, kind: np.ndarray, people: np.ndarray) -> np.ndarray:
+        """:meth:`place` each arrival in turn (in the order given), as whole arrays: arrivals of different
+        actors do not touch the same row, so round r places at once every arrival of rank r among its
+        actor's (ranks increase along each actor's arrivals), which is what placing them one by one does."""
+        if len(actors) == 0:
+            return actors
+        placed = np.zeros(len(actors), dtype=bool)
+        for r in range(int(rank.max()) + 1):
+            at = np.flatnonzero(rank == r)
+            who = actors[at]
+            rows = self.topic[who]
+            free = rows == EMPTY
+            ok = free.any(axis=1) & ~(rows == topics[at, None]).any(axis=1)
+            at, who = at[ok], who[ok]
+            s = free[ok].argmax(axis=1)  # the first free slot
+            self.topic[who, s] = topics[at]
+            self.urgency[who, s] = urgency[at]
+            self.cost[who, s] = cost[at]
+            self.people[who, s] = people[at]
+            self.expiry[who, s] = expiry[at]
+            self.claimed[who, s] = False
+            self.kind[who, s] = kind[at]
+            placed[at] = True
+        return actors[placed]
 
     def place(self, i: int, topic: int, urgency: float, cost: float, expiry: int, kind: int = MONEY,
               people: float = 0.0) -> bool:
@@ -118,15 +140,10 @@ class NeedBook:
         self.topic[i] = EMPTY
         self.claimed[i] = False
 
-    def remove(self, i: int, topic: int, kinds: tuple[int, ...] | None = None) -> bool:
-        """Answer (drop) actor i's need on a topic, if its kind is among ``kinds`` (default: any); True if
-        it had one."""
-        hit = self.topic[i] == topic
-        if kinds is not None:
-            hit &= np.isin(self.kind[i], kinds)
-        self.topic[i][hit] = EMPTY
-        self.claimed[i][hit] = False
-        return bool(hit.any())
+    def drop(self, i: int, slot: int) -> None:
+        """Empty one slot (an actor holds at most one need a topic: ``place`` refuses a second)."""
+        self.topic[i, slot] = EMPTY
+        self.claimed[i, slot] = False
 
     def release(self, i: int, topic: int) -> None:
         """A proposal on this need ended without answering it: it may be answered again."""

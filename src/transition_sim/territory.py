@@ -123,7 +123,9 @@ class Territory:
             ("funded", "succeeded", "failed", "refused", "committed", "spent", "wasted",
              *(key for keys in MONEY_COUNTERS.values() for key in keys),
              "value", "value_needs", "value_state", "needs_answered", "needs_reused", "people_answered",
-             "value_lost", "perimeter", "replaced", "latency_sum", "decisions"), 0.0)
+             "value_lost", "perimeter", "replaced", "latency_sum", "decisions",
+             # the climb (ODD section 9.1), counted when a project is funded and when it succeeds
+             "chain_funded", "chain_decisions", "own_need_decisions", "value_projects", "value_chain"), 0.0)
         self.value_rate = 0.0  # value created this month (needs answered and the state's worth)
         self.state_value_rate = 0.0  # the state's part of it
         self.needs_value_month = 0.0  # value of the needs answered so far this month

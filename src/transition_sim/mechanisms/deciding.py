@@ -60,11 +60,23 @@ def decide(t: Territory, p: Project, rng: np.random.Generator) -> None:
     t.start(p)
     t.counters["funded"] += 1
     p.decider_depth = int(t.relay_depth[p.sponsor])  # the climb: how far along the chain its decider was
+    count_climb(t, p)
     if p.facilitated and t.first_funded_month < 0:
         t.first_funded_month = month
     log.add(month, "approved", {"b": p.sponsor}, {"pid": p.pid, "cost": round(p.cost, 2)},
             b=name(p.sponsor), what=t.what(p), cost=round(p.cost / 1000, 1))
     return None
+
+
+def count_climb(t: Territory, p: Project) -> None:
+    """The climb's counters of a project just funded (ODD section 9.1): decided through a chain (its
+    decider reached through at least one introduction), by a decision-maker so reached, or facilitated
+    for a decision-maker's own need."""
+    decider = t.is_decider(p.sponsor)
+    if p.decider_depth >= 1:
+        t.counters["chain_funded"] += 1
+        t.counters["chain_decisions"] += decider
+    t.counters["own_need_decisions"] += p.facilitated and p.sponsor == p.beneficiary and decider
 
 
 # ---------------------------------------------------------------------- each role's rules

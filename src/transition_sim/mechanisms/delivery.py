@@ -125,6 +125,9 @@ def _on_success(t: Territory, p: Project, rng: np.random.Generator) -> None:
     people += answer_needs(t, [m for m in p.members if m != p.beneficiary], p.topics, open_only=True,
                            kinds=kinds)
     p.value = cfg["value_weight_needs"] * (t.counters["value_needs"] - before)
+    t.counters["value_projects"] += p.value
+    if p.decider_depth >= 1:
+        t.counters["value_chain"] += p.value
     p.people = people
     delta = improve(t, people, p.topics)
     if delta.any():

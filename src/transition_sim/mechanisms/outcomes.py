@@ -38,7 +38,7 @@ def answer_needs(t: Territory, actors: Iterable[int], topics: tuple[int, ...], *
                 people += n
                 value += float(needs.urgency[i, s]) * n
                 count += 1
-                needs.remove(i, k, kinds)
+                needs.drop(i, s)
     t.counters["value_needs"] += value
     t.counters["needs_answered"] += count
     t.counters["people_answered"] += people

@@ -37,17 +37,21 @@ class OneNeedAtATime(Strategy):
     def act(self, territory: Territory, fac: Facilitator) -> None:
         t, cfg = territory, territory.config
         known = fac.known()
-        for i in known:
+        # the contacts with a need we can answer, read once (in the order of ``known``): the others have
+        # nothing to pitch or answer this month, and a move only ever claims needs
+        with_need = known[fac.with_answerable_need()[known]].tolist()
+        deciding, trust = t.deciding, fac.trust
+        for i in with_need:
             if fac.meetings_left == 0:
                 return
-            if t.is_decider(i) and fac.trust[i] >= cfg["pitch_threshold"] and not fac.busy(i):
-                self._pitch_on_need(t, fac, int(i))
-        for i in known:
+            if deciding[i] and trust[i] >= cfg["pitch_threshold"] and not fac.busy(i):
+                self._pitch_on_need(t, fac, i)
+        for i in with_need:
             if fac.meetings_left == 0:
                 return
-            if not fac.busy(i) and not t.is_decider(i):
-                self._small_answer(t, fac, int(i))
-        relays = [int(i) for i in known if fac.trust[i] >= cfg["reach_threshold"]]
+            if not deciding[i] and not fac.busy(i):
+                self._small_answer(t, fac, i)
+        relays = known[trust[known] >= cfg["reach_threshold"]].tolist()
         relays.sort(key=lambda i: not fac.satisfied[i])
         for i in relays:
             if fac.meetings_left == 0:
@@ -55,11 +59,11 @@ class OneNeedAtATime(Strategy):
             j = self._climb_target(t, fac, i)
             if j >= 0:
                 fac.introduce(i, j)
-        for i in known:
+        for i in known.tolist():
             if fac.meetings_left == 0:
                 return
             if t.month - fac.last_met[i] >= 3:
-                fac.meet(int(i))
+                fac.meet(i)
 
     def _pitch_on_need(self, t: Territory, fac: Facilitator, dm: int) -> None:
         need = fac.answerable_need(dm)
