@@ -24,7 +24,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from validation import centola, granovetter, kleinberg, morris, regimes, watts
+from validation import centola, granovetter, kleinberg, morris, regimes, sensitivity, watts
 from validation.common import DOCS, FIGURES, Section
 
 CLASSICS = {"granovetter": granovetter, "watts": watts, "centola": centola, "kleinberg": kleinberg}
@@ -176,10 +176,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         regimes_res = json.loads(regimes_path.read_text(encoding="utf-8"))
     if regimes_res:
         sections.append(regimes.section(regimes_res))
+    sensitivity_path = figdir / "sensitivity.json"  # expensive (about an hour): run by validation/sensitivity.py
+    sensitivity_res = (json.loads(sensitivity_path.read_text(encoding="utf-8")) if sensitivity_path.exists()
+                       else None)
+    if sensitivity_res is not None:
+        sections.append(sensitivity.section(sensitivity_res, figdir))
     elapsed = time.perf_counter() - start
     command = "python -m validation" + ("" if args.size == "quick" else f" --{args.size}")
     kept = ([n for n in results if n not in names] + (["the Morris screening"] if mode == "cached" else [])
-            + (["the regimes"] if regimes_mode == "cached" and regimes_res else []))
+            + (["the regimes"] if regimes_mode == "cached" and regimes_res else [])
+            + (["the sensitivity analysis with replicates"] if sensitivity_res is not None else []))
     reused = (f"; {', '.join(kept)}: computed by an earlier run of the same size and seed, read from "
               "docs/validation/*.json" if kept else "")
     text = [INTRO.format(command=command, size=args.size, seed=args.seed, reused=reused)]
