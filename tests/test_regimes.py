@@ -50,3 +50,20 @@ def test_a_claim_is_made_only_where_every_root_seed_agrees(intervals, reading):
     results = [_result(low, high, root) for root, (low, high) in enumerate(intervals)]
     assert reading in verdict(results, "a - b")
     assert reading in section(results).markdown
+
+
+def test_the_regimes_the_docs_claim_hold_at_three_root_seeds():
+    """Issue 13.6: docs/validation.md claims about a regime only what holds at every one of at least three
+    root seeds of 30 or more paired replicates (docs/validation/regimes.json, the runs behind the section)."""
+    import json
+
+    results = json.loads((ROOT / "docs" / "validation" / "regimes.json").read_text(encoding="utf-8"))
+    doc = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    by_regime: dict[str, list[dict]] = {}
+    for res in results:
+        by_regime.setdefault(res["regime"], []).append(res)
+    assert set(by_regime) == {p.stem for p in FILES}
+    for regime, runs in by_regime.items():
+        assert len({r["root"] for r in runs}) >= 3 and all(r["replicates"] >= 30 for r in runs)
+        claims = "; ".join(verdict(runs, pair) for pair in runs[0]["pairs"])
+        assert f"**`{regime}`**: {claims}." in doc
