@@ -3,14 +3,17 @@
 
 Same territory as the model's (``Essential(seed, **overrides)`` takes the model's keyword overrides:
 role counts, budgets), every rate and weight from the model's defaults (``transition_sim.schema``), a
-small world of the same degree (ODD section 7.2), and, each month, in the model's order (ODD section 3):
+small world of the same degree (ODD section 7.2; rewired ties go to anyone, where the model weighs
+partners by role affinity; each topic coupled with the next ones, where the model draws them: the same
+work), and, each month, in the model's order (ODD section 3):
 
 - **events**: budget renewal every 12 months; one draw per elected official in election months and per
   State agent and civil servant every month; a leaver's ties return to their baseline, its engagement,
   expertise, understanding, trust in the facilitator and needs are drawn or cleared again (7.5);
 - **needs**: unclaimed needs past expiry dropped; Poisson arrivals per actor at its role's rate (the
-  elected officials' pre-election boost included), each with topic, urgency, kind, cost, people and
-  lifetime drawn as whole arrays and placed in free slots, one round per arrival rank (7.4);
+  elected officials' pre-election boost and the State's thinned year-end boost included), each with
+  topic, urgency, kind, cost, people, lifetime and thinning draw as whole arrays, placed in free slots,
+  one round per arrival rank (7.4);
 - **social life**: one meeting draw per tie, drift toward the baseline of the directed edges not met,
   engagement influence as one sparse matrix product over the met edges (``kernels.contagion``'s
   ``linear_influence_step``), drift of trust in the facilitator (7.1, 7.6);
@@ -30,17 +33,17 @@ small world of the same degree (ODD section 7.2), and, each month, in the model'
 Left out, because they are not per-actor or per-tie array work or are rare: the facilitator and its
 strategy (a handful of choices a month, Python by nature, different per strategy: the baseline is the
 territory's own dynamic, the ``none`` strategy plus what every strategy shares); authorisations, State
-co-funding, civil servants' files, pools and yearly tranches (more draws of the same kernel for the same
-few proposals); ties created by joint work, improvements and orphan loss, reuse of open results and
-widening (they touch a few seats or topics a month and need lists, not arrays); the event log, the Mesa
-agents and most of the model's 51 measures (reporting, not dynamics); crises and initiation days (off by
-default). Same-month conflicts between proposals (two sharing a sponsor's budget, two teams sharing a
-tie) are resolved at once instead of in order: the work is the same.
+co-funding, civil servants' files, pools, yearly tranches and the relay chain's second trust move (more
+draws and updates of the same kernels for the same few proposals); ties created by joint work,
+improvements and orphan loss, reuse of open results and widening (they touch a few seats or topics a
+month and need lists, not arrays); the event log, the Mesa agents and most of the model's 51 measures
+(reporting, not dynamics); crises and initiation days (off by default). Same-month conflicts between
+proposals (two sharing a sponsor's budget, two teams sharing a tie) are resolved at once instead of in
+order: the work is the same.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -73,7 +76,8 @@ class Essential:
         self.rate = np.array([cfg[f"need_rate_{k}"] for k in ("elected", "civil", "state", "socio")])[self.roles]
         self.leave_p = np.array([0.0, cfg["civil_mobility"], cfg["state_rotation"], 0.0])[self.roles]
         self.mix = np.where(self.roles == Role.SOCIO, cfg["socio_need_premises"], 0.0)
-        self.permit = np.where(self.roles == Role.SOCIO, cfg["socio_need_permit"], 0.0)
+        permit = (1 - cfg["socio_need_premises"]) * cfg["socio_need_permit"]
+        self.permit = np.where(self.roles == Role.SOCIO, permit, 0.0)
         base_power = np.array([cfg["power_elected"], cfg["power_civil"], cfg["power_state"], cfg["power_socio"]])
         self.power = np.clip(base_power[self.roles] + rng.uniform(-0.1, 0.1, n), 0, 1)
         self.power[0] = cfg["power_mayor"]
@@ -121,10 +125,9 @@ class Essential:
         self.f_base[who] = self.f[who] = cfg["facilitator_trust0"] * rng.random(k)
 
     def _build_network(self) -> None:
-        """A ring of the model's degree over a random order, ties rewired with the model's probability
-        (to anyone: the model weighs partners by role affinity), the model's extra ties of State agents
-        and socio-economic actors (ODD section 7.2), stored as directed edges sorted by source (CSR) with
-        their role-pair baselines."""
+        """A ring of the model's degree over a random order, ties rewired with the model's probability,
+        the model's extra ties of State agents and socio-economic actors (ODD section 7.2), stored as
+        directed edges sorted by source (CSR) with their role-pair baselines."""
         cfg, rng, n = self.cfg, self.rng, self.n
         h = max(1, min(int(cfg["network_degree"]) // 2, (n - 1) // 2))
         order = rng.permutation(n)
@@ -157,13 +160,20 @@ class Essential:
         table = np.array([[cfg[f"trust0_{ci}_{cj}"] for cj in CODES] for ci in CODES])
         self.base = table[self.roles[self.src], self.roles[self.dst]]
         self.trust = self.base.copy()
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(self.src, minlength=n))])
+        indptr = self.indptr = np.concatenate([[0], np.cumsum(np.bincount(self.src, minlength=n))])
+        self.reverse = np.searchsorted(self.keys, self.dst * n + self.src)  # the edge j -> i of each i -> j
         self.w = sparse.csr_matrix((np.zeros(e), self.dst, indptr), shape=(n, n))
         width = int(np.diff(indptr).max())
         pos = np.arange(e) - indptr[self.src]
         self.nbr = np.full((n, width), -1)
         self.nbr_edge = np.zeros((n, width), dtype=np.int64)
         self.nbr[self.src, pos], self.nbr_edge[self.src, pos] = self.dst, np.arange(e)
+
+    def edges_of(self, actors: np.ndarray) -> np.ndarray:
+        """Indices of the edges leaving ``actors`` (their CSR rows)."""
+        starts, lengths = self.indptr[actors], np.diff(self.indptr)[actors]
+        offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return np.repeat(starts, lengths) + offsets
 
     def lookup(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(edge index, found) of the directed pairs i -> j."""
@@ -199,7 +209,8 @@ class Essential:
         leaving = self.rng.random(self.n) < p
         if leaving.any():
             self._draw_people(leaving)
-            touched = leaving[self.src] | leaving[self.dst]
+            out = self.edges_of(np.flatnonzero(leaving))
+            touched = np.concatenate([out, self.reverse[out]])
             self.trust[touched] = self.base[touched]
             self.topic[leaving] = -1
 
@@ -209,13 +220,20 @@ class Essential:
         offset, period, window = int(cfg["election_offset"]), int(cfg["election_period"]), cfg["preelection_months"]
         left = (offset if m < offset else offset + period * ((m - offset) // period + 1)) - m
         pressure = (window - left + 1) / window if left <= window else 0.0
-        rates = np.where(self.roles == Role.ELECTED, self.rate * (1 + cfg["preelection_need_boost"] * pressure),
-                         self.rate)
-        counts = rng.poisson(rates)
+        year_window = cfg["yearend_months"]
+        year_end = max(0.0, ((m - 1) % 12 - 12 + year_window + 1) / year_window) if year_window > 0 else 0.0
+        year_end *= cfg["yearend_need_boost"]
+        boost = np.select([self.roles == Role.ELECTED, self.roles == Role.STATE],
+                          [1 + cfg["preelection_need_boost"] * pressure, 1 + year_end], 1.0)
+        # the State's needs drawn at the highest rate and thinned by its unspent share (ODD section 7.4)
+        unspent = np.divide(self.budget, self.annual_budget, out=np.zeros(self.n), where=self.annual_budget > 0)
+        keep = np.where(self.roles == Role.STATE, (1 + year_end * unspent) / (1 + year_end), 1.0)
+        counts = rng.poisson(self.rate * boost)
         who = np.repeat(np.arange(self.n), counts)
         k = len(who)
         rank = np.arange(k) - np.repeat(np.cumsum(counts) - counts, counts)
         topic, urgency, kind_draw = rng.integers(self.n_topics, size=k), rng.uniform(0.2, 1.0, k), rng.random(k)
+        kept = rng.random(k) < keep[who]
         kind = np.where(kind_draw < self.mix[who], PREMISES,
                         np.where(kind_draw < self.mix[who] + self.permit[who], PERMIT, MONEY))
         cost = rng.standard_gamma(COST_SHAPE, k) * self.mean_cost[who] / COST_SHAPE
@@ -225,7 +243,7 @@ class Essential:
             at = np.flatnonzero(rank == r)
             rows = self.topic[who[at]]
             free = rows < 0
-            ok = free.any(axis=1) & ~(rows == topic[at, None]).any(axis=1)
+            ok = kept[at] & free.any(axis=1) & ~(rows == topic[at, None]).any(axis=1)
             at = at[ok]
             i, s = who[at], free[ok].argmax(axis=1)
             self.topic[i, s], self.urgency[i, s], self.cost[i, s] = topic[at], urgency[at], cost[at]
@@ -235,9 +253,8 @@ class Essential:
     def social_life(self) -> None:
         cfg, rng = self.cfg, self.rng
         met = (rng.random(self.n_ties) < cfg["contact_rate"])[self.tie_of]
-        drift = ~met
-        self.trust[drift] += cfg["trust_drift"] * (self.base[drift] - self.trust[drift])
-        self.w.data[:] = self.trust * met
+        self.trust += np.where(met, 0.0, cfg["trust_drift"] * (self.base - self.trust))
+        np.multiply(self.trust, met, out=self.w.data)
         pulled = self.w @ np.column_stack([self.engagement, np.ones(self.n)])  # sum w e_j, sum w
         count = np.bincount(self.src, weights=met, minlength=self.n)
         e = self.engagement
@@ -374,4 +391,4 @@ class Essential:
         self.q = self.q0 + (1 - cfg["topic_decay"]) * (self.q - self.q0)
         return np.array([self.trust.mean(), self.engagement.mean(), float(((self.topic >= 0) & ~self.claimed).sum()),
                          float(self.projects["running"].sum()), self.counters["value"], self.counters["spent"],
-                         math.fsum(self.budget)])
+                         float(self.budget.sum())])

@@ -42,6 +42,7 @@ def test_essential_month_runs_on_a_tiny_territory_and_stays_finite(counts: dict[
     assert ((model.trust >= 0) & (model.trust <= 1)).all()
     assert ((model.engagement >= 0) & (model.engagement <= 1)).all()
     assert model.counters["succeeded"] + model.counters["failed"] > 0
+    assert (model.src[model.reverse] == model.dst).all() and (model.dst[model.reverse] == model.src).all()
 
 
 def test_run_builds_mesa_examples_with_the_installed_constructors() -> None:
