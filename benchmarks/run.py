@@ -15,7 +15,7 @@ scenario) and the strategies one_need_at_a_time and top_down_plan:
    (``essential.py``), all timed in the same process and the same rounds;
 4. peak memory of one run, in a fresh subprocess per (size, strategy) (peak RSS: ``VmHWM``, else
    ``resource.getrusage``);
-5. runs per second of a sweep-like batch with 1 and 2 workers (``compare.runner.run_jobs``, fork);
+5. runs per second of a sweep-like batch with 1 and 2 workers (``compare.parallel.run_jobs``, fork);
 6. wall time of the headline comparison (``transition-sim compare``), 2 strategies and all of them.
 
 Every target is reported with its measured ratio and ``met`` or ``MISSED``; the machine is shared, so
@@ -479,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
 
     say("sweep batch with 1 and 2 workers...")
     print(f"\n## Sweep-like batch: {len(STRATEGIES)} strategies x {sweep_replicates} replicates of the default"
-          " territory, 120 months (compare.runner.run_jobs, fork)")
+          " territory, 120 months (compare.parallel.run_jobs, fork)")
     sweep = {}
     for workers in (1, 2):
         runs, span = measure_sweep(sweep_replicates, workers)
