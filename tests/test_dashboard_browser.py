@@ -257,7 +257,7 @@ def test_side_by_side_shows_two_runs_stepping_together(visit: Visit) -> None:
     page.wait_for_selector(".ts-run-1 img")
     titles = page.locator(".ts-run-title").all_inner_texts()
     assert titles == ["Un besoin à la fois", "Plan global descendant"]
-    assert page.locator(".ts-run-row").count() == 2
+    assert page.locator(".ts-run-row").count() == 2 and page.locator(".ts-cost-row").count() == 2
     assert visit.month() == 12  # the other way is played up to the month reached, the story goes on
     page.wait_for_function("() => [...document.querySelectorAll('.ts-compare .ts-overlay svg')]"
                            ".filter(s => s.dataset.month === '12').length === 3")  # the chart and both maps

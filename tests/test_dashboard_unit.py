@@ -468,6 +468,19 @@ def test_compare_rows_show_both_runs(runs: tuple[TerritoryModel, TerritoryModel]
     assert body.count('class="ts-run-row"') == 2 and "Plan global descendant" in body
 
 
+def test_side_by_side_costs_are_each_runs_summary(runs: tuple[TerritoryModel, TerritoryModel]) -> None:
+    cell = re.compile(r'<td data-measure="(\w+)" data-value="([^"]*)">([^<]*)</td>')
+    for lang in i18n.LANGS:
+        body = costs.compare_html(list(runs), ["a", "b"], charts.RUN_COLOURS, lang)
+        lines = body.split('<tr class="ts-cost-row">')[1:]
+        assert len(lines) == 2 and html.escape(i18n.t("cost_compare_note", lang)) in body
+        for model, line in zip(runs, lines, strict=True):
+            summary = measures.summary(model)
+            found = {m[1]: (float(m[2]) if m[2] else None, html.unescape(m[3])) for m in cell.finditer(line)}
+            assert set(found) == set(costs.SHOWN) - {"value_cumulative"}  # value is in the table above
+            assert found == {n: (summary[n], costs.shown(n, summary[n], lang)[0]) for n in found}
+
+
 # ----------------------------------------------------------------------------------------- server
 def test_dashboard_subcommand_arguments() -> None:
     parser = argparse.ArgumentParser(prog="transition-sim")

@@ -107,6 +107,10 @@ CSS = """
 .ts-compare-table th, .ts-compare-table td { padding: 4px 16px; text-align: right; border-bottom: 1px solid #D5DAE0; }
 .ts-compare-table tr th:first-child { text-align: left; font-size: 22px; }
 .ts-compare-table td { font-weight: 700; font-size: 24px; }
+.ts-scroll { overflow-x: auto; max-width: 100%; }
+.ts-compare-costs caption { caption-side: top; text-align: left; font-size: 20px; font-weight: 700; }
+.ts-compare-costs tr.ts-cost-head th { font-size: 16px; text-align: center; vertical-align: bottom; }
+.ts-compare-costs td { font-size: 22px; white-space: nowrap; }
 .ts-lead { font-size: 19px; }
 .ts-run-title { font-size: 26px; margin: 8px 0 4px 0; }
 .ts-message { font-size: 18px; }

@@ -126,6 +126,15 @@ TEXTS: dict[str, dict[str, str]] = {
                           "fr": "{n} acteurs, {ties} liens · {reached} atteints par le facilitateur · "
                                 "{running} projets en cours"},
     "light_edges": {"en": "(large territory: ties drawn lightly)", "fr": "(grand territoire : liens en léger)"},
+    # the cost table side by side: short column heads, the units said once under the table
+    "col_value_per_public_euro": {"en": "Value per public €", "fr": "Valeur par € public"},
+    "col_leverage": {"en": "Private € per public €", "fr": "€ privés par € public"},
+    "col_meetings_used": {"en": "Meetings", "fr": "Rendez-vous"},
+    "col_value_per_meeting": {"en": "Value per meeting", "fr": "Valeur par rendez-vous"},
+    "cost_compare_note": {"en": "Value in value units; – while no public euro is spent or no meeting held. The "
+                                "Measures tab says what each figure counts.",
+                          "fr": "Valeur en unités de valeur ; – tant qu'aucun euro public n'est dépensé ou qu'aucun "
+                                "rendez-vous n'a eu lieu. L'onglet Indicateurs dit ce que compte chaque chiffre."},
     # measures figure
     "fig_value": {"en": "Value created (cumulative)", "fr": "Valeur créée (cumulée)"},
     "fig_projects": {"en": "Projects", "fr": "Projets"},

@@ -228,7 +228,7 @@ def compare_rows(runs: list[TerritoryModel], lang: str) -> str:
             f'<td>{i18n.fmt_number(last["value"], lang)}</td><td>{int(last["funded"])}</td>'
             f'<td class="ts-ok">{int(last["succeeded"])}</td>'
             f'<td class="ts-ko">{int(last["failed"])}</td><td>{reached}/4</td></tr>')
-    return f'<table class="ts-compare-table"><tr>{head}</tr>{"".join(rows)}</table>'
+    return f'<div class="ts-scroll"><table class="ts-compare-table"><tr>{head}</tr>{"".join(rows)}</table></div>'
 
 
 @solara.component
@@ -250,6 +250,7 @@ def CompareView(session: Session, lang: str, version: int, choices: list[str],
             solara.Info(i18n.t("same_strategy", lang))
             return
         solara.HTML(tag="div", unsafe_innerHTML=compare_rows(runs, lang))
+        solara.HTML(tag="div", unsafe_innerHTML=costs.compare_html(runs, labels, charts.RUN_COLOURS, lang))
         assert chart is not None
         Layered(*chart, "ts-compare-chart")
         with solara.Row(style={"flex-wrap": "wrap"}):
