@@ -80,17 +80,17 @@ def costs_html(model: Run, lang: str) -> str:
 
 def compare_html(runs: list[Run], labels: list[str], colours: tuple[str, ...], lang: str) -> str:
     """What each of the runs side by side cost: one line a run, in its colour (scrolls sideways on a phone)."""
-    ratios = [name for _, _, names in CARDS[2:] for name in names]
+    others = [n for n in SHOWN if n != "value_cumulative" and n not in PAYER_MEASURES]  # value: the table above
     head = (f'<tr class="ts-cost-head"><th rowspan="2"></th><th colspan="{len(PAYER_MEASURES)}">'
             f'{html.escape(i18n.t("cost_money", lang))}</th>'
-            + "".join(f'<th rowspan="2">{html.escape(i18n.t(f"col_{n}", lang))}</th>' for n in ratios)
+            + "".join(f'<th rowspan="2">{html.escape(i18n.t(f"col_{n}", lang))}</th>' for n in others)
             + '</tr><tr class="ts-cost-head">'
             + "".join(f"<th>{html.escape(i18n.ROLE_SHORT[lang][r])}</th>" for r in PAYERS) + "</tr>")
     rows = []
     for k, (model, label) in enumerate(zip(runs, labels, strict=True)):
         f = figures(model)
         cells = "".join(f'<td data-measure="{n}" data-value="{"" if f[n] is None else repr(f[n])}">'
-                        f"{html.escape(shown(n, f[n], lang)[0])}</td>" for n in (*PAYER_MEASURES, *ratios))
+                        f"{html.escape(shown(n, f[n], lang)[0])}</td>" for n in (*PAYER_MEASURES, *others))
         rows.append(f'<tr class="ts-cost-row"><th style="color:{colours[k % len(colours)]}">{html.escape(label)}</th>'
                     f"{cells}</tr>")
     caption = f'<caption>{html.escape(i18n.t("costs_title", lang))}</caption>'

@@ -102,7 +102,7 @@ def KeyFigures(model: TerritoryModel, lang: str, version: int) -> None:
         f'<div class="ts-kpis">'
         f'<div class="ts-kpi ts-month"><b>{i18n.t("month_of", lang, month=model.month, horizon=_horizon(model))}'
         f"</b>{crisis}</div>"
-        f'<div class="ts-kpi ts-kpi-value" title="{html.escape(i18n.t("value_help", lang))}">'
+        f'<div class="ts-kpi" title="{html.escape(i18n.t("value_help", lang))}">'
         f'<small>{i18n.t("kpi_value", lang)}</small><b>{value}</b>'
         f' <span class="ts-unit">{i18n.unit_words("value", value, lang)}</span></div>'
         f'<div class="ts-kpi"><small>{i18n.t("kpi_funded", lang)}</small><b>{int(last["funded"])}</b>'
