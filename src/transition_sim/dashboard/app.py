@@ -74,6 +74,7 @@ CSS = """
 .ts-cost-value { grid-column: 1 / -1; }
 .ts-cost small { display: block; font-size: 17px; font-weight: 700; color: #333; }
 .ts-cost b { font-size: 26px; }
+.ts-cost > div { line-height: 1.25; }
 .ts-payer { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; font-size: 17px; }
 .ts-payer b { font-size: 22px; white-space: nowrap; }
 .ts-cost-help { font-size: 15px; color: #444; line-height: 1.3; margin: 4px 0 0 0; }
