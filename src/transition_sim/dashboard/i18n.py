@@ -158,26 +158,30 @@ STRATEGY_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                "par recommandations, puis élargir vers des projets intégrés."),
     },
     "top_down_plan": {
-        "en": ("Top-down plan", "Design a comprehensive plan, pitch it to the most powerful, re-plan if refused, "
-               "staff it by the organisation chart."),
-        "fr": ("Plan global descendant", "Concevoir un plan global, le proposer aux plus puissants, le refaire en "
-               "cas de refus, le confier selon l'organigramme."),
+        "en": ("Top-down plan", "Design a comprehensive plan while seeking introductions to the mayor, the head "
+               "of services and the State, pitch it to the most powerful, re-plan if refused, staff it by the "
+               "organisation chart."),
+        "fr": ("Plan global descendant", "Concevoir un plan global en cherchant à être présenté au maire, au "
+               "directeur des services et à l'État, le proposer aux plus puissants, le refaire en cas de refus, "
+               "le confier selon l'organigramme."),
     },
     "none": {
         "en": ("No facilitator", "Nobody facilitates: the territory's own dynamic (the reference run)."),
         "fr": ("Sans facilitateur", "Personne n'anime : la dynamique propre du territoire (la référence)."),
     },
     "sell_the_dream": {
-        "en": ("Sell the dream", "Present the systemic vision to many actors and pitch it whole: the inclined "
-               "engage, the others lose trust in an over-promise."),
-        "fr": ("Vendre le rêve", "Présenter la vision systémique à beaucoup d'acteurs et la proposer d'un bloc : "
-               "les convaincus s'engagent, les autres perdent confiance."),
+        "en": ("Sell the dream", "Present the systemic vision to the people who listen and pitch it whole: those "
+               "who embrace it hope for something, and lose their trust if nothing comes of it within a year."),
+        "fr": ("Vendre le rêve", "Présenter la vision systémique à ceux qui écoutent et la proposer d'un bloc : "
+               "ceux qui y adhèrent espèrent, et perdent confiance si rien n'en sort dans l'année."),
     },
     "commons": {
-        "en": ("Commons", "Back socio-economic peers who make and fund open commons together: no sponsor to "
-               "convince, no pyramid in the way."),
+        "en": ("Commons", "Back socio-economic peers who make and fund open commons together, and ask elected "
+               "officials and the State to open calls for commons that pay part of them; those who make or reuse "
+               "one make the next on their own."),
         "fr": ("Communs", "Soutenir des pairs socio-économiques qui font et financent ensemble des communs "
-               "ouverts : pas de décideur à convaincre, pas de pyramide."),
+               "ouverts, et demander aux élus et à l'État d'ouvrir des appels à communs qui en paient une part ; "
+               "qui en a fait ou réutilisé un fait le suivant seul."),
     },
 }
 
