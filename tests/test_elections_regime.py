@@ -21,6 +21,8 @@ from transition_sim.compare.elections import election_effect, election_effects
 from transition_sim.compare.runner import replicate_seeds
 from transition_sim.compare.stats import paired_comparison, seeded_rng
 from transition_sim.mechanisms.deciding import stop
+from transition_sim.mechanisms.delivery import team_scores
+from transition_sim.mechanisms.people import replace_occupant
 from transition_sim.projects import PROJECT, Project
 from transition_sim.schema import ConfigError
 from transition_sim.value import Improvements
@@ -126,6 +128,24 @@ def test_a_programme_paid_less_than_voted_and_a_stopped_one():
     stop(t, running)
     assert running.status == "stopped" and running not in t.running_projects and running.end_month == t.month
     assert t.counters["failed"] == failed + 1 and t.counters["wasted"] == pytest.approx(wasted + running.spent)
+
+
+def test_a_running_project_whose_sponsor_left_loses_its_cohesion_and_chain():
+    """Trust and the place in chains go with the leaver: the team's mutual trust falls to the newcomer's
+    baselines (delivery.team_scores reads it at resolution) and introductions through the seat are cut."""
+    model = TerritoryModel(strategy="one_need_at_a_time", seed=5, facilitator_trust0=0.9)
+    t = model.territory
+    while not any(len(q.members) > 2 for q in t.running_projects):
+        model.step()
+    p = next(q for q in t.running_projects if len(q.members) > 2)
+    others = [m for m in p.members if m != p.sponsor]
+    t.trust.move_pairs([(a, b) for a in others for b in (p.sponsor,)] + [(p.sponsor, b) for b in others], 1.0, 0.9)
+    t.facilitator_trust[p.sponsor] = 1.0  # the team trusted its sponsor, and the sponsor the facilitator
+    before = team_scores(t, p)[0]
+    t.introducer[t.introducer < 0] = p.sponsor  # pretend the sponsor introduced everyone else
+    replace_occupant(t, p.sponsor, "replaced", np.random.default_rng(0))
+    assert team_scores(t, p)[0] < before
+    assert not (t.introducer == p.sponsor).any() and t.relay_depth[p.sponsor] == -1
 
 
 # ---------------------------------------------------------------------- (d) a chain of four roles holds

@@ -326,9 +326,9 @@ def cmd_elections(args: argparse.Namespace) -> int:
     from transition_sim.compare.runner import DEFAULT_REPLICATES, REPLICATES, replicate_seeds
     replicates = parse(args.replicates, "--replicates", REPLICATES) or DEFAULT_REPLICATES
     seed = parse(args.seed, "--seed") or 0
-    months = Param("month", None, "int", "months", "", "run", 1, PARAMETERS["horizon_months"].high)
-    month = parse(args.month, "--month", months)
-    window = parse(args.window, "--window", months)
+    high = PARAMETERS["horizon_months"].high
+    month = parse(args.month, "--month", Param("month", None, "int", "months", "", "run", 1, high))
+    window = parse(args.window, "--window", Param("window", None, "int", "months", "", "run", 1, high))
     overrides = parse_sets(args.sets)
     names = [s.strip() for s in (args.strategies or ELECTION_STRATEGIES).split(",")]
     for name in names:
@@ -342,8 +342,8 @@ def cmd_elections(args: argparse.Namespace) -> int:
     for name in names:
         effects, pc = election_effects(name, seeds, month, window, scenario, **overrides)
         lost = np.array([e.lost for e in effects])
-        print(f"  {name:<20} mean {-pc.mean_diff:,.1f}, median {np.median(lost):,.1f}, 95% interval "
-              f"[{-pc.ci_high:,.1f}, {-pc.ci_low:,.1f}]; value created {pc.mean_a:,.0f} with it, "
+        print(f"  {name:<20} mean {0.0 - pc.mean_diff:,.1f}, median {np.median(lost) + 0.0:,.1f}, 95% interval "
+              f"[{0.0 - pc.ci_high:,.1f}, {0.0 - pc.ci_low:,.1f}]; value created {pc.mean_a:,.0f} with it, "
               f"{pc.mean_b:,.0f} held off")
     return 0
 
