@@ -186,7 +186,7 @@ def commit_next_tranches(t: Territory) -> None:
             continue
         due = {}
         for i, part in p.parts.items():
-            if t.seated_since[i] > p.backed[i]:
+            if t.seated_since[i] > p.backed.get(i, p.start_month):
                 p.awaiting[i] = part
             else:
                 due[i] = min(float(t.budget[i]), part)
