@@ -2,7 +2,8 @@
 
 "« Un besoin à la fois » l'emporte sur « Plan global descendant » dans 84 % des territoires quand la
 confiance initiale dans le facilitateur est d'au moins 0,25 ; cela couvre 97 % de ses victoires." The
-share of territories is the box's density, the share of wins its coverage (see :mod:`.search`).
+share of territories is the box's density, the share of wins its coverage (see :mod:`.search`); a second box
+speaks of the territories outside the first ("Ailleurs, ..." / "Elsewhere, ...").
 """
 
 from __future__ import annotations
@@ -73,8 +74,10 @@ def sentence(outcome: Outcome, box: Box | None, measure: str, lang: str) -> str:
     where = conditions(box.limits, lang)
     covers = _covers(outcome, box.stats.coverage, lang)
     if fr:
-        return french_spaces(f"{who} {verb} dans {percent(share, lang)} des territoires quand {where} ; {covers}.")
-    return f"{who} {verb} in {percent(share, lang)} of territories when {where}; {covers}."
+        return french_spaces(f"{'Ailleurs, ' if box.elsewhere else ''}{who} {verb} dans {percent(share, lang)} des "
+                             f"territoires quand {where} ; {covers}.")
+    return (f"{'Elsewhere, ' if box.elsewhere else ''}{who} {verb} in {percent(share, lang)} of territories when "
+            f"{where}; {covers}.")
 
 
 def title(outcome: Outcome, measure: str, lang: str) -> str:

@@ -18,8 +18,7 @@ import numpy as np
 import pandas as pd
 
 from transition_sim.discover.outcomes import Outcome
-from transition_sim.discover.search import inside
-from transition_sim.discover.words import Limit
+from transition_sim.discover.search import Box
 from transition_sim.errors import PROG
 from transition_sim.scenarios import resolve_config, scenario_dir
 from transition_sim.schema import PARAMETERS
@@ -71,10 +70,10 @@ def _command(scenario: str, spec: str, steps: int, seed: int, sets: list[str]) -
     return shlex.join(words)
 
 
-def pick(outcome: Outcome, limits: list[Limit], x: pd.DataFrame) -> tuple[int, int] | None:
+def pick(outcome: Outcome, box: Box, x: pd.DataFrame) -> tuple[int, int] | None:
     """(point, replicate) of the typical case nearest the box's centre, or None when the box holds none."""
-    table = outcome.table
-    cases = inside(x, limits) & (table["y"].to_numpy() == 1)
+    table, limits = outcome.table, box.limits
+    cases = box.members & (table["y"].to_numpy() == 1)
     if not cases.any():
         return None
     bounds = {c: (float(x[c].min()), float(x[c].max())) for c in x.columns}
@@ -93,10 +92,10 @@ def pick(outcome: Outcome, limits: list[Limit], x: pd.DataFrame) -> tuple[int, i
     return point, int(at["replicate"].iloc[(len(at) - 1) // 2])
 
 
-def example(outcome: Outcome, limits: list[Limit], x: pd.DataFrame, runs: pd.DataFrame,
-            manifest: dict[str, Any], measure: str) -> Example | None:
+def example(outcome: Outcome, box: Box, x: pd.DataFrame, runs: pd.DataFrame, manifest: dict[str, Any],
+            measure: str) -> Example | None:
     """The card's example run and the commands replaying it and the other strategy on the same territory."""
-    chosen = pick(outcome, limits, x)
+    chosen = pick(outcome, box, x)
     if chosen is None:
         return None
     point, replicate = chosen

@@ -31,8 +31,8 @@ _NOT_MEASURES = ("run", "run_id", "point", "strategy", "replicate", "seed", "ste
 
 
 def read_sweep(root: str | Path, measure: str) -> SweepData:
-    """The sweep, or a ConfigError naming what makes it unusable here (not a directory, not a sweep, nothing
-    swept, one strategy, an unknown measure)."""
+    """The sweep, or a ConfigError naming what makes it unusable here (not a directory, not a sweep, an
+    unknown measure, nothing swept, one strategy)."""
     root = Path(root)
     if not root.is_dir():
         raise ConfigError(SOURCE, "dir", str(root), "is not a directory: give a directory written by "
@@ -43,15 +43,15 @@ def read_sweep(root: str | Path, measure: str) -> SweepData:
         if exc.source != "analyze":  # a damaged part names its own file
             raise
         raise ConfigError(SOURCE, exc.key, exc.value, exc.allowed) from None
+    known = [c for c in data.runs.columns if c not in _NOT_MEASURES and c not in data.points.columns]
+    if measure not in known:
+        raise ConfigError("--measure", "measure", measure, f"unknown measure; known: {', '.join(known)}")
     if not data.swept:
         raise ConfigError(SOURCE, "dir", str(root), "sweeps no parameter: scenario discovery needs a [grid] or "
                           "[sample] table in the sweep file")
     if len(data.strategies) < 2:
         raise ConfigError(SOURCE, "dir", str(root), f"has one strategy ({data.strategies[0]}): scenario discovery "
                           "compares at least two")
-    known = [c for c in data.runs.columns if c not in _NOT_MEASURES and c not in data.points.columns]
-    if measure not in known:
-        raise ConfigError("--measure", "measure", measure, f"unknown measure; known: {', '.join(known)}")
     return data
 
 
@@ -68,9 +68,10 @@ def _example_json(ex: Example | None, outcome: Outcome) -> dict[str, Any] | None
 
 def _card(outcome: Outcome, box: Box | None, k: int, measure: str, data: SweepData) -> dict[str, Any]:
     x = outcome.table[data.swept]
-    ex = example(outcome, box.limits, x, data.ok, data.manifest, measure) if box is not None else None
+    ex = example(outcome, box, x, data.ok, data.manifest, measure) if box is not None else None
     stats = asdict(box.stats) if box is not None else None
     return {"id": f"{outcome.key}_{k}", "box": k, "limits": _limits_json(box.limits) if box else [],
+            "elsewhere": box.elsewhere if box else False,
             **({"coverage": stats["coverage"], "density": stats["density"], "support": stats["support"],
                 "territories": stats["n"], "cases": stats["k"]} if stats else {}),
             "quasi_p": box.p_values if box else {},

@@ -11,8 +11,8 @@ On a box's peeling trajectory we take the densest box that still covers at least
 the cases left to explain and whose every restriction is significant (quasi-p value, Bryant and Lempert's
 one-sided binomial test, at most :data:`SIGNIFICANCE`; ties: more coverage, then fewer restrictions): a box a
 trainer can say, rather than the last, tiny one or one that a restriction of mere noise makes denser. A
-box's statistics are computed on all the territories of the sweep, so that its sentence is true as said
-(for a second box PRIM's own figures are on the territories outside the first).
+box's statistics are those of its territories (for a second box, as PRIM's own, those within its limits
+outside the first box, which its sentence says: "elsewhere, ..."), so that its sentence is true as said.
 """
 
 from __future__ import annotations
@@ -51,13 +51,16 @@ class Stats:
 
 @dataclass(frozen=True)
 class Box:
-    """A chosen PRIM box: its restrictions, its figures, its peeling trajectory and the entry chosen on it."""
+    """A chosen PRIM box: its restrictions, its territories and figures, its peeling trajectory and the entry
+    chosen on it."""
 
     limits: list[Limit]
     stats: Stats
     trajectory: pd.DataFrame  # coverage, density, res_dim per entry (PRIM's own figures)
     chosen: int
     p_values: dict[str, list[float | None]]  # quasi-p of each restriction (lower, upper), None where none
+    members: np.ndarray  # which territories are in it: within its limits and outside the boxes before it
+    elsewhere: bool  # a box after the first: its sentence speaks of the territories outside the first
 
 
 @dataclass(frozen=True)
@@ -132,8 +135,10 @@ def prim_boxes(x: pd.DataFrame, y: np.ndarray) -> list[Box]:
         return []
     if y.all():
         whole = pd.DataFrame({"coverage": [1.0], "density": [1.0], "res_dim": [0]})
-        return [Box([], region_stats(np.ones(len(y), dtype=bool), y), whole, 0, {})]
+        everything = np.ones(len(y), dtype=bool)
+        return [Box([], region_stats(everything, y), whole, 0, {}, everything, False)]
     boxes: list[Box] = []
+    left = np.ones(len(y), dtype=bool)  # the territories outside the boxes found so far
     with warnings.catch_warnings():  # pandas' notices about the Workbench's own calls are not the user's
         warnings.simplefilter("ignore")
         algorithm = _prim(x, y)
@@ -152,11 +157,12 @@ def prim_boxes(x: pd.DataFrame, y: np.ndarray) -> list[Box]:
             bounded = {c: b for c, b in bounded.items() if any(b)}
             if boxes and not bounded:  # a second box of everything left: nothing more to say
                 break
-            mask = inside(x, [Limit(c, float(lims[c].iloc[0]), float(lims[c].iloc[1])) for c in bounded])
-            limits = _observed(x, mask, bounded)
-            boxes.append(Box(limits, region_stats(mask, y), trajectory, i, p_values[i]))
+            members = left & inside(x, [Limit(c, float(lims[c].iloc[0]), float(lims[c].iloc[1])) for c in bounded])
+            limits = _observed(x, members, bounded)
+            boxes.append(Box(limits, region_stats(members, y), trajectory, i, p_values[i], members, bool(boxes)))
             covered += float(trajectory.loc[i, "coverage"])
-            if not y[~inside(x, limits)].any():
+            left &= ~members
+            if not y[left].any():
                 break
     return boxes
 

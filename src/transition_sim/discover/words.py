@@ -129,6 +129,8 @@ def condition(limit: Limit, lang: str, with_verb: bool) -> str:
     """One restriction in words: "la confiance ... est d'au plus 0,25" (inclusive, as the values in the box)."""
     who, verb = subject(limit.name, lang)
     unit = PARAMETERS[limit.name].unit
+    if unit in _UNIT_WORDS and _UNIT_WORDS[unit][0 if lang == "fr" else 1] in who:
+        unit = ""  # "les rendez-vous ... sont d'au moins 4", not "4 rendez-vous"
     low = None if limit.low is None else quantity(limit.low, unit, lang)
     high = None if limit.high is None else quantity(limit.high, unit, lang)
     if lang == "fr":
