@@ -5,3 +5,5 @@ on every pair of strategies' paired outcomes and writes ``DIR/discover/`` (:mod:
 :mod:`.outcomes` (the yes/no outcomes), :mod:`.search` (boxes and leaves), :mod:`.words` and :mod:`.cards`
 (the sentences), :mod:`.replay` (an example run's command line), :mod:`.figures` (the trade-off figure).
 """
+
+DEPTH = 3  # CART's depth unless --depth: leaves of at most three conditions, which a sentence can still say

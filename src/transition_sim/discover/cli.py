@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from transition_sim.discover import DEPTH as DEFAULT_DEPTH
 from transition_sim.limits import parse
 from transition_sim.schema import Param
 
-DEFAULT_DEPTH = 3
-MARGIN = Param("margin", None, "float", "measure units", "How far A must be ahead of B for 'A beats B by more "
-               "than X'.", "run", 0.0, 1e15)
-DEPTH = Param("depth", DEFAULT_DEPTH, "int", "levels", "Depth of the CART tree.", "run", 1, 8)
+MARGIN_CONTROL = Param("margin", None, "float", "measure units", "How far A must be ahead of B for 'A beats B by more "
+                       "than X'.", "run", 0.0, 1e15)
+DEPTH_CONTROL = Param("depth", DEFAULT_DEPTH, "int", "levels", "Depth of the CART tree.", "run", 1, 8)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -40,8 +40,8 @@ def add_parser(subparsers: Any) -> None:
 def cmd_discover(args: argparse.Namespace) -> int:
     from transition_sim.discover.report import discover
 
-    margin = parse(args.margin, "--margin", MARGIN)
-    depth = parse(args.depth, "--depth", DEPTH) or DEFAULT_DEPTH
-    out = discover(args.dir, measure=args.measure, margin=margin, depth=depth, default_depth=DEFAULT_DEPTH)
+    margin = parse(args.margin, "--margin", MARGIN_CONTROL)
+    depth = parse(args.depth, "--depth", DEPTH_CONTROL) or DEFAULT_DEPTH
+    out = discover(args.dir, measure=args.measure, margin=margin, depth=depth)
     print(f"wrote {out}/ (cards.md, cards.json, figures)")
     return 0

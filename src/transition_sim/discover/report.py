@@ -14,6 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from transition_sim.discover import DEPTH
 from transition_sim.discover.cards import sentence, title
 from transition_sim.discover.figures import tradeoff_png
 from transition_sim.discover.outcomes import Outcome, make_outcomes
@@ -99,11 +100,11 @@ def _outcome_json(outcome: Outcome, boxes: list[Box], leaves: list[Leaf], measur
 
 
 # ---------------------------------------------------------------------------- cards.md
-def _command_line(data: SweepData, measure: str, margin: float | None, depth: int, default_depth: int) -> str:
+def _command_line(data: SweepData, measure: str, margin: float | None, depth: int) -> str:
     words = [f"transition-sim discover {data.root}"]
     words += [f"--measure {measure}"] if measure != "value_cumulative" else []
     words += [f"--margin {margin:g}"] if margin is not None else []
-    words += [f"--depth {depth}"] if depth != default_depth else []
+    words += [f"--depth {depth}"] if depth != DEPTH else []
     return " ".join(words)
 
 
@@ -168,7 +169,7 @@ def cards_md(data: SweepData, outcomes: list[dict[str, Any]], measure: str, comm
 
 # ---------------------------------------------------------------------------- the command
 def discover(root: str | Path, *, measure: str = "value_cumulative", margin: float | None = None,
-             depth: int = 3, default_depth: int = 3) -> Path:
+             depth: int = DEPTH) -> Path:
     """Write ``root/discover/`` for the sweep in ``root``; return the directory written."""
     data = read_sweep(root, measure)
     target = check_target(data.root / OUT, "discover", inputs=[data.root])
@@ -184,7 +185,7 @@ def discover(root: str | Path, *, measure: str = "value_cumulative", margin: flo
             files[figure] = tradeoff_png(boxes, title(outcome, measure, "en"))
         outcomes.append(_outcome_json(outcome, boxes, cart_leaves(x, outcome.y, depth), measure, depth, data,
                                       figure))
-    command = _command_line(data, measure, margin, depth, default_depth)
+    command = _command_line(data, measure, margin, depth)
     record = {"sweep": str(data.root), "measure": measure, "margin": margin, "command": command,
               "versions": {name: version(name) for name in ("transition-sim", "ema_workbench", "scikit-learn")},
               "outcomes": outcomes}
