@@ -10,6 +10,7 @@ import dataclasses
 import json
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ pytest.importorskip("sklearn", reason="scenario discovery needs scikit-learn (py
 from transition_sim.discover.cards import sentence
 from transition_sim.discover.outcomes import BEATS, BEATS_BY, WORSE, make_outcomes
 from transition_sim.discover.search import Box, Stats, inside
-from transition_sim.discover.words import NBSP, NNBSP, Limit, conditions, number, percent, quantity
+from transition_sim.discover.words import NBSP, NNBSP, Limit, conditions, number, outward, percent, quantity
 
 SWEEP = """description = "discover test"
 scenario = "village"
@@ -155,17 +156,20 @@ def test_the_example_command_replays_a_run_in_the_box(cards, sweep, cli, tmp_pat
         assert replayed == stored == value
 
 
-def test_discover_replaces_its_own_output_but_nothing_else(sweep, cli, cards):
-    out = sweep / "discover"
-    before = (out / "cards.json").read_bytes()
-    assert cli("discover", str(sweep), "--margin", MARGIN).code == 0
-    assert (out / "cards.json").read_bytes() == before  # the same sweep gives the same cards
-    (out / "notes.txt").write_text("mine", encoding="utf-8")
-    result = cli("discover", str(sweep))
+def test_discover_replaces_its_own_output_but_nothing_else(sweep, cli, cards, tmp_path):
+    copy = tmp_path / "sweep"
+    shutil.copytree(sweep, copy)  # with the fixture's discover/, which carries its marker
+    before = (copy / "discover" / "cards.json").read_bytes()
+    assert cli("discover", str(copy)).code == 0  # without --margin: other cards, in place of the old ones
+    after = json.loads((copy / "discover" / "cards.json").read_text(encoding="utf-8"))
+    assert after["margin"] is None and len(after["outcomes"]) == 6
+    now = (copy / "discover" / "cards.json").read_bytes()
+    (copy / "discover" / "notes.txt").write_text("mine", encoding="utf-8")
+    result = cli("discover", str(copy), "--margin", MARGIN)
     assert result.code == 2 and len(result.err.splitlines()) == 1, result.err
     assert "did not write" in result.err and "notes.txt" in result.err
-    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine" and (out / "cards.json").read_bytes() == before
-    (out / "notes.txt").unlink()
+    assert (copy / "discover" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (copy / "discover" / "cards.json").read_bytes() == now != before
 
 
 @pytest.mark.parametrize(("argv", "expect"), [
@@ -196,6 +200,16 @@ def test_french_and_english_numbers():
     assert quantity(600_000.0, "EUR/year", "fr") == f"600{NBSP}k€ par an"
     assert quantity(2_500_000.0, "EUR/year", "en") == "2.5 M€ a year"
     assert quantity(36, "months", "fr") == f"36{NBSP}mois" and quantity(0.2, "0..1", "fr") == "0,2"
+
+
+def test_bounds_are_said_with_two_digits_rounded_outward():
+    assert [outward(x, up=False) for x in (0.755, 0.0429, 0.25, 0.125, 3.0, 1_234_567.0)] == [
+        0.75, 0.042, 0.25, 0.12, 3.0, 1_200_000.0]
+    assert [outward(x, up=True) for x in (0.721, 0.0429, 0.25, 0.125, 0.0)] == [0.73, 0.043, 0.25, 0.13, 0.0]
+    assert conditions([Limit("facilitator_trust0", 0.3301, 0.7207)], "fr") == (
+        "la confiance initiale dans le facilitateur est entre 0,33 et 0,73")
+    assert conditions([Limit("facilitator_trust0", 0.125, 0.125)], "en") == (
+        "the initial trust in the facilitator is 0.125")
 
 
 def test_french_conditions_agree_and_unknown_parameters_are_named():

@@ -125,14 +125,25 @@ class Limit:
     high: float | None
 
 
+def outward(x: float, up: bool, digits: int = 2) -> float:
+    """``x`` rounded to ``digits`` significant digits away from the region it bounds (a lower bound down, an
+    upper bound up), so that the region said aloud holds the whole box: 0.755 is said "at least 0.75"."""
+    if x == 0 or (float(x).is_integer() and abs(x) < 1000):  # counts (months, meetings) as they are
+        return x
+    scale = 10.0 ** (math.floor(math.log10(abs(x))) - digits + 1)
+    return round((math.ceil(x / scale - 1e-9) if up else math.floor(x / scale + 1e-9)) * scale, 12)
+
+
 def condition(limit: Limit, lang: str, with_verb: bool) -> str:
-    """One restriction in words: "la confiance ... est d'au plus 0,25" (inclusive, as the values in the box)."""
+    """One restriction in words: "la confiance ... est d'au plus 0,25" (inclusive, as the values in the box,
+    said with two significant digits, rounded outward; a single value is said as it is)."""
     who, verb = subject(limit.name, lang)
     unit = PARAMETERS[limit.name].unit
     if unit in _UNIT_WORDS and _UNIT_WORDS[unit][0 if lang == "fr" else 1] in who:
         unit = ""  # "les rendez-vous ... sont d'au moins 4", not "4 rendez-vous"
-    low = None if limit.low is None else quantity(limit.low, unit, lang)
-    high = None if limit.high is None else quantity(limit.high, unit, lang)
+    single = limit.low is not None and limit.low == limit.high
+    low = None if limit.low is None else quantity(limit.low if single else outward(limit.low, False), unit, lang)
+    high = None if limit.high is None else quantity(limit.high if single else outward(limit.high, True), unit, lang)
     if lang == "fr":
         if low is not None and high is not None:
             what = f"de {low}" if limit.low == limit.high else f"entre {low} et {high}"
