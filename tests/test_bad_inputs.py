@@ -454,6 +454,28 @@ def _analyze() -> None:
         case(f"analyze {' '.join(argv)}", "analyze", "s", *argv, files={"s": SWEEP_DIR}, expect=expect)
 
 
+# ------------------------------------------------------------------------------ discover
+def _discover() -> None:
+    for label, (files, expect) in {
+        "missing dir": ({}, "discover: dir = 's': is not a directory"),
+        "a file": ({"s": "not a sweep"}, "is not a directory"),
+        "not a sweep": ({"s": DIRECTORY}, "discover: dir = 's': holds no manifest.json"),
+        "manifest damaged": ({"s": SWEEP_DIR, "s/manifest.json": '{"format": "transition-sim-sweep/1"}'},
+                             "manifest.json is damaged"),
+        "part garbage": ({"s": SWEEP_DIR, "s/runs/part-0000000.parquet": b"not parquet"}, "part-0000000.parquet"),
+        "one strategy": ({"s": SWEEP_DIR}, "has one strategy (none): scenario discovery compares at least two"),
+    }.items():
+        case(f"discover: {label}", "discover", "s", files=files, expect=expect)
+    for argv, expect in ((("--measure", "nope"), "--measure: measure = 'nope': unknown measure; known: "),
+                         (("--margin", "-1"), "--margin: margin = '-1': must be a number in [0, 1e+15]"),
+                         (("--margin", "abc"), "must be a number in [0, 1e+15]"),
+                         (("--margin", "nan"), "must be a number in [0, 1e+15]"),
+                         (("--margin", "inf"), "must be a number in [0, 1e+15]"),
+                         (("--depth", "0"), "--depth: depth = '0': must be an integer in [1, 8]"),
+                         (("--depth", "2.5"), "must be an integer in [1, 8]")):
+        case(f"discover {' '.join(argv)}", "discover", "s", *argv, files={"s": SWEEP_DIR}, expect=expect)
+
+
 # ------------------------------------------------------------------------------ what a message shows
 MB = "x" * 1_000_000
 BAD_TEXTS = {"ansi": "\x1b[31mred\x1b[0m", "newline": "a\nb", "title": "\x1b]0;pwned\x07", "bidi": "abc\u202edcb",
@@ -763,6 +785,7 @@ _experiment_files()
 _sweep_files()
 _schedulers()
 _analyze()
+_discover()
 _shown_values()
 _long_and_deep()
 _wrong_types()

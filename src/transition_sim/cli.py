@@ -29,7 +29,7 @@ from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
 
 STORY_LINES = 12
 RUN_GROUP = "run"  # `params --group run`: the run controls of limits.py
-WRITERS = ("run", "compare", "sweep", "analyze")  # the commands that write an output directory
+WRITERS = ("run", "compare", "sweep", "analyze", "discover")  # the commands that write an output directory
 
 
 class CliError(ValueError):
@@ -133,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     from transition_sim.sweep.cli import add_parsers as add_sweep_parsers
 
     add_sweep_parsers(sub)
+    from transition_sim.discover.cli import add_parser as add_discover_parser
+
+    add_discover_parser(sub)
     from transition_sim.dashboard.server import add_parser as add_dashboard_parser
 
     add_dashboard_parser(sub)
