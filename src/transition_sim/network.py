@@ -145,12 +145,18 @@ class TrustNetwork:
         vals = [self.get(i, j) for i in m for j in m if i != j]
         return mean_of(vals)
 
-    def role_pair_table(self, roles: np.ndarray) -> np.ndarray:
-        """4x4 mean trust by (truster role, trusted role) over existing edges (NaN where none)."""
-        s, d, t = self.src[: self.size], self.dst[: self.size], self.trust[: self.size]
-        idx = roles[s] * 4 + roles[d]
-        sums = np.bincount(idx, weights=t, minlength=16)
-        counts = np.bincount(idx, minlength=16)
+    def role_pairs(self, roles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each edge's role pair as the code ``4 * truster role + trusted role``, and the number of edges
+        of each of the 16 codes: what :meth:`role_pair_table` groups by, which changes only when an edge
+        is added (a seat keeps its role)."""
+        codes = roles[self.src[: self.size]] * 4 + roles[self.dst[: self.size]]
+        return codes, np.bincount(codes, minlength=16)
+
+    def role_pair_table(self, roles: np.ndarray, pairs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        """4x4 mean trust by (truster role, trusted role) over existing edges (NaN where none); ``pairs``
+        is :meth:`role_pairs` of the current edges, if the caller keeps it."""
+        codes, counts = self.role_pairs(roles) if pairs is None else pairs
+        sums = np.bincount(codes, weights=self.trust[: self.size], minlength=16)
         with np.errstate(invalid="ignore", divide="ignore"):
             return (sums / counts).reshape(4, 4)
 
