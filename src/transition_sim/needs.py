@@ -40,6 +40,10 @@ class NeedBook:
     def active(self) -> np.ndarray:
         return self.topic != EMPTY
 
+    def with_open_need(self, actors: np.ndarray) -> np.ndarray:
+        """Those of ``actors`` (in their order) who hold an unclaimed need: read on their rows only."""
+        return actors[((self.topic[actors] != EMPTY) & ~self.claimed[actors]).any(axis=1)]
+
     def expire(self, month: int) -> None:
         """Drop unclaimed needs past their expiry."""
         gone = self.active & ~self.claimed & (self.expiry <= month)

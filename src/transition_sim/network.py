@@ -190,10 +190,16 @@ class TrustNetwork:
             self.add_tie(i, j, c, c, c, c)
 
     def drift(self, contacted: np.ndarray, rate: float) -> None:
-        """Edges without contact this month move back toward their baseline."""
+        """Edges without contact this month move back toward their baseline (computed on every edge, kept
+        on those: cheaper than gathering them)."""
         n = self.size
-        keep = ~contacted[:n]
-        self.trust[:n][keep] = move_toward(self.trust[:n][keep], self.base[:n][keep], rate)
+        trust = self.trust[:n]
+        np.copyto(trust, move_toward(trust, self.base[:n], rate), where=~contacted[:n])
+
+    def met_edges(self, met: np.ndarray) -> np.ndarray:
+        """Whether each edge had a contact, from whether each tie ``met``: both directions of a tie
+        (edges 2k and 2k+1, see :meth:`tie_edges`)."""
+        return np.repeat(met, 2)
 
     def reset_actor(self, i: int, roles: np.ndarray) -> None:
         """A newcomer takes seat i: trust from and toward it returns to the role baseline."""
