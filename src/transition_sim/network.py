@@ -88,6 +88,9 @@ class TrustNetwork:
         self.size = 0
         self._index: dict[tuple[int, int], int] = {}
         self.neighbours: list[list[int]] = [[] for _ in range(n)]
+        # per actor, the edges toward it (j -> i for each j of neighbours[i], in that order); the edge back,
+        # i -> j, is its pair (e ^ 1: ties are added as edges 2k and 2k+1)
+        self.edges_to: list[list[int]] = [[] for _ in range(n)]
 
     @property
     def n_ties(self) -> int:
@@ -115,6 +118,8 @@ class TrustNetwork:
             self.size += 1
         self.neighbours[i].append(j)
         self.neighbours[j].append(i)
+        self.edges_to[j].append(self.size - 2)
+        self.edges_to[i].append(self.size - 1)
 
     @classmethod
     def build(cls, roles: np.ndarray, ties: np.ndarray, baseline: np.ndarray,
@@ -144,6 +149,22 @@ class TrustNetwork:
             return 1.0
         vals = [self.get(i, j) for i in m for j in m if i != j]
         return mean_of(vals)
+
+    def best_trust_in(self, members: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """The actors outside ``members`` tied to at least one of them, in increasing order, and each one's
+        trust in the member it trusts most (read on the edges toward the members)."""
+        toward: list[int] = []
+        for m in members:
+            toward += self.edges_to[m]
+        edges = np.array(toward, dtype=np.int64)
+        inside = np.zeros(self.n, dtype=bool)
+        inside[list(members)] = True
+        src = self.src[edges]
+        outside = ~inside[src]
+        best = np.full(self.n, -1.0)  # below any trust
+        np.maximum.at(best, src[outside], self.trust[edges[outside]])
+        actors = np.flatnonzero(best >= 0.0)
+        return actors, best[actors]
 
     def role_pairs(self, roles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each edge's role pair as the code ``4 * truster role + trusted role``, and the number of edges
@@ -203,6 +224,7 @@ class TrustNetwork:
 
     def reset_actor(self, i: int, roles: np.ndarray) -> None:
         """A newcomer takes seat i: trust from and toward it returns to the role baseline."""
-        k = np.array([self._index[pair] for j in self.neighbours[i] for pair in ((i, j), (j, i))], dtype=np.int64)
+        toward = np.array(self.edges_to[i], dtype=np.int64)
+        k = np.concatenate([toward, toward ^ 1])  # every edge toward i and back
         self.base[k] = self._baseline_table[roles[self.src[k]], roles[self.dst[k]]]
         self.trust[k] = self.base[k]
