@@ -147,8 +147,9 @@ class TrustNetwork:
         m = list(dict.fromkeys(members))
         if len(m) < 2:
             return 1.0
-        vals = [self.get(i, j) for i in m for j in m if i != j]
-        return mean_of(vals)
+        index = self._index
+        k = np.array([index.get((i, j), -1) for i in m for j in m if i != j], dtype=np.int64)
+        return mean_of(np.where(k >= 0, self.trust[k], self.cold_trust))  # what get() reads, pair by pair
 
     def best_trust_in(self, members: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
         """The actors outside ``members`` tied to at least one of them, in increasing order, and each one's

@@ -56,6 +56,10 @@ class Improvements:
         self.members.append(members)
         self.delta.append(np.array(delta, dtype=float))
 
+    def held_by(self, actor: int) -> bool:
+        """Whether seat ``actor`` is among the members of any improvement (held or not by its occupant)."""
+        return actor in self._of_actor
+
     def depart(self, actor: int, month: int, roles: np.ndarray, seated_since: np.ndarray, orphan_loss: float,
                decay: float) -> np.ndarray:
         """The occupant of seat ``actor`` leaves: cut the improvements it held alone for its role.

@@ -64,6 +64,8 @@ def orphan_cut(t: Territory, i: int) -> None:
     """The improvements of the topic state that seat i's occupant held alone for its role lose part of
     what is left of them; the drop of the state's value rate is counted as value lost."""
     cfg = t.config
+    if not t.improvements.held_by(i):
+        return
     cut = t.improvements.depart(i, t.month, t.roles, t.seated_since, cfg["orphan_loss"], cfg["topic_decay"])
     if not cut.any():
         return
