@@ -11,6 +11,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from transition_sim.needs import EMPTY
 from transition_sim.projects import FACILITATOR, Project
 from transition_sim.roles import Role
 from transition_sim.story import Topic
@@ -88,13 +89,14 @@ class Facilitator(mesa.Agent):
                 return need
         return None
 
-    def with_answerable_need(self) -> np.ndarray:
-        """Whether each actor has an open need the toolkit can answer, as one array: who
-        :meth:`answerable_need` can return a need for (no need arrives while the facilitator acts, so a
-        strategy may skip the others for the whole month)."""
+    def with_answerable_need(self, actors: np.ndarray | None = None) -> np.ndarray:
+        """Whether each actor (each of ``actors``, if given: read on their rows only) has an open need the
+        toolkit can answer, as one array: who :meth:`answerable_need` can return a need for (no need
+        arrives while the facilitator acts, so a strategy may skip the others for the whole month)."""
         needs = self.territory.needs
-        active = needs.active & ~needs.claimed
-        return (active & self._state.toolkit[np.maximum(needs.topic, 0)]).any(axis=1)
+        rows = slice(None) if actors is None else actors
+        topic = needs.topic[rows]
+        return ((topic != EMPTY) & ~needs.claimed[rows] & self._state.toolkit[np.maximum(topic, 0)]).any(axis=1)
 
     def busy(self, i: int) -> bool:
         """A chain we built for actor i is still being decided or carried out."""

@@ -41,15 +41,20 @@ def _counter(key: str) -> Reporter:
 # Roles are captured as plain ints: comparing an array with an enum member is many times slower.
 def _reached(role: int) -> Reporter:
     r = int(role)
-    return lambda t: float(np.count_nonzero(t.reached() & (t.roles == r)))
+
+    def reached(t: Territory) -> float:
+        """``reached() & (roles == r)`` counted on the role's block of seats only."""
+        return float(np.count_nonzero(t.facilitator_trust[t.role_slices[r]] >= t.config["reach_threshold"]))
+
+    return reached
 
 
 def _role_mean(array: str, role: int) -> Reporter:
     r = int(role)
 
     def mean(t: Territory) -> float:
-        idx = (t.elected_idx, t.civil_idx, t.state_idx, t.socio_idx)[r]  # the seats of the role, in order
-        return mean_of(getattr(t, array)[idx]) if len(idx) else math.nan
+        seats = t.role_slices[r]  # the seats of the role, in order
+        return mean_of(getattr(t, array)[seats]) if seats.stop > seats.start else math.nan
 
     return mean
 
@@ -60,8 +65,9 @@ def _pair_trust(a: int, b: int) -> Reporter:
 
 
 def _relay_depth(t: Territory) -> float:
-    reached = t.reached() & (t.relay_depth >= 0)
-    return float(t.relay_depth[reached].max()) if reached.any() else 0.0
+    """The deepest relay depth among the actors reached, 0 when none is on a chain (depth -1 is off
+    every chain, below the initial 0)."""
+    return float(t.relay_depth.max(where=t.reached(), initial=0))
 
 
 # ---------------------------------------------------------------- the climb (ODD section 9.1)
@@ -182,14 +188,16 @@ class MeasureCollector(mesa.DataCollector):
     def __init__(self, measures: dict[str, Reporter]) -> None:
         super().__init__(model_reporters={name: _of_territory(r) for name, r in measures.items()})
         self.measures = measures
+        # each reporter beside the column it fills, so that a row costs no lookup by name
+        self._columns = [(reporter, self.model_vars[var]) for var, reporter in measures.items()]
 
     def collect(self, model: Any) -> None:
         if self.agent_reporters or self.agenttype_reporters:
             super().collect(model)
             return
         territory = model.territory
-        for var, reporter in self.measures.items():
-            self.model_vars[var].append(reporter(territory))
+        for reporter, column in self._columns:
+            column.append(reporter(territory))
         mesa_compat.record_collection(self, model)
 
 

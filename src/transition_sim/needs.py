@@ -40,6 +40,10 @@ class NeedBook:
     def active(self) -> np.ndarray:
         return self.topic != EMPTY
 
+    def with_open_need(self, actors: np.ndarray) -> np.ndarray:
+        """Those of ``actors`` (in their order) who hold an unclaimed need: read on their rows only."""
+        return actors[((self.topic[actors] != EMPTY) & ~self.claimed[actors]).any(axis=1)]
+
     def expire(self, month: int) -> None:
         """Drop unclaimed needs past their expiry."""
         gone = self.active & ~self.claimed & (self.expiry <= month)
@@ -54,10 +58,9 @@ class NeedBook:
         ``keep[i]`` (default 1). ``mix[i]`` is (share of PREMISES, share of PERMIT) among i's needs
         (default: all MONEY)."""
         counts = rng.poisson(rates)
-        actors = np.repeat(np.arange(len(rates)), counts)
+        some = np.flatnonzero(counts)
+        actors = np.repeat(some, counts[some])  # each candidate arrival's actor, in actor order
         k = len(actors)
-        ends = np.cumsum(counts)
-        rank = np.arange(k) - np.repeat(ends - counts, counts)  # the arrival's rank among its actor's
         topics = rng.integers(n_topics, size=k)
         urgency = rng.uniform(0.2, 1.0, size=k)
         thin = rng.random(k)
@@ -65,29 +68,32 @@ class NeedBook:
         cost = rng.standard_gamma(COST_SHAPE, size=k)
         people = rng.standard_gamma(PEOPLE_SHAPE, size=k)
         life = rng.poisson(config["need_lifetime"], size=k)
-        kept = thin < keep[actors] if keep is not None else np.ones(k, dtype=bool)
-        kind = np.zeros(k, dtype=np.int8)
+        if keep is not None:  # thinning: the other draws were made all the same, the stream stays aligned
+            kept = np.flatnonzero(thin < keep[actors])
+            actors, topics, urgency, kind_draw, cost, people, life = (
+                a[kept] for a in (actors, topics, urgency, kind_draw, cost, people, life))
+        kind = np.zeros(len(actors), dtype=np.int8)
         if mix is not None:
             share = mix[actors]
             kind[kind_draw < share[:, 0] + share[:, 1]] = PERMIT
             kind[kind_draw < share[:, 0]] = PREMISES
-        mean_cost = config["need_cost"] * (1.0 + config["need_cost_power"] * power[actors])
+        held = power[actors]
+        mean_cost = config["need_cost"] * (1.0 + config["need_cost_power"] * held)
         cost = cost * mean_cost / COST_SHAPE
-        mean_people = self.people_base[actors] * (1.0 + config["people_power"] * power[actors])
+        mean_people = self.people_base[actors] * (1.0 + config["people_power"] * held)
         people = people * mean_people / PEOPLE_SHAPE
-        expiry = month + 1 + life
-        keep_idx = np.flatnonzero(kept)
-        return self._place_all(actors[keep_idx], rank[keep_idx], topics[keep_idx], urgency[keep_idx],
-                               cost[keep_idx], expiry[keep_idx], kind[keep_idx], people[keep_idx])
+        return self._place_all(actors, topics, urgency, cost, month + 1 + life, kind, people)
 
-    def _place_all(self, actors: np.ndarray, rank: np.ndarray, topics: np.ndarray, urgency: np.ndarray,
-                   cost: np.ndarray, expiry: np.ndarray, kind: np.ndarray, people: np.ndarray) -> np.ndarray:
-        """:meth:`place` each arrival in turn (in the order given), as whole arrays: arrivals of different
-        actors do not touch the same row, so round r places at once every arrival of rank r among its
-        actor's (ranks increase along each actor's arrivals), which is what placing them one by one does."""
+    def _place_all(self, actors: np.ndarray, topics: np.ndarray, urgency: np.ndarray, cost: np.ndarray,
+                   expiry: np.ndarray, kind: np.ndarray, people: np.ndarray) -> np.ndarray:
+        """:meth:`place` each arrival in turn (in the order given, by actor), as whole arrays: arrivals of
+        different actors do not touch the same row, so round r places at once every actor's r-th arrival,
+        which is what placing them one by one does. Only the topics decide where an arrival goes (a free
+        slot, no need on that topic yet), so the rounds place topics and the other fields follow at once."""
         if len(actors) == 0:
             return actors
-        placed = np.zeros(len(actors), dtype=bool)
+        rank = np.arange(len(actors)) - np.searchsorted(actors, actors)  # its rank among its actor's arrivals
+        placed, rows_of, slots_of = [], [], []
         for r in range(int(rank.max()) + 1):
             at = np.flatnonzero(rank == r)
             who = actors[at]
@@ -97,14 +103,17 @@ class NeedBook:
             at, who = at[ok], who[ok]
             s = free[ok].argmax(axis=1)  # the first free slot
             self.topic[who, s] = topics[at]
-            self.urgency[who, s] = urgency[at]
-            self.cost[who, s] = cost[at]
-            self.people[who, s] = people[at]
-            self.expiry[who, s] = expiry[at]
-            self.claimed[who, s] = False
-            self.kind[who, s] = kind[at]
-            placed[at] = True
-        return actors[placed]
+            placed.append(at)
+            rows_of.append(who)
+            slots_of.append(s)
+        at, who, s = (np.concatenate(a) for a in (placed, rows_of, slots_of))
+        self.urgency[who, s] = urgency[at]
+        self.cost[who, s] = cost[at]
+        self.people[who, s] = people[at]
+        self.expiry[who, s] = expiry[at]
+        self.claimed[who, s] = False
+        self.kind[who, s] = kind[at]
+        return actors[np.sort(at)]
 
     def place(self, i: int, topic: int, urgency: float, cost: float, expiry: int, kind: int = MONEY,
               people: float = 0.0) -> bool:

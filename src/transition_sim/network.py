@@ -88,6 +88,9 @@ class TrustNetwork:
         self.size = 0
         self._index: dict[tuple[int, int], int] = {}
         self.neighbours: list[list[int]] = [[] for _ in range(n)]
+        # per actor, the edges toward it (j -> i for each j of neighbours[i], in that order); the edge back,
+        # i -> j, is its pair (e ^ 1: ties are added as edges 2k and 2k+1)
+        self.edges_to: list[list[int]] = [[] for _ in range(n)]
 
     @property
     def n_ties(self) -> int:
@@ -115,6 +118,8 @@ class TrustNetwork:
             self.size += 1
         self.neighbours[i].append(j)
         self.neighbours[j].append(i)
+        self.edges_to[j].append(self.size - 2)
+        self.edges_to[i].append(self.size - 1)
 
     @classmethod
     def build(cls, roles: np.ndarray, ties: np.ndarray, baseline: np.ndarray,
@@ -142,15 +147,38 @@ class TrustNetwork:
         m = list(dict.fromkeys(members))
         if len(m) < 2:
             return 1.0
-        vals = [self.get(i, j) for i in m for j in m if i != j]
-        return mean_of(vals)
+        index = self._index
+        k = np.array([index.get((i, j), -1) for i in m for j in m if i != j], dtype=np.int64)
+        return mean_of(np.where(k >= 0, self.trust[k], self.cold_trust))  # what get() reads, pair by pair
 
-    def role_pair_table(self, roles: np.ndarray) -> np.ndarray:
-        """4x4 mean trust by (truster role, trusted role) over existing edges (NaN where none)."""
-        s, d, t = self.src[: self.size], self.dst[: self.size], self.trust[: self.size]
-        idx = roles[s] * 4 + roles[d]
-        sums = np.bincount(idx, weights=t, minlength=16)
-        counts = np.bincount(idx, minlength=16)
+    def best_trust_in(self, members: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """The actors outside ``members`` tied to at least one of them, in increasing order, and each one's
+        trust in the member it trusts most (read on the edges toward the members)."""
+        toward: list[int] = []
+        for m in members:
+            toward += self.edges_to[m]
+        edges = np.array(toward, dtype=np.int64)
+        inside = np.zeros(self.n, dtype=bool)
+        inside[list(members)] = True
+        src = self.src[edges]
+        outside = ~inside[src]
+        best = np.full(self.n, -1.0)  # below any trust
+        np.maximum.at(best, src[outside], self.trust[edges[outside]])
+        actors = np.flatnonzero(best >= 0.0)
+        return actors, best[actors]
+
+    def role_pairs(self, roles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each edge's role pair as the code ``4 * truster role + trusted role``, and the number of edges
+        of each of the 16 codes: what :meth:`role_pair_table` groups by, which changes only when an edge
+        is added (a seat keeps its role)."""
+        codes = roles[self.src[: self.size]] * 4 + roles[self.dst[: self.size]]
+        return codes, np.bincount(codes, minlength=16)
+
+    def role_pair_table(self, roles: np.ndarray, pairs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        """4x4 mean trust by (truster role, trusted role) over existing edges (NaN where none); ``pairs``
+        is :meth:`role_pairs` of the current edges, if the caller keeps it."""
+        codes, counts = self.role_pairs(roles) if pairs is None else pairs
+        sums = np.bincount(codes, weights=self.trust[: self.size], minlength=16)
         with np.errstate(invalid="ignore", divide="ignore"):
             return (sums / counts).reshape(4, 4)
 
@@ -184,13 +212,20 @@ class TrustNetwork:
             self.add_tie(i, j, c, c, c, c)
 
     def drift(self, contacted: np.ndarray, rate: float) -> None:
-        """Edges without contact this month move back toward their baseline."""
+        """Edges without contact this month move back toward their baseline (computed on every edge, kept
+        on those: cheaper than gathering them)."""
         n = self.size
-        keep = ~contacted[:n]
-        self.trust[:n][keep] = move_toward(self.trust[:n][keep], self.base[:n][keep], rate)
+        trust = self.trust[:n]
+        np.copyto(trust, move_toward(trust, self.base[:n], rate), where=~contacted[:n])
+
+    def met_edges(self, met: np.ndarray) -> np.ndarray:
+        """Whether each edge had a contact, from whether each tie ``met``: both directions of a tie
+        (edges 2k and 2k+1, see :meth:`tie_edges`)."""
+        return np.repeat(met, 2)
 
     def reset_actor(self, i: int, roles: np.ndarray) -> None:
         """A newcomer takes seat i: trust from and toward it returns to the role baseline."""
-        k = np.array([self._index[pair] for j in self.neighbours[i] for pair in ((i, j), (j, i))], dtype=np.int64)
+        toward = np.array(self.edges_to[i], dtype=np.int64)
+        k = np.concatenate([toward, toward ^ 1])  # every edge toward i and back
         self.base[k] = self._baseline_table[roles[self.src[k]], roles[self.dst[k]]]
         self.trust[k] = self.base[k]

@@ -13,6 +13,7 @@ seat keeps its index when its occupant is replaced.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -83,6 +84,10 @@ class Territory:
         self.n_topics = cfg["n_topics"]
         self.elected_idx, self.civil_idx, self.state_idx, self.socio_idx = (
             np.flatnonzero(self.roles == r) for r in ROLES)
+        # the seats of each role are one block (roles are laid out role after role): a slice reads them
+        # without copying, in the same order as the index arrays above
+        bounds = np.cumsum([0, *counts]).tolist()
+        self.role_slices: tuple[slice, ...] = tuple(slice(a, b) for a, b in itertools.pairwise(bounds))
         # seats keep their role: plain Python copies for the per-actor loops (no numpy scalars, no
         # enum attribute lookups, which are slow on Python 3.11)
         self.role_of: list[int] = self.roles.tolist()
@@ -142,6 +147,8 @@ class Territory:
         self.needs_value_month = 0.0  # value of the needs answered so far this month
         self._table_month = -1
         self._table = np.zeros((4, 4))
+        self._pairs_of: tuple[TrustNetwork | None, int] = (None, -1)  # the network and its size when read
+        self._pairs: tuple[np.ndarray, np.ndarray] = (np.zeros(0, dtype=np.int64), np.zeros(16, dtype=np.int64))
 
     # ------------------------------------------------------------------ who and when
     def name_of(self, i: int) -> Name:
@@ -205,7 +212,11 @@ class Territory:
     def trust_table(self) -> np.ndarray:
         """Mean trust by role pair (4x4), computed once a month for the measures."""
         if self._table_month != self.month:
-            self._table = self.trust.role_pair_table(self.roles)
+            net = self.trust
+            if self._pairs_of[0] is not net or self._pairs_of[1] != net.size:  # read again once an edge is added
+                self._pairs = net.role_pairs(self.roles)
+                self._pairs_of = (net, net.size)
+            self._table = self.trust.role_pair_table(self.roles, self._pairs)
             self._table_month = self.month
         return self._table
 

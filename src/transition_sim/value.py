@@ -58,6 +58,10 @@ class Improvements:
         self.members.append(members)
         self.delta.append(np.array(delta, dtype=float))
 
+    def held_by(self, actor: int) -> bool:
+        """Whether seat ``actor`` is among the members of any improvement (held or not by its occupant)."""
+        return actor in self._of_actor
+
     def depart(self, actor: int, month: int, roles: np.ndarray, seated_since: np.ndarray, engagement: np.ndarray,
                orphan_loss: float, carry_rate: float, decay: float) -> np.ndarray:
         """The occupant of seat ``actor`` leaves: cut the improvements nobody else of its role holds, by

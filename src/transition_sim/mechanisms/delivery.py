@@ -61,7 +61,7 @@ def team_scores(t: Territory, p: Project) -> tuple[float, float, float]:
     if len(members) > 1:
         m = np.array(members)
         und = t.understanding[m][:, t.roles[m]]
-        understanding = float((und.sum() - np.trace(und)) / (len(m) * (len(m) - 1)))
+        understanding = float((und.sum() - und.trace()) / (len(m) * (len(m) - 1)))
     else:
         understanding = 1.0
     expertise = mean_of(t.expertise[np.array(members)][:, list(p.topics)].max(axis=0))

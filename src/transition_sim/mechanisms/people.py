@@ -82,6 +82,8 @@ def orphan_cut(t: Territory, i: int) -> None:
     """The improvements of the topic state that seat i's occupant held alone for its role lose what
     their remaining holders do not carry on; the drop of the state's value rate is counted as value lost."""
     cfg = t.config
+    if not t.improvements.held_by(i):
+        return
     cut = t.improvements.depart(i, t.month, t.roles, t.seated_since, t.engagement, cfg["orphan_loss"],
                                 cfg["carry_rate"], cfg["topic_decay"])
     if not cut.any():

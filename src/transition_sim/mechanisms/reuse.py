@@ -31,23 +31,20 @@ def reuse_open_results(t: Territory, rng: np.random.Generator) -> None:
 
 
 def reuse(t: Territory, p: Project, rng: np.random.Generator) -> None:
-    members = p.members
-    inside = set(members)
-    trusted: dict[int, float] = {}  # actor -> its trust in the member it trusts most
-    for m in members:
-        for j in t.trust.neighbours[m]:
-            if j not in inside:
-                trusted[j] = max(trusted.get(j, 0.0), t.trust.get(j, m))
-    if not trusted:
+    actors, trusted = t.trust.best_trust_in(p.members)  # each tied actor's trust in the member it trusts most
+    if len(actors) == 0:
         return
-    actors = np.array(sorted(trusted), dtype=np.int64)
     needs = t.needs
+    rows = needs.topic[actors]
+    on_topics = np.zeros(rows.shape, dtype=bool)
+    for k in p.topics:
+        on_topics |= rows == k
     # a result answers what funding answers: premises and permits need a decision of their own
-    wanted = np.isin(needs.topic[actors], p.topics) & ~needs.claimed[actors] & (needs.kind[actors] == MONEY)
-    candidates = actors[wanted.any(axis=1)]
+    wanted = (on_topics & ~needs.claimed[actors] & (needs.kind[actors] == MONEY)).any(axis=1)
+    candidates = actors[wanted]
     if len(candidates) == 0:
         return
-    chance = t.config["reuse_prob"] * np.array([trusted[int(j)] for j in candidates])
+    chance = t.config["reuse_prob"] * trusted[wanted]
     for j in candidates[rng.random(len(candidates)) < chance].tolist():
         before = t.counters["needs_answered"]
         people = answer_needs(t, (j,), p.topics, open_only=True)

@@ -14,20 +14,21 @@ from transition_sim.story import Topic
 from transition_sim.territory import Territory
 from transition_sim.trust import move_toward
 
+_CIVIL, _SOCIO = int(Role.CIVIL), int(Role.SOCIO)  # plain ints: an enum lookup is slow
+
 
 def social_life(t: Territory, rng: np.random.Generator) -> None:
     cfg = t.config
     net = t.trust
-    forward, backward = net.tie_edges()
-    met = rng.random(len(forward)) < cfg["contact_rate"]
-    contacted = np.zeros(net.size, dtype=bool)
-    contacted[forward[met]] = True
-    contacted[backward[met]] = True
+    met = rng.random(net.n_ties) < cfg["contact_rate"]
+    contacted = net.met_edges(met)
     net.drift(contacted, cfg["trust_drift"])
-    spread_engagement(t.engagement, net.src[: net.size][contacted], net.dst[: net.size][contacted],
-                      net.trust[: net.size][contacted], cfg["engagement_influence"])
-    unmet = ~t.facilitator_state.met
-    t.facilitator_trust[unmet] = move_toward(t.facilitator_trust[unmet], t.f_baseline[unmet], cfg["trust_drift"])
+    edges = np.flatnonzero(contacted)
+    spread_engagement(t.engagement, net.src.take(edges), net.dst.take(edges), net.trust.take(edges),
+                      cfg["engagement_influence"])
+    # trust in the facilitator drifts back for those it did not meet (computed for all, kept for those)
+    f = t.facilitator_trust
+    np.copyto(f, move_toward(f, t.f_baseline, cfg["trust_drift"]), where=~t.facilitator_state.met)
     self_organisation(t, rng)
 
 
@@ -48,19 +49,17 @@ def self_organisation(t: Territory, rng: np.random.Generator) -> None:
     seed 004); others relay the need to the decision-maker they trust most."""
     cfg = t.config
     needs = t.needs
-    has_need = (needs.active & ~needs.claimed).any(axis=1)
     p = cfg["self_org_rate"] * t.engagement
     if t.in_crisis():
-        p = np.where(t.roles == Role.SOCIO, np.minimum(1.0, p * cfg["crisis_self_org"]), p)
+        p = np.where(t.roles == _SOCIO, np.minimum(1.0, p * cfg["crisis_self_org"]), p)
     draws = rng.random(t.n_actors)
-    for i in np.flatnonzero(has_need & (draws < p)):
-        i = int(i)
+    for i in needs.with_open_need(np.flatnonzero(draws < p)).tolist():
         topic, _urgency, cost = needs.open_needs(i)[0]
         topics = (topic,)
         commons = _commons(t, i, topic, cost) if t.commons_known[i] else None
         if commons is not None:
             project = commons
-        elif t.budget[i] >= cost and t.roles[i] == Role.SOCIO and t.can_decide(i, i, topic):
+        elif t.budget[i] >= cost and t.role_of[i] == _SOCIO and t.can_decide(i, i, topic):
             project = t.new_project(SELF, topics, cost, sponsor=i, beneficiary=i,
                                     executors=t.trusted_executors(i, topics))
         elif t.budget[i] >= cost and t.is_decider(i):
@@ -71,7 +70,7 @@ def self_organisation(t: Territory, rng: np.random.Generator) -> None:
             if not dms:
                 continue
             dm = dms[0]
-            civil = i if t.roles[i] == Role.CIVIL else t.structuring_civil(dm)
+            civil = i if t.role_of[i] == _CIVIL else t.structuring_civil(dm)
             project = t.new_project(PROJECT, topics, cost, sponsor=dm, beneficiary=i, civil=civil,
                                     executors=t.trusted_executors(i, topics), chain=(i, dm))
             t.log.add(t.month, "relay", {"a": i, "b": dm}, {"pid": project.pid},
@@ -87,7 +86,7 @@ def _commons(t: Territory, i: int, topic: int, cost: float) -> Project | None:
     """A socio-economic actor who knows how makes an open commons on its need with its most trusted peers,
     pooling their funds and the largest call for commons (seed 004: commons spread by reuse between
     peers); None when it cannot (not socio-economic, a need only a decision-maker can answer, no money)."""
-    if t.roles[i] != Role.SOCIO or not t.can_decide(i, i, topic):
+    if t.role_of[i] != _SOCIO or not t.can_decide(i, i, topic):
         return None
     topics = (topic,)
     peers = t.trusted_executors(i, topics, k=t.config["commons_peers"])

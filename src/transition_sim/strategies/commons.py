@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from transition_sim.facilitator import Facilitator
     from transition_sim.territory import Territory
 
+_SOCIO = int(Role.SOCIO)  # a plain int: an enum lookup is slow
+
 
 @register
 class BackTheCommons(Strategy):
@@ -32,7 +34,8 @@ class BackTheCommons(Strategy):
     def act(self, territory: Territory, fac: Facilitator) -> None:
         t, cfg = territory, territory.config
         self._ask_for_call(t, fac)
-        makers = [int(i) for i in fac.known() if t.roles[i] == Role.SOCIO]
+        known = fac.known()
+        makers = known[t.roles[known] == _SOCIO].tolist()
         for i in makers:
             if fac.meetings_left == 0:
                 return
@@ -54,7 +57,7 @@ class BackTheCommons(Strategy):
             if fac.meetings_left == 0:
                 return
             peers = [j for j in t.trust.neighbours[i]
-                     if t.roles[j] == Role.SOCIO and t.relay_depth[j] < 0 and not fac.met[j]]
+                     if t.role_of[j] == _SOCIO and t.relay_depth[j] < 0 and not fac.met[j]]
             if peers:
                 fac.introduce(i, max(peers, key=lambda j: t.trust.get(j, i)))
 

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from transition_sim.facilitator import Facilitator
     from transition_sim.territory import Territory
 
+_ELECTED, _CIVIL, _SOCIO = int(Role.ELECTED), int(Role.CIVIL), int(Role.SOCIO)  # plain ints: an enum lookup is slow
+
 
 @register
 class OneNeedAtATime(Strategy):
@@ -39,7 +41,7 @@ class OneNeedAtATime(Strategy):
         known = fac.known()
         # the contacts with a need we can answer, read once (in the order of ``known``): the others have
         # nothing to pitch or answer this month, and a move only ever claims needs
-        with_need = known[fac.with_answerable_need()[known]].tolist()
+        with_need = known[fac.with_answerable_need(known)].tolist()
         deciding, trust = t.deciding, fac.trust
         for i in with_need:
             if fac.meetings_left == 0:
@@ -59,11 +61,11 @@ class OneNeedAtATime(Strategy):
             j = self._climb_target(t, fac, i)
             if j >= 0:
                 fac.introduce(i, j)
-        for i in known.tolist():
+        # those not met for 3 months, read at once: a meeting changes only when its own actor was met
+        for i in known[t.month - fac.last_met[known] >= 3].tolist():
             if fac.meetings_left == 0:
                 return
-            if t.month - fac.last_met[i] >= 3:
-                fac.meet(i)
+            fac.meet(i)
 
     def _pitch_on_need(self, t: Territory, fac: Facilitator, dm: int) -> None:
         need = fac.answerable_need(dm)
@@ -92,7 +94,7 @@ class OneNeedAtATime(Strategy):
             return
         topic, _urgency, cost = need
         chain = fac.chain_to(i)
-        if t.roles[i] == Role.SOCIO and t.budget[i] >= cost and t.can_decide(i, i, topic):
+        if t.role_of[i] == _SOCIO and t.budget[i] >= cost and t.can_decide(i, i, topic):
             project = fac.propose(ANSWER, (topic,), cost, sponsor=i, beneficiary=i,
                                   executors=t.trusted_executors(i, (topic,), k=1), chain=chain)
             fac.pitch(project)
@@ -101,7 +103,7 @@ class OneNeedAtATime(Strategy):
             if t.budget[dm] >= cost and t.can_decide(dm, i, topic):
                 project = fac.propose(
                     ANSWER, (topic,), cost, sponsor=dm, beneficiary=i,
-                    civil=t.structuring_civil(dm) if t.roles[i] != Role.CIVIL else i,
+                    civil=t.structuring_civil(dm) if t.role_of[i] != _CIVIL else i,
                     executors=t.trusted_executors(i, (topic,), k=1), chain=(*chain, dm))
                 fac.relay(project, i)
                 return
@@ -112,15 +114,15 @@ class OneNeedAtATime(Strategy):
                         chain: tuple[int, ...]) -> None:
         """Pitch contact i's premises need to the most powerful elected contact who trusts us enough
         (``pitch_threshold``) and can pay for it: only an elected official's decision answers it."""
-        for dm in fac.known():
-            dm = int(dm)
-            if (t.role_of[dm] == Role.ELECTED and fac.trust[dm] >= t.config["pitch_threshold"]
-                    and t.budget[dm] >= cost):
-                project = fac.propose(
-                    ANSWER, (topic,), cost, sponsor=dm, beneficiary=i, civil=t.structuring_civil(dm),
-                    executors=t.trusted_executors(i, (topic,), k=1), chain=chain)
-                fac.pitch(project)
-                return
+        known = fac.known()
+        able = known[(t.roles[known] == _ELECTED) & (fac.trust[known] >= t.config["pitch_threshold"])
+                     & (t.budget[known] >= cost)]
+        if len(able):
+            dm = int(able[0])
+            project = fac.propose(
+                ANSWER, (topic,), cost, sponsor=dm, beneficiary=i, civil=t.structuring_civil(dm),
+                executors=t.trusted_executors(i, (topic,), k=1), chain=chain)
+            fac.pitch(project)
 
     def _climb_target(self, t: Territory, fac: Facilitator, i: int) -> int:
         """The unreached neighbour of i with the most power above i's; else one with a need
