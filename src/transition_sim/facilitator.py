@@ -8,9 +8,12 @@ met, who is satisfied, successes) is ``territory.facilitator_state``, and trust 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import mesa
 import numpy as np
 
+from transition_sim import initiation
 from transition_sim.projects import FACILITATOR, Project
 from transition_sim.roles import Role
 from transition_sim.story import Topic
@@ -175,6 +178,28 @@ class Facilitator(mesa.Agent):
                   a=t.name_of(contact), b=t.name_of(project.sponsor), topic=Topic(project.topics[0]))
         t.submit(project)
         return True
+
+    def send_delegation(self, invited: Sequence[int]) -> Project | None:
+        """Invite contacts to initiation days (one meeting each, one per role at most: the first invited of
+        a role); each goes with a probability rising with its trust in us (``initiation.acceptance``, one draw
+        each from the dynamics stream). Those who go spend the day (``initiation.hold_days``); returns the
+        debrief project they bring back, or None (nobody went, or nobody had a need to work on)."""
+        t = self.territory
+        asked: list[int] = []
+        roles: set[int] = set()
+        for i in invited:
+            i = int(i)
+            if self._state.contacts[i] and t.role_of[i] not in roles and self._use_meeting(i):
+                asked.append(i)
+                roles.add(t.role_of[i])
+        if not asked:
+            return None
+        idx = np.array(asked, dtype=np.int64)
+        going = idx[self.model.rng.random(len(idx)) < initiation.acceptance(t, idx)].tolist()
+        t.log.add(t.month, "invitation", data={"invited": asked, "going": going}, n=len(asked), k=len(going))
+        if not going:
+            return None
+        return initiation.hold_days(t, going, facilitated=True)
 
     # -- moves without a meeting ----------------------------------------------------------
     def propose(self, kind: str, topics: tuple[int, ...], cost: float, *, sponsor: int, beneficiary: int,

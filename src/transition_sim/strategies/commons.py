@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from transition_sim.projects import COMMONS
 from transition_sim.roles import Role
 from transition_sim.strategies.base import Strategy, register
+from transition_sim.strategies.delegations import SendsDelegations
 
 if TYPE_CHECKING:
     from transition_sim.facilitator import Facilitator
@@ -17,14 +18,16 @@ if TYPE_CHECKING:
 
 
 @register
-class BackTheCommons(Strategy):
-    """Each month, while meetings last: help a known socio-economic actor make a commons on
-    one of its needs with its most trusted peers; else ask one to introduce a peer."""
+class BackTheCommons(SendsDelegations, Strategy):
+    """Each month, while meetings last: with ``initiation_delegations`` > 0, send a delegation to initiation
+    days as the Fabrique does (``SendsDelegations``; seed 002); help a known socio-economic actor make a
+    commons on one of its needs with its most trusted peers; else ask one to introduce a peer."""
 
     name = "commons"
 
     def act(self, territory: Territory, fac: Facilitator) -> None:
         t, cfg = territory, territory.config
+        self.send_if_due(t, fac)
         makers = [int(i) for i in fac.known() if t.roles[i] == Role.SOCIO]
         for i in makers:
             if fac.meetings_left == 0:

@@ -1,0 +1,42 @@
+"""``initiation`` (seeds 001 to 003): the facilitator as an ally of the Fabrique des transitions, whose
+main move is to send a delegation of the four roles to every initiation day held, and whose projects with
+decision-makers are the ones those delegations bring back.
+
+Seed 002: « constituez une délégation (nécessaire à votre participation) composée des « 4 Fantastiques » »
+and its « 3 temps » (principles, peer groups by role, « travail à partir de votre projet concret »);
+seed 003: « Vous avez 6 mois pour monter votre collectif ! »; seed 001: the four roles « doivent faire
+équipe, se connaître, apprendre à coopérer ». Between days it builds the collective the way seed 000
+builds a chain (small answers to contacts' needs, introductions), but pitches nothing to decision-makers
+itself.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from transition_sim.strategies.base import register
+from transition_sim.strategies.delegations import day_held, delegation
+from transition_sim.strategies.one_need import OneNeedAtATime
+
+if TYPE_CHECKING:
+    from transition_sim.facilitator import Facilitator
+    from transition_sim.territory import Territory
+
+
+@register
+class Initiation(OneNeedAtATime):
+    """Each month, while meetings last:
+
+    1. in a month the Fabrique holds initiation days (``initiation_period``), invite a delegation: for each
+       role of ``initiation_roles`` the contact of that role who trusts us most, those not yet initiated
+       first (``delegations.delegation``); those who go spend the day and bring back the territory's
+       project (``Facilitator.send_delegation``);
+    2. then ``one_need_at_a_time``'s small answers, climb and listening, without its pitches.
+    """
+
+    name = "initiation"
+    pitches: ClassVar[bool] = False
+
+    def send_if_due(self, t: Territory, fac: Facilitator) -> None:
+        if day_held(t):
+            fac.send_delegation(delegation(t, fac))
