@@ -49,6 +49,13 @@ def show(label: str, a: np.ndarray, b: np.ndarray) -> None:
           f" (bootstrap [{boot.ci_low:+.4f}, {boot.ci_high:+.4f}], n={ci.n})", flush=True)
 
 
+ROLES = ("elected", "civil", "state", "socio")
+
+
+def without(role: str) -> tuple[str, ...]:
+    return tuple(r for r in ROLES if r != role)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicates", type=int, default=30)
@@ -58,29 +65,37 @@ def main() -> None:
     args = parser.parse_args()
     seeds = replicate_seeds(args.seed, args.replicates)
     with ProcessPoolExecutor(args.workers) as pool:
-        init = arm(pool, "initiation", seeds, args.steps)
-        for missing in ("elected", "civil", "state", "socio"):
-            roles = tuple(r for r in ("elected", "civil", "state", "socio") if r != missing)
-            part = arm(pool, "initiation", seeds, args.steps, initiation_roles=roles)
-            show(f"initiation, full - without {missing}: success", init["success"], part["success"])
-            show(f"initiation, full - without {missing}: debrief success", init["debrief_success"],
+        def run(strategy: str, **kw: Any) -> dict[str, np.ndarray]:
+            return arm(pool, strategy, seeds, args.steps, **kw)
+        one_need, none = run("one_need_at_a_time"), run("none")
+        print("# the territory's own delegations (initiation_months), under one_need_at_a_time")
+        for label, months in (("one day", (6,)), ("ten days", TEN_DAYS)):
+            full = run("one_need_at_a_time", initiation_months=months)
+            show(f"{label} - no day: success", full["success"], one_need["success"])
+            show(f"{label} - no day: value", full["value"], one_need["value"])
+            for role in ROLES:
+                part = run("one_need_at_a_time", initiation_months=months, initiation_roles=without(role))
+                show(f"{label}, full - without {role}: success", full["success"], part["success"])
+                show(f"{label}, full - without {role}: debrief success", full["debrief_success"],
+                     part["debrief_success"])
+        print("# one_need_at_a_time sending delegations (initiation_delegations)")
+        for n in (1, 10):
+            full = run("one_need_at_a_time", initiation_delegations=n)
+            show(f"{n} delegation(s) - none: success", full["success"], one_need["success"])
+            show(f"{n} delegation(s) - none: value", full["value"], one_need["value"])
+            part = run("one_need_at_a_time", initiation_delegations=n, initiation_roles=without("state"))
+            show(f"{n} delegation(s), full - without state: success", full["success"], part["success"])
+        print("# the initiation strategy")
+        init = run("initiation")
+        for role in ROLES:
+            part = run("initiation", initiation_roles=without(role))
+            show(f"initiation, full - without {role}: success", init["success"], part["success"])
+            show(f"initiation, full - without {role}: debrief success", init["debrief_success"],
                  part["debrief_success"])
-        for strategy in ("one_need_at_a_time", "none"):
-            base = arm(pool, strategy, seeds, args.steps)
-            for label, kw in (("one day", {"initiation_months": (6,)}), ("ten days", {"initiation_months": TEN_DAYS})):
-                days = arm(pool, strategy, seeds, args.steps, **kw)
-                show(f"{strategy}, territory's own {label} - none: success", days["success"], base["success"])
-            if strategy == "one_need_at_a_time":
-                for label, n in (("one delegation", 1), ("ten delegations", 10)):
-                    days = arm(pool, strategy, seeds, args.steps, initiation_delegations=n)
-                    show(f"{strategy}, {label} - none: success", days["success"], base["success"])
-                    show(f"{strategy}, {label} - none: value", days["value"], base["value"])
-                    full, part = days, arm(pool, strategy, seeds, args.steps, initiation_delegations=n,
-                                           initiation_roles=("elected", "civil", "socio"))
-                    show(f"{strategy}, {label}, full - without state: success", full["success"], part["success"])
-            show(f"initiation - {strategy}: value", init["value"], base["value"])
-            print(f"  value medians: initiation {np.median(init['value']):.0f}, {strategy} "
-                  f"{np.median(base['value']):.0f}; means {init['value'].mean():.0f}, {base['value'].mean():.0f}")
+        for name, base in (("one_need_at_a_time", one_need), ("none", none)):
+            show(f"initiation - {name}: value", init["value"], base["value"])
+            print(f"  value median / mean: initiation {np.median(init['value']):.0f} / {init['value'].mean():.0f}, "
+                  f"{name} {np.median(base['value']):.0f} / {base['value'].mean():.0f}", flush=True)
 
 
 if __name__ == "__main__":

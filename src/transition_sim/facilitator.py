@@ -179,26 +179,42 @@ class Facilitator(mesa.Agent):
         t.submit(project)
         return True
 
-    def send_delegation(self, invited: Sequence[int]) -> Project | None:
-        """Invite contacts to initiation days (one meeting each, one per role at most: the first invited of
-        a role); each goes with a probability rising with its trust in us (``initiation.acceptance``, one draw
-        each from the dynamics stream). Those who go spend the day (``initiation.hold_days``); returns the
-        debrief project they bring back, or None (nobody went, or nobody had a need to work on)."""
+    def send_delegation(self, invited: Sequence[Sequence[int]]) -> Project | None:
+        """Take a delegation to initiation days: ``invited`` holds, for each role the delegation should
+        have, the contacts to invite in turn (actors who are not contacts, or of a role already in it, are
+        skipped). Each invited contact accepts with a probability rising with its trust in us
+        (``initiation.acceptance``; one draw per invitation, dynamics stream); the first who accepts in
+        each list is the delegate of that role. The delegation goes only if every list found one (seed 002:
+        a delegation of the four roles is « nécessaire à votre participation »). The invitations and the day
+        take the month's remaining meetings (none left: nothing). Those who go spend the day
+        (``initiation.hold_days``); returns the debrief project they bring back, or None."""
+        if self.meetings_left <= 0:
+            return None
         t = self.territory
-        asked: list[int] = []
-        roles: set[int] = set()
-        for i in invited:
-            i = int(i)
-            if self._state.contacts[i] and t.role_of[i] not in roles and self._use_meeting(i):
-                asked.append(i)
-                roles.add(t.role_of[i])
-        if not asked:
+        rng = self.model.rng
+        going: list[int] = []
+        asked, complete = 0, True
+        for candidates in invited:
+            found = False
+            for i in candidates:
+                i = int(i)
+                if not self._state.contacts[i] or t.role_of[i] in {t.role_of[j] for j in going}:
+                    continue
+                asked += 1
+                if rng.random() < float(initiation.acceptance(t, np.array([i]))[0]):
+                    going.append(i)
+                    found = True
+                    break
+            complete = complete and found
+        used = self.meetings_left
+        self.meetings_left = 0
+        self._state.meetings_used += used
+        t.log.add(t.month, "invitation", data={"accepted": going, "complete": complete, "meetings": used},
+                  n=asked, k=len(going))
+        if not (going and complete):
             return None
-        idx = np.array(asked, dtype=np.int64)
-        going = idx[self.model.rng.random(len(idx)) < initiation.acceptance(t, idx)].tolist()
-        t.log.add(t.month, "invitation", data={"invited": asked, "going": going}, n=len(asked), k=len(going))
-        if not going:
-            return None
+        self._state.met[going] = True
+        self._state.last_met[going] = t.month
         return initiation.hold_days(t, going, facilitated=True)
 
     # -- moves without a meeting ----------------------------------------------------------

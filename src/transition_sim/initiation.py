@@ -26,9 +26,10 @@ import numpy as np
 from transition_sim.projects import DEBRIEF, Project
 from transition_sim.roles import Role
 from transition_sim.story import LANGS, Name
-from transition_sim.territory import Territory
+from transition_sim.territory import Territory, baseline_trust
 from transition_sim.trust import logistic, move_toward
 
+_ELECTED, _CIVIL, _STATE, _SOCIO = (int(r) for r in Role)
 ROLE_BY_WORD = {"elected": Role.ELECTED, "civil": Role.CIVIL, "state": Role.STATE, "socio": Role.SOCIO}
 
 
@@ -63,6 +64,10 @@ def hold_days(t: Territory, delegates: Sequence[int], facilitated: bool) -> Proj
     pairs = [(i, j) for i in d.tolist() for j in d.tolist() if i != j]
     if pairs:
         t.trust.move_pairs(pairs, 1.0, cfg["initiation_trust_gain"])
+        table = baseline_trust(cfg)  # they know each other now: trust drifts back to an acquaintance's, not a stranger's
+        for i, j in pairs:
+            k = t.trust.edge(i, j)
+            t.trust.base[k] = max(float(t.trust.base[k]), float(table[t.role_of[i], t.role_of[j]]))
     present = np.array(sorted({t.role_of[i] for i in d.tolist()}), dtype=np.int64)
     block = (d[:, None], present)
     t.understanding[block] = move_toward(t.understanding[block], 1.0, cfg["understanding_gain"])
@@ -71,35 +76,41 @@ def hold_days(t: Territory, delegates: Sequence[int], facilitated: bool) -> Proj
 
 
 def debrief_project(t: Territory, delegates: list[int], facilitated: bool) -> Project | None:
-    """The territory's concrete project the delegation brings back: the most urgent open need of a
-    delegate, as a public project of the four roles (an elected official decides and pays, a civil servant
-    structures, a State agent authorises or co-funds, a socio-economic actor executes). Each role is its
-    delegate; a role nobody brought comes from the ordinary staffing (ODD section 7.9). The delegate
-    whose need it is brings it to the sponsor."""
-    best: tuple[float, int, int, float] | None = None
-    for i in delegates:
-        for topic, urgency, cost in t.needs.open_needs(i):
-            if best is None or urgency > best[0]:
-                best = (urgency, i, topic, cost)
-            break  # open_needs is most urgent first
-    if best is None:
+    """The territory's concrete project the delegation brings back: a public project of the four roles
+    (an elected official decides and pays, a civil servant structures, a State agent authorises or
+    co-funds, a socio-economic actor executes), each role its delegate or, for a role nobody brought, the
+    one the ordinary staffing names (ODD section 7.9). It integrates one need of the moment of each of its
+    four members, the most urgent on a topic not yet in it (principle 3, « agir de façon intégrée »; seed
+    000: each role comes on board through its needs of the moment), and costs what they cost together.
+    The delegate with the most urgent of them brings it to the sponsor, for whom it is proposed. None if no
+    delegate has an open need."""
+    owned = [(need, i) for i in delegates for need in t.needs.open_needs(i)[:1]]
+    if not owned:
         return None
-    _urgency, owner, topic, cost = best
+    (topic, _urgency, _cost), owner = max(owned, key=lambda x: x[0][1])
     by_role = {t.role_of[i]: i for i in delegates}
-    sponsor = by_role.get(int(Role.ELECTED), -1)
+    sponsor = by_role.get(_ELECTED, -1)
     if sponsor < 0:
-        elected = [j for j in t.deciders_trusted_by(owner) if t.role_of[j] == int(Role.ELECTED)]
+        elected = [j for j in t.deciders_trusted_by(owner) if t.role_of[j] == _ELECTED]
         sponsor = elected[0] if elected else t.org_chart(t.elected_idx)
-    civil = by_role.get(int(Role.CIVIL), -1)
+    civil = by_role.get(_CIVIL, -1)
     if civil < 0:
         civil = t.structuring_civil(sponsor)
-    state = by_role.get(int(Role.STATE), -1)
+    state = by_role.get(_STATE, -1)
     if state < 0:
         state = t.trusted_state(sponsor)
-    socio = by_role.get(int(Role.SOCIO), -1)
-    executors = (socio,) if socio >= 0 else t.trusted_executors(sponsor, (topic,), k=1)
-    project = t.new_project(DEBRIEF, (topic,), cost, sponsor=sponsor, beneficiary=owner, civil=civil,
-                            state=state, executors=executors)
+    socio = by_role.get(_SOCIO, -1)
+    if socio < 0:
+        socio = t.trusted_executors(sponsor, (topic,), k=1)[0]
+    topics, cost = [topic], _cost
+    for i in (sponsor, civil, state, socio):
+        for k, _u, c in t.needs.open_needs(i):
+            if k not in topics:
+                topics.append(k)
+                cost += c
+                break
+    project = t.new_project(DEBRIEF, tuple(topics), cost, sponsor=sponsor, beneficiary=owner, civil=civil,
+                            state=state, executors=(socio,))
     project.bringer = owner
     project.facilitated = facilitated
     t.log.add(t.month, "debrief", {"a": owner, "b": sponsor}, {"pid": project.pid},

@@ -351,7 +351,7 @@ def _params() -> list[Param]:
           "(understanding) on to the actors tied to them.", "initiation", 0.0, 1.0),
         P("initiation_engagement_gain", 0.2, "float", "rate", "Peer exchange by role: each delegate's engagement "
           "moves toward 1 by this share.", "initiation", 0.0, 1.0),
-        P("initiation_trust_gain", 0.3, "float", "rate", "Debrief on the territory's project: trust between "
+        P("initiation_trust_gain", 0.5, "float", "rate", "Debrief on the territory's project: trust between "
           "every two delegates moves toward 1 by this share (a tie is made where there was none).",
           "initiation", 0.0, 1.0),
         # --- value and money, no rule by kind: ODD sections 7.11, 7.12, 9 ---------------------------

@@ -129,6 +129,14 @@ STRATEGY_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "fr": ("Vendre le rêve", "Présenter la vision systémique à beaucoup d'acteurs et la proposer d'un bloc : "
                "les convaincus s'engagent, les autres perdent confiance."),
     },
+    "initiation": {
+        "en": ("Initiation days", "Send a delegation of the four roles to every initiation day of the Fabrique "
+               "des transitions; it brings back the territory's project. Between days, small answers and "
+               "introductions build the collective."),
+        "fr": ("Journées d'initiation", "Envoyer une délégation des « 4 Fantastiques » à chaque journée d'initiation "
+               "de la Fabrique des transitions ; elle en rapporte le projet du territoire. Entre deux journées, "
+               "petites réponses et recommandations construisent le collectif."),
+    },
     "commons": {
         "en": ("Commons", "Back socio-economic peers who make and fund open commons together: no sponsor to "
                "convince, no pyramid in the way."),

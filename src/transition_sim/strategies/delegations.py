@@ -20,16 +20,16 @@ def day_held(t: Territory) -> bool:
     return t.month % t.config["initiation_period"] == 0
 
 
-def delegation(t: Territory, fac: Facilitator) -> list[int]:
-    """Whom to invite: for each role of ``initiation_roles``, the contact of that role who trusts us most,
-    those who have not been to the days yet first."""
+def delegation(t: Territory, fac: Facilitator) -> list[list[int]]:
+    """Whom to invite, in turn, for each role of ``initiation_roles``: the contacts of that role, those who
+    have not been to the days yet first, then those who trust us most."""
     known = fac.known()
     initiated = t.initiated()
+    trust = fac.trust
     out = []
     for word in t.config["initiation_roles"]:
-        mine = known[t.roles[known] == ROLE_BY_WORD[word]]
-        if len(mine):
-            out.append(int(min(mine.tolist(), key=lambda i: (bool(initiated[i]), -float(fac.trust[i])))))
+        mine = known[t.roles[known] == ROLE_BY_WORD[word]].tolist()
+        out.append(sorted(mine, key=lambda i: (bool(initiated[i]), -float(trust[i]))))
     return out
 
 

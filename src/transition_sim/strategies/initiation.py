@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from transition_sim.strategies.base import register
-from transition_sim.strategies.delegations import day_held, delegation
+from transition_sim.strategies.delegations import day_held, delegation, has_every_role
 from transition_sim.strategies.one_need import OneNeedAtATime
 
 if TYPE_CHECKING:
@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 class Initiation(OneNeedAtATime):
     """Each month, while meetings last:
 
-    1. in a month the Fabrique holds initiation days (``initiation_period``), invite a delegation: for each
-       role of ``initiation_roles`` the contact of that role who trusts us most, those not yet initiated
-       first (``delegations.delegation``); those who go spend the day and bring back the territory's
-       project (``Facilitator.send_delegation``);
+    1. in a month the Fabrique holds initiation days (``initiation_period``), once we have a contact of
+       every role of ``initiation_roles``, invite a delegation: for each role, its contacts in turn, those
+       not yet initiated first, then those who trust us most (``delegations.delegation``); a complete
+       delegation spends the day and brings back the territory's project (``Facilitator.send_delegation``);
     2. then ``one_need_at_a_time``'s small answers, climb and listening, without its pitches.
     """
 
@@ -38,5 +38,5 @@ class Initiation(OneNeedAtATime):
     pitches: ClassVar[bool] = False
 
     def send_if_due(self, t: Territory, fac: Facilitator) -> None:
-        if day_held(t):
+        if day_held(t) and has_every_role(t, fac):
             fac.send_delegation(delegation(t, fac))
