@@ -92,7 +92,11 @@ def main() -> None:
             show(f"initiation, full - without {role}: success", init["success"], part["success"])
             show(f"initiation, full - without {role}: debrief success", init["debrief_success"],
                  part["debrief_success"])
-        for name, base in (("one_need_at_a_time", one_need), ("none", none)):
+        no_days = run("initiation", initiation_period=1200)  # no day held within the horizon
+        show("initiation - initiation with no day held: value", init["value"], no_days["value"])
+        show("initiation - initiation with no day held: success", init["success"], no_days["success"])
+        for name, base in (("one_need_at_a_time", one_need), ("none", none),
+                           ("initiation with no day held", no_days)):
             show(f"initiation - {name}: value", init["value"], base["value"])
             print(f"  value median / mean: initiation {np.median(init['value']):.0f} / {init['value'].mean():.0f}, "
                   f"{name} {np.median(base['value']):.0f} / {base['value'].mean():.0f}", flush=True)

@@ -64,7 +64,7 @@ def hold_days(t: Territory, delegates: Sequence[int], facilitated: bool) -> Proj
     pairs = [(i, j) for i in d.tolist() for j in d.tolist() if i != j]
     if pairs:
         t.trust.move_pairs(pairs, 1.0, cfg["initiation_trust_gain"])
-        table = baseline_trust(cfg)  # they know each other now: trust drifts back to an acquaintance's, not a stranger's
+        table = baseline_trust(cfg)  # they know each other now: trust drifts back to an acquaintance's
         for i, j in pairs:
             k = t.trust.edge(i, j)
             t.trust.base[k] = max(float(t.trust.base[k]), float(table[t.role_of[i], t.role_of[j]]))

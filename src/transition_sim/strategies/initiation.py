@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from transition_sim.initiation import ROLE_BY_WORD
+from transition_sim.kernels.relay import greedy_next
 from transition_sim.strategies.base import register
 from transition_sim.strategies.delegations import day_held, delegation, has_every_role
 from transition_sim.strategies.one_need import OneNeedAtATime
@@ -31,7 +33,9 @@ class Initiation(OneNeedAtATime):
        every role of ``initiation_roles``, invite a delegation: for each role, its contacts in turn, those
        not yet initiated first, then those who trust us most (``delegations.delegation``); a complete
        delegation spends the day and brings back the territory's project (``Facilitator.send_delegation``);
-    2. then ``one_need_at_a_time``'s small answers, climb and listening, without its pitches.
+    2. then ``one_need_at_a_time``'s small answers, climb and listening, without its pitches; the climb
+       first seeks the roles the collective lacks: a contact introduces us to a neighbour of a role we have
+       no contact of yet, the one who trusts it most, before anyone more powerful.
     """
 
     name = "initiation"
@@ -40,3 +44,11 @@ class Initiation(OneNeedAtATime):
     def send_if_due(self, t: Territory, fac: Facilitator) -> None:
         if day_held(t) and has_every_role(t, fac):
             fac.send_delegation(delegation(t, fac))
+
+    def _climb_target(self, t: Territory, fac: Facilitator, i: int) -> int:
+        lacking = {int(ROLE_BY_WORD[w]) for w in t.config["initiation_roles"]} - set(t.roles[fac.contacts].tolist())
+        wanted = [j for j in t.trust.neighbours[i]
+                  if t.role_of[j] in lacking and t.relay_depth[j] < 0 and not fac.met[j]]
+        if wanted:
+            return int(greedy_next(wanted, lambda j: t.trust.get(j, i)))
+        return super()._climb_target(t, fac, i)

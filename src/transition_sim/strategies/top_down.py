@@ -1,5 +1,7 @@
 """``top_down_plan``: design a comprehensive plan, pitch it to the most powerful, re-plan
-if refused, staff it by the organisation chart rather than by trust."""
+if refused, staff it by the organisation chart rather than by trust: the alternative seed 000 criticises
+(« On cherche souvent à créer intellectuellement le système », « inutile de "sur-penser" le système »)
+and seed 004 warns of (« fermer les options avec un plan unique »)."""
 
 from __future__ import annotations
 
