@@ -94,3 +94,39 @@ def test_morris_factors_cover_the_schema_within_its_bounds():
     rng = np.random.default_rng(0)
     for row in [low, high, *(low + rng.random(len(low)) * (high - low) for _ in range(20))]:
         resolve_config("default", morris.overrides(row, factors), source="morris")  # valid, consistent
+
+
+def test_sensitivity_with_replicates_measures_its_noise_floor(tmp_path):
+    """The screening of issue 13.5 on three factors and a short horizon: the noise floor is measured from
+    the design's two repeats, Sobol' runs on the factors it ranks first, and the report section draws."""
+    from validation import sensitivity
+
+    res = sensitivity.compute("test", seed=1, workers=1, only=("facilitator_trust0", "need_cost", "trust_gain"))
+    scr = res["screen"]
+    assert set(scr["floor"]) == set(sensitivity.OUTPUTS) and all(v >= 0 for v in scr["floor"].values())
+    assert len(res["sobol"]["factors"]) == sensitivity.SIZES["test"]["k"]
+    assert set(res["sobol"]["factors"]) <= {"facilitator_trust0", "need_cost", "trust_gain"}
+    section = sensitivity.section(res, tmp_path)
+    assert "noise floor" in section.markdown and (tmp_path / "sensitivity.png").exists()
+
+
+def test_patterns_criteria_and_accepted_ranges():
+    """Pattern-oriented grounding (issue 13.4): every criterion is computed for a sampled set and for the
+    defaults, and a parameter squeezed by the criteria is reported as constrained, a free one as not."""
+    from validation import patterns
+
+    res = patterns.compute(sets=2, seed=3, workers=1, default_replicates=1)
+    assert len(res["samples"]) == 2 and set(patterns.verdicts(res["defaults"])) == {p.key for p in patterns.PATTERNS}
+    text = patterns.report(res)
+    assert "## Patterns and their criteria" in text and "constrained by no pattern" in text
+    # synthetic sweep: trust_loss must exceed trust_gain, so accepted trust_loss values crowd the top
+    rng = np.random.default_rng(0)
+    fs = [f for f in patterns.factors() if f.name in ("trust_gain", "trust_loss")]
+    ok = {f"{a}.{m}": 1.0 for a, *_rest, measures in patterns.ARMS for m in measures}
+    ok.update({"plan.approval": 0.1, "no_relay.own_need": 0.2, "crisis.slowdown": 2.0, "crisis.distributed": 2.0,
+               "day.understanding": 0.6, "no_day.understanding": 0.5, "promise_break_loss": 0.9})
+    samples = [{**ok, "trust_gain": float(rng.uniform(0.2, 0.3)), "trust_loss": float(rng.uniform(0.0, 1.0))}
+               for _ in range(400)]
+    summary = patterns.summarise({"samples": samples, "factors": [f.__dict__ for f in fs], "defaults": ok})
+    assert 0 < summary["accepted"] < 400
+    assert summary["per"]["trust_loss"]["constrained"] and summary["per"]["trust_loss"]["min"] > 0.2

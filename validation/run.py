@@ -24,7 +24,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from validation import centola, granovetter, kleinberg, morris, watts
+from validation import centola, granovetter, kleinberg, morris, regimes, sensitivity, watts
 from validation.common import DOCS, FIGURES, Section
 
 CLASSICS = {"granovetter": granovetter, "watts": watts, "centola": centola, "kleinberg": kleinberg}
@@ -99,6 +99,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
                         "the others keep their last results of the same size and seed, if any")
     parser.add_argument("--morris", choices=("auto", "run", "cached", "skip"), default="auto",
                         help="auto: run with --full, reuse docs/validation/morris.json with --quick if present")
+    parser.add_argument("--regimes", choices=("auto", "run", "cached", "skip"), default="auto",
+                        help="the regime files at several root seeds; auto: run with --full, else reuse "
+                        "docs/validation/regimes.json if present")
     parser.add_argument("--trajectories", type=int, default=None, help="Morris trajectories (default 10 full, 4 quick)")
     parser.add_argument("--workers", type=int, default=2, help="processes for the Morris runs (default 2)")
     parser.add_argument("--seed", type=int, default=0)
@@ -158,9 +161,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             morris.save_results(morris_res, morris_path)
     if morris_res is not None:
         sections.append(morris.section(morris_res, figdir))
+    regimes_path = figdir / "regimes.json"
+    regimes_mode = args.regimes
+    if regimes_mode == "auto":
+        regimes_mode = "run" if args.size == "full" or not regimes_path.exists() else "cached"
+    regimes_res = None
+    if regimes_mode == "run":
+        t = time.perf_counter()
+        regimes_res = [regimes.compute(path, root, regimes.REPLICATES, regimes.MEASURE, args.workers)
+                       for path in sorted(regimes.REGIMES.glob("*.toml")) for root in regimes.ROOTS]
+        regimes_path.write_text(json.dumps(regimes_res, indent=1), encoding="utf-8")
+        print(f"regimes: {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    elif regimes_mode == "cached" and regimes_path.exists():
+        regimes_res = json.loads(regimes_path.read_text(encoding="utf-8"))
+    if regimes_res:
+        sections.append(regimes.section(regimes_res))
+    sensitivity_path = figdir / "sensitivity.json"  # expensive (about an hour): run by validation/sensitivity.py
+    sensitivity_res = (json.loads(sensitivity_path.read_text(encoding="utf-8")) if sensitivity_path.exists()
+                       else None)
+    if sensitivity_res is not None:
+        sections.append(sensitivity.section(sensitivity_res, figdir))
     elapsed = time.perf_counter() - start
     command = "python -m validation" + ("" if args.size == "quick" else f" --{args.size}")
-    kept = [n for n in results if n not in names] + (["the Morris screening"] if mode == "cached" else [])
+    kept = ([n for n in results if n not in names] + (["the Morris screening"] if mode == "cached" else [])
+            + (["the regimes"] if regimes_mode == "cached" and regimes_res else [])
+            + (["the sensitivity analysis with replicates"] if sensitivity_res is not None else []))
     reused = (f"; {', '.join(kept)}: computed by an earlier run of the same size and seed, read from "
               "docs/validation/*.json" if kept else "")
     text = [INTRO.format(command=command, size=args.size, seed=args.seed, reused=reused)]

@@ -18,7 +18,7 @@ from transition_sim.projects import FACILITATOR, Project
 from transition_sim.roles import Role
 from transition_sim.story import Topic
 from transition_sim.territory import Territory
-from transition_sim.trust import introduced_trust, move_toward
+from transition_sim.trust import introduced_trust, logistic, move_toward
 
 
 class Facilitator(mesa.Agent):
@@ -55,6 +55,10 @@ class Facilitator(mesa.Agent):
     @property
     def last_met(self) -> np.ndarray:
         return self._state.last_met
+
+    @property
+    def promised(self) -> np.ndarray:
+        return self._state.promised
 
     @property
     def successes(self) -> int:
@@ -167,6 +171,16 @@ class Facilitator(mesa.Agent):
         t.submit(project)
         return True
 
+    def ask_for_call(self, dm: int) -> bool:
+        """Ask decision-maker ``dm`` to set part of its budget aside for a call for commons (one meeting);
+        it decides with the month's decisions (``mechanisms/deciding.decide_call``)."""
+        if not self._use_meeting(dm):
+            return False
+        t = self.territory
+        t.call_requests.append(dm)
+        t.log.add(t.month, "call_asked", {"b": dm}, b=t.name_of(dm))
+        return True
+
     def relay(self, project: Project, contact: int) -> bool:
         """Ask ``contact`` to carry a proposal to a decision-maker it knows (one meeting)."""
         if not self._use_meeting(contact):
@@ -228,12 +242,12 @@ class Facilitator(mesa.Agent):
                                           civil=civil, state=state, executors=executors, chain=chain,
                                           pool=pool, years=years, open=open)
 
-    def desk_work(self) -> int:
-        """Spend the rest of the month's meetings on desk work (designing a plan): nobody is met, the
-        time is used all the same. Returns the meetings it took."""
-        used = self.meetings_left
+    def desk_work(self, meetings: int | None = None) -> int:
+        """Spend ``meetings`` of the month's meetings (default: all that are left) on desk work (designing a
+        plan): nobody is met, the time is used all the same. Returns the meetings it took."""
+        used = self.meetings_left if meetings is None else max(0, min(meetings, self.meetings_left))
         if used > 0:
-            self.meetings_left = 0
+            self.meetings_left -= used
             self._state.meetings_used += used
             t = self.territory
             t.log.add(t.month, "desk_work", data={"meetings": used})
@@ -245,24 +259,57 @@ class Facilitator(mesa.Agent):
         t.log.add(t.month, "plan_ready", data={"pid": project.pid},
                   n=len(project.topics), cost=round(project.cost / 1000))
 
-    def present_vision(self, size: int, inclination: float) -> np.ndarray:
-        """Present the systemic vision to ``size`` actors drawn at random (dynamics stream; no meeting):
-        those with engagement of at least ``inclination`` embrace it, their trust in us and engagement
-        rise; the others find it over-promising, both fall. A talk takes one of the month's meetings (none
-        left: no talk). Returns those who embraced it."""
+    def present_vision(self, size: int) -> np.ndarray:
+        """Present the systemic vision at a talk (one meeting; draws: dynamics stream) to ``size`` people who
+        listen to us: our contacts (drawn at random if they are more), and people they bring along, their
+        neighbours, who come in as if introduced by the one of them they trust most. Each listener embraces
+        the vision with a probability rising smoothly with its engagement (``dream_inclination`` the
+        midpoint, ``dream_inclination_spread`` the width): those who do gain trust in us and engagement and
+        hold a promise (:mod:`transition_sim.mechanisms.promises` settles it); the others find it
+        over-promising and lose trust. Returns those who embraced it."""
         if size <= 0 or self.meetings_left <= 0:
             return np.zeros(0, dtype=np.int64)
         self.meetings_left -= 1
         self._state.meetings_used += 1
-        t, cfg = self.territory, self.territory.config
-        audience = self.model.rng.choice(t.n_actors, size=size, replace=False)
+        t, cfg, rng = self.territory, self.territory.config, self.model.rng
+        contacts = np.flatnonzero(self._state.contacts)
+        audience = rng.choice(contacts, size=size, replace=False) if len(contacts) > size else contacts
+        audience = np.concatenate([audience, self._brought_along(audience, size - len(audience), rng)])
         self._state.contacts[audience] = True  # they heard it: met
-        inclined = audience[t.engagement[audience] >= inclination]
-        others = audience[t.engagement[audience] < inclination]
         f, e = t.facilitator_trust, t.engagement
+        chance = logistic((e[audience] - cfg["dream_inclination"]) / cfg["dream_inclination_spread"])
+        embrace = rng.random(len(audience)) < chance
+        inclined, others = audience[embrace], audience[~embrace]
         f[inclined] = move_toward(f[inclined], 1.0, cfg["trust_gain"])
         e[inclined] = move_toward(e[inclined], 1.0, cfg["engagement_gain"])
+        promised = self._state.promised
+        promised[inclined[promised[inclined] < 0]] = t.month  # a promise held is not renewed by another talk
         f[others] = move_toward(f[others], 0.0, cfg["trust_loss"])
         e[others] = move_toward(e[others], 0.0, cfg["engagement_gain"] / 2)
-        t.log.add(t.month, "vision_talk", data={"inclined": inclined.tolist()}, n=int(size), k=len(inclined))
+        t.log.add(t.month, "vision_talk", data={"inclined": inclined.tolist()}, n=len(audience), k=len(inclined))
         return inclined
+
+    def _brought_along(self, audience: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+        """Up to ``k`` neighbours of the audience who are not yet our contacts, drawn at random; each comes
+        as introduced by the listener it trusts most (``F >= g * T[j, relay] * F[relay]``)."""
+        if k <= 0 or len(audience) == 0:
+            return np.zeros(0, dtype=np.int64)
+        t = self.territory
+        best: dict[int, int] = {}  # newcomer -> the listener it trusts most
+        for i in audience.tolist():
+            for j in t.trust.neighbours[i]:
+                if not self._state.contacts[j] and (j not in best or t.trust.get(j, i) > t.trust.get(j, best[j])):
+                    best[j] = i
+        if not best:
+            return np.zeros(0, dtype=np.int64)
+        candidates = np.array(sorted(best), dtype=np.int64)
+        chosen = rng.choice(candidates, size=min(k, len(candidates)), replace=False)
+        g = t.config["relay_attenuation"]
+        for j in chosen.tolist():
+            relay = best[j]
+            self.trust[j] = max(float(self.trust[j]), introduced_trust(
+                float(self.trust[j]), t.trust.get(j, relay), float(self.trust[relay]), g))
+            if t.relay_depth[j] < 0 and t.relay_depth[relay] >= 0:
+                t.relay_depth[j] = t.relay_depth[relay] + 1
+                t.introducer[j] = relay
+        return chosen

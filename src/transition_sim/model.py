@@ -34,7 +34,17 @@ from transition_sim import mesa_compat, seeding
 from transition_sim.agents import ROLE_CLASSES, Actor
 from transition_sim.facilitator import Facilitator
 from transition_sim.measures import make_datacollector
-from transition_sim.mechanisms import arrivals, deciding, delivery, events, initialise, month_end, reuse, social
+from transition_sim.mechanisms import (
+    arrivals,
+    deciding,
+    delivery,
+    events,
+    initialise,
+    month_end,
+    promises,
+    reuse,
+    social,
+)
 from transition_sim.roles import Role
 from transition_sim.scenarios import Scenario, resolve_config
 from transition_sim.schema import ConfigError
@@ -121,6 +131,7 @@ class TerritoryModel(mesa.Model):
         deciding.decide_due(t, self.rng)
         delivery.progress_projects(t, self.rng)
         reuse.reuse_open_results(t, self.rng)
+        promises.settle_promises(t)
         month_end.close_month(t)
         self.datacollector.collect(self)
         if t.month >= t.config["horizon_months"]:

@@ -254,16 +254,33 @@ def _params() -> list[Param]:
           "before integrated projects are proposed.", "facilitator", 0, 1000),
         P("plan_months", 6, "int", "months", "top_down_plan: months spent designing the plan.",
           "facilitator", 0, 120),
+        P("plan_desk_share", 0.5, "float", "share", "top_down_plan: share of a planning month's meetings the "
+          "design takes at the desk; the others build the plan's coalition (introductions to its key people).",
+          "facilitator", 0.0, 1.0),
         P("replan_months", 3, "int", "months", "top_down_plan: months to re-plan after a refusal.",
           "facilitator", 0, 120),
         P("plan_years", 2, "int", "years", "top_down_plan: length of the plan's programme, voted in yearly "
           "tranches (the programme lasts at least 12 months a year).", "facilitator", 1, 10),
         P("dream_audience", 8, "int", "actors/month", "sell_the_dream: actors the systemic vision is "
           "presented to each month.", "facilitator", 0, 10000),
-        P("dream_inclination", 0.5, "float", "0..1", "sell_the_dream: engagement above which an actor embraces "
-          "the vision; the others find it over-promising and lose trust.", "facilitator", 0.0, 1.0),
-        P("commons_peers", 3, "int", "actors", "commons: socio-economic peers who make and fund a commons "
-          "together.", "facilitator", 1, 100),
+        P("dream_inclination", 0.5, "float", "0..1", "A vision talk's listener embraces the vision with a "
+          "probability rising with its engagement, one half at this engagement; the others find it "
+          "over-promising and lose trust.", "facilitator", 0.0, 1.0),
+        P("dream_inclination_spread", 0.1, "float", "0..1", "Width of that rise: the probability is "
+          "logistic((engagement - dream_inclination) / this), from about 0.12 to 0.88 within two widths.",
+          "facilitator", 0.01, 1.0),
+        P("dream_promise_months", 12, "int", "months", "A vision talk's promise is settled this many months "
+          "after it was made: kept if a project the facilitator brought has served the listener since.",
+          "facilitator", 1, 120),
+        P("promise_break_loss", 0.5, "float", "rate", "A broken promise moves the listener's trust in the "
+          "facilitator toward 0 by this share (trust is lost faster than it is built: above trust_gain).",
+          "facilitator", 0.0, 1.0),
+        P("commons_peers", 3, "int", "actors", "Socio-economic peers who make and fund a commons together "
+          "with its maker.", "facilitator", 1, 100),
+        P("commons_call_share", 0.2, "float", "share", "A decision-maker who agrees to a call for commons sets "
+          "this share of its remaining budget aside for the budget year.", "facilitator", 0.0, 1.0),
+        P("call_cover", 0.5, "float", "share", "A call for commons pays at most this share of an open "
+          "result's cost (the peers pay the rest).", "facilitator", 0.0, 1.0),
         P("commons_expertise", 0.6, "float", "0..1", "commons: a maker takes on a need the toolkit does not "
           "cover when its own expertise on the topic is at least this.", "facilitator", 0.0, 1.0),
         # --- decisions ---------------------------------------------------------------

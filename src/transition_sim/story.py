@@ -174,6 +174,15 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                     "the others find it over-promising",
                     "le facilitateur présente la vision systémique à {n} acteurs : {k} l'adoptent, "
                     "les autres la trouvent trop belle pour être vraie"),
+    "call_asked": ("the facilitator asks {b} to open a call for commons",
+                   "le facilitateur demande à {b} d'ouvrir un appel à communs"),
+    "call_opened": ("{b} sets {cost} k€ aside for a call for commons", "{b} réserve {cost} k€ à un appel à communs"),
+    "call_declined": ("{b} declines to open a call for commons", "{b} refuse d'ouvrir un appel à communs"),
+    "call_grant": ("{b}'s call for commons pays {cost} k€ of {what}",
+                   "l'appel à communs de {b} paie {cost} k€ de {what}"),
+    "promise_broken": ("{n} who embraced the vision see nothing come of it: their trust in the facilitator falls",
+                       "{n} qui avaient adopté la vision n'en voient rien venir : leur confiance dans le "
+                       "facilitateur s'effondre"),
     "reuse": ("{a} reuses {what} for a need of its own", "{a} réutilise {what} pour un besoin qui lui est propre"),
     "desk_work": ("the facilitator spends the month designing the plan, meeting nobody",
                   "le facilitateur passe le mois à concevoir le plan, sans rencontrer personne"),

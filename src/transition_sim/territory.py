@@ -59,6 +59,10 @@ class FacilitatorState:
         self.contacts = np.zeros(n_actors, dtype=bool)
         self.satisfied = np.zeros(n_actors, dtype=bool)  # had a need answered with it
         self.last_met = np.full(n_actors, -10**6, dtype=np.int64)
+        # a vision talk's promise: the month it was made to each actor (-1: none held), and the last month a
+        # facilitated success served each actor (-1: never); a promise not kept in time costs trust
+        self.promised = np.full(n_actors, -1, dtype=np.int64)
+        self.served = np.full(n_actors, -1, dtype=np.int64)
         self.successes = 0
         self.meetings_used = 0  # over the run: meetings held, and those a month of desk work took
         self.active = True  # the strategy uses a facilitator
@@ -88,6 +92,12 @@ class Territory:
         self.power = np.zeros(n)
         self.annual_budget = np.zeros(n)
         self.budget = np.zeros(n)
+        # money a decision-maker has set aside from its budget for a call for commons this budget year: open
+        # results draw on it without a vote of their own; it lapses at the renewal like unspent budget
+        self.call_fund = np.zeros(n)
+        self.call_requests: list[int] = []  # decision-makers asked to open a call this month
+        # who knows how to make an open commons: its makers and those who reused one (the spread of seed 004)
+        self.commons_known = np.zeros(n, dtype=bool)
         self.engagement = np.zeros(n)
         self.expertise = np.zeros((n, self.n_topics))
         self.understanding = np.zeros((n, 4))
@@ -128,7 +138,8 @@ class Territory:
              "value", "value_needs", "value_state", "needs_answered", "needs_reused", "people_answered",
              "value_lost", "perimeter", "replaced", "latency_sum", "decisions",
              # the climb (ODD section 9.1), counted when a project is funded and when it succeeds
-             "chain_funded", "chain_decisions", "own_need_decisions", "value_projects", "value_chain"), 0.0)
+             "chain_funded", "chain_decisions", "own_need_decisions", "value_projects", "value_chain",
+             "promises_kept", "promises_broken"), 0.0)
         self.value_rate = 0.0  # value created this month (needs answered and the state's worth)
         self.state_value_rate = 0.0  # the state's part of it
         self.needs_value_month = 0.0  # value of the needs answered so far this month
@@ -273,6 +284,10 @@ class Territory:
         return tuple(kinds)
 
     # ------------------------------------------------------------------ the book of proposals
+    def call_cover(self, price: float) -> float:
+        """What the largest call for commons would pay of an open result of ``price``."""
+        return min(float(self.call_fund.max()), price * self.config["call_cover"])
+
     def priced(self, cost: float, open: bool) -> float:
         """What a proposal of closed cost ``cost`` costs: an open result ``open_cost_share`` more."""
         return cost * (1.0 + self.config["open_cost_share"]) if open else cost

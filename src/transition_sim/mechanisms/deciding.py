@@ -18,9 +18,32 @@ _COMMITTED = MONEY_COUNTERS["committed"]
 
 
 def decide_due(t: Territory, rng: np.random.Generator) -> None:
-    """Decide every pending proposal whose decision month has come, in submission order."""
+    """Decide the month's requests for calls for commons, then every pending proposal whose decision month
+    has come, in submission order."""
+    for dm in t.call_requests:
+        decide_call(t, dm, rng)
+    t.call_requests.clear()
     for p in t.take_due():
         decide(t, p, rng)
+
+
+def decide_call(t: Territory, dm: int, rng: np.random.Generator) -> None:
+    """Decision-maker ``dm``, asked by the facilitator, sets ``commons_call_share`` of its remaining budget
+    aside for a call for commons (seed 004: public budgets redirected to commons), with the probability of
+    any approval: its trust in the facilitator, its engagement, its fit (its most urgent need, an election
+    coming, the State's year-end push) and the share asked."""
+    cfg = t.config
+    fit = max(t.needs.urgency_of(dm, tuple(range(t.n_topics)), fit_bonus(t, dm)), spending_need(t, dm))
+    share = cfg["commons_call_share"]
+    p = approval_probability(float(t.facilitator_trust[dm]), fit, float(t.engagement[dm]), share, cfg)
+    if rng.random() >= p or t.budget[dm] <= 0:
+        t.log.add(t.month, "call_declined", {"b": dm}, b=t.name_of(dm))
+        return
+    amount = share * float(t.budget[dm])
+    t.budget[dm] -= amount
+    t.call_fund[dm] += amount
+    t.log.add(t.month, "call_opened", {"b": dm}, {"amount": round(amount, 2)}, b=t.name_of(dm),
+              cost=round(amount / 1000, 1))
 
 
 def decide(t: Territory, p: Project, rng: np.random.Generator) -> None:
@@ -40,7 +63,11 @@ def decide(t: Territory, p: Project, rng: np.random.Generator) -> None:
         if t.budget[grant_from] >= want and rng.random() < approval(
                 t, grant_from, p, want, float(t.annual_budget[grant_from])):
             grant = want
-    own = tranche - grant
+    call_from, call = -1, 0.0
+    if p.open:  # an open result draws on the largest call for commons without a vote of its own
+        call_from = int(np.argmax(t.call_fund))
+        call = min(float(t.call_fund[call_from]), (tranche - grant) * t.config["call_cover"])
+    own = tranche - grant - call
     if rng.random() >= approval(t, p.sponsor, p, own, float(t.annual_budget[p.sponsor])):
         log.add(month, "refused", {"b": p.sponsor}, {"pid": p.pid}, b=name(p.sponsor), what=t.what(p))
         return refuse(t, p, "refused")
@@ -53,6 +80,10 @@ def decide(t: Territory, p: Project, rng: np.random.Generator) -> None:
         log.add(month, "grant", {"b": grant_from}, {"pid": p.pid}, b=name(grant_from),
                 what=t.what(p), cost=round(grant / 1000, 1))
     commit(t, p, payers)
+    if call > 0:
+        commit(t, p, {call_from: call}, fund=t.call_fund)
+        log.add(month, "call_grant", {"b": call_from}, {"pid": p.pid}, b=name(call_from),
+                what=t.what(p), cost=round(call / 1000, 1))
     p.tranches_left = p.years - 1
     p.status = "running"
     p.start_month = month
@@ -125,11 +156,13 @@ def authorisation(t: Territory, i: int, project: Project) -> float:
 
 
 # ---------------------------------------------------------------------- money
-def commit(t: Territory, p: Project, payers: dict[int, float]) -> None:
-    """Payers' budgets pay their part now; the money is committed to the project, counted by payer role."""
+def commit(t: Territory, p: Project, payers: dict[int, float], fund: np.ndarray | None = None) -> None:
+    """Payers pay their part now from ``fund`` (their budgets unless given: a call for commons pays from
+    ``t.call_fund``); the money is committed to the project, counted by payer role."""
     role_of, counters = t.role_of, t.counters
+    fund = t.budget if fund is None else fund
     for i, amount in payers.items():
-        t.budget[i] -= amount
+        fund[i] -= amount
         p.payers[i] = p.payers.get(i, 0.0) + amount
         p.committed_by[role_of[i]] += amount
         counters[_COMMITTED[role_of[i]]] += amount

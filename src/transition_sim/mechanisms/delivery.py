@@ -97,6 +97,8 @@ def resolve(t: Territory, p: Project, rng: np.random.Generator) -> None:
         if success:
             t.facilitator_state.successes += 1
             t.facilitator_state.satisfied[p.beneficiary] = True
+            t.facilitator_state.served[m] = t.month
+            t.facilitator_state.served[p.beneficiary] = t.month
     if success:
         _on_success(t, p, rng)
     else:
@@ -134,6 +136,7 @@ def _on_success(t: Territory, p: Project, rng: np.random.Generator) -> None:
         t.improvements.add(t.month, p.members, delta)
     if p.open:
         t.open_results.append(p)
+        t.commons_known[list(p.members)] = True  # its makers know how to make one
     t.counters["perimeter"] = max(t.counters["perimeter"], len(p.topics))
     t.log.add(t.month, "success", {"b": p.sponsor}, {"pid": p.pid, "value": round(p.value, 2),
                                                       "people": round(p.people)},

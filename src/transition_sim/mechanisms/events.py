@@ -42,6 +42,7 @@ def renew_budgets(t: Territory) -> None:
     """Budgets are renewed every 12 months; the State's unspent envelope is lost; multi-year
     programmes take their next tranche first."""
     t.budget[:] = t.annual_budget
+    t.call_fund[:] = 0.0  # calls for commons are voted for a budget year
     commit_next_tranches(t)
 
 

@@ -55,6 +55,9 @@ def replace_occupant(t: Territory, i: int, kind: str, rng: np.random.Generator) 
     t.introducer[t.introducer == i] = -1
     t.introducer[i] = -1
     t.facilitator_state.satisfied[i] = False
+    t.facilitator_state.promised[i] = -1  # the newcomer was promised nothing
+    t.facilitator_state.served[i] = -1
+    t.commons_known[i] = False
     t.needs.clear_actor(i)
     new = t.names[i] = newcomer(_seat_base(old))
     t.log.add(t.month, kind, {"a": i, "b": i}, a=old, b=new)

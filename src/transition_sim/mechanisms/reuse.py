@@ -52,6 +52,7 @@ def reuse(t: Territory, p: Project, rng: np.random.Generator) -> None:
         before = t.counters["needs_answered"]
         people = answer_needs(t, (j,), p.topics, open_only=True)
         t.counters["needs_reused"] += t.counters["needs_answered"] - before
+        t.commons_known[j] = True  # who reused a commons has seen how one is made
         improve(t, people, p.topics)
         t.log.add(t.month, "reuse", {"a": j, "b": p.sponsor}, {"pid": p.pid, "people": round(people)},
                   a=t.name_of(j), what=t.what(p))

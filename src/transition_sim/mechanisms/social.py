@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from transition_sim.kernels.contagion import linear_influence_step
-from transition_sim.projects import PROJECT, SELF
+from transition_sim.projects import COMMONS, PROJECT, SELF, Project
 from transition_sim.roles import Role
 from transition_sim.story import Topic
 from transition_sim.territory import Territory
@@ -57,7 +57,10 @@ def self_organisation(t: Territory, rng: np.random.Generator) -> None:
         i = int(i)
         topic, _urgency, cost = needs.open_needs(i)[0]
         topics = (topic,)
-        if t.budget[i] >= cost and t.roles[i] == Role.SOCIO and t.can_decide(i, i, topic):
+        commons = _commons(t, i, topic, cost) if t.commons_known[i] else None
+        if commons is not None:
+            project = commons
+        elif t.budget[i] >= cost and t.roles[i] == Role.SOCIO and t.can_decide(i, i, topic):
             project = t.new_project(SELF, topics, cost, sponsor=i, beneficiary=i,
                                     executors=t.trusted_executors(i, topics))
         elif t.budget[i] >= cost and t.is_decider(i):
@@ -74,7 +77,22 @@ def self_organisation(t: Territory, rng: np.random.Generator) -> None:
             t.log.add(t.month, "relay", {"a": i, "b": dm}, {"pid": project.pid},
                       a=t.name_of(i), b=t.name_of(dm), topic=Topic(topic))
         project.bringer = i
-        if project.kind == SELF:
+        if project.kind in (SELF, COMMONS):
             t.log.add(t.month, "self_organised", {"a": i}, {"pid": project.pid},
                       a=t.name_of(i), what=t.what(project))
         t.submit(project)
+
+
+def _commons(t: Territory, i: int, topic: int, cost: float) -> Project | None:
+    """A socio-economic actor who knows how makes an open commons on its need with its most trusted peers,
+    pooling their funds and the largest call for commons (seed 004: commons spread by reuse between
+    peers); None when it cannot (not socio-economic, a need only a decision-maker can answer, no money)."""
+    if t.roles[i] != Role.SOCIO or not t.can_decide(i, i, topic):
+        return None
+    topics = (topic,)
+    peers = t.trusted_executors(i, topics, k=t.config["commons_peers"])
+    pool = tuple(dict.fromkeys((i, *peers)))
+    price = t.priced(cost, open=True)
+    if t.budget[list(pool)].sum() + t.call_cover(price) < price:
+        return None
+    return t.new_project(COMMONS, topics, cost, sponsor=i, beneficiary=i, executors=peers, pool=pool, open=True)

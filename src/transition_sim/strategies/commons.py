@@ -1,7 +1,10 @@
-"""``commons`` (seed 004, « Agora »): back the distributed socio-economic network in making
-open commons: small projects funded together by trusting peers, no sponsor to convince,
-no pyramid in the way, so they keep going in a crisis. Open results cost more (``open_cost_share``)
-and others reuse them (``mechanisms/reuse.py``)."""
+"""``commons`` (seed 004, « Agora » : « financer des communs avec les budgets publics et privés »,
+fund commons with public and private budgets, train people, tie pyramids and distributed communities
+together): back the distributed socio-economic network in making open commons, small projects funded
+together by trusting peers, and ask decision-makers to redirect part of their budgets to calls for
+commons that pay part of any open result. No pyramid in the way, so commons keep going in a crisis.
+Open results cost more (``open_cost_share``); others reuse them (``mechanisms/reuse.py``), and who made
+or reused one can make the next without us (``mechanisms/social.py``)."""
 
 from __future__ import annotations
 
@@ -25,9 +28,14 @@ class BackTheCommons(SendsDelegations, Strategy):
 
     name = "commons"
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: dict[int, int] = {}  # decision-maker -> the budget year it was last asked for a call
+
     def act(self, territory: Territory, fac: Facilitator) -> None:
         t, cfg = territory, territory.config
         self.send_if_due(t, fac)
+        self._ask_for_call(t, fac)
         makers = [int(i) for i in fac.known() if t.roles[i] == Role.SOCIO]
         for i in makers:
             if fac.meetings_left == 0:
@@ -40,7 +48,8 @@ class BackTheCommons(SendsDelegations, Strategy):
             topic, _urgency, cost = need
             peers = t.trusted_executors(i, (topic,), k=cfg["commons_peers"])
             pool = tuple(dict.fromkeys((i, *peers)))
-            if t.budget[list(pool)].sum() < t.priced(cost, open=True):
+            price = t.priced(cost, open=True)
+            if t.budget[list(pool)].sum() + t.call_cover(price) < price:
                 continue
             project = fac.propose(COMMONS, (topic,), cost, sponsor=i, beneficiary=i, executors=peers,
                                   chain=fac.chain_to(i), pool=pool, open=True)
@@ -52,6 +61,16 @@ class BackTheCommons(SendsDelegations, Strategy):
                      if t.roles[j] == Role.SOCIO and t.relay_depth[j] < 0 and not fac.met[j]]
             if peers:
                 fac.introduce(i, max(peers, key=lambda j: t.trust.get(j, i)))
+
+    def _ask_for_call(self, t: Territory, fac: Facilitator) -> None:
+        """Once a budget year, ask the known decision-maker that trusts us most and holds no call yet."""
+        year = (t.month - 1) // 12
+        asked = [int(i) for i in fac.known()
+                 if t.is_decider(int(i)) and t.call_fund[i] <= 0 and self.asked.get(int(i), -1) < year]
+        if asked:
+            dm = max(asked, key=lambda i: fac.trust[i])
+            if fac.ask_for_call(dm):
+                self.asked[dm] = year
 
     def _need(self, t: Territory, fac: Facilitator, i: int) -> tuple[int, float, float] | None:
         """The most urgent need that we or the maker's own expertise can answer, and peers' money can

@@ -1,6 +1,8 @@
-"""``sell_the_dream``: present the systemic vision to many actors each month and pitch it
-whole to the decision-makers it convinces. What seed 000 warns against (« inutile de vendre
-le rêve »): the inclined engage, the others lose trust in an over-promise."""
+"""``sell_the_dream``: present the systemic vision to the people who listen each month and pitch it
+whole to the decision-makers it convinces. What seed 000 warns against (« inutile de vendre le rêve »,
+do not sell the dream: get one need done first): the inclined embrace it and hold a promise, the others
+lose trust in an over-promise, and a promise not kept in time costs the trust it raised
+(``mechanisms/promises.py``)."""
 
 from __future__ import annotations
 
@@ -20,9 +22,15 @@ if TYPE_CHECKING:
 class SellTheDream(Strategy):
     name = "sell_the_dream"
 
+    @staticmethod
+    def _believers(t: Territory, fac: Facilitator) -> tuple[int, ...]:
+        """The three most engaged socio-economic actors holding the vision's promise, to carry it out."""
+        socio = t.socio_idx[fac.promised[t.socio_idx] >= 0]
+        return tuple(int(i) for i in socio[np.argsort(-t.engagement[socio], kind="stable")][:3])
+
     def act(self, territory: Territory, fac: Facilitator) -> None:
         t, cfg = territory, territory.config
-        fac.present_vision(min(cfg["dream_audience"], t.n_actors), cfg["dream_inclination"])
+        fac.present_vision(min(cfg["dream_audience"], t.n_actors))
         deciders = [int(i) for i in fac.known() if t.is_decider(int(i))]
         for dm in deciders:
             if fac.meetings_left == 0:
@@ -31,8 +39,7 @@ class SellTheDream(Strategy):
                 continue
             topics = tuple(range(t.n_topics))
             cost = cfg["need_cost"] * (1.0 + cfg["need_cost_power"] * t.power[dm]) * len(topics)
-            engaged = np.flatnonzero(t.engagement >= cfg["dream_inclination"])
-            executors = tuple(int(i) for i in engaged if i in set(t.socio_idx.tolist()))[:3]
+            executors = self._believers(t, fac)
             project = fac.propose(VISION, topics, cost, sponsor=dm, beneficiary=dm, civil=t.structuring_civil(dm),
                                   executors=executors or t.trusted_executors(dm, topics))
             fac.pitch(project)

@@ -1,14 +1,18 @@
-"""``top_down_plan``: design a comprehensive plan, pitch it to the most powerful, re-plan
-if refused, staff it by the organisation chart rather than by trust: the alternative seed 000 criticises
-(« On cherche souvent à créer intellectuellement le système », « inutile de "sur-penser" le système »)
-and seed 004 warns of (« fermer les options avec un plan unique »)."""
+"""``top_down_plan`` (the domain brief's comprehensive plan, the approach seed 000 contrasts with « un
+besoin à la fois » and seed 004 with commons: « un plan de relance unique écrit par les mêmes pyramides »):
+design a comprehensive plan, and meanwhile, as a real planner would, spend the meetings design work leaves
+building the coalition the plan needs (introductions to the mayor, the head of services and the State's
+agent); pitch it to the most powerful, re-plan if refused, staff it by the organisation chart rather than
+by trust."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from transition_sim.kernels.relay import greedy_next
 from transition_sim.projects import PLAN, Project
 from transition_sim.strategies.base import Strategy, register
+from transition_sim.trust import introduced_trust
 
 if TYPE_CHECKING:
     from transition_sim.facilitator import Facilitator
@@ -37,8 +41,10 @@ class TopDownPlan(Strategy):
             else:
                 self.ready_at = self.project.end_month + cfg["plan_months"]
             self.project = None
-        if t.month < self.ready_at:
-            fac.desk_work()  # designing the plan takes the month's meetings
+        if t.month < self.ready_at:  # designing the plan takes plan_desk_share of the month's meetings
+            fac.desk_work(round(cfg["plan_desk_share"] * fac.meetings_left))
+            self._build_coalition(t, fac)
+            fac.desk_work()
             return
         mayor = t.org_chart(t.elected_idx)
         topics = self._scope(t, mayor)
@@ -52,6 +58,34 @@ class TopDownPlan(Strategy):
         fac.finish_plan(project)
         if fac.pitch(project):
             self.project = project
+
+    @staticmethod
+    def _build_coalition(t: Territory, fac: Facilitator) -> None:
+        """A planner's consultation round: be introduced to each key person of the plan (mayor, head of
+        services, the State's agent) by the contact who carries most trust to them, when that raises their
+        trust in us, else consult them (a meeting: their trust does not drift back); with no contact tied
+        to one, to the contacts' unreached neighbour of most power, a step toward it (the greedy step of
+        relay search). An introduction carries ``g * T * F``: a planner who has delivered nothing has
+        little trust to pass on."""
+        g = t.config["relay_attenuation"]
+        for target in (t.org_chart(t.elected_idx), t.org_chart(t.civil_idx), t.org_chart(t.state_idx)):
+            if fac.meetings_left == 0:
+                return
+            known = [int(i) for i in fac.known() if i != target]
+            relays = [i for i in known if target in t.trust.neighbours[i]]
+            if relays:
+                best = int(greedy_next(relays, [t.trust.get(target, i) * fac.trust[i] for i in relays]))
+                if introduced_trust(float(fac.trust[target]), t.trust.get(target, best), float(fac.trust[best]),
+                                    g) > fac.trust[target]:
+                    fac.introduce(best, target)
+                elif fac.contacts[target] and not fac.met[target]:
+                    fac.meet(target)  # consulted: what it trusts us does not drift away before the vote
+                continue
+            steps = [(i, j) for i in known for j in t.trust.neighbours[i]
+                     if t.relay_depth[j] < 0 and not fac.met[j] and t.power[j] > t.power[i]]
+            if steps:
+                i, j = steps[int(greedy_next(range(len(steps)), [t.power[j] for _, j in steps]))]
+                fac.introduce(i, j)
 
     @staticmethod
     def _scope(t: Territory, mayor: int) -> tuple[int, ...]:
