@@ -16,9 +16,13 @@ import numpy as np
 from transition_sim import initiation
 from transition_sim.projects import FACILITATOR, Project
 from transition_sim.roles import Role
-from transition_sim.story import Topic
+from transition_sim.story import Name, Topic
 from transition_sim.territory import Territory
 from transition_sim.trust import introduced_trust, logistic, move_toward
+
+_DELEGATION_GOES = Name("the delegation goes", "la délégation y va")
+_DELEGATION_INCOMPLETE = Name("a role is missing, so nobody goes (a delegation of every role is needed)",
+                              "il manque un rôle, personne n'y va (il faut une délégation de chaque rôle)")
 
 
 class Facilitator(mesa.Agent):
@@ -223,8 +227,9 @@ class Facilitator(mesa.Agent):
         used = self.meetings_left
         self.meetings_left = 0
         self._state.meetings_used += used
+        outcome = _DELEGATION_GOES if going and complete else _DELEGATION_INCOMPLETE
         t.log.add(t.month, "invitation", data={"accepted": going, "complete": complete, "meetings": used},
-                  n=asked, k=len(going))
+                  n=asked, k=len(going), outcome=outcome)
         if not (going and complete):
             return None
         self._state.met[going] = True

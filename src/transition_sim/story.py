@@ -166,8 +166,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "crisis_end": ("the crisis is over", "la crise est terminée"),
     "initiation": ("initiation days: {names} go together ({n} of 4 roles)",
                    "journées d'initiation : {names} y vont ensemble ({n} rôles sur 4)"),
-    "invitation": ("the facilitator invites contacts to the initiation days: {k} of {n} invited accept",
-                   "le facilitateur invite des contacts aux journées d'initiation : {k} invités sur {n} acceptent"),
+    "invitation": ("the facilitator invites contacts to the initiation days: {k} of {n} invited accept; {outcome}",
+                   "le facilitateur invite des contacts aux journées d'initiation : {k} invités sur {n} acceptent ; "
+                   "{outcome}"),
     "debrief": ("back from the initiation days, {a} brings {what} to {b}",
                 "de retour des journées d'initiation, {a} porte {what} auprès de {b}"),
     "vision_talk": ("the facilitator presents the systemic vision to {n} actors: {k} embrace it, "
