@@ -104,6 +104,8 @@ def debrief_project(t: Territory, delegates: list[int], facilitated: bool) -> Pr
         socio = t.trusted_executors(sponsor, (topic,), k=1)[0]
     topics, cost = [topic], _cost
     for i in (sponsor, civil, state, socio):
+        if i == owner:  # its need is the first
+            continue
         for k, _u, c in t.needs.open_needs(i):
             if k not in topics:
                 topics.append(k)
