@@ -111,6 +111,13 @@ def _numbers() -> None:
         case(f"compare --workers {text!r}", *COMPARE, "--workers", text, expect="must be an integer in [1, 256]")
     for text in ("0", "nan", "inf", "forever"):
         case(f"compare --strategy-budget {text!r}", *COMPARE, "--strategy-budget", text, expect="[0.05, 86400]")
+    elections = ("elections", "--strategies", "none", "--replicates", "2")
+    for text in ("41", "0", "1201", "x"):
+        case(f"elections --month {text!r}", *elections, "--month", text, expect="month = ")
+    for text in ("0", "82", "x"):
+        case(f"elections --window {text!r}", *elections, "--window", text, expect="window = ")
+    case("elections --replicates 1", "elections", "--replicates", "1", expect="[2, 10000]")
+    case("elections --strategies nope", "elections", "--strategies", "nope", expect="unknown strategy")
     sweep = ("sweep", "tiny_sweep.toml")
     files = {"tiny_sweep.toml": TINY_SWEEP}
     for text in ("0", "-1", "257", "abc", "", "1e3"):

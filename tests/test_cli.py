@@ -268,6 +268,17 @@ def test_scenarios_lists_the_built_in_ones(cli):
     assert all(len(line.split(maxsplit=1)) == 2 for line in result.out.splitlines())
 
 
+def test_elections_prints_the_value_lost_against_the_held_off_runs(cli):
+    result = cli("elections", "--strategies", "none,one_need_at_a_time", "--replicates", "2", "--window", "3",
+                 "--set", "horizon_months=45")
+
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0].startswith("value lost to the election of month 40 over 3 months")
+    assert [line.split()[0] for line in lines[1:]] == ["none", "one_need_at_a_time"]
+    assert all("95% interval [" in line and "held off" in line for line in lines[1:])
+
+
 def test_validate_ok(cli, write_toml):
     path = write_toml("good.toml", 'description = "fine"\n[parameters]\nn_socio = 12\ncrisis_months = [24]\n')
     result = cli("validate", str(path))

@@ -257,7 +257,7 @@ def test_side_by_side_shows_two_runs_stepping_together(visit: Visit) -> None:
     page.wait_for_selector(".ts-run-1 img")
     titles = page.locator(".ts-run-title").all_inner_texts()
     assert titles == ["Un besoin à la fois", "Plan global descendant"]
-    assert page.locator(".ts-run-row").count() == 2
+    assert page.locator(".ts-run-row").count() == 2 and page.locator(".ts-cost-row").count() == 2
     assert visit.month() == 12  # the other way is played up to the month reached, the story goes on
     page.wait_for_function("() => [...document.querySelectorAll('.ts-compare .ts-overlay svg')]"
                            ".filter(s => s.dataset.month === '12').length === 3")  # the chart and both maps
@@ -292,12 +292,54 @@ def test_language_switch_changes_labels(visit: Visit) -> None:
     visit.shot("6-territory-en")
 
 
+COST_MEASURES = {"value_cumulative", "money_committed_el", "money_committed_st", "money_committed_se",
+                 "value_per_public_euro", "leverage", "meetings_used", "value_per_meeting"}
+
+
+def _cost_figures(page: Any, width: int, height: int) -> list[dict[str, Any]]:
+    """Each figure of value and cost, scrolled to: its text and unit, whether it lies whole in the window, on top,
+    and its type sizes."""
+    return page.evaluate("""([w, h]) => [...document.querySelectorAll('.ts-costs b[data-measure]')].map(b => {
+      b.scrollIntoView({block: 'center'});
+      const card = b.closest('.ts-cost'), r = b.getBoundingClientRect(), c = card.getBoundingClientRect();
+      const unit = b.parentElement.querySelector('.ts-unit'), help = card.querySelector('.ts-cost-help');
+      const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+      return {measure: b.dataset.measure, text: b.innerText, unit: unit ? unit.innerText : '',
+              inside: r.left >= 0 && r.right <= w && r.top >= 0 && r.bottom <= h && c.left >= 0 && c.right <= w,
+              top: hit !== null && b.contains(hit), size: parseFloat(getComputedStyle(b).fontSize),
+              help: help.innerText, help_size: parseFloat(getComputedStyle(help).fontSize)};
+    })""", [width, height])
+
+
+def _check_costs(page: Any, width: int, height: int, money: str) -> None:
+    figures = _cost_figures(page, width, height)
+    assert {f["measure"] for f in figures} == COST_MEASURES
+    for f in figures:
+        where = (width, height, f)
+        assert f["inside"] and f["top"], where
+        assert f["size"] >= 20 and f["help_size"] >= 14 and len(f["help"]) > 40, where
+        if f["measure"].startswith("money_committed_"):
+            assert re.fullmatch(money, f["text"]), where
+        elif f["text"] != "–":  # a ratio whose denominator is still zero has no unit
+            assert f["unit"], where
+
+
 def test_measures_view(visit: Visit) -> None:
+    """The measures, with value and what it cost readable on a projector (1280x720) and a phone (390x844)."""
     page = visit.page
     visit.year(3)
     visit.tab("Indicateurs")
     page.wait_for_selector(".ts-measures")
     visit.shot("2-measures-fr")
+    sync_api.expect(page.locator(".ts-costs")).to_contain_text("La valeur, et ce qu'elle a coûté")
+    for width, height in ((1280, 720), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        _check_costs(page, width, height, r"\d[\d\u202f]*(,\d)?\u00a0k€")
+        visit.shot(f"8-costs-fr-{width}x{height}")
+    page.locator(".ts-lang-en").click()
+    sync_api.expect(page.locator(".ts-costs")).to_contain_text("Value, and what it cost", timeout=TIMEOUT_MS)
+    _check_costs(page, 390, 844, r"€\d[\d,]*(\.\d)?k")
+    visit.shot("8-costs-en-390x844")
 
 
 def test_bad_seed_and_bad_value_show_a_message_not_a_crash(visit: Visit) -> None:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import html
 import io
 import re
 import socket
 import string
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from transition_sim import TerritoryModel
-from transition_sim.dashboard import app, charts, i18n, network_plot, server, territory_screen, views
+from transition_sim import TerritoryModel, measures
+from transition_sim.dashboard import app, charts, costs, i18n, network_plot, server, territory_screen, views
+from transition_sim.dashboard import session as session_mod
 from transition_sim.dashboard.session import (
     CONTROLS,
     SEED_MAX,
@@ -29,8 +32,10 @@ from transition_sim.roles import ROLES
 from transition_sim.scenarios import list_scenarios
 from transition_sim.schema import PARAMETERS
 from transition_sim.strategies import REGISTRY
+from transition_sim.territory import PAYERS
 
 PNG = b"\x89PNG\r\n\x1a\n"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _fields(text: str) -> set[str]:
@@ -72,6 +77,49 @@ def test_numbers_are_written_the_french_way_in_french() -> None:
     assert i18n.fmt_number(1234567.8, "en") == "1,234,568"
     assert i18n.fmt_number(1234567.8, "fr") == "1\u202f234\u202f568"
     assert i18n.fmt_number(0.5, "fr", 2) == "0,50"
+
+
+def test_value_is_in_the_odds_value_units_and_its_costs_have_units_in_both_languages() -> None:
+    odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    assert 'Value** is in "value units"' in odd and i18n.UNIT_WORDS["value"]["en"] == ("value unit", "value units")
+    assert i18n.UNIT_WORDS["value"]["fr"] == ("unité de valeur", "unités de valeur")
+    words = [w for texts in i18n.TEXTS.values() for w in texts.values()]
+    assert not [w for w in words if "EUR-equivalent" in w or "équivalent €" in w]  # value is no longer euros
+    for key, texts in i18n.UNIT_WORDS.items():
+        assert set(texts) == set(i18n.LANGS) and all(all(w) for w in texts.values()), key
+    assert set(i18n.PAYER_TEXTS) == set(i18n.LANGS)
+    assert all(set(names) == set(PAYERS) and all(names.values()) for names in i18n.PAYER_TEXTS.values())
+    for lang in i18n.LANGS:  # a sentence for non-modellers saying what value counts
+        assert all(w in i18n.t("value_help", lang) for w in {"en": ("urgency", "people", "topics"),
+                                                             "fr": ("urgence", "personnes", "thèmes")}[lang])
+
+
+@pytest.mark.parametrize(("key", "x", "lang", "expected"), [
+    ("leverage", 0.21, "fr", ("0,210", "euro privé par euro public")),
+    ("leverage", 1.5, "fr", ("1,50", "euro privé par euro public")),  # French: singular below 2
+    ("leverage", 4.534, "fr", ("4,53", "euros privés par euro public")),
+    ("leverage", 0.21, "en", ("0.210", "private euros per public euro")),
+    ("leverage", 1.0, "en", ("1.00", "private euros per public euro")),  # "1.00" is not "1"
+    ("value_per_meeting", 17.4296, "fr", ("17,4", "unités de valeur par rendez-vous")),
+    ("value_per_meeting", 1234.5, "en", ("1,234", "value units per meeting")),
+    ("value_per_public_euro", 0.0137373, "fr", ("0,0137", "unité de valeur par euro public")),
+    ("value_per_public_euro", 0.0, "en", ("0", "value units per public euro")),
+])
+def test_ratios_have_three_significant_digits_and_their_unit_agrees(key: str, x: float, lang: str,
+                                                                     expected: tuple[str, str]) -> None:
+    assert i18n.quantity(key, x, lang) == expected
+
+
+def test_money_is_written_in_thousands_of_euros_and_counts_agree() -> None:
+    assert [i18n.fmt_keur(x, "fr") for x in (86425.9, 6194.5, 0.0, 1_234_567)] == [
+        "86\u00a0k€", "6,2\u00a0k€", "0\u00a0k€", "1\u202f235\u00a0k€"]
+    assert [i18n.fmt_keur(x, "en") for x in (86425.9, 6194.5, 0.0, 1_234_567)] == ["€86k", "€6.2k", "€0k", "€1,235k"]
+    assert [costs.shown("meetings_used", n, "en") for n in (0.0, 1.0, 109.0)] == [
+        ("0", "meetings"), ("1", "meeting"), ("109", "meetings")]
+    assert costs.shown("meetings_used", 1.0, "fr") == ("1", "rendez-vous")
+    assert costs.shown("value_cumulative", 1.2, "fr") == ("1", "unité de valeur")
+    assert costs.shown("value_cumulative", 1899.8, "fr") == ("1\u202f900", "unités de valeur")
+    assert costs.shown("value_per_meeting", None, "fr") == ("–", "")  # no meeting yet
 
 
 # --------------------------------------------------------------------------------------- controls
@@ -420,6 +468,19 @@ def test_compare_rows_show_both_runs(runs: tuple[TerritoryModel, TerritoryModel]
     assert body.count('class="ts-run-row"') == 2 and "Plan global descendant" in body
 
 
+def test_side_by_side_costs_are_each_runs_summary(runs: tuple[TerritoryModel, TerritoryModel]) -> None:
+    cell = re.compile(r'<td data-measure="(\w+)" data-value="([^"]*)">([^<]*)</td>')
+    for lang in i18n.LANGS:
+        body = costs.compare_html(list(runs), ["a", "b"], charts.RUN_COLOURS, lang)
+        lines = body.split('<tr class="ts-cost-row">')[1:]
+        assert len(lines) == 2 and html.escape(i18n.t("cost_compare_note", lang)) in body
+        for model, line in zip(runs, lines, strict=True):
+            summary = measures.summary(model)
+            found = {m[1]: (float(m[2]) if m[2] else None, html.unescape(m[3])) for m in cell.finditer(line)}
+            assert set(found) == set(costs.SHOWN) - {"value_cumulative"}  # value is in the table above
+            assert found == {n: (summary[n], costs.shown(n, summary[n], lang)[0]) for n in found}
+
+
 # ----------------------------------------------------------------------------------------- server
 def test_dashboard_subcommand_arguments() -> None:
     parser = argparse.ArgumentParser(prog="transition-sim")
@@ -493,6 +554,78 @@ def test_key_figures_are_the_measures_of_the_month(runs: tuple[TerritoryModel, T
     figures = views._figures(model)
     assert figures == {"value": last["value_cumulative"], "funded": last["projects_funded"],
                        "succeeded": last["projects_succeeded"], "failed": last["projects_failed"]}
+
+
+_FIGURE = re.compile(r'<b data-measure="(\w+)" data-value="([^"]*)">([^<]*)</b>'
+                     r'(?: <span class="ts-unit">([^<]*)</span>)?')
+
+
+def _shown_figures(body: str) -> dict[str, tuple[float | None, str, str]]:
+    """The figures a page shows: measure -> (its value, the number written, its unit)."""
+    return {m[1]: (float(m[2]) if m[2] else None, html.unescape(m[3]), html.unescape(m[4] or ""))
+            for m in _FIGURE.finditer(body)}
+
+
+def test_cost_figures_are_the_runs_summary_in_both_languages(runs: tuple[TerritoryModel, TerritoryModel]) -> None:
+    """Value, money committed by payer, value per public euro, leverage, meetings and value per meeting: the
+    figures ``transition-sim run`` reports (``measures.summary``), each written with its unit and its help."""
+    required = {"value_cumulative", "money_committed_el", "money_committed_st", "money_committed_se",
+                "value_per_public_euro", "leverage", "meetings_used", "value_per_meeting"}
+    assert set(costs.SHOWN) == required
+    idle = TerritoryModel(scenario="village", strategy="none", seed=1).run(6)  # no meeting: no value per meeting
+    for model in (*runs, idle):
+        summary = measures.summary(model)
+        for lang in i18n.LANGS:
+            body = costs.costs_html(model, lang)
+            figures = _shown_figures(body)
+            assert set(figures) == required
+            for name, (value, number, unit) in figures.items():
+                assert value == summary[name], (name, lang)  # the very number, not one computed again
+                assert (number, unit) == costs.shown(name, summary[name], lang)
+            for title, help_key, _ in costs.CARDS:
+                assert html.escape(i18n.t(title, lang)) in body and html.escape(i18n.t(help_key, lang)) in body
+            for r in PAYERS:
+                assert html.escape(i18n.PAYER_TEXTS[lang][r]) in body
+            money = figures["money_committed_el"][1]
+            assert money.endswith("\u00a0k€") if lang == "fr" else (money.startswith("€") and money.endswith("k"))
+    assert summary["value_per_meeting"] is None and _shown_figures(costs.costs_html(idle, "fr"))[
+        "value_per_meeting"] == (None, "–", "")
+    busy = _shown_figures(costs.costs_html(runs[0], "fr"))
+    assert busy["meetings_used"][0] > 0 and busy["value_per_meeting"][2] in i18n.UNIT_WORDS["value_per_meeting"]["fr"]
+
+
+def test_the_measures_view_shows_the_cost_figures_of_the_pages_run() -> None:
+    """On the page itself: the measures tab of a rendered page, stepped, shows its own run's summary."""
+    import ipyvuetify as v
+    import solara
+
+    before = set(session_mod._live)
+    _, page = solara.render(app.Page(), handle_error=False)
+    try:
+        (session,) = [s for key, s in session_mod._live.items() if key not in before]
+        page.find(v.Btn, class_="ts-lang-en").widget.click()
+        page.find(v.Tabs).widget.v_model = 1  # the measures, as a click on the tab sends it
+        for _ in range(2):
+            page.find(v.Btn, class_="ts-step-year").widget.click()
+        island = page.find(v.Html, class_="ts-island").widget.children[0]
+        bodies = [w.unsafe_innerHTML for w in _widgets(island)
+                  if isinstance(w, solara.widgets.HTML) and 'class="ts-costs"' in w.unsafe_innerHTML]
+        assert len(bodies) == 1 and "Value, and what it cost" in bodies[0]
+        summary = measures.summary(session.model)
+        assert summary["month"] == 24
+        assert {k: f[0] for k, f in _shown_figures(bodies[0]).items()} == {k: summary[k] for k in costs.SHOWN}
+    finally:
+        page.close()
+
+
+def test_key_figures_give_values_unit_and_what_it_counts(runs: tuple[TerritoryModel, TerritoryModel]) -> None:
+    import solara
+
+    for lang in i18n.LANGS:
+        _, rc = solara.render(views.KeyFigures(runs[0], lang, 0), handle_error=False)
+        body = rc.find(solara.widgets.HTML).widget.unsafe_innerHTML
+        assert i18n.UNIT_WORDS["value"][lang][1] in body and html.escape(i18n.t("value_help", lang)) in body
+        rc.close()
 
 
 def test_pictures_are_drawn_once_a_month_and_prepared_by_the_step() -> None:

@@ -84,24 +84,28 @@ def test_needs_arrive_expire_and_are_claimed():
 
 
 def test_improvements_held_by_all_four_roles_lose_less_at_a_departure():
+    """The others of a chain carry an improvement on, each with carry_rate times its engagement."""
     roles = np.array([0, 1, 2, 3])
     seated = np.zeros(4, dtype=np.int64)
+    engaged = np.array([0.3, 0.2, 0.5, 0.8])
     alone, team = Improvements(2), Improvements(2)
     alone.add(1, (0,), np.array([0.2, 0.0]))
     team.add(1, (0, 1, 2, 3), np.array([0.2, 0.0]))
     left = 0.2 * (1 - 0.1) ** 4  # what is left at month 5 of a rise made at month 1, relaxing by 0.1 a month
-    assert alone.depart(0, 5, roles, seated, 0.5, 0.1) == pytest.approx([left * 0.5, 0.0])
-    assert team.depart(0, 5, roles, seated, 0.5, 0.1) == pytest.approx([left * 0.5 / 4, 0.0])
+    assert alone.depart(0, 5, roles, seated, engaged, 0.5, 1.0, 0.1) == pytest.approx([left * 0.5, 0.0])
+    nobody_carries = 0.8 * 0.5 * 0.2  # (1 - e) of the civil servant, the State agent and the socio-economic actor
+    assert team.depart(0, 5, roles, seated, engaged, 0.5, 1.0, 0.1) == pytest.approx([left * 0.5 * nobody_carries, 0.0])
 
 
 def test_an_improvement_is_lost_once_by_a_seat_and_kept_while_its_role_holds_it():
     roles = np.array([0, 0, 3])
     seated = np.zeros(3, dtype=np.int64)
+    engaged = np.array([0.3, 0.3, 0.4])
     held = Improvements(1)
     held.add(5, (0, 1, 2), np.array([0.3]))
-    assert held.depart(0, 6, roles, seated, 0.5, 0.0) == pytest.approx([0.0])  # elected seat 1 still holds it
+    assert held.depart(0, 6, roles, seated, engaged, 0.5, 1.0, 0.0) == pytest.approx([0.0])  # seat 1 still holds it
     seated[0] = 6  # a newcomer took seat 0: it never held the improvement
-    first = held.depart(1, 8, roles, seated, 0.5, 0.0)
-    assert first == pytest.approx([0.3 * 0.5 / 2])
+    first = held.depart(1, 8, roles, seated, engaged, 0.5, 1.0, 0.0)
+    assert first == pytest.approx([0.3 * 0.5 * 0.6])  # only the socio-economic actor (e = 0.4) may carry it on
     seated[1] = 8
-    assert held.depart(1, 9, roles, seated, 0.5, 0.0) == pytest.approx([0.0])
+    assert held.depart(1, 9, roles, seated, engaged, 0.5, 1.0, 0.0) == pytest.approx([0.0])

@@ -56,7 +56,7 @@ OUTPUTS = {"value": "mean cumulative value, one_need_at_a_time",
 DELTA = LEVELS / (2 * (LEVELS - 1))
 SIZES = {"test": {"r": 2, "R": 1, "horizon": 12, "N": 8, "k": 2, "R_sobol": 1},
          "quick": {"r": 4, "R": 2, "horizon": None, "N": 32, "k": 4, "R_sobol": 2},
-         "full": {"r": 12, "R": 4, "horizon": None, "N": 128, "k": 6, "R_sobol": 4}}
+         "full": {"r": 10, "R": 3, "horizon": None, "N": 64, "k": 6, "R_sobol": 3}}
 REPEATS = 2
 
 

@@ -1,5 +1,6 @@
 """Measures of ODD section 9: one row a month through Mesa's DataCollector, each read on the
-territory's state, and the run-level summary (including value kept after elections and crises).
+territory's state, and the run-level summary (including value kept after crises; what an election
+costs is measured against its matched counterfactual, ``compare/elections.py``).
 
 Beside value, every run says what it cost: money committed, spent and wasted by payer role (elected
 officials, the State, socio-economic actors), value per public euro, private money mobilised per
@@ -214,13 +215,12 @@ def value_kept(series: pd.DataFrame, shock_months: list[int], window: int = 12) 
 
 
 def summary(model: Run) -> dict[str, Any]:
-    """Run measures: the last row of every monthly measure plus shock resilience."""
+    """Run measures: the last row of every monthly measure plus value kept after crises. (No such ratio
+    for elections: it mixed what an election costs with the run's growth; ``compare.elections``
+    measures it against the same run with the election held off, ODD section 9.2.)"""
     df = model.datacollector.get_model_vars_dataframe()
     last = {k: _plain(v) for k, v in df.iloc[-1].items()}
-    events = model.territory.log.events
-    elections = [e.month for e in events if e.kind == "election"]
-    crises = [e.month for e in events if e.kind == "crisis_start"]
-    last["value_kept_after_elections"] = _plain(value_kept(df, elections))
+    crises = [e.month for e in model.territory.log.events if e.kind == "crisis_start"]
     last["value_kept_after_crises"] = _plain(value_kept(df, crises))
     return last
 

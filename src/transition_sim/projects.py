@@ -48,6 +48,9 @@ class Project:
     open: bool = False  # an open result: others may reuse it (ODD section 7.12)
     tranches_left: int = 0
     payers: dict[int, float] = field(default_factory=dict)
+    parts: dict[int, float] = field(default_factory=dict)  # each payer's yearly part, as voted
+    backed: dict[int, int] = field(default_factory=dict)  # the month each payer last voted its part
+    awaiting: dict[int, float] = field(default_factory=dict)  # parts a newcomer must decide this month
     committed_by: list[float] = field(default_factory=lambda: [0.0] * 4)  # by payer role
     spent_by: list[float] = field(default_factory=lambda: [0.0] * 4)
     status: str = "proposed"
@@ -72,6 +75,13 @@ class Project:
     @property
     def committed(self) -> float:
         return sum(self.payers.values())
+
+    def paid_share(self) -> float:
+        """Share of the money voted for the tranches due so far that was paid: less when a payer refused
+        its tranche or lacked the budget (1 up to rounding otherwise)."""
+        due = self.cost * (self.years - self.tranches_left) / self.years
+        share = self.committed / due if due > 0 else 1.0
+        return 1.0 if share > 1.0 - 1e-9 else share
 
 
 def success_probability(team_trust: float, understanding: float, expertise: float, scope: int, cost: float,

@@ -319,7 +319,10 @@ def _params() -> list[Param]:
         P("coupled_topics", 2, "int", "topics", "Number of other topics each topic is coupled with.",
           "projects", 0, len(TOPICS) - 1),
         P("orphan_loss", 0.5, "float", "share", "Share of an improvement of the topic state lost when the "
-          "last member of one of its roles leaves office, divided by the number of roles it engages.",
+          "last member of one of its roles leaves office and none of its remaining holders carries it on.",
+          "projects", 0.0, 1.0),
+        P("carry_rate", 1.0, "float", "rate", "A remaining holder of an improvement carries it on when "
+          "another leaves with this chance times its engagement (expected value, no draw).",
           "projects", 0.0, 1.0),
         P("widen_prob", 0.5, "float", "probability", "Chance that a success opens a need on a coupled "
           "topic for its sponsor (the perimeter widens).", "projects", 0.0, 1.0),
@@ -332,6 +335,9 @@ def _params() -> list[Param]:
         P("election_offset", 40, "int", "months", "Month of the first election.", "events", 1, 1200),
         P("reelection_prob", 0.6, "float", "probability", "Chance an elected official is re-elected.",
           "events", 0.0, 1.0),
+        P("elections_held_off", (), "int_list", "months", "Election months whose turnover is held off "
+          "(everyone stays; the same draws are made): the matched counterfactual of an election.",
+          "events", 1, MAX_MONTHS),
         P("state_rotation", 1 / 36, "float", "probability/month", "Monthly chance a State agent rotates out.",
           "events", 0.0, 1.0),
         P("civil_mobility", 1 / 120, "float", "probability/month", "Monthly chance a civil servant moves.",

@@ -154,6 +154,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                  "la chaîne atteint les quatre rôles après {n} réussites : la phase systémique commence"),
     "plan_ready": ("the facilitator finishes a comprehensive plan on {n} topics ({cost} k€)",
                    "le facilitateur termine un plan global sur {n} thèmes ({cost} k€)"),
+    "tranche_refused": ("{b}, new in office, refuses its part of this year's tranche of {what}: it goes on "
+                        "with less money", "{b}, nouvellement en poste, refuse sa part de la tranche annuelle de "
+                        "{what} : le programme continue avec moins d'argent"),
+    "programme_stopped": ("{b}, new in office, refuses this year's tranche of {what}: the programme stops",
+                          "{b}, nouvellement en poste, refuse la tranche annuelle de {what} : le programme "
+                          "s'arrête"),
     "election": ("municipal election: {n} of {m} elected officials are re-elected",
                  "élections municipales : {n} élus sur {m} sont réélus"),
     "replaced": ("{a} loses the seat; {b} takes over and trust must be rebuilt",

@@ -8,8 +8,10 @@ improved alone is worth little when its coupled topics lag behind. The state val
 than at the start. Money appears nowhere here: value comes from outcomes.
 
 Principle 2 (hold the course collectively): an improvement is held by the people who made it. When
-the last member of one of its roles leaves office it loses ``orphan_loss / R`` of what is left of
-it (``R`` roles among its members), so chains engaging all four roles hold better than a single ally.
+the last member of one of its roles leaves office, what is left of it is lost by ``orphan_loss`` times
+the chance that none of its remaining holders carries it on, each with ``carry_rate`` times its
+engagement: a chain whose other members are engaged keeps its improvements because they carry them,
+a single ally's go with it (ODD section 7.12).
 """
 
 from __future__ import annotations
@@ -56,9 +58,11 @@ class Improvements:
         self.members.append(members)
         self.delta.append(np.array(delta, dtype=float))
 
-    def depart(self, actor: int, month: int, roles: np.ndarray, seated_since: np.ndarray, orphan_loss: float,
-               decay: float) -> np.ndarray:
-        """The occupant of seat ``actor`` leaves: cut the improvements it held alone for its role.
+    def depart(self, actor: int, month: int, roles: np.ndarray, seated_since: np.ndarray, engagement: np.ndarray,
+               orphan_loss: float, carry_rate: float, decay: float) -> np.ndarray:
+        """The occupant of seat ``actor`` leaves: cut the improvements nobody else of its role holds, by
+        the expected share that none of their remaining holders carries on (no draw: the events stream
+        must draw alike whatever the strategy).
 
         ``seated_since`` tells which members are still the people who did the work: a seat whose
         occupant changed after the improvement was made no longer holds it. Returns, per topic, how
@@ -69,10 +73,15 @@ class Improvements:
             start = self.start[k]
             if seated_since[actor] > start:
                 continue  # the seat's occupant never held this improvement
-            members = self.members[k]
-            if any(roles[m] == role and m != actor and seated_since[m] <= start for m in members):
+            holders = [m for m in self.members[k] if m != actor and seated_since[m] <= start]
+            if any(roles[m] == role for m in holders):
                 continue  # someone of its role still holds it
-            share = orphan_loss / len({int(roles[m]) for m in members})
+            dropped = 1.0
+            for m in holders:  # each remaining holder carries it on with carry_rate * its engagement
+                dropped *= 1.0 - carry_rate * float(engagement[m])
+            share = orphan_loss * dropped
+            if share <= 0.0:
+                continue
             cut += self.delta[k] * share * (1.0 - decay) ** (month - start)
             self.delta[k] *= 1.0 - share
         return cut

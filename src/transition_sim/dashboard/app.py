@@ -51,7 +51,8 @@ VIEWS = ("view_territory", "view_measures", "view_story", "view_compare")
 CSS = """
 .v-application { font-size: 18px; }
 .ts-title { font-size: 30px; font-weight: 700; margin: 0; color: #1a1a1a; }
-.ts-controls { background: #F4F6F8; border-radius: 12px; padding: 16px !important; }
+.ts-controls { background: #F4F6F8; border-radius: 12px; padding: 16px !important; width: 380px; flex: 0 0 380px; }
+.ts-run-area { flex: 1 1 auto; min-width: 0; }
 .ts-controls .v-label, .ts-controls .v-select__selection, .ts-controls input { font-size: 18px !important; }
 .ts-controls .v-btn { font-size: 17px !important; text-transform: none !important; }
 .ts-controls .v-messages__message { font-size: 16px; line-height: 1.35; font-weight: 600; }
@@ -65,6 +66,18 @@ CSS = """
 .ts-kpi { font-size: 22px; }
 .ts-kpi small { display: block; font-size: 15px; color: #555; }
 .ts-kpi b { font-size: 28px; }
+.ts-unit { font-size: 16px; color: #333; font-weight: 400; }
+.ts-compare-table small.ts-unit { display: block; font-size: 15px; color: #555; }
+.ts-costs-title { font-size: 22px; margin: 0 0 8px 0; }
+.ts-costs-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 10px; }
+.ts-cost { background: #FFFFFF; border: 2px solid #D5DAE0; border-radius: 12px; padding: 8px 14px; }
+.ts-cost-value { grid-column: 1 / -1; }
+.ts-cost small { display: block; font-size: 17px; font-weight: 700; color: #333; }
+.ts-cost b { font-size: 26px; }
+.ts-cost > div { line-height: 1.25; }
+.ts-payer { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; font-size: 17px; }
+.ts-payer b { font-size: 22px; white-space: nowrap; }
+.ts-cost-help { font-size: 15px; color: #444; line-height: 1.3; margin: 4px 0 0 0; }
 .ts-month b { font-size: 34px; }
 .ts-ok { color: #1B7F3B; font-weight: 700; }
 .ts-ko { color: #D62728; font-weight: 700; }
@@ -95,10 +108,28 @@ CSS = """
 .ts-compare-table th, .ts-compare-table td { padding: 4px 16px; text-align: right; border-bottom: 1px solid #D5DAE0; }
 .ts-compare-table tr th:first-child { text-align: left; font-size: 22px; }
 .ts-compare-table td { font-weight: 700; font-size: 24px; }
+.ts-scroll { overflow-x: auto; max-width: 100%; }
+.ts-compare-costs caption { caption-side: top; text-align: left; font-size: 20px; font-weight: 700; }
+.ts-compare-costs tr.ts-cost-head th { font-size: 16px; text-align: center; vertical-align: bottom; }
+.ts-compare-costs td { font-size: 22px; white-space: nowrap; }
 .ts-lead { font-size: 19px; }
 .ts-run-title { font-size: 26px; margin: 8px 0 4px 0; }
 .ts-message { font-size: 18px; }
 .v-tab { font-size: 20px !important; text-transform: none !important; font-weight: 700 !important; }
+/* a phone: the run on top, the controls under it, the tabs on two lines rather than scrolled */
+@media (max-width: 760px) {
+  .ts-page { padding: 8px 10px !important; }
+  .ts-title { font-size: 22px; }
+  .ts-main { flex-wrap: wrap; row-gap: 16px; }
+  .ts-main > .ts-controls, .ts-main > .ts-run-area { flex: 1 1 100%; width: 100%; }
+  .ts-main > .ts-run-area { order: -1; }
+  .v-tabs .v-slide-group__content { flex: 1 1 100%; flex-wrap: wrap; transform: none !important; }
+  .v-tabs .v-tabs-bar { height: auto; }
+  .v-tabs .v-slide-group__prev, .v-tabs .v-slide-group__next, .v-tabs .v-tabs-slider-wrapper { display: none; }
+  .v-tab { font-size: 17px !important; padding: 0 10px !important; min-height: 44px; }
+  .v-tab--active { border-bottom: 3px solid #D62728; }
+  .ts-costs-grid { grid-template-columns: 1fr; }
+}
 """
 
 
@@ -293,10 +324,10 @@ def Run(session: Session, state: PageState) -> None:
                     solara.Button(i18n.LANG_NAMES[code], on_click=actions.lang_setters[code], large=True,
                                   color="primary" if code == lang else None, outlined=code != lang,
                                   classes=[f"ts-lang-{code}"])
-        with solara.Row(style={"align-items": "flex-start"}, gap="20px"):
-            with solara.Column(classes=["ts-controls"], style={"width": "380px", "flex": "0 0 380px"}):
+        with solara.Row(style={"align-items": "flex-start"}, gap="20px", classes=["ts-main"]):
+            with solara.Column(classes=["ts-controls"]):
                 Controls(session, lang, settings, playing, speed, actions, set_speed)
-            with solara.Column(style={"flex": "1 1 auto", "min-width": "0"}):
+            with solara.Column(classes=["ts-run-area"]):
                 Island(lambda: Guard(state.lang, "run", children=[RunArea(session, actions)]))
 
 

@@ -121,6 +121,11 @@ class Chart:
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
 
+    def value_unit(self, ax: Axes) -> None:
+        """Name value's unit along its axis, left of the tick labels (which are drawn over the frame)."""
+        ax.set_ylabel(i18n.UNIT_WORDS["value"][self.lang][1], fontsize=FONT - 2)
+        ax.yaxis.set_label_coords(-0.15, 0.5)
+
     def _line(self, ax: Axes, **style: Any) -> Line2D:
         (line,) = ax.plot([], [], animated=True, **style)
         self.dynamic.append(line)
@@ -239,6 +244,7 @@ class MeasuresChart(Chart):
         super().__init__(lang, horizon)
         ax_v, ax_p, ax_t, ax_e = self.axes
         self.value = self._line(ax_v, color="#1B7F3B", lw=3.5)
+        self.value_unit(ax_v)
         self.projects = {key: self._line(ax_p, color=colour, ls=style, lw=3, drawstyle="steps-post",
                                          label=i18n.t(key.removeprefix("projects_"), lang))
                          for key, colour, style in (("projects_funded", "#333333", "-"),
@@ -299,6 +305,7 @@ class ComparisonChart(Chart):
         super().__init__(lang, horizon)
         self.labels = tuple(labels)
         ax_v, ax_p, ax_t, ax_r = self.axes
+        self.value_unit(ax_v)
         self.lines: list[dict[str, Line2D]] = []
         for k, label in enumerate(labels):
             colour, style = RUN_COLOURS[k % 2], RUN_STYLES[k % 2]

@@ -7,6 +7,8 @@ page's sliders are written here. Role names and nicknames come from :mod:`transi
 
 from __future__ import annotations
 
+import math
+
 from transition_sim.roles import Role
 from transition_sim.schema import PARAMETERS
 
@@ -47,6 +49,40 @@ TEXTS: dict[str, dict[str, str]] = {
     "kpi_roles": {"en": "Roles reached", "fr": "Rôles atteints"},
     "kpi_running": {"en": "Projects under way", "fr": "Projets en cours"},
     "kpi_crisis": {"en": "Crisis!", "fr": "Crise !"},
+    # value and what it cost (ODD sections 7.12 and 9.2): units are in UNIT_WORDS, singular and plural
+    "value_help": {"en": "What the actions changed, not what they cost: the needs answered, each weighted by its "
+                         "urgency and by how many people it stands for, plus the improvement of the territory's "
+                         "topics (one unit per person served better than at the start for a year).",
+                   "fr": "Ce que les actions ont changé, pas ce qu'elles ont coûté : les besoins satisfaits, chacun "
+                         "pondéré par son urgence et par le nombre de personnes qu'il représente, plus "
+                         "l'amélioration des thèmes du territoire (une unité par personne mieux servie qu'au "
+                         "départ pendant un an)."},
+    "costs_title": {"en": "Value, and what it cost", "fr": "La valeur, et ce qu'elle a coûté"},
+    "cost_money": {"en": "Money committed, by payer", "fr": "Argent engagé, par payeur"},
+    "cost_money_help": {"en": "Euros each payer has committed so far to the projects it funded (civil servants "
+                              "hold no budget).",
+                        "fr": "Euros que chaque payeur a engagés jusqu'ici dans les projets qu'il a financés (les "
+                              "agents de la collectivité n'ont pas de budget)."},
+    "cost_per_public_euro": {"en": "Value per public euro", "fr": "Valeur par euro public"},
+    "cost_per_public_euro_help": {
+        "en": "Value created for each euro the elected officials and the State have spent (– until a public euro "
+              "is spent).",
+        "fr": "Valeur créée pour chaque euro dépensé par les élus et l'État (– tant qu'aucun euro public n'est "
+              "dépensé)."},
+    "cost_leverage": {"en": "Private money mobilised (leverage)", "fr": "Argent privé mobilisé (effet de levier)"},
+    "cost_leverage_help": {"en": "Euros the socio-economic actors have spent for each public euro spent (– until a "
+                                 "public euro is spent).",
+                           "fr": "Euros dépensés par les acteurs socio-économiques pour chaque euro public dépensé "
+                                 "(– tant qu'aucun euro public n'est dépensé)."},
+    "cost_meetings": {"en": "Facilitator's meetings used", "fr": "Rendez-vous du facilitateur"},
+    "cost_meetings_help": {"en": "Meetings the facilitator has held since the start: the time the facilitator gave.",
+                           "fr": "Rendez-vous que le facilitateur a tenus depuis le début : le temps qu'il y a "
+                                 "consacré."},
+    "cost_per_meeting": {"en": "Value per meeting", "fr": "Valeur par rendez-vous"},
+    "cost_per_meeting_help": {"en": "Value created for each meeting the facilitator held (– until a meeting is "
+                                    "held).",
+                              "fr": "Valeur créée pour chaque rendez-vous du facilitateur (– tant qu'aucun "
+                                    "rendez-vous n'a eu lieu)."},
     "dl_csv": {"en": "Time series (CSV)", "fr": "Séries temporelles (CSV)"},
     "dl_territory": {"en": "Territory (PNG)", "fr": "Territoire (PNG)"},
     "dl_measures": {"en": "Measures (PNG)", "fr": "Indicateurs (PNG)"},
@@ -90,6 +126,15 @@ TEXTS: dict[str, dict[str, str]] = {
                           "fr": "{n} acteurs, {ties} liens · {reached} atteints par le facilitateur · "
                                 "{running} projets en cours"},
     "light_edges": {"en": "(large territory: ties drawn lightly)", "fr": "(grand territoire : liens en léger)"},
+    # the cost table side by side: short column heads, the units said once under the table
+    "col_value_per_public_euro": {"en": "Value per public €", "fr": "Valeur par € public"},
+    "col_leverage": {"en": "Private € per public €", "fr": "€ privés par € public"},
+    "col_meetings_used": {"en": "Meetings", "fr": "Rendez-vous"},
+    "col_value_per_meeting": {"en": "Value per meeting", "fr": "Valeur par rendez-vous"},
+    "cost_compare_note": {"en": "Value in value units; – while no public euro is spent or no meeting held. The "
+                                "Measures tab says what each figure counts.",
+                          "fr": "Valeur en unités de valeur ; – tant qu'aucun euro public n'est dépensé ou qu'aucun "
+                                "rendez-vous n'a eu lieu. L'onglet Indicateurs dit ce que compte chaque chiffre."},
     # measures figure
     "fig_value": {"en": "Value created (cumulative)", "fr": "Valeur créée (cumulée)"},
     "fig_projects": {"en": "Projects", "fr": "Projets"},
@@ -101,7 +146,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "funded": {"en": "funded", "fr": "financés"},
     "succeeded": {"en": "succeeded", "fr": "réussis"},
     "failed": {"en": "failed", "fr": "échoués"},
-    "value_unit": {"en": "value (EUR-equivalent)", "fr": "valeur (équivalent €)"},
     "crisis_band": {"en": "crisis", "fr": "crise"},
     "election_line": {"en": "election", "fr": "élection"},
 }
@@ -114,20 +158,22 @@ STRATEGY_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                "par recommandations, puis élargir vers des projets intégrés."),
     },
     "top_down_plan": {
-        "en": ("Top-down plan", "Design a comprehensive plan, pitch it to the most powerful, re-plan if refused, "
-               "staff it by the organisation chart."),
-        "fr": ("Plan global descendant", "Concevoir un plan global, le proposer aux plus puissants, le refaire en "
-               "cas de refus, le confier selon l'organigramme."),
+        "en": ("Top-down plan", "Design a comprehensive plan while seeking introductions to the mayor, the head "
+               "of services and the State, pitch it to the most powerful, re-plan if refused, staff it by the "
+               "organisation chart."),
+        "fr": ("Plan global descendant", "Concevoir un plan global en cherchant à être présenté au maire, au "
+               "directeur des services et à l'État, le proposer aux plus puissants, le refaire en cas de refus, "
+               "le confier selon l'organigramme."),
     },
     "none": {
         "en": ("No facilitator", "Nobody facilitates: the territory's own dynamic (the reference run)."),
         "fr": ("Sans facilitateur", "Personne n'anime : la dynamique propre du territoire (la référence)."),
     },
     "sell_the_dream": {
-        "en": ("Sell the dream", "Present the systemic vision to many actors and pitch it whole: the inclined "
-               "engage, the others lose trust in an over-promise."),
-        "fr": ("Vendre le rêve", "Présenter la vision systémique à beaucoup d'acteurs et la proposer d'un bloc : "
-               "les convaincus s'engagent, les autres perdent confiance."),
+        "en": ("Sell the dream", "Present the systemic vision to the people who listen and pitch it whole: those "
+               "who embrace it hope for something, and lose their trust if nothing comes of it within a year."),
+        "fr": ("Vendre le rêve", "Présenter la vision systémique à ceux qui écoutent et la proposer d'un bloc : "
+               "ceux qui y adhèrent espèrent, et perdent confiance si rien n'en sort dans l'année."),
     },
     "initiation": {
         "en": ("Initiation days", "Send a delegation of the four roles to every initiation day of the Fabrique "
@@ -138,10 +184,12 @@ STRATEGY_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                "petites réponses et recommandations construisent le collectif."),
     },
     "commons": {
-        "en": ("Commons", "Back socio-economic peers who make and fund open commons together: no sponsor to "
-               "convince, no pyramid in the way."),
+        "en": ("Commons", "Back socio-economic peers who make and fund open commons together, and ask elected "
+               "officials and the State to open calls for commons that pay part of them; those who make or reuse "
+               "one make the next on their own."),
         "fr": ("Communs", "Soutenir des pairs socio-économiques qui font et financent ensemble des communs "
-               "ouverts : pas de décideur à convaincre, pas de pyramide."),
+               "ouverts, et demander aux élus et à l'État d'ouvrir des appels à communs qui en paient une part ; "
+               "qui en a fait ou réutilisé un fait le suivant seul."),
     },
 }
 
@@ -205,6 +253,25 @@ ROLE_SHORT: dict[str, dict[Role, str]] = {
     "fr": {Role.ELECTED: "Élus", Role.CIVIL: "Agents coll.", Role.STATE: "État", Role.SOCIO: "Socio-éco."},
 }
 
+# The payers of ODD section 9.2, as the cost figures name them.
+PAYER_TEXTS: dict[str, dict[Role, str]] = {
+    "en": {Role.ELECTED: "Elected officials", Role.STATE: "The State", Role.SOCIO: "Socio-economic actors"},
+    "fr": {Role.ELECTED: "Élus", Role.STATE: "État", Role.SOCIO: "Acteurs socio-économiques"},
+}
+
+# The units of value and of what it cost, (singular, plural) in each language: value is counted in the ODD's
+# "value units" (docs/ODD.md section 2.6), never in euros.
+UNIT_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "value": {"en": ("value unit", "value units"), "fr": ("unité de valeur", "unités de valeur")},
+    "value_per_public_euro": {"en": ("value unit per public euro", "value units per public euro"),
+                              "fr": ("unité de valeur par euro public", "unités de valeur par euro public")},
+    "leverage": {"en": ("private euro per public euro", "private euros per public euro"),
+                 "fr": ("euro privé par euro public", "euros privés par euro public")},
+    "meetings": {"en": ("meeting", "meetings"), "fr": ("rendez-vous", "rendez-vous")},
+    "value_per_meeting": {"en": ("value unit per meeting", "value units per meeting"),
+                          "fr": ("unité de valeur par rendez-vous", "unités de valeur par rendez-vous")},
+}
+
 UNIT_TEXTS: dict[str, str] = {
     "probability": "probabilité",
     "probability/month": "probabilité/mois",
@@ -265,3 +332,32 @@ def fmt_number(x: float, lang: str, digits: int = 0) -> str:
     if lang == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
     return text
+
+
+def fmt_significant(x: float, lang: str, digits: int = 3) -> str:
+    """A ratio to ``digits`` significant digits, written as :func:`fmt_number` writes (0,0137; 17,4; 1 900)."""
+    decimals = 0 if x == 0 else max(0, digits - 1 - math.floor(math.log10(abs(x))))
+    return fmt_number(x, lang, decimals)
+
+
+def fmt_keur(euros: float, lang: str) -> str:
+    """Euros in thousands: 86 k€ in French, €86k in English (a decimal below 10 k€: 6,2 k€)."""
+    k = euros / 1000
+    text = fmt_number(k, lang, 1 if 0 < abs(k) < 9.95 else 0)
+    return f"{text}\u00a0k€" if lang == "fr" else f"€{text}k"
+
+
+def unit_words(key: str, written: str, lang: str) -> str:
+    """The unit ``key`` agreeing with a number as :func:`fmt_number` wrote it: singular below 2 in French
+    (0,5 unité de valeur), for "1" alone in English (0.5 value units, 1.00 meetings)."""
+    one, many = UNIT_WORDS[key][lang]
+    if lang == "fr":
+        return one if abs(float(written.replace("\u202f", "").replace(",", "."))) < 2 else many
+    return one if written == "1" else many
+
+
+def quantity(key: str, x: float, lang: str, digits: int = 3) -> tuple[str, str]:
+    """``x`` to ``digits`` significant digits and its unit agreeing with it: ("17,4", "unités de valeur par
+    rendez-vous"), ("0.5", "meetings")."""
+    written = fmt_significant(x, lang, digits)
+    return written, unit_words(key, written, lang)

@@ -14,7 +14,7 @@ from typing import Any
 
 import solara
 
-from transition_sim.dashboard import charts, gate, i18n, network_plot, territory_screen
+from transition_sim.dashboard import charts, costs, gate, i18n, network_plot, territory_screen
 from transition_sim.dashboard.controls import Picker
 from transition_sim.dashboard.session import Session
 from transition_sim.model import TerritoryModel
@@ -96,13 +96,15 @@ def KeyFigures(model: TerritoryModel, lang: str, version: int) -> None:
         f'<span class="ts-chip" style="background:{network_plot.ROLE_COLOURS[r] if r in reached else "#DDD"};'
         f'color:{"white" if r in reached else "#555"}" title="{html.escape(r.label(lang))}">'
         f"{html.escape(_cap(r.label(lang)))}</span>" for r in ROLES)
+    value = i18n.fmt_number(last["value"], lang)
     crisis = (f'<span class="ts-crisis">{i18n.t("kpi_crisis", lang)}</span>' if model.in_crisis() else "")
     body = (
         f'<div class="ts-kpis">'
         f'<div class="ts-kpi ts-month"><b>{i18n.t("month_of", lang, month=model.month, horizon=_horizon(model))}'
         f"</b>{crisis}</div>"
-        f'<div class="ts-kpi"><small>{i18n.t("kpi_value", lang)}</small>'
-        f'<b>{i18n.fmt_number(last["value"], lang)}</b></div>'
+        f'<div class="ts-kpi" title="{html.escape(i18n.t("value_help", lang))}">'
+        f'<small>{i18n.t("kpi_value", lang)}</small><b>{value}</b>'
+        f' <span class="ts-unit">{i18n.unit_words("value", value, lang)}</span></div>'
         f'<div class="ts-kpi"><small>{i18n.t("kpi_funded", lang)}</small><b>{int(last["funded"])}</b>'
         f' <span class="ts-ok">{int(last["succeeded"])} {i18n.t("kpi_succeeded", lang)}</span>'
         f' <span class="ts-ko">{int(last["failed"])} {i18n.t("kpi_failed", lang)}</span></div>'
@@ -173,8 +175,12 @@ def TerritoryView(model: TerritoryModel, lang: str, version: int) -> None:
 
 @solara.component
 def MeasuresView(model: TerritoryModel, lang: str, version: int) -> None:
+    """Value and what it cost this month (the figures of ``transition-sim run``), then the measures over time."""
     back, marks = solara.use_memo(lambda: picture(model, "measures", lang), [id(model), version, lang])
-    Layered(back, marks, "ts-measures")
+    figures = solara.use_memo(lambda: costs.costs_html(model, lang), [id(model), version, lang])
+    with solara.Column(gap="12px", style={"min-width": "0"}):
+        solara.HTML(tag="div", unsafe_innerHTML=figures)
+        Layered(back, marks, "ts-measures")
 
 
 def story_html(model: TerritoryModel, lang: str) -> str:
@@ -208,7 +214,8 @@ def StoryView(model: TerritoryModel, lang: str, version: int) -> None:
 
 def compare_rows(runs: list[TerritoryModel], lang: str) -> str:
     """One line per run: the figures to compare, in the run's colour."""
-    head = "".join(f"<th>{h}</th>" for h in ("", i18n.t("kpi_value", lang), i18n.t("kpi_funded", lang),
+    value = f'{i18n.t("kpi_value", lang)}<small class="ts-unit">{i18n.UNIT_WORDS["value"][lang][1]}</small>'
+    head = "".join(f"<th>{h}</th>" for h in ("", value, i18n.t("kpi_funded", lang),
                                               i18n.t("kpi_succeeded", lang), i18n.t("kpi_failed", lang),
                                               i18n.t("kpi_roles", lang)))
     rows = []
@@ -221,7 +228,7 @@ def compare_rows(runs: list[TerritoryModel], lang: str) -> str:
             f'<td>{i18n.fmt_number(last["value"], lang)}</td><td>{int(last["funded"])}</td>'
             f'<td class="ts-ok">{int(last["succeeded"])}</td>'
             f'<td class="ts-ko">{int(last["failed"])}</td><td>{reached}/4</td></tr>')
-    return f'<table class="ts-compare-table"><tr>{head}</tr>{"".join(rows)}</table>'
+    return f'<div class="ts-scroll"><table class="ts-compare-table"><tr>{head}</tr>{"".join(rows)}</table></div>'
 
 
 @solara.component
@@ -243,6 +250,7 @@ def CompareView(session: Session, lang: str, version: int, choices: list[str],
             solara.Info(i18n.t("same_strategy", lang))
             return
         solara.HTML(tag="div", unsafe_innerHTML=compare_rows(runs, lang))
+        solara.HTML(tag="div", unsafe_innerHTML=costs.compare_html(runs, labels, charts.RUN_COLOURS, lang))
         assert chart is not None
         Layered(*chart, "ts-compare-chart")
         with solara.Row(style={"flex-wrap": "wrap"}):

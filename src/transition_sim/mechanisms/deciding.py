@@ -14,12 +14,15 @@ from transition_sim.territory import MONEY_COUNTERS, Territory
 from transition_sim.trust import move_toward
 
 _ELECTED, _STATE = int(Role.ELECTED), int(Role.STATE)
-_COMMITTED = MONEY_COUNTERS["committed"]
+_COMMITTED, _WASTED = MONEY_COUNTERS["committed"], MONEY_COUNTERS["wasted"]
 
 
 def decide_due(t: Territory, rng: np.random.Generator) -> None:
-    """Decide the month's requests for calls for commons, then every pending proposal whose decision month
-    has come, in submission order."""
+    """Newcomers first decide the tranches of the programmes their predecessors voted (set aside at the
+    budget renewal), then the month's requests for calls for commons, then every pending proposal whose
+    decision month has come, in submission order."""
+    for p in [p for p in t.running_projects if p.awaiting]:
+        redecide_tranche(t, p, rng)
     for dm in t.call_requests:
         decide_call(t, dm, rng)
     t.call_requests.clear()
@@ -84,6 +87,8 @@ def decide(t: Territory, p: Project, rng: np.random.Generator) -> None:
         commit(t, p, {call_from: call}, fund=t.call_fund)
         log.add(month, "call_grant", {"b": call_from}, {"pid": p.pid}, b=name(call_from),
                 what=t.what(p), cost=round(call / 1000, 1))
+    p.parts = dict(p.payers)  # each payer's yearly part, as voted in the first tranche
+    p.backed = dict.fromkeys(p.payers, month)
     p.tranches_left = p.years - 1
     p.status = "running"
     p.start_month = month
@@ -128,23 +133,26 @@ def spending_need(t: Territory, i: int) -> float:
     return min(1.0, t.config["yearend_push"] * t.yearend_pressure() * t.unspent(i))
 
 
-def trust_in_bringer(t: Territory, i: int, project: Project) -> float:
+def trust_in_bringer(t: Territory, i: int, project: Project, inherited: bool = False) -> float:
+    """Actor i's trust in whoever brought the project; a newcomer deciding what its predecessor brought
+    (``inherited``) never met it: a stranger's trust."""
     if project.bringer == FACILITATOR:
         return float(t.facilitator_trust[i])
     if project.bringer == i:
-        return 1.0
+        return t.config["cold_trust"] if inherited else 1.0
     return t.trust.get(i, project.bringer)
 
 
-def approval(t: Territory, i: int, project: Project, cost: float, annual_budget: float) -> float:
+def approval(t: Territory, i: int, project: Project, cost: float, annual_budget: float,
+             inherited: bool = False) -> float:
     """P(actor i approves paying ``cost`` of the project)."""
     if project.pool:  # a shared project is weighed against the budgets that pay for it
         annual_budget = float(t.annual_budget[list(project.pool)].sum())
     fit = max(t.needs.urgency_of(i, project.topics, fit_bonus(t, i)), spending_need(t, i))
     ratio = cost / annual_budget if annual_budget > 0 else 1.0
     penalty = t.config["civil_overload_penalty"] * t.overload(project.civil)  # a file not well structured
-    return approval_probability(trust_in_bringer(t, i, project), fit, float(t.engagement[i]), ratio, t.config,
-                                penalty)
+    return approval_probability(trust_in_bringer(t, i, project, inherited), fit, float(t.engagement[i]), ratio,
+                                t.config, penalty)
 
 
 def authorisation(t: Territory, i: int, project: Project) -> float:
@@ -170,15 +178,55 @@ def commit(t: Territory, p: Project, payers: dict[int, float], fund: np.ndarray 
 
 
 def commit_next_tranches(t: Territory) -> None:
-    """At a budget renewal, running programmes take this year's tranche from the same payers,
-    pro rata to their first tranche, as far as their new budgets allow."""
+    """At a budget renewal, running programmes take this year's tranche: each payer its part as voted,
+    as far as its new budget allows. The part of a seat whose occupant changed since it voted waits
+    for the newcomer's own decision (``redecide_tranche``, decision phase): no draw here."""
     for p in t.running_projects:
         if p.tranches_left <= 0:
             continue
-        first = sum(p.payers.values()) / (p.years - p.tranches_left)
-        shares = {i: a / sum(p.payers.values()) for i, a in p.payers.items()}
-        commit(t, p, {i: min(float(t.budget[i]), first * f) for i, f in shares.items()})
+        due = {}
+        for i, part in p.parts.items():
+            if t.seated_since[i] > p.backed.get(i, p.start_month):
+                p.awaiting[i] = part
+            else:
+                due[i] = min(float(t.budget[i]), part)
+        commit(t, p, due)
         p.tranches_left -= 1
+
+
+def redecide_tranche(t: Territory, p: Project, rng: np.random.Generator) -> None:
+    """Newcomers decide the parts of a programme their predecessors voted, with the approval kernel
+    (their own trust in whoever brought it, fit, engagement, cost ratio), the sponsor first. A sponsor
+    who refuses stops the programme; another payer who refuses withdraws its part for good, and the
+    programme goes on with less money (its success chance falls with the share unpaid, ODD 7.11)."""
+    awaiting = sorted(p.awaiting.items(), key=lambda item: item[0] != p.sponsor)
+    p.awaiting = {}
+    for i, part in awaiting:
+        budget = float(t.annual_budget[i])
+        if rng.random() < approval(t, i, p, part, budget, inherited=True):
+            p.backed[i] = t.month
+            commit(t, p, {i: min(float(t.budget[i]), part)})
+            continue
+        del p.parts[i]
+        kind = "programme_stopped" if i == p.sponsor else "tranche_refused"
+        t.log.add(t.month, kind, {"b": i}, {"pid": p.pid}, b=t.name_of(i), what=t.what(p))
+        if i == p.sponsor:
+            return stop(t, p)
+    return None
+
+
+def stop(t: Territory, p: Project) -> None:
+    """A programme its sponsor no longer pays stops now: what was spent is wasted, its needs are
+    released; the team is not judged (no trust or engagement moves: nobody failed at the work)."""
+    t.end(p)
+    p.status = "stopped"
+    p.duration = t.month - p.start_month  # it ends now
+    t.counters["failed"] += 1
+    t.counters["wasted"] += p.spent
+    for r, amount in enumerate(p.spent_by):
+        t.counters[_WASTED[r]] += amount
+    for k in p.topics:
+        t.needs.release(p.beneficiary, k)
 
 
 def _payers(t: Territory, p: Project, own: float) -> dict[int, float] | None:

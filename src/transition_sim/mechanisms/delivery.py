@@ -71,7 +71,8 @@ def team_scores(t: Territory, p: Project) -> tuple[float, float, float]:
 def resolve(t: Territory, p: Project, rng: np.random.Generator) -> None:
     cfg = t.config
     trust, understanding, expertise = team_scores(t, p)
-    prob = success_probability(trust, understanding, expertise, len(p.topics), p.cost, cfg)
+    # a programme paid less than voted (a tranche refused or beyond a budget) has less to succeed with
+    prob = success_probability(trust, understanding, expertise, len(p.topics), p.cost, cfg) * p.paid_share()
     success = rng.random() < prob
     members = p.members
     t.end(p)

@@ -11,7 +11,7 @@ import numpy as np
 
 from transition_sim.initiation import hold_days, territory_delegation
 from transition_sim.mechanisms.deciding import commit_next_tranches
-from transition_sim.mechanisms.people import replace_occupant
+from transition_sim.mechanisms.people import keep_occupant, replace_occupant
 from transition_sim.territory import Territory, months_to_election
 
 
@@ -40,7 +40,8 @@ def monthly_events(t: Territory, rng: np.random.Generator) -> list[int]:
 
 def renew_budgets(t: Territory) -> None:
     """Budgets are renewed every 12 months; the State's unspent envelope is lost; multi-year
-    programmes take their next tranche first."""
+    programmes take their next tranche first (a newcomer's part waits for its decision, taken in the
+    decision phase with the dynamics stream: no draw here)."""
     t.budget[:] = t.annual_budget
     t.call_fund[:] = 0.0  # calls for commons are voted for a budget year
     commit_next_tranches(t)
@@ -48,9 +49,14 @@ def renew_budgets(t: Territory) -> None:
 
 def hold_election(t: Territory, draws: np.ndarray, rng: np.random.Generator) -> list[int]:
     """Each elected official is re-elected with probability p, else replaced by a newcomer (drawn from
-    ``rng``); returns the seats replaced."""
+    ``rng``); returns the seats replaced. In a month of ``elections_held_off`` everyone stays, with the
+    same draws: the matched counterfactual of the election (ODD section 7.5)."""
     p = t.config["reelection_prob"]
     replaced = [int(i) for i, u in zip(t.elected_idx, draws, strict=True) if u >= p]
+    if t.month in t.config["elections_held_off"]:  # the counterfactual: everyone stays, the draws are alike
+        for i in replaced:
+            keep_occupant(t, i, rng)
+        return []
     t.log.add(t.month, "election", data={"replaced": replaced},
               n=len(t.elected_idx) - len(replaced), m=len(t.elected_idx))
     for i in replaced:

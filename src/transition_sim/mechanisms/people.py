@@ -41,12 +41,9 @@ def replace_occupant(t: Territory, i: int, kind: str, rng: np.random.Generator) 
     old = t.names[i]
     orphan_cut(t, i)
     t.counters["replaced"] += 1
-    power = float(t.power[i])  # read before the draw: the newcomer keeps the seat's power (ODD section 7.5)
-    draw_person(t, i, rng)  # draws a power too, unused: every person is drawn alike
-    t.power[i] = power
+    u = draw_newcomer(t, i, rng)
     t.seated_since[i] = t.month
     t.trust.reset_actor(i, t.roles)
-    u = float(rng.random())  # drawn under every strategy, so that the events stream stays aligned
     t.f_baseline[i] = (float(spread_around(t.config["facilitator_trust0"], t.config["facilitator_trust0_spread"], u))
                        if t.facilitator_state.active else 0.0)
     t.facilitator_trust[i] = t.f_baseline[i]
@@ -63,11 +60,30 @@ def replace_occupant(t: Territory, i: int, kind: str, rng: np.random.Generator) 
     t.log.add(t.month, kind, {"a": i, "b": i}, a=old, b=new)
 
 
+def draw_newcomer(t: Territory, i: int, rng: np.random.Generator) -> float:
+    """Every draw of a newcomer to seat i: its attributes, written into the seat, and the uniform draw of
+    its baseline trust in the facilitator, returned (drawn under every strategy, so that the events
+    stream stays aligned)."""
+    power = float(t.power[i])  # read before the draw: the newcomer keeps the seat's power (ODD section 7.5)
+    draw_person(t, i, rng)  # draws a power too, unused: every person is drawn alike
+    t.power[i] = power
+    return float(rng.random())
+
+
+def keep_occupant(t: Territory, i: int, rng: np.random.Generator) -> None:
+    """Seat i's occupant stays where it would have been replaced (a held-off election): the newcomer's
+    draws are made and dropped, so that the events stream draws alike in both runs."""
+    saved = float(t.engagement[i]), t.understanding[i].copy(), t.expertise[i].copy()
+    draw_newcomer(t, i, rng)
+    t.engagement[i], t.understanding[i], t.expertise[i] = saved
+
+
 def orphan_cut(t: Territory, i: int) -> None:
-    """The improvements of the topic state that seat i's occupant held alone for its role lose part of
-    what is left of them; the drop of the state's value rate is counted as value lost."""
+    """The improvements of the topic state that seat i's occupant held alone for its role lose what
+    their remaining holders do not carry on; the drop of the state's value rate is counted as value lost."""
     cfg = t.config
-    cut = t.improvements.depart(i, t.month, t.roles, t.seated_since, cfg["orphan_loss"], cfg["topic_decay"])
+    cut = t.improvements.depart(i, t.month, t.roles, t.seated_since, t.engagement, cfg["orphan_loss"],
+                                cfg["carry_rate"], cfg["topic_decay"])
     if not cut.any():
         return
     before = state_value_rate(t)
