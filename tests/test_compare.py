@@ -169,7 +169,7 @@ def test_a_user_strategy_file_works_and_appears_in_the_report(tmp_path):
 
 
 def test_default_strategies_are_the_registered_built_ins_in_order():
-    expected = [s for s in ("one_need_at_a_time", "top_down_plan", "commons", "sell_the_dream", "none")
+    expected = [s for s in ("one_need_at_a_time", "top_down_plan", "commons", "sell_the_dream", "initiation", "none")
                 if s in REGISTRY]
     assert parse_strategy_list(None) == expected
     assert parse_strategy_list(" none , commons ") == ["none", "commons"]

@@ -56,17 +56,6 @@ def test_civil_mobility_erases_trust_built_with_civil_servants():
     assert lost[0] < kept[0] and lost[1] < kept[1]
 
 
-def test_initiation_days_full_delegation_beats_partial():
-    months = tuple(range(6, 120, 12))
-    def success_rate(**kw):
-        ok = mean_final("projects_succeeded", SEEDS, initiation_months=months, **kw)
-        failed = mean_final("projects_failed", SEEDS, initiation_months=months, **kw)
-        return ok / (ok + failed)
-    full = success_rate()
-    partial = success_rate(initiation_roles=("elected", "civil", "socio"))
-    assert full > partial
-
-
 def test_initiation_days_raise_understanding():
     none = run(seed=2, steps=12)
     days = run(seed=2, steps=12, initiation_months=(6,))

@@ -64,6 +64,7 @@ EXPLICIT: dict[str, tuple[float, float, str]] = {
     "crisis_rate": (0.0, 0.05, "default 0 (no random crisis): up to one crisis every 20 months"),
     "approve_bias": (-5.0, -1.0, "logit: default ± 2"),
     "success_bias": (-3.0, 1.0, "logit: default ± 2"),
+    "initiation_delegations": (0, 4, "default 0 (one_need_at_a_time sends none): up to four delegations"),
 }
 SETTINGS = {"test": {"r": 2, "pool": 0, "horizon": 24}, "quick": {"r": 4, "pool": 0, "horizon": None},
             "full": {"r": 10, "pool": 40, "horizon": None}}

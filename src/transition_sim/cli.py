@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="built-in scenario name or a .toml file (default: default)")
     comp.add_argument("--strategies", default=None, metavar="A,B,...",
                       help="comma-separated strategy names or path/to/file.py:ClassName (default: every "
-                      "built-in one: one_need_at_a_time, top_down_plan, commons, sell_the_dream, none)")
+                      "built-in one: one_need_at_a_time, top_down_plan, commons, sell_the_dream, initiation, none)")
     comp.add_argument("--replicates", default=None, metavar="N",
                       help="replicate territories per strategy, >= 2 (default: 30)")
     comp.add_argument("--steps", default=None, metavar="N",

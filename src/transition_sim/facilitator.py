@@ -8,15 +8,22 @@ met, who is satisfied, successes) is ``territory.facilitator_state``, and trust 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import mesa
 import numpy as np
 
+from transition_sim import initiation
 from transition_sim.needs import EMPTY
 from transition_sim.projects import FACILITATOR, Project
 from transition_sim.roles import Role
-from transition_sim.story import Topic
+from transition_sim.story import Name, Topic
 from transition_sim.territory import Territory
 from transition_sim.trust import introduced_trust, logistic, move_toward
+
+_DELEGATION_GOES = Name("the delegation goes", "la délégation y va")
+_DELEGATION_INCOMPLETE = Name("a role is missing, so nobody goes (a delegation of every role is needed)",
+                              "il manque un rôle, personne n'y va (il faut une délégation de chaque rôle)")
 
 
 class Facilitator(mesa.Agent):
@@ -191,6 +198,45 @@ class Facilitator(mesa.Agent):
                   a=t.name_of(contact), b=t.name_of(project.sponsor), topic=Topic(project.topics[0]))
         t.submit(project)
         return True
+
+    def send_delegation(self, invited: Sequence[Sequence[int]]) -> Project | None:
+        """Take a delegation to initiation days: ``invited`` holds, for each role the delegation should
+        have, the contacts to invite in turn (actors who are not contacts, or of a role already in it, are
+        skipped). Each invited contact accepts with a probability rising with its trust in us
+        (``initiation.acceptance``; one draw per invitation, dynamics stream); the first who accepts in
+        each list is the delegate of that role. The delegation goes only if every list found one (seed 002:
+        a delegation of the four roles is « nécessaire à votre participation »). The invitations and the day
+        take the month's remaining meetings (none left: nothing). Those who go spend the day
+        (``initiation.hold_days``); returns the debrief project they bring back, or None."""
+        if self.meetings_left <= 0:
+            return None
+        t = self.territory
+        rng = self.model.rng
+        going: list[int] = []
+        asked, complete = 0, True
+        for candidates in invited:
+            found = False
+            for i in candidates:
+                i = int(i)
+                if not self._state.contacts[i] or t.role_of[i] in {t.role_of[j] for j in going}:
+                    continue
+                asked += 1
+                if rng.random() < float(initiation.acceptance(t, np.array([i]))[0]):
+                    going.append(i)
+                    found = True
+                    break
+            complete = complete and found
+        used = self.meetings_left
+        self.meetings_left = 0
+        self._state.meetings_used += used
+        outcome = _DELEGATION_GOES if going and complete else _DELEGATION_INCOMPLETE
+        t.log.add(t.month, "invitation", data={"accepted": going, "complete": complete, "meetings": used},
+                  n=asked, k=len(going), outcome=outcome)
+        if not (going and complete):
+            return None
+        self._state.met[going] = True
+        self._state.last_met[going] = t.month
+        return initiation.hold_days(t, going, facilitated=True)
 
     # -- moves without a meeting ----------------------------------------------------------
     def propose(self, kind: str, topics: tuple[int, ...], cost: float, *, sponsor: int, beneficiary: int,

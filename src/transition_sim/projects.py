@@ -23,6 +23,7 @@ PLAN = "plan"  # a comprehensive plan (all topics)
 VISION = "vision"  # the systemic vision, sold as one integrated project
 COMMONS = "commons"  # a commons made by socio-economic peers, no pyramidal sponsor
 SELF = "self"  # self-organised by actors, no facilitator
+DEBRIEF = "debrief"  # the territory's own project, brought back from initiation days by its delegation
 # Kinds are labels for the story (``story.what_name``): no rule of duration, cost, risk or value
 # depends on them.
 

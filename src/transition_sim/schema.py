@@ -351,21 +351,32 @@ def _params() -> list[Param]:
         P("crisis_urgency", 0.4, "float", "0..1", "Extra urgency of needs during a crisis.", "events", 0.0, 1.0),
         P("crisis_self_org", 4.0, "float", "factor", "Socio-economic self-organisation is this many times "
           "more likely in a crisis (seed 004).", "events", 1.0, 100.0),
-        P("initiation_months", (), "int_list", "months", "Months of the initiation days (seed 001).",
-          "events", 1, MAX_MONTHS),
+        # --- initiation days (seeds 001 to 003; ODD section 7.5) ----------------------------------
+        P("initiation_months", (), "int_list", "months", "Months the territory sends a delegation of its own "
+          "(the most engaged actor of each role in initiation_roles) to initiation days, with no facilitator.",
+          "initiation", 1, MAX_MONTHS),
         P("initiation_roles", ("elected", "civil", "state", "socio"), "str_list", "roles",
-          "Roles sent in the delegation to initiation days (the most engaged actor of each).", "events",
-          choices=("elected", "civil", "state", "socio")),
-        P("initiation_trust_gain", 0.3, "float", "rate", "Initiation days move trust within the delegation "
-          "toward 1 by this share.", "events", 0.0, 1.0),
-        P("initiation_understanding_gain", 0.3, "float", "rate", "Initiation days move the delegates' "
-          "understanding of every role toward 1 by this share (principles presented to all).", "events", 0.0, 1.0),
-        P("initiation_engagement_gain", 0.2, "float", "rate", "Initiation days move the delegates' "
-          "engagement toward 1 by this share.", "events", 0.0, 1.0),
-        P("initiation_spillover", 0.5, "float", "share", "Delegates pass this share of what they "
-          "learned (understanding) on to the actors tied to them.", "events", 0.0, 1.0),
-        P("initiation_partial_factor", 0.5, "float", "factor", "Gains are multiplied by this for each role "
-          "missing from the delegation.", "events", 0.0, 1.0),
+          "Roles a delegation takes, one actor each: the territory's own (initiation_months) and the one a "
+          "built-in strategy sends.", "initiation", choices=("elected", "civil", "state", "socio")),
+        P("initiation_period", 6, "int", "months", "The Fabrique holds initiation days in every month that is "
+          "a multiple of this; a strategy may send a delegation to them (seed 003: 6 months to build a "
+          "collective).", "initiation", 1, MAX_MONTHS),
+        P("initiation_delegations", 0, "int", "delegations", "one_need_at_a_time and commons: delegations they "
+          "send to the days held once they have a contact of every role in initiation_roles (0: none; the "
+          "initiation strategy sends one to every day).", "initiation", 0, MAX_MONTHS),
+        P("initiation_accept_bias", -2.0, "float", "logit", "Log-odds that an invited contact who does not trust "
+          "the facilitator at all goes to the days.", "initiation", -20.0, 20.0),
+        P("initiation_accept_w_trust", 6.0, "float", "logit", "Weight of the invited contact's trust in the "
+          "facilitator: P(goes) = logistic(initiation_accept_bias + this * F).", "initiation", 0.0, 50.0),
+        P("initiation_understanding_gain", 0.3, "float", "rate", "Principles presented to all: each delegate's "
+          "understanding of every role moves toward 1 by this share.", "initiation", 0.0, 1.0),
+        P("initiation_spillover", 0.5, "float", "share", "Delegates pass this share of the principles "
+          "(understanding) on to the actors tied to them.", "initiation", 0.0, 1.0),
+        P("initiation_engagement_gain", 0.2, "float", "rate", "Peer exchange by role: each delegate's engagement "
+          "moves toward 1 by this share.", "initiation", 0.0, 1.0),
+        P("initiation_trust_gain", 0.5, "float", "rate", "Debrief on the territory's project: trust between "
+          "every two delegates moves toward 1 by this share (a tie is made where there was none).",
+          "initiation", 0.0, 1.0),
         # --- value and money, no rule by kind: ODD sections 7.11, 7.12, 9 ---------------------------
         P("population", 10_000, "int", "people", "Inhabitants of the territory: the people its topics serve "
           "(a need answered for n people reaches n / population of a topic).", "value", 1, 100_000_000),

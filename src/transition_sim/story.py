@@ -172,6 +172,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "crisis_end": ("the crisis is over", "la crise est terminée"),
     "initiation": ("initiation days: {names} go together ({n} of 4 roles)",
                    "journées d'initiation : {names} y vont ensemble ({n} rôles sur 4)"),
+    "invitation": ("the facilitator invites contacts to the initiation days: {k} of {n} invited accept; {outcome}",
+                   "le facilitateur invite des contacts aux journées d'initiation : {k} invités sur {n} acceptent ; "
+                   "{outcome}"),
+    "debrief": ("back from the initiation days, {a} brings {what} to {b}",
+                "de retour des journées d'initiation, {a} porte {what} auprès de {b}"),
     "vision_talk": ("the facilitator presents the systemic vision to {n} actors: {k} embrace it, "
                     "the others find it over-promising",
                     "le facilitateur présente la vision systémique à {n} acteurs : {k} l'adoptent, "
@@ -204,6 +209,8 @@ def what_name(kind: str, topics: tuple[int, ...]) -> Name:
         return Name(f"an open commons on {names['en']}", f"un commun ouvert ({names['fr']})")
     if kind == "plan":
         return Name("the comprehensive plan", "le plan global")
+    if kind == "debrief":
+        return Name(f"the delegation's project on {names['en']}", f"le projet de la délégation ({names['fr']})")
     if kind == "self":
         return Name(f"a self-organised project on {names['en']}", f"un projet auto-organisé ({names['fr']})")
     if len(topics) > 1:

@@ -107,6 +107,9 @@ class Territory:
         self.expertise = np.zeros((n, self.n_topics))
         self.understanding = np.zeros((n, 4))
         self.seated_since = np.zeros(n, dtype=np.int64)
+        # the month the seat's occupant last went to initiation days (-1: never; a newcomer seated after it
+        # has not been: see ``initiated``)
+        self.initiated_month = np.full(n, -1, dtype=np.int64)
         self.trust = TrustNetwork(n, baseline_trust(cfg), cfg["cold_trust"])  # no ties before populate
         self.facilitator_trust = np.full(n, cfg["facilitator_trust0"])
         # each occupant's own initial trust in the facilitator, what its trust drifts back to
@@ -159,6 +162,10 @@ class Territory:
 
     def is_decider(self, i: int) -> bool:
         return self.deciding[i]
+
+    def initiated(self) -> np.ndarray:
+        """Whether each seat's current occupant has been to initiation days."""
+        return self.initiated_month >= self.seated_since
 
     def in_crisis(self) -> bool:
         return self.month <= self.crisis_until

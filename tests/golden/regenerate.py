@@ -18,7 +18,7 @@ from transition_sim import TerritoryModel
 
 HERE = Path(__file__).resolve().parent
 
-STRATEGIES = ("one_need_at_a_time", "top_down_plan", "none", "commons", "sell_the_dream")
+STRATEGIES = ("one_need_at_a_time", "top_down_plan", "none", "commons", "sell_the_dream", "initiation")
 SEEDS = (3, 2026)
 # (scenario, strategy, seed, steps): every strategy on the default territory for a few seeds,
 # plus one small village run.

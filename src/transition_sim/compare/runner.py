@@ -44,7 +44,8 @@ MEASURES: tuple[str, ...] = (
 TIMESERIES_COLUMNS: tuple[str, ...] = (
     "month", "value_rate", "value_cumulative", "projects_funded", "projects_succeeded", "mean_trust",
 )
-DEFAULT_STRATEGIES: tuple[str, ...] = ("one_need_at_a_time", "top_down_plan", "commons", "sell_the_dream", "none")
+DEFAULT_STRATEGIES: tuple[str, ...] = ("one_need_at_a_time", "top_down_plan", "commons", "sell_the_dream", "initiation",
+                                         "none")
 DEFAULT_REPLICATES = 30
 MIN_REPLICATES = 2  # paired comparisons need two replicates at least
 REPLICATES = replace(CONTROLS["replicates"], low=MIN_REPLICATES)

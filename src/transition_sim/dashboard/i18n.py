@@ -175,6 +175,14 @@ STRATEGY_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "fr": ("Vendre le rêve", "Présenter la vision systémique à ceux qui écoutent et la proposer d'un bloc : "
                "ceux qui y adhèrent espèrent, et perdent confiance si rien n'en sort dans l'année."),
     },
+    "initiation": {
+        "en": ("Initiation days", "Send a delegation of the four roles to every initiation day of the Fabrique "
+               "des transitions; it brings back the territory's project. Between days, small answers and "
+               "introductions build the collective."),
+        "fr": ("Journées d'initiation", "Envoyer une délégation des « 4 Fantastiques » à chaque journée d'initiation "
+               "de la Fabrique des transitions ; elle en rapporte le projet du territoire. Entre deux journées, "
+               "petites réponses et recommandations construisent le collectif."),
+    },
     "commons": {
         "en": ("Commons", "Back socio-economic peers who make and fund open commons together, and ask elected "
                "officials and the State to open calls for commons that pay part of them; those who make or reuse "

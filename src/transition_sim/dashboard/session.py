@@ -182,7 +182,8 @@ def scenario_names() -> list[str]:
 
 def strategy_names() -> list[str]:
     """Registered strategies, the built-in ones in the order of the comparison issue first."""
-    first = [n for n in ("one_need_at_a_time", "top_down_plan", "commons", "sell_the_dream", "none") if n in REGISTRY]
+    first = [n for n in ("one_need_at_a_time", "top_down_plan", "commons", "sell_the_dream", "initiation", "none")
+             if n in REGISTRY]
     return first + sorted(n for n in REGISTRY if n not in first)
 
 

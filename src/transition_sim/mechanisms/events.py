@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from transition_sim.initiation import hold_days, territory_delegation
 from transition_sim.mechanisms.deciding import commit_next_tranches
 from transition_sim.mechanisms.people import keep_occupant, replace_occupant
-from transition_sim.roles import Role
-from transition_sim.story import LANGS, Name
 from transition_sim.territory import Territory, months_to_election
-from transition_sim.trust import move_toward
-
-_ROLE_BY_WORD = {"elected": Role.ELECTED, "civil": Role.CIVIL, "state": Role.STATE, "socio": Role.SOCIO}
 
 
 def monthly_events(t: Territory, rng: np.random.Generator) -> list[int]:
@@ -80,27 +76,6 @@ def update_crisis(t: Territory, draw: float) -> None:
 
 
 def initiation_days(t: Territory) -> None:
-    """The most engaged actor of each role in the delegation goes: mutual trust, understanding
-    of all roles and engagement rise, less for each role missing (seed 001: all four matter)."""
-    cfg = t.config
-    delegates = []
-    for word in cfg["initiation_roles"]:
-        idx = np.flatnonzero(t.roles == _ROLE_BY_WORD[word])
-        delegates.append(int(idx[np.argmax(t.engagement[idx])]))
-    factor = cfg["initiation_partial_factor"] ** (4 - len(delegates))
-    for i in delegates:
-        for j in delegates:
-            if i != j:
-                t.trust.raise_trust(i, j, cfg["initiation_trust_gain"] * factor)
-    d = np.array(delegates)
-    gain = cfg["initiation_understanding_gain"] * factor
-    t.understanding[d] = move_toward(t.understanding[d], 1.0, gain)
-    t.engagement[d] = move_toward(t.engagement[d], 1.0, cfg["initiation_engagement_gain"] * factor)
-    for i in delegates:
-        colleagues = np.array(t.trust.neighbours[i], dtype=np.int64)
-        if len(colleagues):
-            t.understanding[colleagues] = move_toward(t.understanding[colleagues], 1.0,
-                                                      gain * cfg["initiation_spillover"])
-    names = {lang: ", ".join(t.name_of(i)(lang) for i in delegates) for lang in LANGS}
-    t.log.add(t.month, "initiation", data={"delegates": delegates},
-              names=Name(names["en"], names["fr"]), n=len(delegates))
+    """The territory sends its own delegation (the most engaged actor of each role in ``initiation_roles``)
+    to initiation days, with no facilitator: their three times are ``transition_sim.initiation``."""
+    hold_days(t, territory_delegation(t), facilitated=False)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from transition_sim.projects import COMMONS
 from transition_sim.roles import Role
 from transition_sim.strategies.base import Strategy, register
+from transition_sim.strategies.delegations import SendsDelegations
 
 if TYPE_CHECKING:
     from transition_sim.facilitator import Facilitator
@@ -22,17 +23,20 @@ _SOCIO = int(Role.SOCIO)  # a plain int: an enum lookup is slow
 
 
 @register
-class BackTheCommons(Strategy):
-    """Each month, while meetings last: help a known socio-economic actor make a commons on
-    one of its needs with its most trusted peers; else ask one to introduce a peer."""
+class BackTheCommons(SendsDelegations, Strategy):
+    """Each month, while meetings last: with ``initiation_delegations`` > 0, send a delegation to initiation
+    days as the Fabrique does (``SendsDelegations``; seed 002); help a known socio-economic actor make a
+    commons on one of its needs with its most trusted peers; else ask one to introduce a peer."""
 
     name = "commons"
 
     def __init__(self) -> None:
+        super().__init__()
         self.asked: dict[int, int] = {}  # decision-maker -> the budget year it was last asked for a call
 
     def act(self, territory: Territory, fac: Facilitator) -> None:
         t, cfg = territory, territory.config
+        self.send_if_due(t, fac)
         self._ask_for_call(t, fac)
         known = fac.known()
         makers = known[t.roles[known] == _SOCIO].tolist()

@@ -3,7 +3,7 @@ of trust through introductions, and only then widen toward integrated, systemic 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -12,6 +12,7 @@ from transition_sim.needs import PREMISES
 from transition_sim.projects import ANSWER, PROJECT
 from transition_sim.roles import Role
 from transition_sim.strategies.base import Strategy, register
+from transition_sim.strategies.delegations import SendsDelegations
 
 if TYPE_CHECKING:
     from transition_sim.facilitator import Facilitator
@@ -21,9 +22,11 @@ _ELECTED, _CIVIL, _SOCIO = int(Role.ELECTED), int(Role.CIVIL), int(Role.SOCIO)  
 
 
 @register
-class OneNeedAtATime(Strategy):
+class OneNeedAtATime(SendsDelegations, Strategy):
     """Each month, in this order, while meetings last:
 
+    0. with ``initiation_delegations`` > 0, send a delegation to initiation days as the Fabrique does
+       (``SendsDelegations``; seed 002);
     1. pitch a project to a decision-maker who trusts us enough, on its own current need
        (integrated over coupled topics once the systemic phase is reached);
     2. answer the need of a contact with a small answer, paid by the contact or, through the
@@ -35,15 +38,17 @@ class OneNeedAtATime(Strategy):
     """
 
     name = "one_need_at_a_time"
+    pitches: ClassVar[bool] = True  # step 1 (``initiation`` leaves it to the delegations it sends)
 
     def act(self, territory: Territory, fac: Facilitator) -> None:
         t, cfg = territory, territory.config
+        self.send_if_due(t, fac)
         known = fac.known()
         # the contacts with a need we can answer, read once (in the order of ``known``): the others have
         # nothing to pitch or answer this month, and a move only ever claims needs
         with_need = known[fac.with_answerable_need(known)].tolist()
         deciding, trust = t.deciding, fac.trust
-        for i in with_need:
+        for i in with_need if self.pitches else ():
             if fac.meetings_left == 0:
                 return
             if deciding[i] and trust[i] >= cfg["pitch_threshold"] and not fac.busy(i):
