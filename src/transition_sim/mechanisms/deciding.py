@@ -216,8 +216,20 @@ def redecide_tranche(t: Territory, p: Project, rng: np.random.Generator) -> None
 
 
 def stop(t: Territory, p: Project) -> None:
-    """A programme its sponsor no longer pays stops now: what was spent is wasted, its needs are
-    released; the team is not judged (no trust or engagement moves: nobody failed at the work)."""
+    """A programme its sponsor no longer pays stops now: what was spent is wasted, what was committed
+    but not spent goes back to its payers (committed money is spent or running, never lost in between),
+    its needs are released; the team is not judged (no trust or engagement moves: nobody failed at the
+    work)."""
+    unspent = p.committed - p.spent
+    if unspent > 0:  # roles spend at the same pace, so each payer gets back the same share of its part
+        share = unspent / p.committed
+        for i, amount in p.payers.items():
+            back = amount * share
+            t.budget[i] += back
+            p.payers[i] = amount - back
+            p.committed_by[t.role_of[i]] -= back
+            t.counters[_COMMITTED[t.role_of[i]]] -= back
+        t.counters["committed"] -= unspent
     t.end(p)
     p.status = "stopped"
     p.duration = t.month - p.start_month  # it ends now
