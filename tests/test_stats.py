@@ -120,7 +120,9 @@ def test_ttest_p_is_scipy_ttest_rel():
     b = np.array([1.0, 4.0, 2.5, 5.0, 5.0])
     pc = paired_comparison(a, b, rng())
     assert pc.ttest_p == pytest.approx(sps.ttest_rel(a, b).pvalue)
-    assert pc.wilcoxon_p == pytest.approx(sps.wilcoxon(a - b, zero_method="zsplit").pvalue)
+    assert pc.wilcoxon_p == pytest.approx(sps.wilcoxon(a - b, zero_method="zsplit", method="approx").pvalue)  # ties
+    c = np.array([3.0, 5.0, 2.0, 8.0, 6.5])  # no ties, no zeros: the exact distribution
+    assert wilcoxon_p(c - b) == pytest.approx(sps.wilcoxon(c - b, zero_method="zsplit", method="exact").pvalue)
 
 
 def test_pairs_with_a_nan_on_either_side_are_dropped():
