@@ -329,7 +329,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             comparison = run_comparison(plan, workers=workers, on_done=progress)
         else:
             comparison = run_adaptive(plan, rule, workers, on_done=progress,
-                                      on_batch=lambda n: setattr(progress, "total", n))
+                                      on_batch=progress.grow)
         total = len(plan.names) * comparison.plan.replicates
         if settings["check_seeds"]:
             checks = settings["check_seeds"]
