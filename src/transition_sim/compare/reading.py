@@ -58,7 +58,14 @@ def pair_reading(a: str, b: str, pc: PairedComparison) -> str:
                        f"average advantage is not established at this number of replicates ({facts}).")
     if s_win != 0 and s_mean != 0 and s_win != s_mean:
         usual, big = (a, b) if s_win > 0 else (b, a)
-        facts = _facts(usual, big, pc if s_win > 0 else flipped(pc))
+        oriented = pc if s_win > 0 else flipped(pc)
+        facts = _facts(usual, big, oriented)
+        if oriented.a_higher_low <= 0.5:  # the share of wins does not clearly exceed one half
+            mean = (f"**{big}** is ahead on average, clearly (the 95% interval of the mean difference excludes zero)"
+                    if pc.clear else f"**{big}** is ahead on average but not clearly (the 95% interval of the mean "
+                    "difference includes zero)")
+            return (f"{mean}, while **{usual}** wins slightly more of the paired territories, not clearly more than "
+                    f"half: no strategy is usually ahead ({facts}).")
         text = (f"**{usual}** is usually ahead but by little, **{big}** rarely ahead but by a lot: {usual} wins "
                 f"more of the paired territories, yet {big}'s wins are large enough that the mean difference "
                 f"favours {big}. In a typical territory expect {usual} to do better; averaged over many "
