@@ -113,5 +113,7 @@ def risk_reading(risks: Mapping[str, PairedComparison], null: str) -> str:
         return ""
     parts = [f"{s} in {round(pc.n * pc.share_b_higher)} of {pc.n} "
              f"({share_text(pc.share_b_higher, pc.b_higher_low, pc.b_higher_high)})" for s, pc in risks.items()]
-    return (f"Risk of doing worse than doing nothing (`{null}`, same territory): {'; '.join(parts)}. "
-            f"A share of {pct(0.0)} can still hide a small risk: read the upper bound of its interval.")
+    text = f"Risk of doing worse than doing nothing (`{null}`, same territory): {'; '.join(parts)}."
+    if any(pc.share_b_higher == 0 for pc in risks.values()):
+        text += f" A share of {pct(0.0)} can still hide a small risk: read the upper bound of its interval."
+    return text
