@@ -110,19 +110,6 @@ def mean_ci(values: ArrayLike, level: float = LEVEL) -> Interval:
     return Interval(mean, mean - half, mean + half, n)
 
 
-def mean_ci_columns(matrix: ArrayLike, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Column-wise :func:`mean_ci` of a (replicates x time) matrix: mean, low and high arrays."""
-    m = np.asarray(matrix, dtype=float)
-    n = (~np.isnan(m)).sum(axis=0)
-    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)
-        mean = np.nanmean(m, axis=0)
-        sd = np.nanstd(m, axis=0, ddof=1)
-        t = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1))
-        half = np.where(n >= 2, t * sd / np.sqrt(np.maximum(n, 1)), np.nan)
-    return mean, mean - half, mean + half
-
-
 def _bootstrap(data: np.ndarray, rng: np.random.Generator, resamples: int, level: float) -> tuple[Any, Any]:
     """``scipy.stats.bootstrap`` of the mean along axis 0, percentile method, batched to bound memory."""
     cells = int(np.prod(data.shape)) or 1
