@@ -23,9 +23,10 @@ from test_compare import read_rows, run_cli
 from test_sweep import TINY, assert_same
 from test_sweep import run_cli as sweep_cli
 from transition_sim.compare import make_plan, replicate_seeds
-from transition_sim.compare.adaptive import Claim, check_claims, check_seeds, claims
+from transition_sim.compare.adaptive import check_claims, check_seeds, claims
 from transition_sim.compare.reading import leader_reading, pair_reading
 from transition_sim.compare.report import seed_check_md
+from transition_sim.compare.rules import Claim
 from transition_sim.compare.stats import bootstrap_mean_ci, distribution, paired_comparison, seeded_rng
 from transition_sim.compare.tables import Comparison
 

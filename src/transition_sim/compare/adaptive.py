@@ -14,12 +14,13 @@ each claim of the report (a pair whose interval excludes zero, and the leader) w
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from transition_sim.compare.parallel import run_jobs
+from transition_sim.compare.rules import MAXIMUM, TARGET, Adaptive, Claim, SeedCheck, Stopping
 from transition_sim.compare.runner import JobResult, Plan, replicate_seeds
 from transition_sim.limits import CONTROLS, MAX_COMPARE_RUNS, check_total
 from transition_sim.schema import ConfigError
@@ -28,50 +29,8 @@ if TYPE_CHECKING:
     from transition_sim.compare.stats import PairedComparison
     from transition_sim.compare.tables import Comparison
 
-TARGET = "target"
-MAXIMUM = "maximum"
 _CHECK_KEY = 2**32 - 1  # spawn keys of replicates are (k,) with k < 10,000: check seeds never meet them
 _SEED_MASK = (1 << 63) - 1
-
-
-@dataclass(frozen=True)
-class Adaptive:
-    """Add replicates until the interval of the mean paired difference of ``pair`` is narrower than
-    ``target_width`` (in the measure's unit) or ``max_replicates`` is reached."""
-
-    target_width: float
-    pair: tuple[str, str]
-    max_replicates: int
-    batch: int
-    measure: str = "value_cumulative"
-
-
-@dataclass(frozen=True)
-class Stopping:
-    """Why the replicates stopped where they did: the width reached and the history of widths."""
-
-    rule: Adaptive
-    replicates: int
-    width: float
-    reason: str  # TARGET or MAXIMUM
-    widths: tuple[tuple[int, float], ...]  # (replicates, width) after each batch
-    initial: int = 0  # replicates of the first batch (what --replicates asked for)
-
-    def text(self) -> str:
-        a, b = self.rule.pair
-        why = (f"the 95% interval of the mean paired difference {a} - {b} ({self.rule.measure}) was "
-               f"{self.width:,.0f} wide, narrower than the target {self.rule.target_width:,.0f}"
-               if self.reason == TARGET else
-               f"the maximum of {self.rule.max_replicates} replicates was reached with the interval still "
-               f"{self.width:,.0f} wide (target {self.rule.target_width:,.0f})")
-        return f"{self.replicates} replicates, stopped because {why}"
-
-    def record(self) -> dict[str, Any]:
-        return {"target_width": self.rule.target_width, "pair": list(self.rule.pair),
-                "measure": self.rule.measure, "max_replicates": self.rule.max_replicates,
-                "batch": self.rule.batch, "initial_replicates": self.initial, "replicates": self.replicates,
-                "width": self.width,
-                "reason": self.reason, "widths": [list(w) for w in self.widths]}
 
 
 QUESTION_PAIR = ("one_need_at_a_time", "top_down_plan")
@@ -162,25 +121,12 @@ def _in_order(plan: Plan, results: dict[tuple[str, int], JobResult]) -> list[Job
 
 
 # ---------------------------------------------------------------------------- claims at other seeds
-@dataclass(frozen=True)
-class Claim:
-    """A statement of the report: ``kind`` "ahead" (a's mean above b's, the interval excluding zero) or
-    "leader" (a has the highest mean)."""
-
-    kind: str
-    a: str
-    b: str = ""
-
-    def text(self) -> str:
-        if self.kind == "leader":
-            return f"{self.a} creates the most value on average"
-        return f"{self.a} creates more value than {self.b} on average (95% interval above zero)"
-
-    def holds(self, comp: Comparison, measure: str = "value_cumulative") -> bool:
-        if self.kind == "leader":
-            return leader(comp, measure) == self.a
-        pc = comp.against(self.a, self.b, measure)
-        return pc is not None and pc.ci_low > 0
+def holds(claim: Claim, comp: Comparison, measure: str = "value_cumulative") -> bool:
+    """Whether the claim holds in another comparison (at another root seed)."""
+    if claim.kind == "leader":
+        return leader(comp, measure) == claim.a
+    pc = comp.against(claim.a, claim.b, measure)
+    return pc is not None and pc.ci_low > 0
 
 
 def leader(comp: Comparison, measure: str = "value_cumulative") -> str:
@@ -202,22 +148,9 @@ def claims(comp: Comparison, measure: str = "value_cumulative") -> list[Claim]:
     return out
 
 
-@dataclass(frozen=True)
-class SeedCheck:
-    """Each claim of the first seed, and whether it holds at each other root seed."""
-
-    seeds: tuple[int, ...]
-    results: tuple[tuple[Claim, tuple[bool, ...]], ...]
-
-    def record(self) -> dict[str, Any]:
-        return {"seeds": list(self.seeds),
-                "claims": [{"claim": c.text(), "kind": c.kind, "a": c.a, "b": c.b, "holds": list(h),
-                            "holds_at_every_seed": all(h)} for c, h in self.results]}
-
-
 def check_claims(comp: Comparison, others: Sequence[Comparison]) -> SeedCheck:
     return SeedCheck(tuple(o.plan.seed for o in others),
-                     tuple((c, tuple(c.holds(o) for o in others)) for c in claims(comp)))
+                     tuple((c, tuple(holds(c, o) for o in others)) for c in claims(comp)))
 
 
 def run_seed_checks(comp: Comparison, count: int, workers: int = 1,

@@ -21,7 +21,7 @@ from transition_sim.measures import CLIMB_DEPTHS
 from transition_sim.roles import ROLES
 
 if TYPE_CHECKING:
-    from transition_sim.compare.adaptive import SeedCheck, Stopping
+    from transition_sim.compare.rules import SeedCheck, Stopping
 
 TRUST_PAIRS: tuple[str, ...] = tuple(f"trust_{a.code}_{b.code}" for a in ROLES for b in ROLES)
 # the climb's shape at the horizon: actors on the facilitator's chain by relay depth

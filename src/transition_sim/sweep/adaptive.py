@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from transition_sim.compare.adaptive import MAXIMUM, TARGET, Adaptive
+from transition_sim.compare.rules import MAXIMUM, TARGET, Adaptive
 from transition_sim.compare.stats import PairedComparison, paired_comparison, seeded_rng
 
 

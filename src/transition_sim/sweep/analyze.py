@@ -29,10 +29,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from transition_sim.compare.adaptive import Adaptive
 from transition_sim.compare.figures import colours, png
 from transition_sim.compare.numbers import fmt, fmt_signed, share_text
 from transition_sim.compare.reading import leader_reading, pair_reading, risk_reading
+from transition_sim.compare.rules import Adaptive
 from transition_sim.compare.stats import distribution, paired_comparison, seeded_rng
 from transition_sim.compare.tables import NULL_STRATEGY, flipped
 from transition_sim.outdir import check_target, write_directory

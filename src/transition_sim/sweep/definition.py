@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transition_sim.compare.adaptive import Adaptive
+from transition_sim.compare.rules import Adaptive
 from transition_sim.errors import shown
 from transition_sim.files import parse_toml, read_text
 from transition_sim.limits import CONTROLS, MAX_SWEEP_RUNS, MAX_SWEEP_VALUES, check, check_total
