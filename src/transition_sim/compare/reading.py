@@ -109,6 +109,7 @@ def leader_reading(names: Sequence[str], values: Mapping[str, Distribution], aga
 
 def risk_reading(risks: Mapping[str, PairedComparison], null: str) -> str:
     """The risk of each strategy to do worse than doing nothing: the share of territories below ``null``."""
+    risks = {s: pc for s, pc in risks.items() if pc.n > 0}  # a strategy without a paired value says nothing
     if not risks:
         return ""
     parts = [f"{s} in {round(pc.n * pc.share_b_higher)} of {pc.n} "
