@@ -118,6 +118,26 @@ def _numbers() -> None:
         case(f"elections --window {text!r}", *elections, "--window", text, expect="window = ")
     case("elections --replicates 1", "elections", "--replicates", "1", expect="[2, 10000]")
     case("elections --strategies nope", "elections", "--strategies", "nope", expect="unknown strategy")
+    two = ("compare", "--scenario", "village", "--strategies", "none,commons", "--replicates", "4", "--steps", "2")
+    for text in ("0", "-1", "x", "nan", "inf", "1e16", ""):
+        case(f"compare --target-width {text!r}", *two, "--target-width", text, expect="must be a number in [1e-09, ")
+    for text in ("none,nope", "none,none", "none", "none,commons,none", ","):
+        case(f"compare --pair {text!r}", *two, "--target-width", "5", "--pair", text,
+             expect="must be two different strategies of the comparison, A,B (strategies: none, commons)")
+    case("compare --pair without --target-width", *two, "--pair", "none,commons", expect="give a target width too")
+    case("compare --batch without --target-width", *two, "--batch", "3", expect="give a target width too")
+    case("compare --max-replicates below --replicates", *two, "--target-width", "5", "--max-replicates", "3",
+         expect="--max-replicates: max_replicates = 3: must be at least the replicates of the first batch (4)")
+    for text in ("1", "10001", "x"):
+        case(f"compare --max-replicates {text!r}", *two, "--target-width", "5", "--max-replicates", text,
+             expect="must be an integer in [2, 10000]")
+    for text in ("0", "10001", "2.5"):
+        case(f"compare --batch {text!r}", *two, "--target-width", "5", "--batch", text,
+             expect="must be an integer in [1, 10000]")
+    for text in ("-1", "11", "x"):
+        case(f"compare --check-seeds {text!r}", *two, "--check-seeds", text, expect="must be an integer in [0, 10]")
+    case("compare adaptive runs product", *two, "--target-width", "5", "--max-replicates", "10000", "--check-seeds",
+         "10", expect="must be at most 100,000 runs")
     sweep = ("sweep", "tiny_sweep.toml")
     files = {"tiny_sweep.toml": TINY_SWEEP}
     for text in ("0", "-1", "257", "abc", "", "1e3"):
@@ -278,6 +298,15 @@ def _scenario_files() -> None:
 # ------------------------------------------------------------------------------ experiment files
 def _experiment_files() -> None:
     contents = {
+        "target_width 0": ("target_width = 0\n", "[1e-09, 1e+15]"),
+        "target_width text": ('target_width = "wide"\n', "[1e-09, 1e+15]"),
+        "pair text": ('target_width = 5\npair = "none"\n', "must be a list of two strategy names"),
+        "pair unknown": ('strategies = ["none", "commons"]\nreplicates = 2\nsteps = 2\ntarget_width = 5\n'
+                         'pair = ["none", "x"]\n', "must be two different strategies of the comparison"),
+        "pair without width": ('strategies = ["none", "commons"]\nreplicates = 2\nsteps = 2\n'
+                               'pair = ["none", "commons"]\n', "give a target width too"),
+        "batch 0": ("batch = 0\n", "[1, 10000]"), "check_seeds 11": ("check_seeds = 11\n", "[0, 10]"),
+        "max_replicates 1": ("max_replicates = 1\n", "[2, 10000]"),
         "replicates 1": ("replicates = 1\n", "[2, 10000]"), "replicates huge": ("replicates = 1e9\n", "[2, 10000]"),
         "replicates 10001": ("replicates = 10001\n", "[2, 10000]"), "replicates text": ('replicates = "30"\n', "[2, "),
         "replicates bool": ("replicates = true\n", "[2, 10000]"), "replicates nan": ("replicates = nan\n", "[2, "),
@@ -314,6 +343,17 @@ def _sweep_files() -> None:
                                               "toolkit_coverage"))
     ranges = "[sample.ranges]\ntrust_gain = [0.1, 0.3]\ntrust_loss = [0.1, 0.5]\n"
     contents = {
+        "adaptive without target_width": (base + "[adaptive]\nbatch = 2\n", "target_width = None: missing"),
+        "adaptive target_width 0": (base + "[adaptive]\ntarget_width = 0\n", "[1e-09, 1e+15]"),
+        "adaptive one strategy": (base + "[adaptive]\ntarget_width = 5\n", "pair = ['none']: must be two different"),
+        "adaptive pair unknown": (base.replace('["none"]', '["none", "commons"]')
+                                  + '[adaptive]\ntarget_width = 5\npair = ["none", "x"]\n', "strategies of the sweep"),
+        "adaptive max below replicates": (base.replace('["none"]', '["none", "commons"]')
+                                          + "[adaptive]\ntarget_width = 5\nmax_replicates = 0\n", "[2, 10000]"),
+        "adaptive bad key": (base + "[adaptive]\ntarget_width = 5\nwidth = 3\n", "unknown key; allowed: target_width"),
+        "adaptive measure": (base.replace('["none"]', '["none", "commons"]')
+                             + '[adaptive]\ntarget_width = 5\nmeasure = "x"\n', "must be a final measure"),
+        "adaptive not a table": (base + "adaptive = 3\n", "must be a table [adaptive]"),
         "replicates 0": (base.replace("replicates = 1", "replicates = 0"), "[1, 10000]"),
         "replicates 1e9": (base.replace("replicates = 1", "replicates = 1e9"), "[1, 10000]"),
         "replicates 10001": (base.replace("replicates = 1", "replicates = 10001"), "[1, 10000]"),

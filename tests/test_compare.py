@@ -110,8 +110,9 @@ def test_compare_writes_every_file(small):
     assert "## Reading" in report
     assert "## The climb" in report and "| `none` | 0 | 0 | 0 | 0 |" in report  # no facilitator, no chain
     assert set(summary["relay_depths"]) == set(STRATEGIES)
-    assert report.count("clear difference") + report.count("Clear difference") + report.count(
-        "same cumulative value") >= 3
+    reading = report.split("## Reading")[1]
+    assert reading.count("\n- **") == 3 and "Overall, **" in reading  # one line per pair, and the leader
+    assert "### Distribution of cumulative value" in report and "worse than `none`" in report
 
     assert "value_cumulative (value units)" in stdout
     assert all(name in stdout for name in STRATEGIES)

@@ -10,8 +10,8 @@ from scipy import stats as sps
 
 from transition_sim.compare.stats import (
     bootstrap_mean_ci,
+    bootstrap_mean_columns,
     mean_ci,
-    mean_ci_columns,
     paired_comparison,
     seeded_rng,
     ttest_p,
@@ -51,13 +51,13 @@ def test_ci_of_one_or_no_value():
     assert none.n == 0 and math.isnan(none.mean)
 
 
-def test_column_ci_agrees_with_mean_ci():
-    m = np.random.default_rng(1).normal(size=(8, 5))
-    m[2, 3] = math.nan
-    mean, low, high = mean_ci_columns(m)
-    for j in range(5):
-        iv = mean_ci(m[:, j])
-        assert (mean[j], low[j], high[j]) == pytest.approx((iv.mean, iv.low, iv.high))
+def test_column_bootstrap_band_stays_within_each_months_values():
+    m = np.abs(np.random.default_rng(1).normal(size=(8, 5)))
+    m[:, 0] = 0.0  # month 0: the same for every replicate
+    mean, low, high = bootstrap_mean_columns(m, rng("band"))
+    assert (mean[0], low[0], high[0]) == (0.0, 0.0, 0.0)
+    assert np.all(low >= m.min(axis=0)) and np.all(high <= m.max(axis=0)) and np.all(low <= mean)
+    assert np.all(mean <= high)
 
 
 # ------------------------------------------------------------------------------ bootstrap
@@ -120,7 +120,9 @@ def test_ttest_p_is_scipy_ttest_rel():
     b = np.array([1.0, 4.0, 2.5, 5.0, 5.0])
     pc = paired_comparison(a, b, rng())
     assert pc.ttest_p == pytest.approx(sps.ttest_rel(a, b).pvalue)
-    assert pc.wilcoxon_p == pytest.approx(sps.wilcoxon(a - b, zero_method="zsplit").pvalue)
+    assert pc.wilcoxon_p == pytest.approx(sps.wilcoxon(a - b, zero_method="zsplit", method="approx").pvalue)  # ties
+    c = np.array([3.0, 5.0, 2.0, 8.0, 6.5])  # no ties, no zeros: the exact distribution
+    assert wilcoxon_p(c - b) == pytest.approx(sps.wilcoxon(c - b, zero_method="zsplit", method="exact").pvalue)
 
 
 def test_pairs_with_a_nan_on_either_side_are_dropped():

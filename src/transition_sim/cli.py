@@ -95,6 +95,17 @@ def build_parser() -> argparse.ArgumentParser:
                       help="processes running simulations in parallel; results do not depend on it "
                       "(default: %(default)s)")
     comp.add_argument("--strategy-budget", default=None, metavar="SECONDS", help=BUDGET_HELP)
+    comp.add_argument("--target-width", default=None, metavar="W",
+                      help="adaptive replicates: after the first --replicates, add --batch more at a time until the "
+                      "95%% interval of the mean paired difference of --pair (cumulative value) is narrower than W")
+    comp.add_argument("--pair", default=None, metavar="A,B",
+                      help="the pair whose interval --target-width bounds (default: one_need_at_a_time,top_down_plan "
+                      "when both run, else the first two strategies)")
+    comp.add_argument("--max-replicates", default=None, metavar="N",
+                      help="adaptive replicates: at most N per strategy (default: 200)")
+    comp.add_argument("--batch", default=None, metavar="B", help="adaptive replicates: B added at a time (default: 10)")
+    comp.add_argument("--check-seeds", default=None, metavar="K",
+                      help="re-check the report's claims on K other root seeds derived from --seed (default: 0)")
     comp.set_defaults(func=cmd_compare)
 
     elect = sub.add_parser("elections", help="what an election costs, against the same runs with it held off",
@@ -258,14 +269,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
         run_comparison,
         write_comparison,
     )
+    from transition_sim.compare.adaptive import make_rule, run_adaptive, run_seed_checks
     from transition_sim.compare.experiment import load_experiment
     from transition_sim.compare.report import main_table_text
     from transition_sim.compare.runner import REPLICATES
     from transition_sim.cost import long_run_note, size, total_seconds
 
+    adaptive_keys = ("target_width", "pair", "max_replicates", "batch", "check_seeds")
     if args.experiment is not None:
-        given = [f"--{k}" for k in ("scenario", "strategies", "replicates", "steps", "seed")
-                 if getattr(args, k) is not None]
+        given = [f"--{k.replace('_', '-')}" for k in ("scenario", "strategies", "replicates", "steps", "seed",
+                                                      *adaptive_keys) if getattr(args, k) is not None]
         if given:
             raise CliError(f"--experiment {args.experiment}: {', '.join(given)} cannot be combined with an "
                            "experiment file (edit the file, or use --set for parameters)")
@@ -273,6 +286,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         scenario, strategies, replicates, steps, seed = (exp.scenario, list(exp.strategies or []) or None,
                                                          exp.replicates, exp.steps, exp.seed)
         base, out_default, experiment = dict(exp.parameters), exp.out, exp.path
+        settings = {k: getattr(exp, k) for k in adaptive_keys}
+        sources = dict.fromkeys(adaptive_keys, str(exp.path))
         set_texts = [f"{k}={_toml_value(v)}" for k, v in base.items()] + list(args.sets)
     else:
         scenario = args.scenario or "default"
@@ -285,6 +300,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         steps = parse(args.steps, "--steps")
         seed = parse(args.seed, "--seed") or 0
         base, out_default, experiment = {}, None, None
+        pair_text = args.pair
+        settings = {k: parse(getattr(args, k), f"--{k.replace('_', '-')}") for k in adaptive_keys if k != "pair"}
+        settings["pair"] = None if pair_text is None else tuple(p.strip() for p in pair_text.split(","))
+        settings["check_seeds"] = settings["check_seeds"] or 0
+        sources = {k: f"--{k.replace('_', '-')}" for k in adaptive_keys}
     workers = parse(args.workers, "--workers")
     budget = parse(args.strategy_budget, "--strategy-budget") or DEFAULT_BUDGET
     overrides = {**base, **parse_sets(args.sets)}
@@ -294,6 +314,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                          budget=budget)
     except CompareError as exc:
         raise CliError(message_of(exc)) from None
+    rule = make_rule(plan, **{k: settings[k] for k in adaptive_keys}, source=sources)
     out = check_out_dir(args.out or out_default or default_out_dir(plan.scenario.name),
                         inputs=[*plan_inputs(plan), experiment])
 
@@ -304,7 +325,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
     progress = Progress(total)
     started = time.perf_counter()
     try:
-        comparison = run_comparison(plan, workers=workers, on_done=progress)
+        if rule is None:
+            comparison = run_comparison(plan, workers=workers, on_done=progress)
+        else:
+            comparison = run_adaptive(plan, rule, workers, on_done=progress,
+                                      on_batch=progress.grow)
+        total = len(plan.names) * comparison.plan.replicates
+        if settings["check_seeds"]:
+            checks = settings["check_seeds"]
+            progress.close()
+            progress = Progress(total * checks, label="check seeds")
+            comparison.seed_check = run_seed_checks(comparison, checks, workers, on_done=progress)
+            total *= 1 + checks
     except RunFailed as exc:  # e.g. a user strategy raised: nothing is written
         progress.close()  # end the progress line before the error line
         return fail(message_of(exc), exc.status)
@@ -313,6 +345,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     out = write_comparison(comparison, out)
     print(main_table_text(comparison))
+    if comparison.seed_check is not None:
+        held = sum(all(h) for _, h in comparison.seed_check.results)
+        print(f"claims holding at every one of {len(comparison.seed_check.seeds)} other root seeds: {held} of "
+              f"{len(comparison.seed_check.results)}")
     print(f"{total} runs in {elapsed:.1f} s with {workers} worker{'s' if workers > 1 else ''}")
     print(f"wrote {out}/ (report.md, comparison.csv, pairs.csv, timeseries.csv, summary.json, figures)")
     return 0

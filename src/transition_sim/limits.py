@@ -33,6 +33,13 @@ CONTROLS: dict[str, Param] = {p.name: p for p in (
     _control("n", None, "int", "samples", "A sweep sampler's size: points (lhs), base samples (sobol), "
              "trajectories (morris).", 2, 2**20),
     _control("levels", 4, "int", "levels", "Grid levels of Morris trajectories (an even number).", 2, 100),
+    _control("target_width", None, "float", "measure's unit", "Adaptive replicates: add replicates until the 95% "
+             "interval of the mean paired difference of the pair is narrower than this.", 1e-9, 1e15),
+    _control("max_replicates", 200, "int", "territories", "Adaptive replicates: at most this many replicates "
+             "per strategy (per sweep point).", 2, 10_000),
+    _control("batch", 10, "int", "territories", "Adaptive replicates: replicates added at a time.", 1, 10_000),
+    _control("check_seeds", 0, "int", "root seeds", "Re-check the report's claims at this many other root seeds "
+             "derived from the first.", 0, 10),
 )}
 MAX_COMPARE_RUNS = 100_000  # strategies x replicates (every time series is kept in memory for the report)
 MAX_SWEEP_RUNS = 1_000_000  # points x strategies x replicates (planning takes about 0.1 ms and 1 kB a run)

@@ -13,7 +13,8 @@ from transition_sim.scenarios import read_toml
 from transition_sim.schema import ConfigError, validate
 from transition_sim.strategies import check_specs
 
-_KEYS = {"description", "scenario", "strategies", "replicates", "seed", "steps", "out", "parameters"}
+_KEYS = {"description", "scenario", "strategies", "replicates", "seed", "steps", "out", "parameters",
+         "target_width", "pair", "max_replicates", "batch", "check_seeds"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,11 @@ class Experiment:
     steps: int | None
     out: str | None
     parameters: dict[str, Any] = field(default_factory=dict)
+    target_width: float | None = None  # adaptive replicates (compare.adaptive)
+    pair: tuple[str, ...] | None = None
+    max_replicates: int | None = None
+    batch: int | None = None
+    check_seeds: int = 0
 
 
 def load_experiment(path_text: str) -> Experiment:
@@ -60,7 +66,18 @@ def load_experiment(path_text: str) -> Experiment:
     out = typed("out", str, None)
     if out == "":
         raise ConfigError(source, "out", out, "must be a directory path (the default of --out)")
-    return Experiment(path=path, description=typed("description", str, ""), scenario=scenario,
+    pair = data.get("pair")
+    if pair is not None and (not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(s, str) for s in pair)):
+        raise ConfigError(source, "pair", pair, "must be a list of two strategy names, e.g. "
+                          '["one_need_at_a_time", "top_down_plan"]')
+
+    def optional(key: str) -> Any:
+        return None if key not in data else check(key, data[key], source)
+
+    return Experiment(path=path, target_width=optional("target_width"), pair=tuple(pair) if pair is not None else None,
+                      max_replicates=optional("max_replicates"), batch=optional("batch"),
+                      check_seeds=check("check_seeds", data.get("check_seeds", 0), source),
+                      description=typed("description", str, ""), scenario=scenario,
                       strategies=tuple(strategies) if strategies is not None else None,
                       replicates=check("replicates", data.get("replicates", DEFAULT_REPLICATES), source, REPLICATES),
                       seed=check("seed", data.get("seed", 0), source),

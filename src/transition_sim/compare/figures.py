@@ -15,7 +15,7 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from transition_sim.compare.runner import Plan
-from transition_sim.compare.stats import mean_ci_columns
+from transition_sim.compare.stats import bootstrap_mean_columns, seeded_rng
 from transition_sim.compare.tables import Comparison
 from transition_sim.roles import ROLES
 
@@ -55,10 +55,10 @@ def value_over_time(comp: Comparison) -> bytes:
     ax = fig.add_subplot()
     for name, colour in colours(plan.names).items():
         months, matrix = comp.series_matrix(name, "value_cumulative")
-        mean, low, high = mean_ci_columns(matrix)
+        mean, low, high = bootstrap_mean_columns(matrix, seeded_rng(plan.seed, "band", name))
         ax.plot(months, mean, color=colour, lw=2, label=name)
         ax.fill_between(months, low, high, color=colour, alpha=0.2, lw=0)
-    ax.set_title(f"Cumulative value by strategy (mean and 95% CI of the mean)\n{_setting(plan)}")
+    ax.set_title(f"Cumulative value by strategy (mean and its 95% bootstrap interval)\n{_setting(plan)}")
     ax.set_xlabel("Month")
     ax.set_ylabel("Cumulative value (value units)")
     ax.ticklabel_format(axis="y", style="plain")
@@ -69,37 +69,48 @@ def value_over_time(comp: Comparison) -> bytes:
 
 
 def paired_differences(comp: Comparison) -> bytes:
-    """For each pair (first strategy, other): cumulative value of the first minus the other's,
-    one point per replicate, over a box plot and a zero line."""
+    """One row per pair (the first strategy minus each other), each on its own scale so that no pair sets
+    another's axes: left, every replicate's difference with the mean and its 95% bootstrap interval (the
+    reading's mean); right, the median and quartiles of the same differences (the reading's median)."""
     plan = comp.plan
     first, others = plan.names[0], plan.names[1:]
-    fig = Figure(figsize=(9, 1.8 + 0.9 * max(len(others), 1)), layout="constrained")
-    ax = fig.add_subplot()
+    fig = Figure(figsize=(11, 1.2 + 1.5 * max(len(others), 1)), layout="constrained")
     if not others:
+        ax = fig.add_subplot()
         ax.text(0.5, 0.5, f"Only one strategy ({first}): no pair to compare.", ha="center", va="center")
         ax.set_axis_off()
         return png(fig)
+    axes = fig.subplots(len(others), 2, squeeze=False, width_ratios=(3, 2))
     cols = colours(plan.names)
     rng = np.random.default_rng(0)  # jitter only: fixed so that the figure is reproducible
-    labels = []
-    for row, other in enumerate(others):
+    for (ax_mean, ax_box), other in zip(axes, others, strict=True):
+        pc = comp.against(first, other, "value_cumulative")
         d = comp.values(first, "value_cumulative") - comp.values(other, "value_cumulative")
         d = d[~np.isnan(d)]
-        y = len(others) - 1 - row
-        labels.append((y, f"{first}\nminus {other}"))
-        if d.size:
-            ax.boxplot([d], positions=[y], widths=0.5, showfliers=False,
-                       medianprops={"color": "black"}, boxprops={"color": "0.4"}, whiskerprops={"color": "0.4"},
-                       capprops={"color": "0.4"}, **_HORIZONTAL)
-            ax.scatter(d, y + rng.uniform(-0.18, 0.18, d.size), s=16, color=cols[other], alpha=0.8, zorder=3)
-    ax.axvline(0.0, color="crimson", ls="--", lw=1.2, label="no difference")
-    ax.set_yticks([y for y, _ in labels], [text for _, text in labels])
-    ax.set_ylim(-0.7, len(others) - 0.3)
-    ax.set_xlabel(f"Difference in cumulative value at month {plan.steps} (value units), one point per replicate")
-    ax.xaxis.set_major_formatter("{x:,.0f}")
-    ax.set_title(f"Paired differences in cumulative value: {first} minus each other strategy\n{_setting(plan)}")
-    ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right", fontsize="small")
+        for ax in (ax_mean, ax_box):
+            ax.axvline(0.0, color="crimson", ls="--", lw=1.2)
+            ax.set_yticks([])
+            ax.xaxis.set_major_formatter("{x:,.0f}")
+            ax.grid(axis="x", alpha=0.3)
+        ax_mean.set_ylabel(f"{first}\nminus {other}", rotation=0, ha="right", va="center", fontsize="small")
+        if not d.size or pc is None:
+            continue
+        ax_mean.scatter(d, rng.uniform(-0.3, 0.3, d.size), s=14, color=cols[other], alpha=0.7, zorder=2)
+        if np.isfinite(pc.ci_low):
+            ax_mean.errorbar([pc.mean_diff], [0.0], xerr=[[pc.mean_diff - pc.ci_low], [pc.ci_high - pc.mean_diff]],
+                             fmt="D", color="black", ms=7, capsize=6, lw=2, zorder=3)
+        ax_mean.set_ylim(-0.6, 0.6)
+        ax_box.boxplot([d], positions=[0], widths=0.5, showfliers=False, whis=(0, 100),
+                       medianprops={"color": "black", "lw": 2}, boxprops={"color": "0.3"},
+                       whiskerprops={"color": "0.5"}, capprops={"color": "0.5"}, **_HORIZONTAL)
+        ax_box.set_ylim(-0.6, 0.6)
+        ax_box.set_yticks([])  # boxplot sets its own
+    axes[0][0].set_title("each replicate; mean and its 95% bootstrap interval (black)", fontsize="medium")
+    axes[0][1].set_title("median (black), quartiles (box), range (whiskers)", fontsize="medium")
+    for ax in axes[-1]:
+        ax.set_xlabel(f"difference at month {plan.steps} (value units)")
+    fig.suptitle(f"Paired differences in cumulative value: {first} minus each other strategy, each on its own "
+                 f"scale (red: no difference)\n{_setting(plan)}")
     return png(fig)
 
 

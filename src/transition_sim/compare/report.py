@@ -9,7 +9,6 @@ a difference is "clear" only when its 95% bootstrap interval excludes zero.
 from __future__ import annotations
 
 import json
-import math
 import shlex
 from collections.abc import Iterable
 from importlib import metadata
@@ -17,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from transition_sim.compare.figures import FIGURES, PAIRED_DIFFERENCES, TRUST_BY_ROLE_PAIR, VALUE_OVER_TIME
+from transition_sim.compare.numbers import fmt, fmt_p, fmt_signed, p_text, pct, share_text
+from transition_sim.compare.reading import leader_reading, pair_reading, risk_reading
 from transition_sim.compare.runner import MEASURES, Plan
-from transition_sim.compare.stats import LEVEL, RESAMPLES, Interval, PairedComparison
-from transition_sim.compare.tables import DEPTHS, TRUST_PAIRS, Comparison
+from transition_sim.compare.stats import INTERVAL_METHOD, LEVEL, RESAMPLES, SHARE_METHOD, Distribution
+from transition_sim.compare.tables import DEPTHS, NULL_STRATEGY, TRUST_PAIRS, Comparison
 from transition_sim.outdir import Target, check_target, write_directory
 from transition_sim.output import jsonable, versions
 from transition_sim.strategies import strategy_file
@@ -62,59 +63,32 @@ MEASURE_INFO: dict[str, tuple[str, str]] = {
 }
 
 
-# ---------------------------------------------------------------------------- number formats
-def fmt(x: float) -> str:
-    """Few enough digits to read, enough to compare; NaN as ``n/a``."""
-    if x is None or not math.isfinite(x):
-        return "n/a"
-    a = abs(x)
-    if a == 0:
-        return "0"
-    if a >= 1000:
-        return f"{x:,.0f}"
-    if a >= 100:
-        return f"{x:.0f}"
-    if a >= 10:
-        return f"{x:.1f}"
-    return f"{x:.2f}" if a >= 0.1 else f"{x:.2g}"
+__all__ = ["fmt", "fmt_p", "fmt_signed", "p_text"]  # re-exported: the sweep's analysis formats with them
 
 
-def fmt_signed(x: float) -> str:
-    text = fmt(x)
-    return f"+{text}" if math.isfinite(x) and x > 0 else text
-
-
-def fmt_p(p: float) -> str:
-    if p is None or not math.isfinite(p):
-        return "n/a"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def p_text(p: float) -> str:
-    """``p = 0.042`` or ``p < 0.001``, for sentences."""
-    text = fmt_p(p)
-    return f"p {text}" if text.startswith("<") else f"p = {text}"
-
-
-def fmt_interval(iv: Interval, replicates: int) -> str:
+def fmt_interval(iv: Distribution, replicates: int) -> str:
     if iv.n == 0:
         return "n/a (n=0)"
     text = f"{fmt(iv.mean)} [{fmt(iv.low)}, {fmt(iv.high)}]"
     return text + (f" (n={iv.n})" if iv.n < replicates else "")
 
 
-def _pct(x: float) -> str:
-    return "n/a" if not math.isfinite(x) else f"{100 * x:.0f}%"
-
-
 # ---------------------------------------------------------------------------- text pieces
-def reproduce_command(plan: Plan) -> str:
+def reproduce_command(comp: Comparison) -> str:
     """The command that reruns this comparison exactly (every default spelled out)."""
+    plan, stop = comp.plan, comp.stopping
     argv = ["transition-sim", "compare", "--scenario", plan.scenario_arg,
             "--strategies", ",".join(s.spec for s in plan.strategies),
-            "--replicates", str(plan.replicates), "--steps", str(plan.steps), "--seed", str(plan.seed)]
+            "--replicates", str(stop.initial if stop else plan.replicates), "--steps", str(plan.steps),
+            "--seed", str(plan.seed)]
     for text in plan.set_texts:
         argv += ["--set", text]
+    if stop is not None:
+        rule = stop.rule
+        argv += ["--target-width", f"{rule.target_width:g}", "--pair", ",".join(rule.pair),
+                 "--max-replicates", str(rule.max_replicates), "--batch", str(rule.batch)]
+    if comp.seed_check is not None:
+        argv += ["--check-seeds", str(len(comp.seed_check.seeds))]
     return shlex.join(argv)
 
 
@@ -126,8 +100,14 @@ def main_table_text(comp: Comparison) -> str:
     rows = [[f"{m} ({MEASURE_INFO[m][1]})", *(fmt_interval(table[s][m], plan.replicates) for s in plan.names)]
             for m in MEASURES]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    lines = [f"mean [95% CI] over {plan.replicates} replicates, scenario {plan.scenario.name}, {plan.steps} months"]
+    lines = [f"mean [95% bootstrap CI] over {plan.replicates} replicates, scenario {plan.scenario.name}, "
+             f"{plan.steps} months"]
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in [head, *rows]]
+    lines.append("value_cumulative median [quartiles]: " + "; ".join(
+        f"{s} {fmt(table[s]['value_cumulative'].median)} [{fmt(table[s]['value_cumulative'].q1)}, "
+        f"{fmt(table[s]['value_cumulative'].q3)}]" for s in plan.names))
+    if comp.stopping is not None:
+        lines.append(comp.stopping.text())
     return "\n".join(lines)
 
 
@@ -153,50 +133,60 @@ def climb_md(comp: Comparison) -> list[str]:
     return lines + [_md_row([f"`{s}`", *(fmt(means[s][d]) for d in DEPTHS)]) for s in comp.plan.names]
 
 
+def distribution_md(comp: Comparison, measure: str = "value_cumulative") -> list[str]:
+    """Per strategy: median and quartiles, the mean with its interval, and the risk of doing worse than none."""
+    table, risks = comp.table(), comp.risk(measure)
+    head = ["strategy", "median", "quartiles (Q1 to Q3)", "mean [95% bootstrap CI]"]
+    if risks:
+        head.append(f"worse than `{NULL_STRATEGY}` [95% Wilson CI]")
+    lines = [_md_row(head), _md_row(["---"] * len(head))]
+    for s in comp.plan.names:
+        d = table[s][measure]
+        row = [f"`{s}`", fmt(d.median), f"{fmt(d.q1)} to {fmt(d.q3)}", fmt_interval(d, comp.plan.replicates)]
+        if risks:
+            pc = risks.get(s)
+            row.append("" if pc is None else share_text(pc.share_b_higher, pc.b_higher_low, pc.b_higher_high))
+        lines.append(_md_row(row))
+    return lines
+
+
 def pairs_table_md(comp: Comparison, measure: str) -> list[str]:
-    lines = [_md_row(["A", "B", "mean A - B [95% bootstrap CI]", "A higher / B higher / tie", "Wilcoxon p",
-                      "t-test p", "n"]),
-             _md_row(["---"] * 7)]
+    lines = [_md_row(["A", "B", "mean A - B [95% bootstrap CI]", "median A - B", "A higher [95% CI]",
+                      "B higher [95% CI]", "tie", "Wilcoxon p", "t-test p", "n"]),
+             _md_row(["---"] * 10)]
     for a, b, m, pc in comp.pairs():
         if m != measure:
             continue
         lines.append(_md_row([a, b, f"{fmt_signed(pc.mean_diff)} [{fmt_signed(pc.ci_low)}, {fmt_signed(pc.ci_high)}]",
-                              f"{_pct(pc.share_a_higher)} / {_pct(pc.share_b_higher)} / {_pct(pc.share_ties)}",
+                              fmt_signed(pc.median_diff), share_text(pc.share_a_higher, pc.a_higher_low,
+                                                                     pc.a_higher_high),
+                              share_text(pc.share_b_higher, pc.b_higher_low, pc.b_higher_high), pct(pc.share_ties),
                               fmt_p(pc.wilcoxon_p), fmt_p(pc.ttest_p), str(pc.n)]))
     return lines
 
 
-def reading(a: str, b: str, pc: PairedComparison, steps: int) -> str:
-    """One pair on cumulative value, in words; claims a difference only if the CI excludes zero."""
-    if pc.n < 2 or not (math.isfinite(pc.ci_low) and math.isfinite(pc.ci_high)):
-        return f"**{a}** vs **{b}**: too few paired replicates with a value (n = {pc.n}) to compare them."
-    if pc.share_ties == 1.0:
-        return (f"**{a}** and **{b}** created exactly the same cumulative value in all {pc.n} replicates: "
-                "no difference.")
-    if pc.mean_diff == 0:
-        return (f"**{a}** and **{b}** created the same mean cumulative value over {steps} months (differences "
-                f"cancel out; 95% bootstrap CI [{fmt_signed(pc.ci_low)}, {fmt_signed(pc.ci_high)}]): no clear "
-                "difference at this number of replicates.")
-    hi, lo, sign = (a, b, 1.0) if pc.mean_diff > 0 else (b, a, -1.0)
-    low, high = sorted((sign * pc.ci_low, sign * pc.ci_high))
-    wins = round(pc.n * (pc.share_a_higher if sign > 0 else pc.share_b_higher))
-    losses = round(pc.n * (pc.share_b_higher if sign > 0 else pc.share_a_higher))
-    ties = pc.n - wins - losses
-    tied = f", tied in {ties}" if ties else ""
-    text = (f"**{hi}** created more cumulative value than **{lo}** over {steps} months on average: "
-            f"{fmt(sign * pc.mean_diff)} value units more per territory ({hi} minus {lo}: 95% bootstrap CI "
-            f"of the mean paired difference [{fmt_signed(low)}, {fmt_signed(high)}]; {hi} higher in {wins} of "
-            f"{pc.n} replicates, lower in {losses}{tied}; Wilcoxon {p_text(pc.wilcoxon_p)}). ")
-    if pc.clear:
-        text += "Clear difference: the interval excludes zero."
-        if pc.wilcoxon_p >= 0.05:
-            text += f" The Wilcoxon signed-rank test is less conclusive ({p_text(pc.wilcoxon_p)})."
-        return text
-    text += "No clear difference at this number of replicates: the interval includes zero."
-    if pc.wilcoxon_p < 0.05:
-        text += (f" The Wilcoxon signed-rank test, based on the ranks of the differences rather than "
-                 f"their sizes, gives {p_text(pc.wilcoxon_p)}.")
-    return text
+def seed_check_md(comp: Comparison) -> list[str]:
+    """Each headline claim and whether it holds at the other root seeds."""
+    check = comp.seed_check
+    if check is None:
+        return []
+    seeds = ", ".join(str(s) for s in check.seeds)
+    lines = ["## Do the claims hold at other root seeds?", "",
+             f"The same comparison ({comp.plan.replicates} replicates a strategy) at {len(check.seeds)} other root "
+             f"seeds derived from {comp.plan.seed} ({seeds}; `SeedSequence(seed, spawn_key=(2**32 - 1, j))`): each "
+             "claim of this report (the leader, and each pair whose interval excludes zero) is checked there.", ""]
+    if not check.results:
+        return [*lines, "This report makes no claim (no interval excludes zero).", ""]
+    head = ["claim", *(f"seed {s}" for s in check.seeds), "holds at every seed"]
+    lines += [_md_row(head), _md_row(["---"] * len(head))]
+    for claim, holds in check.results:
+        lines.append(_md_row([claim.text(), *("yes" if h else "**no**" for h in holds),
+                              "yes" if all(holds) else "**no**"]))
+    failing = [c.text() for c, h in check.results if not all(h)]
+    lines += ["", ("Every claim holds at every seed." if not failing else
+                   f"{len(failing)} claim(s) do not hold at every seed: {'; '.join(failing)}. Read them as "
+                   "depending on the seed, not as findings."), ""]
+    return lines
 
 
 def report_md(comp: Comparison) -> str:
@@ -223,7 +213,9 @@ def report_md(comp: Comparison) -> str:
         "",
         f"- Scenario: `{sc.name}`" + (f": {sc.description}" if sc.description else ""),
         f"- Strategies: {strategies}",
-        f"- Replicates: {plan.replicates} per strategy (seeds in `summary.json` and `comparison.csv`)",
+        f"- Replicates: {plan.replicates} per strategy (seeds in `summary.json` and `comparison.csv`)"
+        + (f"; chosen by the data: {comp.stopping.text()} (batches of {comp.stopping.rule.batch} from "
+           f"{comp.stopping.initial}: widths {_widths(comp)})" if comp.stopping else ""),
         f"- Months simulated: {plan.steps}",
         f"- Root seed: {plan.seed}",
         f"- Parameter overrides: {overrides}",
@@ -231,12 +223,14 @@ def report_md(comp: Comparison) -> str:
         "Reproduce with:",
         "",
         "```bash",
-        reproduce_command(plan),
+        reproduce_command(comp),
         "```",
         "",
         "## Results per strategy",
         "",
-        f"Final values at month {plan.steps}: mean [95% t-interval of the mean] over the replicates; "
+        f"Final values at month {plan.steps}: mean [95% {INTERVAL_METHOD} interval of the mean, "
+        f"{RESAMPLES:,} resamples] over the replicates (it stays within the range of the values, so a count is "
+        "never given a negative bound); "
         "`(n=k)` when only k replicates have a value (e.g. `first_funded_month` is missing when no "
         "chain was funded). `systemic_phase` is the share of runs that reached the systemic phase. "
         "Value comes from outcomes (needs answered, weighted by urgency and the people they stand for, and the "
@@ -246,6 +240,15 @@ def report_md(comp: Comparison) -> str:
         "meeting) are per replicate, missing where the denominator is zero.",
         "",
         *main_table_md(comp),
+        "",
+        "### Distribution of cumulative value",
+        "",
+        "Outcomes are lottery-like (a strategy may succeed rarely but big), so the mean alone misleads: the "
+        "median and quartiles say what happens in a typical territory"
+        + (f"; the last column is the share of territories where the strategy does worse than doing nothing "
+           f"(`{NULL_STRATEGY}` on the same territory), with its {SHARE_METHOD}." if comp.risk() else "."),
+        "",
+        *distribution_md(comp),
         "",
         "## The climb",
         "",
@@ -258,8 +261,9 @@ def report_md(comp: Comparison) -> str:
         "",
         "## Pairwise comparisons",
         "",
-        "Paired difference A - B per replicate: mean with a percentile bootstrap 95% interval "
-        f"({RESAMPLES:,} resamples), share of replicates where A is higher, lower or tied, and the "
+        f"Paired difference A - B per replicate: mean with a 95% {INTERVAL_METHOD} interval "
+        f"({RESAMPLES:,} resamples), the median difference, the share of replicates where A is higher "
+        f"and where B is higher (each with its 95% {SHARE_METHOD}), ties, and the "
         "Wilcoxon signed-rank (zeros split) and paired t-test p-values. Replicates where either "
         "value is missing are dropped (n = pairs used). All measures are in `pairs.csv`.",
         "",
@@ -276,7 +280,11 @@ def report_md(comp: Comparison) -> str:
         "",
         f"![Mean cumulative value per strategy with 95% band]({VALUE_OVER_TIME})",
         "",
-        f"![Paired differences in cumulative value]({PAIRED_DIFFERENCES})",
+        f"![Paired differences in cumulative value, one panel per pair]({PAIRED_DIFFERENCES})",
+        "",
+        "Paired differences: one row per pair, each on its own scale; left, every replicate's difference "
+        "and the mean with its 95% bootstrap interval (what the reading's mean is); right, the median and "
+        "quartiles of the same differences (what its median is).",
         "",
         f"![Final trust by role pair]({TRUST_BY_ROLE_PAIR})",
         "",
@@ -285,8 +293,14 @@ def report_md(comp: Comparison) -> str:
     ]
     if not value_pairs:
         lines += ["Only one strategy was run: there is no pair to compare.", ""]
+    else:
+        values = {s: comp.table()[s]["value_cumulative"] for s in plan.names}
+        lines += [leader_reading(plan.names, values, lambda x, y: comp.against(x, y, "value_cumulative")), ""]
     for a, b, pc in value_pairs:
-        lines += [f"- {reading(a, b, pc, plan.steps)}"]
+        lines += [f"- {pair_reading(a, b, pc)}"]
+    risk = risk_reading(comp.risk(), NULL_STRATEGY)
+    if risk:
+        lines += ["", risk]
     lines += [
         "",
         f"These statements hold for scenario `{sc.name}` with the parameters above, over {plan.steps} months "
@@ -297,8 +311,14 @@ def report_md(comp: Comparison) -> str:
         + (f"; with {len(value_pairs)} pairs, some such intervals may exclude zero by chance." if len(value_pairs) > 1
            else "."),
         "",
+        *seed_check_md(comp),
     ]
     return "\n".join(lines)
+
+
+def _widths(comp: Comparison) -> str:
+    stop = comp.stopping
+    return ", ".join(f"{fmt(w)} at {n}" for n, w in stop.widths) if stop else ""
 
 
 def summary_record(comp: Comparison) -> dict[str, Any]:
@@ -326,9 +346,15 @@ def summary_record(comp: Comparison) -> dict[str, Any]:
         "measures": list(MEASURES),
         "confidence_level": LEVEL,
         "bootstrap_resamples": RESAMPLES,
-        "reproduce": reproduce_command(plan),
-        "table": {s: {m: {"mean": iv.mean, "low": iv.low, "high": iv.high, "n": iv.n}
-                      for m, iv in table[s].items()} for s in plan.names},
+        "reproduce": reproduce_command(comp),
+        "interval_method": INTERVAL_METHOD,
+        "share_interval_method": SHARE_METHOD,
+        "table": {s: {m: {"mean": d.mean, "low": d.low, "high": d.high, "n": d.n, "median": d.median,
+                          "q1": d.q1, "q3": d.q3} for m, d in table[s].items()} for s in plan.names},
+        "worse_than_none": {s: {"share": pc.share_b_higher, "low": pc.b_higher_low, "high": pc.b_higher_high,
+                                "n": pc.n} for s, pc in comp.risk().items()},
+        "adaptive": comp.stopping.record() if comp.stopping else None,
+        "seed_check": comp.seed_check.record() if comp.seed_check else None,
         "trust_by_role_pair": {s: {key: float(v) for key, v in zip(TRUST_PAIRS, m.ravel(), strict=True)}
                                for s, m in comp.trust_means().items()},
         "relay_depths": comp.depth_means(),

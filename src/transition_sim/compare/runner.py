@@ -270,6 +270,11 @@ class Progress:
             self._tenth = tenth
             self._line()
 
+    def grow(self, total: int) -> None:
+        """More runs planned (adaptive replicates): the next tenth is counted on the new total."""
+        self.total = total
+        self._tenth = self.done * 10 // max(total, 1)
+
     def waiting(self, connected: int) -> None:
         """Called while no run completes, with the number of workers connected: a terminal line is
         redrawn (its time left grows), a log gets a line when the last worker goes and when one is back."""

@@ -10,15 +10,18 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from transition_sim.compare.runner import MEASURES, TIMESERIES_COLUMNS, JobResult, Plan
-from transition_sim.compare.stats import Interval, PairedComparison, mean_ci, paired_comparison, seeded_rng
+from transition_sim.compare.stats import Distribution, PairedComparison, distribution, paired_comparison, seeded_rng
 from transition_sim.measures import CLIMB_DEPTHS
 from transition_sim.roles import ROLES
+
+if TYPE_CHECKING:
+    from transition_sim.compare.rules import SeedCheck, Stopping
 
 TRUST_PAIRS: tuple[str, ...] = tuple(f"trust_{a.code}_{b.code}" for a in ROLES for b in ROLES)
 # the climb's shape at the horizon: actors on the facilitator's chain by relay depth
@@ -26,7 +29,9 @@ DEPTHS: tuple[str, ...] = tuple(f"actors_depth_{d}" for d in CLIMB_DEPTHS)
 PAIR_COLUMNS: tuple[str, ...] = (
     "strategy_a", "strategy_b", "measure", "n", "mean_a", "mean_b", "mean_diff", "ci_low", "ci_high",
     "share_a_higher", "share_b_higher", "share_ties", "wilcoxon_p", "ttest_p",
+    "median_diff", "a_higher_low", "a_higher_high", "b_higher_low", "b_higher_high",
 )
+NULL_STRATEGY = "none"  # doing nothing: the risk of each strategy is to do worse than it
 
 
 def _number(value: Any) -> float:
@@ -42,6 +47,9 @@ class Comparison:
     finals: pd.DataFrame  # one row per (strategy, replicate): seed, MEASURES, TRUST_PAIRS, DEPTHS
     series: pd.DataFrame  # tidy monthly rows: strategy, replicate, TIMESERIES_COLUMNS
     _pairs: list[tuple[str, str, str, PairedComparison]] | None = field(default=None, repr=False)
+    _table: dict[str, dict[str, Distribution]] | None = field(default=None, repr=False)
+    stopping: Stopping | None = None  # set by adaptive replicates: how many, and why they stopped
+    seed_check: SeedCheck | None = None  # set by the re-check of the claims at other root seeds
 
     @classmethod
     def from_results(cls, plan: Plan, results: Sequence[JobResult]) -> Comparison:
@@ -80,32 +88,58 @@ class Comparison:
         return long.reset_index(drop=True)
 
     # ------------------------------------------------------------------ statistics
-    def table(self) -> dict[str, dict[str, Interval]]:
-        """Per strategy and measure: mean, t-based 95% interval and n."""
-        return {s: {m: mean_ci(self.values(s, m)) for m in MEASURES} for s in self.plan.names}
+    def table(self) -> dict[str, dict[str, Distribution]]:
+        """Per strategy and measure: mean with its percentile bootstrap 95% interval, median, quartiles, n."""
+        if self._table is None:
+            self._table = {s: {m: distribution(self.values(s, m), seeded_rng(self.plan.seed, "mean", s, m))
+                               for m in MEASURES} for s in self.plan.names}
+        return self._table
 
     def pairs(self) -> list[tuple[str, str, str, PairedComparison]]:
         """Every pair (A before B in the strategy list) on every measure, A - B per replicate."""
         if self._pairs is None:
-            self._pairs = [
-                (a, b, m, paired_comparison(self.values(a, m), self.values(b, m),
-                                            seeded_rng(self.plan.seed, "bootstrap", a, b, m)))
-                for a, b in itertools.combinations(self.plan.names, 2) for m in MEASURES
-            ]
+            self._pairs = [(a, b, m, self._paired(a, b, m))
+                           for a, b in itertools.combinations(self.plan.names, 2) for m in MEASURES]
         return self._pairs
 
+    def _paired(self, a: str, b: str, measure: str) -> PairedComparison:
+        """A - B with the bootstrap stream of this pair and measure (the same whichever way it is asked for)."""
+        return paired_comparison(self.values(a, measure), self.values(b, measure),
+                                 seeded_rng(self.plan.seed, "bootstrap", a, b, measure))
+
     def pair(self, a: str, b: str, measure: str) -> PairedComparison | None:
-        for pa, pb, pm, pc in self.pairs():
-            if (pa, pb, pm) == (a, b, measure):
-                return pc
-        return None
+        """A - B when A comes before B in the strategy list (else None)."""
+        names = self.plan.names
+        if a not in names or b not in names or names.index(a) >= names.index(b) or measure not in MEASURES:
+            return None
+        if self._pairs is not None:
+            return next(pc for pa, pb, pm, pc in self._pairs if (pa, pb, pm) == (a, b, measure))
+        return self._paired(a, b, measure)
+
+    def against(self, a: str, b: str, measure: str) -> PairedComparison | None:
+        """A - B whichever order the strategy list gives them (computed as the report computes it)."""
+        pc = self.pair(a, b, measure)
+        if pc is not None:
+            return pc
+        other = self.pair(b, a, measure)
+        return None if other is None else flipped(other)
+
+    def risk(self, measure: str = "value_cumulative") -> dict[str, PairedComparison]:
+        """Per strategy other than ``none`` (when it ran): the comparison with doing nothing; its
+        ``share_b_higher`` (with its Wilson interval) is the share of territories where it does worse."""
+        if NULL_STRATEGY not in self.plan.names:
+            return {}
+        return {s: pc for s in self.plan.names if s != NULL_STRATEGY
+                and (pc := self.against(s, NULL_STRATEGY, measure)) is not None}
 
     def pairs_frame(self) -> pd.DataFrame:
         """``pairs.csv``: one row per pair x measure."""
         rows = [{"strategy_a": a, "strategy_b": b, "measure": m, "n": pc.n, "mean_a": pc.mean_a,
                  "mean_b": pc.mean_b, "mean_diff": pc.mean_diff, "ci_low": pc.ci_low, "ci_high": pc.ci_high,
                  "share_a_higher": pc.share_a_higher, "share_b_higher": pc.share_b_higher,
-                 "share_ties": pc.share_ties, "wilcoxon_p": pc.wilcoxon_p, "ttest_p": pc.ttest_p}
+                 "share_ties": pc.share_ties, "wilcoxon_p": pc.wilcoxon_p, "ttest_p": pc.ttest_p,
+                 "median_diff": pc.median_diff, "a_higher_low": pc.a_higher_low, "a_higher_high": pc.a_higher_high,
+                 "b_higher_low": pc.b_higher_low, "b_higher_high": pc.b_higher_high}
                 for a, b, m, pc in self.pairs()]
         return pd.DataFrame(rows, columns=list(PAIR_COLUMNS))
 
@@ -128,6 +162,16 @@ class Comparison:
         sel = self.series[self.series["strategy"] == strategy]
         wide = sel.pivot(index="replicate", columns="month", values=column).sort_index()
         return wide.columns.to_numpy(dtype=int), wide.to_numpy(dtype=float)
+
+
+def flipped(pc: PairedComparison) -> PairedComparison:
+    """B - A from A - B: every statistic mirrored (the interval's bounds swap and change sign)."""
+    return PairedComparison(
+        n=pc.n, mean_a=pc.mean_b, mean_b=pc.mean_a, mean_diff=-pc.mean_diff, ci_low=-pc.ci_high, ci_high=-pc.ci_low,
+        share_a_higher=pc.share_b_higher, share_b_higher=pc.share_a_higher, share_ties=pc.share_ties,
+        wilcoxon_p=pc.wilcoxon_p, ttest_p=pc.ttest_p, median_diff=-pc.median_diff,
+        a_higher_low=pc.b_higher_low, a_higher_high=pc.b_higher_high,
+        b_higher_low=pc.a_higher_low, b_higher_high=pc.a_higher_high)
 
 
 def _finite_mean(values: np.ndarray) -> float:

@@ -30,8 +30,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from transition_sim.compare.figures import colours, png
-from transition_sim.compare.report import fmt, fmt_signed
-from transition_sim.compare.stats import paired_comparison, seeded_rng
+from transition_sim.compare.numbers import fmt, fmt_signed, share_text
+from transition_sim.compare.reading import leader_reading, pair_reading, risk_reading
+from transition_sim.compare.rules import Adaptive
+from transition_sim.compare.stats import distribution, paired_comparison, seeded_rng
+from transition_sim.compare.tables import NULL_STRATEGY, flipped
 from transition_sim.outdir import check_target, write_directory
 from transition_sim.schema import ConfigError
 from transition_sim.sweep.manifest import read_manifest
@@ -50,6 +53,7 @@ SENSITIVITY_CSV = "sensitivity.csv"
 REGIME_PNG = "regime_map.png"
 SENSITIVITY_PNG = "sensitivity.png"
 REPORT = "report.md"
+REPLICATES_CSV = "replicates.csv"
 _NOT_MEASURES = ("run", "run_id", "point", "strategy", "replicate", "seed", "steps", "status", "error")
 
 
@@ -73,6 +77,19 @@ class SweepData:
     @property
     def ok(self) -> pd.DataFrame:
         return self.runs[self.runs["status"] == "ok"]
+
+    @property
+    def adaptive(self) -> Adaptive | None:
+        """The sweep's adaptive rule (its identity records it), or None."""
+        a = self.manifest["identity"]["definition"].get("adaptive")
+        if not isinstance(a, dict):
+            return None
+        return Adaptive(float(a["target_width"]), (str(a["pair"][0]), str(a["pair"][1])), int(a["max_replicates"]),
+                        int(a["batch"]), str(a["measure"]))
+
+    @property
+    def first_replicates(self) -> int:
+        return int(self.manifest["identity"]["definition"].get("replicates", self.manifest["replicates"]))
 
     def pairs(self) -> list[tuple[str, str]]:
         names = self.strategies
@@ -113,8 +130,9 @@ def levels(values: pd.Series, bins: int) -> tuple[pd.Series, list[float]]:
 def _pair_stats(a: np.ndarray, b: np.ndarray, seed: int, *labels: str) -> dict[str, float]:
     pc = paired_comparison(a, b, seeded_rng(seed, *labels), resamples=RESAMPLES)
     return {"n": pc.n, "win_a": pc.share_a_higher, "win_b": pc.share_b_higher, "ties": pc.share_ties,
-            "mean_a": pc.mean_a, "mean_b": pc.mean_b, "mean_diff": pc.mean_diff, "ci_low": pc.ci_low,
-            "ci_high": pc.ci_high, "clear": pc.clear}
+            "win_a_low": pc.a_higher_low, "win_a_high": pc.a_higher_high, "mean_a": pc.mean_a, "mean_b": pc.mean_b,
+            "mean_diff": pc.mean_diff, "ci_low": pc.ci_low, "ci_high": pc.ci_high, "median_diff": pc.median_diff,
+            "clear": pc.clear}
 
 
 def effects_table(data: SweepData, measure: str) -> pd.DataFrame:
@@ -331,6 +349,52 @@ def _cost_lines(data: SweepData) -> list[str]:
             "denominator is zero).", "", *_md_table(["measure", *data.strategies], rows), ""]
 
 
+def replicates_table(data: SweepData) -> pd.DataFrame:
+    """Adaptive sweeps: per point, the replicates used and why they stopped (replayed on stored results)."""
+    from transition_sim.sweep.adaptive import reason_text, replay
+
+    rule = data.adaptive
+    if rule is None:
+        return pd.DataFrame()
+    cols = ["point", "strategy", "replicate", "status", rule.measure]
+    states = replay(rule, int(data.manifest["seed"]), data.runs[cols], len(data.points), data.first_replicates)
+    table = data.points.copy()
+    table["replicates"] = [st.replicates for st in states]
+    table["width"] = [st.width for st in states]
+    table["reason"] = [st.reason for st in states]
+    table["why"] = [reason_text(st, rule) for st in states]
+    return table
+
+
+def overall_lines(data: SweepData, measure: str) -> list[str]:
+    """Over every paired run of the sweep: each strategy's distribution, each pair in words, the risk of
+    doing worse than doing nothing."""
+    wide = data.paired(measure)
+    seed = int(data.manifest["seed"])
+    names = data.strategies
+    dists = {s: distribution(wide[s].to_numpy(), seeded_rng(seed, "overall", s, measure)) for s in names}
+    rows = [[f"`{s}`", fmt(d.median), f"{fmt(d.q1)} to {fmt(d.q3)}", f"{fmt(d.mean)} [{fmt(d.low)}, {fmt(d.high)}]",
+             str(d.n)] for s, d in dists.items()]
+    pcs = {(a, b): paired_comparison(wide[a].to_numpy(), wide[b].to_numpy(), seeded_rng(seed, "overall", a, b, measure),
+                                     resamples=RESAMPLES) for a, b in data.pairs()}
+
+    def against(x: str, y: str) -> Any:
+        return pcs[(x, y)] if (x, y) in pcs else flipped(pcs[(y, x)]) if (y, x) in pcs else None
+
+    lines = ["## Every run together", "",
+             f"`{measure}` over every successful run of each strategy, all points together: median, quartiles and "
+             "the mean with its 95% percentile bootstrap interval (scipy.stats.bootstrap; never outside the range of "
+             "the values).", "", *_md_table(["strategy", "median", "quartiles", "mean [95% CI]", "runs"], rows), ""]
+    if len(names) > 1:
+        lines += [leader_reading(names, dists, against), ""]
+        lines += [f"- {pair_reading(a, b, pc)}" for (a, b), pc in pcs.items()]
+        risks = {s: pc for s in names if s != NULL_STRATEGY and (pc := against(s, NULL_STRATEGY)) is not None}
+        if risks:
+            lines += ["", risk_reading(risks, NULL_STRATEGY)]
+        lines.append("")
+    return lines
+
+
 def _setting_lines(data: SweepData) -> list[str]:
     m = data.manifest
     runs = data.runs
@@ -339,12 +403,18 @@ def _setting_lines(data: SweepData) -> list[str]:
     lines = [
         f"- Sweep file: `{m['sweep_file']}` (copied in `sweep.toml`); scenario `{m['scenario']}`; "
         f"root seed {m['seed']}.",
-        f"- Strategies: {', '.join(f'`{s}`' for s in data.strategies)}; {m['replicates']} replicates per point "
-        "(replicate k of a point gives every strategy the same territory: common random numbers).",
+        f"- Strategies: {', '.join(f'`{s}`' for s in data.strategies)}; "
+        + (f"{m['replicates']} replicates per point " if data.adaptive is None else
+           f"adaptive replicates per point: {data.first_replicates} first, then {data.adaptive.batch} more at a time "
+           f"until the 95% interval of the mean paired difference {data.adaptive.pair[0]} - {data.adaptive.pair[1]} "
+           f"(`{data.adaptive.measure}`) is narrower than {fmt(data.adaptive.target_width)}, at most "
+           f"{data.adaptive.max_replicates} (each point's count and why it stopped: `{REPLICATES_CSV}` and below) ")
+        + "(replicate k of a point gives every strategy the same territory: common random numbers).",
         f"- Design: {design['method']}, {len(data.points)} parameter points; swept: "
         + (", ".join(f"`{p}`" for p in data.swept) or "nothing") + ".",
         f"- Runs: {m['runs_total']} planned, {len(runs)} stored, {n_ok} ok, {n_failed} failed"
-        + ("" if len(runs) == m["runs_total"] else " (the sweep is not complete: resume it for the rest)") + ".",
+        + ("" if (m["finished"] if data.adaptive else len(runs) == m["runs_total"])
+           else " (the sweep is not complete: resume it for the rest)") + ".",
     ]
     if m.get("git"):
         lines.append(f"- Code: git {m['git']['commit'][:12]}{' (with local changes)' if m['git']['dirty'] else ''}; "
@@ -379,6 +449,18 @@ def report_md(data: SweepData, measure: str, effects: pd.DataFrame, regime: pd.D
              "(same point, same replicate) where the first strategy is higher. Effects of one parameter are "
              "averaged over the other swept parameters.", ""]
     lines += _cost_lines(data)
+    lines += overall_lines(data, measure)
+    reps = replicates_table(data)
+    if not reps.empty:
+        counts = reps["replicates"]
+        lines += ["## Replicates per point", "",
+                  f"{len(reps)} points used {int(counts.min())} to {int(counts.max())} replicates (median "
+                  f"{int(counts.median())}); {int((reps['reason'] == 'target').sum())} reached the target width, "
+                  f"{int((reps['reason'] == 'maximum').sum())} stopped at the maximum.", "",
+                  *_md_table(["point", *data.swept, "replicates", "why it stopped"],
+                             [[str(int(r["point"])), *(f"{r[p]:.4g}" for p in data.swept), str(int(r["replicates"])),
+                               r["why"]] for _, r in reps.head(50).iterrows()]),
+                  "" if len(reps) <= 50 else f"(the first 50 of {len(reps)}; all in `{REPLICATES_CSV}`)", ""]
     if not data.pairs():
         lines += ["Only one strategy was swept: no pair to compare.", ""]
     for a, b in data.pairs():
@@ -388,9 +470,12 @@ def report_md(data: SweepData, measure: str, effects: pd.DataFrame, regime: pd.D
         for param in data.swept:
             e = effects[(effects["a"] == a) & (effects["b"] == b) & (effects["parameter"] == param)]
             lines += [f"**{param}**", ""]
-            lines += _md_table([param, "pairs", f"P({a} wins)", f"P({b} wins)", "mean difference [95% CI]", "clear"],
-                               [[f"{r['value']:.4g}", str(int(r["n"])), f"{r['win_a']:.0%}", f"{r['win_b']:.0%}",
-                                 _ci(r), "yes" if r["clear"] else "no"] for _, r in e.iterrows()])
+            lines += _md_table([param, "pairs", f"P({a} wins) [95% CI]", f"P({b} wins)", "mean difference [95% CI]",
+                                "median difference", "clear"],
+                               [[f"{r['value']:.4g}", str(int(r["n"])),
+                                 share_text(r["win_a"], r["win_a_low"], r["win_a_high"]), f"{r['win_b']:.0%}",
+                                 _ci(r), fmt_signed(r["median_diff"]), "yes" if r["clear"] else "no"]
+                                for _, r in e.iterrows()])
             lines.append("")
     if regime is not None and map_axes is not None:
         x, y = map_axes
@@ -449,6 +534,9 @@ def analyze(root: str | Path, *, measure: str = "value_cumulative", map_axes: tu
     sens, notes = sensitivity_table(data, [s for s in sens_measures if s in data.runs.columns])
 
     files: dict[str, bytes] = {EFFECTS_CSV: effects.to_csv(index=False, lineterminator="\n").encode()}
+    reps = replicates_table(data)
+    if not reps.empty:
+        files[REPLICATES_CSV] = reps.to_csv(index=False, lineterminator="\n").encode()
     figures: dict[str, str] = {}
     for a, b in data.pairs():
         if data.swept:

@@ -124,10 +124,14 @@ def _sweep(args: argparse.Namespace) -> int:
         if note:
             print(f"{PROG}: note: {note}", file=sys.stderr)
 
+    def more(runs: int) -> None:  # an adaptive sweep's next round
+        progress.grow(progress.total + runs)
+
     try:
         with interrupt_signals():  # a plain `kill` stops the sweep as Ctrl-C does: workers stopped, session recorded
             result = execute(plan, store, executor, resuming=resuming, chunk_size=chunk_size, progress=progress,
-                             on_start=on_start, on_wait=progress.waiting, command=command, budget=budget)
+                             on_start=on_start, on_wait=progress.waiting, command=command, budget=budget,
+                             on_more=more)
     except KeyboardInterrupt as exc:
         progress.close()
         return fail(f"{describe(exc)}; finished chunks are kept in {store.root}: run the same command with --resume "
@@ -135,6 +139,9 @@ def _sweep(args: argparse.Namespace) -> int:
     finally:
         progress.close()
         executor.close()
+    if plan.definition.adaptive is not None:
+        print(f"adaptive replicates: {result.total} runs stored of at most {len(plan.runs)}; "
+              f"`{PROG} analyze {out}` lists each point's replicates and why it stopped")
     print(f"{result.total} runs: {result.before} already stored, {result.ran} run now in {result.elapsed:.1f} s "
           f"({executor.describe()}), {result.failed} failed")
     print(f"wrote {result.out}/ (runs/, timeseries/, manifest.json); next: {PROG} analyze {out}")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from transition_sim.compare.rules import Adaptive
 from transition_sim.errors import shown
 from transition_sim.files import parse_toml, read_text
 from transition_sim.limits import CONTROLS, MAX_SWEEP_RUNS, MAX_SWEEP_VALUES, check, check_total
@@ -24,7 +25,8 @@ from transition_sim.strategies import StrategyError, StrategySpec, check_specs, 
 METHODS = ("lhs", "sobol", "morris")
 SENSITIVITY_METHODS = ("sobol", "morris")
 _TOP_KEYS = ("description", "scenario", "strategies", "replicates", "seed", "steps", "timeseries",
-             "out", "parameters", "grid", "sample")
+             "out", "parameters", "grid", "sample", "adaptive")
+_ADAPTIVE_KEYS = ("target_width", "pair", "max_replicates", "batch", "measure")
 _SAMPLE_KEYS = ("method", "n", "levels", "second_order", "ranges")
 
 
@@ -67,6 +69,12 @@ class SweepDefinition:
     grid: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
     sampling: Sampling | None = None
     out: str | None = None  # default output directory, relative to the working directory
+    adaptive: Adaptive | None = None  # [adaptive]: replicates added per point until the pair's interval is narrow
+
+    @property
+    def most_replicates(self) -> int:
+        """Replicates a point may reach: ``replicates``, or the adaptive maximum."""
+        return self.adaptive.max_replicates if self.adaptive else self.replicates
 
     @property
     def swept(self) -> list[str]:
@@ -93,6 +101,10 @@ class SweepDefinition:
                 "method": self.sampling.method, "n": self.sampling.n, "levels": self.sampling.levels,
                 "second_order": self.sampling.second_order,
                 "ranges": {k: list(v) for k, v in self.sampling.ranges.items()}},
+            **({} if self.adaptive is None else {"adaptive": {  # absent otherwise: older sweeps keep their identity
+                "target_width": self.adaptive.target_width, "pair": list(self.adaptive.pair),
+                "max_replicates": self.adaptive.max_replicates, "batch": self.adaptive.batch,
+                "measure": self.adaptive.measure}}),
         }
 
 
@@ -144,9 +156,12 @@ def parse_definition(data: Mapping[str, Any], path: Path, text: str = "") -> Swe
     if sampling and set(grid) & set(sampling.ranges):
         name = sorted(set(grid) & set(sampling.ranges))[0]
         raise ConfigError(source, name, list(grid[name]), "is both in [grid] and [sample.ranges]; keep one")
+    adaptive = _adaptive(data.get("adaptive"), source, [s.name for s in strategies], replicates)
+    most = adaptive.max_replicates if adaptive else replicates
     points = math.prod(len(v) for v in grid.values()) * (sampling.points if sampling else 1)
-    check_total(points * len(strategies) * replicates, MAX_SWEEP_RUNS, source,
-                f"a sweep ({points:,} points x {len(strategies)} strategies x {replicates} replicates)",
+    check_total(points * len(strategies) * most, MAX_SWEEP_RUNS, source,
+                f"a sweep ({points:,} points x {len(strategies)} strategies x {most} replicates"
+                + (" at most)" if adaptive else ")"),
                 "use fewer points, strategies or replicates, or split the sweep into several files")
     check_total(points * len(swept), MAX_SWEEP_VALUES, source,
                 f"a sweep's design ({points:,} points x {len(swept)} swept parameters)",
@@ -154,7 +169,8 @@ def parse_definition(data: Mapping[str, Any], path: Path, text: str = "") -> Swe
                 "every point)", unit="values")
     return SweepDefinition(path=path, text=text, description=description, scenario_arg=scenario_arg,
                            scenario=scenario, strategies=strategies, replicates=replicates, seed=seed, steps=steps,
-                           timeseries=timeseries, fixed=fixed_values, grid=grid, sampling=sampling, out=out)
+                           timeseries=timeseries, fixed=fixed_values, grid=grid, sampling=sampling, out=out,
+                           adaptive=adaptive)
 
 
 # ---------------------------------------------------------------------------- pieces
@@ -198,6 +214,39 @@ def _absolute_spec(spec: str, path: Path) -> str:
     beside = path.parent / file_text
     chosen = beside if os.path.isfile(beside) else Path(file_text)
     return f"{chosen.resolve()}:{cls}" if os.path.isfile(chosen) else spec
+
+
+def _adaptive(value: Any, source: str, names: list[str], replicates: int) -> Adaptive | None:
+    """``[adaptive]``: target_width (required), pair (default: the first two strategies), max_replicates,
+    batch and measure (default value_cumulative)."""
+    from transition_sim.compare.runner import MEASURES
+
+    if value is None:
+        return None
+    where = f"{source} [adaptive]"
+    if not isinstance(value, dict):
+        raise ConfigError(source, "adaptive", value, "must be a table [adaptive] with target_width, pair, "
+                          "max_replicates, batch")
+    for key in value:
+        if key not in _ADAPTIVE_KEYS:
+            raise ConfigError(where, key, value[key], f"unknown key; allowed: {', '.join(_ADAPTIVE_KEYS)}")
+    if "target_width" not in value:
+        raise ConfigError(where, "target_width", None, "missing: the width of the 95% interval of the mean paired "
+                          "difference at which a point stops")
+    width = check("target_width", value["target_width"], where)
+    pair = value.get("pair", names[:2])
+    if (len(names) < 2 or not isinstance(pair, list) or len(pair) != 2 or pair[0] == pair[1]
+            or not all(p in names for p in pair)):
+        raise ConfigError(where, "pair", pair, f"must be two different strategies of the sweep "
+                          f"({', '.join(names)})" + ("" if len(names) > 1 else ": it has one"))
+    most = check("max_replicates", value.get("max_replicates", CONTROLS["max_replicates"].default), where)
+    if most < replicates:
+        raise ConfigError(where, "max_replicates", most, f"must be at least replicates ({replicates})")
+    measure = value.get("measure", "value_cumulative")
+    if measure not in MEASURES:
+        raise ConfigError(where, "measure", measure, f"must be a final measure: {', '.join(MEASURES)}")
+    return Adaptive(float(width), (pair[0], pair[1]), most,
+                    check("batch", value.get("batch", CONTROLS["batch"].default), where), measure)
 
 
 def _timeseries(value: Any, source: str) -> tuple[str, ...]:

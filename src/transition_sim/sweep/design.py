@@ -123,7 +123,7 @@ def make_plan(definition: SweepDefinition) -> SweepPlan:
         configs.append(config)
         steps = definition.steps if definition.steps is not None else int(config["horizon_months"])
         for strategy in definition.strategies:
-            for k in range(definition.replicates):
+            for k in range(definition.most_replicates):
                 runs.append(RunSpec(index=len(runs), run_id=run_id(definition.seed, i, config, strategy.name, k, steps),
                                     point=i, strategy=strategy, replicate=k,
                                     seed=derive_seed(definition.seed, config, k), steps=steps,

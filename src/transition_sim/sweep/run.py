@@ -16,7 +16,7 @@ from pathlib import Path
 
 from transition_sim.outdir import check_target
 from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
-from transition_sim.sweep.design import SweepPlan
+from transition_sim.sweep.design import RunSpec, SweepPlan
 from transition_sim.sweep.executors import Chunk, Executor, RunOutcome, chunk_size_for, make_chunks
 from transition_sim.sweep.store import SweepStore, is_sweep_dir, now
 
@@ -59,20 +59,23 @@ def open_store(plan: SweepPlan, out: str | Path, *, resume: bool) -> tuple[Sweep
 def execute(plan: SweepPlan, store: SweepStore, executor: Executor, *, resuming: bool,
             chunk_size: int | None = None, progress: Callable[[int], None] | None = None,
             on_start: Callable[[int, int], None] | None = None, on_wait: Callable[[int], None] | None = None,
-            command: str = "", order: str = "index", budget: float | None = DEFAULT_BUDGET) -> SweepResult:
+            command: str = "", order: str = "index", budget: float | None = DEFAULT_BUDGET,
+            on_more: Callable[[int], None] | None = None) -> SweepResult:
     """Run every missing run in chunks and write each chunk as it completes.
 
     ``on_start(stored, to_run)`` is called once the directory is locked and checked, before the first
     run; ``on_wait(connected)`` while no chunk completes on executors whose workers come and go (Dask).
     ``order`` ("index", "reverse" or "shuffle") only changes the submission order; it exists to
     show that results do not depend on it; nor does ``budget``, the seconds a strategy may take a month.
+    An adaptive sweep runs in rounds (see :mod:`transition_sim.sweep.adaptive`); ``on_more(runs)`` is
+    called before each round after the first.
     """
     started_at, started = now(), time.perf_counter()
     lock = store.lock()
     try:
         return _execute(plan, store, executor, resuming=resuming, chunk_size=chunk_size, progress=progress,
                         on_start=on_start, on_wait=on_wait, command=command, order=order,
-                        started=(started_at, started), budget=budget)
+                        started=(started_at, started), budget=budget, on_more=on_more)
     finally:
         lock.close()
 
@@ -80,7 +83,8 @@ def execute(plan: SweepPlan, store: SweepStore, executor: Executor, *, resuming:
 def _execute(plan: SweepPlan, store: SweepStore, executor: Executor, *, resuming: bool, chunk_size: int | None,
              progress: Callable[[int], None] | None, on_start: Callable[[int, int], None] | None,
              on_wait: Callable[[int], None] | None, command: str, order: str,
-             started: tuple[str, float], budget: float | None) -> SweepResult:
+             started: tuple[str, float], budget: float | None,
+             on_more: Callable[[int], None] | None = None) -> SweepResult:
     started_at, t0 = started
     if resuming:
         store.check_resumable()  # again, under the lock: the directory may have changed meanwhile
@@ -89,15 +93,13 @@ def _execute(plan: SweepPlan, store: SweepStore, executor: Executor, *, resuming
         store.check_new()
         done = set()
         store.create(command)
-    missing = [r for r in plan.runs if r.index not in done]
+    before = len(done)
+    rule = plan.definition.adaptive
+    wanted = [plan.definition.replicates] * len(plan.configs)  # replicates each point asks for in this round
+    missing = _missing(plan, done, wanted)
     if on_start:
         on_start(len(done), len(missing))
     size = chunk_size or chunk_size_for(len(missing), executor.workers)
-    chunks = make_chunks(missing, size, plan.definition.timeseries, budget)
-    if order == "reverse":
-        chunks.reverse()
-    elif order == "shuffle":
-        random.Random().shuffle(chunks)
     counts = {"ran": 0, "failed": 0}
 
     def on_result(chunk: Chunk, outcomes: list[RunOutcome]) -> None:
@@ -109,12 +111,44 @@ def _execute(plan: SweepPlan, store: SweepStore, executor: Executor, *, resuming
 
     status = "interrupted"
     try:
-        executor.run(chunks, on_result, on_wait)
+        while missing or rule is not None:
+            chunks = make_chunks(missing, size, plan.definition.timeseries, budget)
+            if order == "reverse":
+                chunks.reverse()
+            elif order == "shuffle":
+                random.Random().shuffle(chunks)
+            executor.run(chunks, on_result, on_wait)
+            done.update(r.index for r in missing)
+            if rule is None:
+                break
+            wanted = _next_round(plan, store, wanted)
+            missing = _missing(plan, done, wanted)
+            if not missing:
+                break
+            if on_more:
+                on_more(len(missing))
         status = "complete"
     finally:
         session = {"started": started_at, "finished": now(), "executor": executor.describe(), "chunk_size": size,
-                   "runs_before": len(done), "runs_run": counts["ran"], "runs_failed": counts["failed"],
+                   "runs_before": before, "runs_run": counts["ran"], "runs_failed": counts["failed"],
                    "status": status, "command": command}
         store.finish_session(session, complete=status == "complete")
-    return SweepResult(store.root, len(plan.runs), len(done), counts["ran"], counts["failed"],
-                       time.perf_counter() - t0)
+    total = len(plan.runs) if rule is None else counts["ran"] + before
+    return SweepResult(store.root, total, before, counts["ran"], counts["failed"], time.perf_counter() - t0)
+
+
+def _missing(plan: SweepPlan, done: set[int], wanted: list[int]) -> list[RunSpec]:
+    """The runs of the replicates each point asks for that are not stored yet, in index order."""
+    return [r for r in plan.runs if r.replicate < wanted[r.point] and r.index not in done]
+
+
+def _next_round(plan: SweepPlan, store: SweepStore, wanted: list[int]) -> list[int]:
+    """What each point asks for next: the same when it has stopped, a batch more when its interval is
+    still too wide (decided from the stored results alone)."""
+    from transition_sim.sweep.adaptive import step
+    from transition_sim.sweep.store import load_runs
+
+    rule = plan.definition.adaptive
+    assert rule is not None
+    runs = load_runs(store.root, columns=["point", "strategy", "replicate", "status", rule.measure])
+    return [step(rule, plan.definition.seed, runs, p, n).replicates for p, n in enumerate(wanted)]

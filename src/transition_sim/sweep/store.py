@@ -207,7 +207,7 @@ class SweepStore:
             "identity": self.plan.identity(),
             "scenario": definition.scenario.name,
             "strategies": [{"name": s.name, "spec": s.spec} for s in definition.strategies],
-            "replicates": definition.replicates,
+            "replicates": definition.most_replicates,
             "seed": definition.seed,
             "swept": self.plan.swept,
             "design": {"method": design.method, "problem": design.problem, "matrix": design.matrix,
