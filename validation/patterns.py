@@ -13,7 +13,7 @@ the accepted 10-90% spread against the prior's); the schema parameters that were
 as constrained by no pattern. Rejection over a sweep is a few lines with numpy; a library such as pyABC
 would add a database and a scheduler for no gain at this size.
 
-    python validation/patterns.py [--sets 240] [--workers 2] [--seed 0] [--out docs/patterns.md]
+    python validation/patterns.py [--sets 400] [--workers 2] [--seed 0] [--out docs/patterns.md]
 
 Reference: Grimm, V. et al. (2005). Pattern-oriented modeling of agent-based complex systems: lessons
 from ecology. Science 310(5750), 987-991. https://doi.org/10.1126/science.1116681
@@ -241,7 +241,7 @@ def verdicts(measures: dict[str, float]) -> dict[str, bool]:
     return out
 
 
-def compute(sets: int = 240, seed: int = 0, workers: int = 2, sampled: Sequence[str] = SAMPLED,
+def compute(sets: int = 400, seed: int = 0, workers: int = 2, sampled: Sequence[str] = SAMPLED,
             default_replicates: int = 10) -> dict[str, Any]:
     """Measure ``sets`` Latin hypercube parameter sets, and the defaults over ``default_replicates``."""
     from scipy.stats import qmc
@@ -347,7 +347,7 @@ def report(res: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", type=int, default=240)
+    parser.add_argument("--sets", type=int, default=400)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "patterns.md")
