@@ -8,13 +8,14 @@ from __future__ import annotations
 import numpy as np
 
 from transition_sim.decisions import approval_probability
+from transition_sim.mechanisms.outcomes import count_failure
 from transition_sim.projects import FACILITATOR, Project, duration
 from transition_sim.roles import Role
 from transition_sim.territory import MONEY_COUNTERS, Territory
 from transition_sim.trust import move_toward
 
 _ELECTED, _STATE = int(Role.ELECTED), int(Role.STATE)
-_COMMITTED, _WASTED = MONEY_COUNTERS["committed"], MONEY_COUNTERS["wasted"]
+_COMMITTED = MONEY_COUNTERS["committed"]
 
 
 def decide_due(t: Territory, rng: np.random.Generator) -> None:
@@ -233,12 +234,7 @@ def stop(t: Territory, p: Project) -> None:
     t.end(p)
     p.status = "stopped"
     p.duration = t.month - p.start_month  # it ends now
-    t.counters["failed"] += 1
-    t.counters["wasted"] += p.spent
-    for r, amount in enumerate(p.spent_by):
-        t.counters[_WASTED[r]] += amount
-    for k in p.topics:
-        t.needs.release(p.beneficiary, k)
+    count_failure(t, p)
 
 
 def _payers(t: Territory, p: Project, own: float) -> dict[int, float] | None:

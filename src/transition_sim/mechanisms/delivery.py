@@ -11,7 +11,7 @@ import itertools
 
 import numpy as np
 
-from transition_sim.mechanisms.outcomes import answer_needs, improve
+from transition_sim.mechanisms.outcomes import answer_needs, count_failure, improve
 from transition_sim.projects import Project, success_probability
 from transition_sim.story import Topic
 from transition_sim.territory import MONEY_COUNTERS, Territory
@@ -44,7 +44,7 @@ def progress(t: Territory, p: Project, rng: np.random.Generator) -> None:
         resolve(t, p, rng)
 
 
-_SPENT, _WASTED = MONEY_COUNTERS["spent"], MONEY_COUNTERS["wasted"]
+_SPENT = MONEY_COUNTERS["spent"]
 
 
 def team_scores(t: Territory, p: Project) -> tuple[float, float, float]:
@@ -103,12 +103,7 @@ def resolve(t: Territory, p: Project, rng: np.random.Generator) -> None:
     if success:
         _on_success(t, p, rng)
     else:
-        t.counters["failed"] += 1
-        t.counters["wasted"] += p.spent
-        for r, amount in enumerate(p.spent_by):
-            t.counters[_WASTED[r]] += amount
-        for k in p.topics:
-            t.needs.release(p.beneficiary, k)
+        count_failure(t, p)
         t.log.add(t.month, "failure", {"b": p.sponsor}, {"pid": p.pid, "probability": round(prob, 3)},
                   what=t.what(p), b=t.name_of(p.sponsor), cost=round(p.spent / 1000, 1))
 

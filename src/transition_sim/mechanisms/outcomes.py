@@ -15,7 +15,8 @@ from collections.abc import Iterable
 import numpy as np
 
 from transition_sim.needs import MONEY
-from transition_sim.territory import Territory
+from transition_sim.projects import Project
+from transition_sim.territory import MONEY_COUNTERS, Territory
 from transition_sim.value import state_rate
 
 
@@ -44,6 +45,17 @@ def answer_needs(t: Territory, actors: Iterable[int], topics: tuple[int, ...], *
     t.counters["people_answered"] += people
     t.needs_value_month += value
     return people
+
+
+def count_failure(t: Territory, p: Project) -> None:
+    """A project that ends without success (failed, or a programme stopped): what it spent is wasted, by
+    payer role, and the beneficiary's needs it claimed are released."""
+    t.counters["failed"] += 1
+    t.counters["wasted"] += p.spent
+    for r, amount in enumerate(p.spent_by):
+        t.counters[MONEY_COUNTERS["wasted"][r]] += amount
+    for k in p.topics:
+        t.needs.release(p.beneficiary, k)
 
 
 def improve(t: Territory, people: float, topics: tuple[int, ...]) -> np.ndarray:
