@@ -117,6 +117,13 @@ def _previous_results(path: Path, size: str, seed: int) -> dict[str, Any]:
     return data["classics"] if data.get("size") == size and data.get("seed") == seed else {}
 
 
+def _mode(requested: str, size: str, cache: Path) -> str:
+    """``auto``: run at full size or without a cache, else reuse the cache; other modes as asked."""
+    if requested != "auto":
+        return requested
+    return "run" if size == "full" or not cache.exists() else "cached"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     start = time.perf_counter()
@@ -143,9 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{name}: {time.perf_counter() - t:.0f} s{'' if name in names else ' (previous results)'}, "
               f"{sum(c.ok for c in sections[-1].checks)}/{len(sections[-1].checks)} checks agree", file=sys.stderr)
     morris_path = figdir / "morris.json"
-    mode = args.morris
-    if mode == "auto":
-        mode = "run" if args.size == "full" or not morris_path.exists() else "cached"
+    mode = _mode(args.morris, args.size, morris_path)
     morris_res = None
     if mode == "run":
         t = time.perf_counter()
@@ -162,9 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if morris_res is not None:
         sections.append(morris.section(morris_res, figdir))
     regimes_path = figdir / "regimes.json"
-    regimes_mode = args.regimes
-    if regimes_mode == "auto":
-        regimes_mode = "run" if args.size == "full" or not regimes_path.exists() else "cached"
+    regimes_mode = _mode(args.regimes, args.size, regimes_path)
     regimes_res = None
     if regimes_mode == "run":
         t = time.perf_counter()
