@@ -14,6 +14,7 @@ import mesa
 import numpy as np
 
 from transition_sim import initiation
+from transition_sim.choices import INTRODUCE, INVITATION
 from transition_sim.needs import EMPTY
 from transition_sim.projects import FACILITATOR, Project
 from transition_sim.roles import Role
@@ -139,10 +140,17 @@ class Facilitator(mesa.Agent):
         return True
 
     def introduce(self, relay: int, target: int) -> bool:
-        """Ask ``relay`` to introduce us to ``target``: F[target] >= g * T[target, relay] * F[relay]."""
+        """Ask ``relay`` to introduce us to ``target``: F[target] >= g * T[target, relay] * F[relay]. The model's
+        relays always do; a seated one may decline (ODD section 7.15): the meeting with the relay is used, and
+        False returned as for a move that did not happen."""
+        t = self.territory
+        if self.meetings_left > 0 and not t.choice(INTRODUCE, relay, True, other=target):
+            self._use_meeting(relay)
+            t.log.add(t.month, "introduction_declined", {"a": relay, "b": target}, a=t.name_of(relay),
+                      b=t.name_of(target))
+            return False
         if not self._use_meeting(target):
             return False
-        t = self.territory
         new = introduced_trust(float(self.trust[target]), t.trust.get(target, relay),
                                float(self.trust[relay]), t.config["relay_attenuation"])
         self.trust[target] = max(new, float(self.trust[target]))
@@ -221,7 +229,7 @@ class Facilitator(mesa.Agent):
                 if not self._state.contacts[i] or t.role_of[i] in {t.role_of[j] for j in going}:
                     continue
                 asked += 1
-                if rng.random() < float(initiation.acceptance(t, np.array([i]))[0]):
+                if t.choice(INVITATION, i, rng.random() < float(initiation.acceptance(t, np.array([i]))[0])):
                     going.append(i)
                     found = True
                     break

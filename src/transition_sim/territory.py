@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from transition_sim.choices import Ask, Seats
 from transition_sim.decisions import decision_latency
 from transition_sim.needs import MONEY, PERMIT, PREMISES, NeedBook, arrival_rates, need_mix, people_bases
 from transition_sim.network import TrustNetwork
@@ -78,6 +79,7 @@ class Territory:
         self.seed = seed  # the run's root seed (a strategy may read it, as it read model.seed)
         self.month = 0
         self.log = EventLog()
+        self.seats: Seats | None = None  # who answers for actors played by people (None: the model alone)
         counts = [cfg["n_elected"], cfg["n_civil"], cfg["n_state"], cfg["n_socio"]]
         self.roles = np.repeat(np.arange(4), counts)
         n = self.n_actors = len(self.roles)
@@ -154,6 +156,14 @@ class Territory:
         self._pairs: tuple[np.ndarray, np.ndarray] = (np.zeros(0, dtype=np.int64), np.zeros(16, dtype=np.int64))
 
     # ------------------------------------------------------------------ who and when
+    def choice(self, kind: str, actor: int, bot: bool, *, pid: int = -1, other: int = -1,
+               amount: float = 0.0) -> bool:
+        """Actor's answer to a question of ``choices.OPTIONS``: the bot's (drawn by the caller whoever
+        answers, so that the draws never depend on it), unless a seated human gave another."""
+        if self.seats is None:
+            return bot
+        return self.seats.answer(self, Ask(self.month, kind, actor, pid, other, amount), bot)
+
     def name_of(self, i: int) -> Name:
         return FACILITATOR_NAME if i == FACILITATOR else self.names[i]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from transition_sim.choices import APPROVE, AUTHORISE, CALL, GRANT, JOIN, STRUCTURE, TRANCHE
 from transition_sim.decisions import approval_probability
 from transition_sim.mechanisms.outcomes import count_failure
 from transition_sim.projects import FACILITATOR, Project, duration
@@ -40,7 +41,8 @@ def decide_call(t: Territory, dm: int, rng: np.random.Generator) -> None:
     fit = max(t.needs.urgency_of(dm, tuple(range(t.n_topics)), fit_bonus(t, dm)), spending_need(t, dm))
     share = cfg["commons_call_share"]
     p = approval_probability(float(t.facilitator_trust[dm]), fit, float(t.engagement[dm]), share, cfg)
-    if rng.random() >= p or t.budget[dm] <= 0:
+    agree = rng.random() < p  # drawn whoever answers (ODD section 7.15)
+    if t.budget[dm] <= 0 or not t.choice(CALL, dm, agree, amount=share * float(t.budget[dm])):
         t.log.add(t.month, "call_declined", {"b": dm}, b=t.name_of(dm))
         return
     amount = share * float(t.budget[dm])
@@ -52,7 +54,11 @@ def decide_call(t: Territory, dm: int, rng: np.random.Generator) -> None:
 
 def decide(t: Territory, p: Project, rng: np.random.Generator) -> None:
     log, name, month = t.log, t.name_of, t.month
-    if t.needs_authorisation(p) and rng.random() >= authorisation(t, p.state, p):
+    if p.civil >= 0 and not t.choice(STRUCTURE, p.civil, True, pid=p.pid):  # the model's civil servants always do
+        log.add(month, "not_feasible", {"b": p.civil}, {"pid": p.pid}, b=name(p.civil), what=t.what(p))
+        return refuse(t, p, "not_feasible")
+    if t.needs_authorisation(p) and not t.choice(AUTHORISE, p.state, rng.random() < authorisation(t, p.state, p),
+                                                 pid=p.pid):
         log.add(month, "veto", {"b": p.state}, {"pid": p.pid}, b=name(p.state), what=t.what(p))
         return refuse(t, p, "veto")
     public = t.is_decider(p.sponsor)
@@ -64,15 +70,16 @@ def decide(t: Territory, p: Project, rng: np.random.Generator) -> None:
     if public and sponsor_role == _ELECTED and p.civil >= 0:
         grant_from = p.state if p.state >= 0 else t.trusted_state(p.sponsor)
         want = tranche * t.config["state_cofund_share"]
-        if t.budget[grant_from] >= want and rng.random() < approval(
-                t, grant_from, p, want, float(t.annual_budget[grant_from])):
+        if t.budget[grant_from] >= want and t.choice(GRANT, grant_from, rng.random() < approval(
+                t, grant_from, p, want, float(t.annual_budget[grant_from])), pid=p.pid, amount=want):
             grant = want
     call_from, call = -1, 0.0
     if p.open:  # an open result draws on the largest call for commons without a vote of its own
         call_from = int(np.argmax(t.call_fund))
         call = min(float(t.call_fund[call_from]), (tranche - grant) * t.config["call_cover"])
     own = tranche - grant - call
-    if rng.random() >= approval(t, p.sponsor, p, own, float(t.annual_budget[p.sponsor])):
+    agree = rng.random() < approval(t, p.sponsor, p, own, float(t.annual_budget[p.sponsor]))
+    if not t.choice(APPROVE, p.sponsor, agree, pid=p.pid, amount=own):
         log.add(month, "refused", {"b": p.sponsor}, {"pid": p.pid}, b=name(p.sponsor), what=t.what(p))
         return refuse(t, p, "refused")
     payers = _payers(t, p, own)
@@ -88,6 +95,8 @@ def decide(t: Territory, p: Project, rng: np.random.Generator) -> None:
         commit(t, p, {call_from: call}, fund=t.call_fund)
         log.add(month, "call_grant", {"b": call_from}, {"pid": p.pid}, b=name(call_from),
                 what=t.what(p), cost=round(call / 1000, 1))
+    # the model's executors always join; a seated one may decline (ODD section 7.15)
+    p.executors = tuple(j for j in p.executors if j == p.sponsor or t.choice(JOIN, j, True, pid=p.pid))
     p.parts = dict(p.payers)  # each payer's yearly part, as voted in the first tranche
     p.backed = dict.fromkeys(p.payers, month)
     p.tranches_left = p.years - 1
@@ -204,7 +213,8 @@ def redecide_tranche(t: Territory, p: Project, rng: np.random.Generator) -> None
     p.awaiting = {}
     for i, part in awaiting:
         budget = float(t.annual_budget[i])
-        if rng.random() < approval(t, i, p, part, budget, inherited=True):
+        if t.choice(TRANCHE, i, rng.random() < approval(t, i, p, part, budget, inherited=True), pid=p.pid,
+                    amount=part):
             p.backed[i] = t.month
             commit(t, p, {i: min(float(t.budget[i]), part)})
             continue
