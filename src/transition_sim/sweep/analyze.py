@@ -386,12 +386,14 @@ def overall_lines(data: SweepData, measure: str) -> list[str]:
              "the mean with its 95% percentile bootstrap interval (scipy.stats.bootstrap; never outside the range of "
              "the values).", "", *_md_table(["strategy", "median", "quartiles", "mean [95% CI]", "runs"], rows), ""]
     if len(names) > 1:
-        lines += [leader_reading(names, dists, against), ""]
-        lines += [f"- {pair_reading(a, b, pc)}" for (a, b), pc in pcs.items()]
         risks = {s: pc for s in names if s != NULL_STRATEGY and (pc := against(s, NULL_STRATEGY)) is not None}
-        if risks:
-            lines += ["", risk_reading(risks, NULL_STRATEGY)]
-        lines.append("")
+        for lang in ("en", "fr"):  # the compare report's reading, in both its languages
+            lines += [*(["*En français :*", ""] if lang == "fr" else []), leader_reading(names, dists, against, lang),
+                      ""]
+            lines += [f"- {pair_reading(a, b, pc, lang)}" for (a, b), pc in pcs.items()]
+            if risks:
+                lines += ["", risk_reading(risks, NULL_STRATEGY, lang)]
+            lines.append("")
     return lines
 
 
