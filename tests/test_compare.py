@@ -110,8 +110,9 @@ def test_compare_writes_every_file(small):
     assert "## Reading" in report
     assert "## The climb" in report and "| `none` | 0 | 0 | 0 | 0 |" in report  # no facilitator, no chain
     assert set(summary["relay_depths"]) == set(STRATEGIES)
-    reading = report.split("## Reading")[1]
+    reading, french = report.split("## Reading")[1].split("## Lecture (en français)")
     assert reading.count("\n- **") == 3 and "Overall, **" in reading  # one line per pair, and the leader
+    assert french.count("\n- **") == 3 and "Au total, **" in french  # the same reading, in French
     assert "### Distribution of cumulative value" in report and "worse than `none`" in report
 
     assert "value_cumulative (value units)" in stdout

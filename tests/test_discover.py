@@ -20,10 +20,11 @@ import pytest
 pytest.importorskip("ema_workbench", reason="scenario discovery needs the EMA Workbench (pyproject dependency)")
 pytest.importorskip("sklearn", reason="scenario discovery needs scikit-learn (pyproject dependency)")
 
+from transition_sim.dashboard.i18n import NNBSP
 from transition_sim.discover.cards import sentence
 from transition_sim.discover.outcomes import BEATS, BEATS_BY, WORSE, make_outcomes
 from transition_sim.discover.search import Box, Stats, inside
-from transition_sim.discover.words import NBSP, NNBSP, Limit, conditions, number, outward, percent, quantity
+from transition_sim.discover.words import NBSP, Limit, conditions, number, outward, percent, quantity
 
 SWEEP = """description = "discover test"
 scenario = "village"

@@ -449,6 +449,10 @@ def test_analyze_writes_report_effects_and_regime_map(reference, tmp_path):
     effects = pd.read_csv(out / "effects.csv")
     assert set(effects["parameter"]) == {"facilitator_trust0", "interdependence"}
     assert effects["n"].sum() == 2 * 8  # each parameter's groups hold every one of the 8 pairs
+    # the figure draws what the table says: the median paired difference with its quartiles beside the mean
+    assert (effects["diff_q1"] <= effects["median_diff"]).all() and (effects["median_diff"] <= effects["diff_q3"]).all()
+    assert "median difference [quartiles]" in report and "right: median paired difference" not in report
+    assert "*En français :*" in report and "Au total, **" in report  # the reading in both languages
     regime = pd.read_csv(out / "regime_map.csv")
     assert len(regime) == 4 and regime["win_a"].between(0, 1).all()
     code, _, err = run_cli("analyze", str(reference), "--measure", "nope")

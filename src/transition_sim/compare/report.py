@@ -17,9 +17,10 @@ from typing import Any
 
 from transition_sim.compare.figures import FIGURES, PAIRED_DIFFERENCES, TRUST_BY_ROLE_PAIR, VALUE_OVER_TIME
 from transition_sim.compare.numbers import fmt, fmt_p, fmt_signed, p_text, pct, share_text
+from transition_sim.compare.phrases import say
 from transition_sim.compare.reading import leader_reading, pair_reading, risk_reading
 from transition_sim.compare.runner import MEASURES, Plan
-from transition_sim.compare.stats import INTERVAL_METHOD, LEVEL, RESAMPLES, SHARE_METHOD, Distribution
+from transition_sim.compare.stats import INTERVAL_METHOD, LEVEL, RESAMPLES, SHARE_METHOD, Distribution, PairedComparison
 from transition_sim.compare.tables import DEPTHS, NULL_STRATEGY, TRUST_PAIRS, Comparison
 from transition_sim.outdir import Target, check_target, write_directory
 from transition_sim.output import jsonable, versions
@@ -32,6 +33,7 @@ SUMMARY = "summary.json"
 REPORT = "report.md"
 COMPARE_FILES: tuple[str, ...] = (COMPARISON, TIMESERIES, PAIRS, SUMMARY, REPORT, *FIGURES)
 QUESTION_PAIR = ("one_need_at_a_time", "top_down_plan")
+READING_TITLE = {"en": "## Reading", "fr": "## Lecture (en français)"}
 
 # measure -> (what it is, unit)
 MEASURE_INFO: dict[str, tuple[str, str]] = {
@@ -288,32 +290,29 @@ def report_md(comp: Comparison) -> str:
         "",
         f"![Final trust by role pair]({TRUST_BY_ROLE_PAIR})",
         "",
-        "## Reading",
-        "",
     ]
+    lines += reading_md(comp, value_pairs, "en") + reading_md(comp, value_pairs, "fr") + seed_check_md(comp)
+    return "\n".join(lines)
+
+
+def reading_md(comp: Comparison, value_pairs: list[tuple[str, str, PairedComparison]], lang: str) -> list[str]:
+    """The reading in one language: the leader, one line per pair, the risk, and what the statements cover.
+    The report gives it in English then in French (as the regime cards do), each whole, to be read aloud."""
+    plan = comp.plan
+    lines = [READING_TITLE[lang], ""]
     if not value_pairs:
-        lines += ["Only one strategy was run: there is no pair to compare.", ""]
+        lines += [say("no_pair", lang), ""]
     else:
         values = {s: comp.table()[s]["value_cumulative"] for s in plan.names}
-        lines += [leader_reading(plan.names, values, lambda x, y: comp.against(x, y, "value_cumulative")), ""]
-    for a, b, pc in value_pairs:
-        lines += [f"- {pair_reading(a, b, pc)}"]
-    risk = risk_reading(comp.risk(), NULL_STRATEGY)
+        lines += [leader_reading(plan.names, values, lambda x, y: comp.against(x, y, "value_cumulative"), lang), ""]
+    lines += [f"- {pair_reading(a, b, pc, lang)}" for a, b, pc in value_pairs]
+    risk = risk_reading(comp.risk(), NULL_STRATEGY, lang)
     if risk:
         lines += ["", risk]
-    lines += [
-        "",
-        f"These statements hold for scenario `{sc.name}` with the parameters above, over {plan.steps} months "
-        f"and {plan.replicates} replicates; they say nothing about other settings. To see *when* a strategy "
-        "wins, rerun with other scenarios or `--set` values (relays, elections, crises, initial trust, "
-        "budgets, coupling of topics). \"Clear\" means the 95% bootstrap interval of the mean paired "
-        "difference excludes zero"
-        + (f"; with {len(value_pairs)} pairs, some such intervals may exclude zero by chance." if len(value_pairs) > 1
-           else "."),
-        "",
-        *seed_check_md(comp),
-    ]
-    return "\n".join(lines)
+    chance = len(value_pairs) if len(value_pairs) > 1 else 0
+    lines += ["", say("scope", lang, scenario=plan.scenario.name, steps=plan.steps, replicates=plan.replicates)
+              + (say("chance", lang, pairs=chance) if chance else "."), ""]
+    return lines
 
 
 def _widths(comp: Comparison) -> str:

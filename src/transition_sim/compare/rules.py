@@ -61,7 +61,7 @@ class Claim:
 
     def text(self) -> str:
         if self.kind == "leader":
-            return f"{self.a} creates the most value on average"
+            return f"{self.a} has the highest mean value"  # not "creates the most": no interval is claimed
         return f"{self.a} creates more value than {self.b} on average (95% interval above zero)"
 
 

@@ -14,6 +14,7 @@ from transition_sim.schema import PARAMETERS
 
 LANGS: tuple[str, ...] = ("fr", "en")
 LANG_NAMES: dict[str, str] = {"fr": "Français", "en": "English"}
+NNBSP = "\u202f"  # narrow no-break space: French thousands, and before % ; : ! ?
 
 TEXTS: dict[str, dict[str, str]] = {
     "title": {"en": "Transition sim: workshop dashboard", "fr": "Transition sim : tableau de bord d'atelier"},
@@ -326,12 +327,33 @@ def role_title(role: Role, lang: str) -> str:
         f"{label[0].upper()}{label[1:]}: {role.nickname(lang)}")
 
 
+def localize(text: str, lang: str) -> str:
+    """A number written the English way (1,234.5) as ``lang`` writes it: 1 234,5 in French, a narrow no-break
+    space grouping thousands. Every French number of the dashboard, the regime cards and the comparison's
+    reading goes through here, so the convention is written once."""
+    return text.replace(",", NNBSP).replace(".", ",") if lang == "fr" else text
+
+
+def percent_sign(number: str, lang: str) -> str:
+    """``84 %`` in French (a narrow no-break space before the sign), ``84%`` in English."""
+    return f"{number}{NNBSP}%" if lang == "fr" else f"{number}%"
+
+
+def guillemets(text: str, lang: str) -> str:
+    """A name quoted: « nom » in French, “name” in English."""
+    return f"«{NNBSP}{text}{NNBSP}»" if lang == "fr" else f"\u201c{text}\u201d"
+
+
+def french_spaces(text: str) -> str:
+    """Narrow no-break spaces before ; : ! ? and % in French text (a space already there is replaced)."""
+    for mark in ";:!?%":
+        text = text.replace(f" {mark}", f"{NNBSP}{mark}")
+    return text
+
+
 def fmt_number(x: float, lang: str, digits: int = 0) -> str:
     """1 234 567 in French, 1,234,567 in English."""
-    text = f"{x:,.{digits}f}"
-    if lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
+    return localize(f"{x:,.{digits}f}", lang)
 
 
 def fmt_significant(x: float, lang: str, digits: int = 3) -> str:
@@ -352,7 +374,7 @@ def unit_words(key: str, written: str, lang: str) -> str:
     (0,5 unité de valeur), for "1" alone in English (0.5 value units, 1.00 meetings)."""
     one, many = UNIT_WORDS[key][lang]
     if lang == "fr":
-        return one if abs(float(written.replace("\u202f", "").replace(",", "."))) < 2 else many
+        return one if abs(float(written.replace(NNBSP, "").replace(",", "."))) < 2 else many
     return one if written == "1" else many
 
 

@@ -8,10 +8,10 @@ speaks of the territories outside the first ("Ailleurs, ..." / "Elsewhere, ...")
 
 from __future__ import annotations
 
-from transition_sim.dashboard.i18n import t
+from transition_sim.dashboard.i18n import french_spaces, guillemets, t
 from transition_sim.discover.outcomes import BEATS, BEATS_BY, WORSE, Outcome
 from transition_sim.discover.search import Box
-from transition_sim.discover.words import conditions, french_spaces, guillemets, number, percent, strategy_name
+from transition_sim.discover.words import conditions, number, percent, strategy_name
 
 MEASURE_TEXT = {"value_cumulative": "kpi_value"}  # measures with a label in the dashboard's texts
 

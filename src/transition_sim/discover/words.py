@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from transition_sim.dashboard.i18n import param_label, strategy_label
+from transition_sim.dashboard.i18n import guillemets, localize, param_label, percent_sign, strategy_label
 from transition_sim.schema import PARAMETERS
 
-NNBSP = "\u202f"  # narrow no-break space
 NBSP = "\u00a0"  # no-break space
 LANGS = ("fr", "en")
 
@@ -47,19 +46,16 @@ def number(x: float, lang: str, digits: int = 3) -> str:
     else:
         decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
         text = f"{x:,.{decimals}f}".rstrip("0").rstrip(".")
-    if lang == "fr":
-        text = text.replace(",", NNBSP).replace(".", ",")
-    return text
+    return localize(text, lang)
 
 
 def percent(share: float, lang: str) -> str:
     """A share as a whole percentage, never rounded to 0 or 100 when it is not exactly that."""
-    sep = NNBSP if lang == "fr" else ""
     if 0 < share < 0.005:
-        return f"moins de 1{sep}%" if lang == "fr" else "less than 1%"
+        return f"moins de {percent_sign('1', lang)}" if lang == "fr" else "less than 1%"
     if 0.995 <= share < 1:
-        return f"plus de 99{sep}%" if lang == "fr" else "more than 99%"
-    return f"{round(100 * share)}{sep}%"
+        return f"plus de {percent_sign('99', lang)}" if lang == "fr" else "more than 99%"
+    return percent_sign(str(round(100 * share)), lang)
 
 
 def quantity(x: float, unit: str, lang: str) -> str:
@@ -73,11 +69,6 @@ def quantity(x: float, unit: str, lang: str) -> str:
     if words is None:
         return number(x, lang)
     return f"{number(x, lang)}{NBSP if fr else ' '}{words[0 if fr else 1]}"
-
-
-def guillemets(text: str, lang: str) -> str:
-    """A name quoted: « nom » in French, “name” in English."""
-    return f"«{NNBSP}{text}{NNBSP}»" if lang == "fr" else f"\u201c{text}\u201d"
 
 
 def strategy_name(name: str, lang: str) -> str:
@@ -166,10 +157,3 @@ def conditions(limits: list[Limit], lang: str) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + (" et " if lang == "fr" else " and ") + parts[-1]
-
-
-def french_spaces(text: str) -> str:
-    """Narrow no-break spaces before ; : ! ? in French text (a space already there is replaced)."""
-    for mark in ";:!?":
-        text = text.replace(f" {mark}", f"{NNBSP}{mark}")
-    return text

@@ -129,10 +129,13 @@ def levels(values: pd.Series, bins: int) -> tuple[pd.Series, list[float]]:
 
 def _pair_stats(a: np.ndarray, b: np.ndarray, seed: int, *labels: str) -> dict[str, float]:
     pc = paired_comparison(a, b, seeded_rng(seed, *labels), resamples=RESAMPLES)
+    d = a - b
+    d = d[~np.isnan(d)]
+    q1, q3 = (float(q) for q in np.percentile(d, [25, 75])) if d.size else (math.nan, math.nan)
     return {"n": pc.n, "win_a": pc.share_a_higher, "win_b": pc.share_b_higher, "ties": pc.share_ties,
             "win_a_low": pc.a_higher_low, "win_a_high": pc.a_higher_high, "mean_a": pc.mean_a, "mean_b": pc.mean_b,
             "mean_diff": pc.mean_diff, "ci_low": pc.ci_low, "ci_high": pc.ci_high, "median_diff": pc.median_diff,
-            "clear": pc.clear}
+            "diff_q1": q1, "diff_q3": q3, "clear": pc.clear}
 
 
 def effects_table(data: SweepData, measure: str) -> pd.DataFrame:
@@ -214,26 +217,34 @@ def sensitivity_table(data: SweepData, measures: Sequence[str]) -> tuple[pd.Data
 
 # ---------------------------------------------------------------------------- figures
 def _effects_png(effects: pd.DataFrame, a: str, b: str, swept: list[str], measure: str) -> bytes:
-    fig = Figure(figsize=(10, 2.6 * len(swept) + 0.8), layout="constrained")
-    axes = fig.subplots(len(swept), 2, squeeze=False)
+    """Per swept parameter, the three statistics the report's table gives: the share of pairs A wins with its
+    Wilson interval, the mean paired difference with its bootstrap band, the median with its quartiles."""
+    fig = Figure(figsize=(14, 2.6 * len(swept) + 0.8), layout="constrained")
+    axes = fig.subplots(len(swept), 3, squeeze=False)
     for row, param in enumerate(swept):
         e = effects[(effects["a"] == a) & (effects["b"] == b) & (effects["parameter"] == param)]
-        ax_w, ax_d = axes[row]
+        ax_w, ax_d, ax_m = axes[row]
         ax_w.plot(e["value"], e["win_a"], "o-", color="tab:blue")
+        ax_w.fill_between(e["value"], e["win_a_low"], e["win_a_high"], color="tab:blue", alpha=0.2, lw=0)
         ax_w.axhline(0.5, color="0.5", ls="--", lw=1)
         ax_w.set_ylim(-0.03, 1.03)
-        ax_w.set_xlabel(param)
         ax_w.set_ylabel("P(A > B)")
         ax_d.plot(e["value"], e["mean_diff"], "o-", color="tab:purple")
         ax_d.fill_between(e["value"], e["ci_low"], e["ci_high"], color="tab:purple", alpha=0.2, lw=0)
-        ax_d.axhline(0.0, color="crimson", ls="--", lw=1)
-        ax_d.set_xlabel(param)
         ax_d.set_ylabel("mean A - B")
-        ax_d.yaxis.set_major_formatter("{x:,.0f}")
-        for ax in (ax_w, ax_d):
+        ax_m.errorbar(e["value"], e["median_diff"], yerr=[e["median_diff"] - e["diff_q1"],
+                                                          e["diff_q3"] - e["median_diff"]],
+                      fmt="s-", color="tab:green", capsize=4)
+        ax_m.set_ylabel("median A - B")
+        for ax in (ax_d, ax_m):
+            ax.axhline(0.0, color="crimson", ls="--", lw=1)
+            ax.yaxis.set_major_formatter("{x:,.0f}")
+        for ax in (ax_w, ax_d, ax_m):
+            ax.set_xlabel(param)
             ax.grid(alpha=0.3)
     fig.suptitle(f"{measure}: A = {a} against B = {b}, paired runs (same point and replicate)\n"
-                 "left: share of pairs where A is higher; right: mean paired difference A - B, 95% bootstrap band")
+                 "left: share of pairs where A is higher, 95% Wilson band; middle: mean paired difference A - B, "
+                 "95% bootstrap band; right: median paired difference, quartiles as whiskers")
     return png(fig)
 
 
@@ -386,12 +397,14 @@ def overall_lines(data: SweepData, measure: str) -> list[str]:
              "the mean with its 95% percentile bootstrap interval (scipy.stats.bootstrap; never outside the range of "
              "the values).", "", *_md_table(["strategy", "median", "quartiles", "mean [95% CI]", "runs"], rows), ""]
     if len(names) > 1:
-        lines += [leader_reading(names, dists, against), ""]
-        lines += [f"- {pair_reading(a, b, pc)}" for (a, b), pc in pcs.items()]
         risks = {s: pc for s in names if s != NULL_STRATEGY and (pc := against(s, NULL_STRATEGY)) is not None}
-        if risks:
-            lines += ["", risk_reading(risks, NULL_STRATEGY)]
-        lines.append("")
+        for lang in ("en", "fr"):  # the compare report's reading, in both its languages
+            lines += [*(["*En français :*", ""] if lang == "fr" else []), leader_reading(names, dists, against, lang),
+                      ""]
+            lines += [f"- {pair_reading(a, b, pc, lang)}" for (a, b), pc in pcs.items()]
+            if risks:
+                lines += ["", risk_reading(risks, NULL_STRATEGY, lang)]
+            lines.append("")
     return lines
 
 
@@ -471,10 +484,11 @@ def report_md(data: SweepData, measure: str, effects: pd.DataFrame, regime: pd.D
             e = effects[(effects["a"] == a) & (effects["b"] == b) & (effects["parameter"] == param)]
             lines += [f"**{param}**", ""]
             lines += _md_table([param, "pairs", f"P({a} wins) [95% CI]", f"P({b} wins)", "mean difference [95% CI]",
-                                "median difference", "clear"],
+                                "median difference [quartiles]", "clear"],
                                [[f"{r['value']:.4g}", str(int(r["n"])),
                                  share_text(r["win_a"], r["win_a_low"], r["win_a_high"]), f"{r['win_b']:.0%}",
-                                 _ci(r), fmt_signed(r["median_diff"]), "yes" if r["clear"] else "no"]
+                                 _ci(r), f"{fmt_signed(r['median_diff'])} [{fmt_signed(r['diff_q1'])}, "
+                                 f"{fmt_signed(r['diff_q3'])}]", "yes" if r["clear"] else "no"]
                                 for _, r in e.iterrows()])
             lines.append("")
     if regime is not None and map_axes is not None:
