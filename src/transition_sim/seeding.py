@@ -47,3 +47,10 @@ def whole(name: str, value: Any) -> int | None:
     elif isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= 0:
         return int(value)
     raise ConfigError(SOURCE, name, value, _ALLOWED)
+
+
+def replicate_seeds(seed: int, replicates: int) -> list[int]:
+    """Seed of replicate k, shared by every strategy: the k-th child of ``SeedSequence(seed)``. Here, below the
+    comparison and the dashboard, so that both draw the same replicates (``compare`` and the dashboard's band)."""
+    children = np.random.SeedSequence(seed).spawn(replicates)
+    return [int(c.generate_state(1)[0]) for c in children]

@@ -16,7 +16,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TextIO
 
-import numpy as np
 import pandas as pd
 
 from transition_sim.cost import duration_text
@@ -24,6 +23,7 @@ from transition_sim.errors import exception_text, message_of, one_line, shown
 from transition_sim.interrupts import from_user
 from transition_sim.limits import CONTROLS, MAX_COMPARE_RUNS, check, check_total
 from transition_sim.scenarios import Scenario, load_scenario, resolve_config
+from transition_sim.seeding import replicate_seeds  # its home is seeding (the dashboard's band uses it too)
 from transition_sim.strategies import REGISTRY, Strategy, StrategyError, StrategySpec, check_specs, load_strategy
 from transition_sim.strategies.budget import DEFAULT_SECONDS as DEFAULT_BUDGET
 from transition_sim.strategies.budget import month_budget, note_for
@@ -118,12 +118,6 @@ class Plan:
         """Strategy-major order: this order fixes the order of every output row."""
         return [Job(i * self.replicates + k, s, k, self.seeds[k], self.scenario, self.steps, dict(self.overrides),
                     self.budget) for i, s in enumerate(self.strategies) for k in range(self.replicates)]
-
-
-def replicate_seeds(seed: int, replicates: int) -> list[int]:
-    """Seed of replicate k, shared by every strategy: the k-th child of ``SeedSequence(seed)``."""
-    children = np.random.SeedSequence(seed).spawn(replicates)
-    return [int(c.generate_state(1)[0]) for c in children]
 
 
 def default_strategies() -> list[str]:

@@ -115,6 +115,16 @@ CSS = """
 .ts-lead { font-size: 19px; }
 .ts-run-title { font-size: 26px; margin: 8px 0 4px 0; }
 .ts-message { font-size: 18px; }
+.ts-typical { background: #FFFFFF; border: 2px solid #D5DAE0; border-left: 8px solid #5B7083; border-radius: 12px;
+               padding: 8px 14px; }
+.ts-typical[data-state="lucky"], .ts-typical[data-state="better"] { border-left-color: #1B7F3B; }
+.ts-typical[data-state="worse"], .ts-typical[data-state="unlucky"] { border-left-color: #D62728; }
+.ts-typical-text { font-size: 19px; line-height: 1.35; margin: 0 !important; }
+.ts-band-legend { display: flex; flex-wrap: wrap; gap: 2px 18px; font-size: 15px; color: #333; }
+.ts-band-median { display: inline-block; width: 28px; border-top: 3px dashed; vertical-align: middle;
+                  margin-right: 6px; }
+.ts-band-range { display: inline-block; width: 28px; height: 14px; opacity: 0.35; vertical-align: middle;
+                 margin-right: 6px; }
 .v-tab { font-size: 20px !important; text-transform: none !important; font-weight: 700 !important; }
 /* a phone: the run on top, the controls under it, the tabs on two lines rather than scrolled */
 @media (max-width: 760px) {

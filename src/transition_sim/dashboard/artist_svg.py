@@ -4,8 +4,9 @@ The charts on screen keep their frame (axes, ticks, titles, legends) as a pictur
 their data change. Drawing the data with matplotlib costs tens of milliseconds a month (and more when 40
 sessions share the cores); writing the same artists as SVG costs about one, and the browser draws them. Only
 the kinds of artist our charts animate are written: lines (solid, dashed, dotted; steps; "x" markers),
-rectangles (crisis bands), images of a small table of numbers, and texts. Another kind raises
-:class:`TypeError`, so that a new chart cannot lose data on screen unnoticed.
+rectangles (crisis bands), polygons (the band of the runs of the same setting), images of a small table of
+numbers, and texts. Another kind raises :class:`TypeError`, so that a new chart cannot lose data on screen
+unnoticed.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from matplotlib.colors import to_hex, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Polygon, Rectangle
 from matplotlib.text import Text
 
 _DASHES = {"--": "lines.dashed_pattern", ":": "lines.dotted_pattern", "-.": "lines.dashdot_pattern"}
@@ -126,6 +127,16 @@ class _Writer:
         return (f'<rect x="{_f(x0)}" y="{_f(y0)}" width="{_f(x1 - x0)}" height="{_f(y1 - y0)}" {paint}'
                 f"{self.clip(patch)}/>")
 
+    def polygon(self, patch: Polygon) -> str:
+        """A filled polygon without an edge (the band of the runs of the same setting)."""
+        vertices = np.asarray(patch.get_xy(), dtype=float)
+        vertices = vertices[np.isfinite(vertices).all(axis=1)]
+        if len(vertices) < 3:
+            return ""
+        points = self.xy(patch.get_transform().transform(vertices))
+        d = "M" + "L".join(f"{_f(x)} {_f(y)}" for x, y in points) + "Z"
+        return f'<path d="{d}" {self.paint(patch.get_facecolor(), None, "fill")} stroke="none"{self.clip(patch)}/>'
+
     def image(self, image: AxesImage) -> str:
         values = np.asarray(image.get_array())
         if values.ndim != 2 or values.size > 400:
@@ -174,6 +185,8 @@ def artists_svg(fig: Figure, artists: Iterable[Artist], *, attrs: str = "") -> s
             body.append(writer.line(artist))
         elif isinstance(artist, Rectangle):
             body.append(writer.rectangle(artist))
+        elif isinstance(artist, Polygon):
+            body.append(writer.polygon(artist))
         elif isinstance(artist, AxesImage):
             body.append(writer.image(artist))
         elif isinstance(artist, Text):

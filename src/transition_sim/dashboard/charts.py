@@ -5,7 +5,8 @@ for a projector. On screen it is kept from month to month: its frame (axes, tick
 once as a picture (shared by the sessions that need the same one), and each month only the data and the y axes
 are written, as SVG the browser draws over it (see :mod:`artist_svg`), which costs a few milliseconds; the
 frame is drawn again only when its legend changes (a first crisis, a first election). A download draws the
-same artists onto the frame (matplotlib's blitting) in every colour.
+same artists onto the frame (matplotlib's blitting) in every colour. Under the run's value and projects funded, the
+band of the runs of the same setting (:mod:`band`) once it is computed: their median, 10-90% and 25-75%.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.cbook import pts_to_poststep
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Polygon
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from transition_sim.dashboard import i18n
@@ -32,12 +34,15 @@ if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
 
+    from transition_sim.dashboard.band import Band
     from transition_sim.model import TerritoryModel
 
 FONT = 17
 RUN_COLOURS = ("#0072B2", "#D55E00")
 RUN_STYLES = ("-", "--")
 CRISIS_COLOUR = "#D62728"
+BAND_COLOUR = "#5B7083"
+BAND_ALPHA = (0.16, 0.22)  # 10-90%, then 25-75% over it
 SIZE = (13.0, 8.6)
 DPI = 80
 FRAMES_SHARED = 64  # frames kept for every session (about 40 kB each)
@@ -102,7 +107,7 @@ class Chart:
         self._frame: Any = None  # the frame's pixels, to blit the data on (a download)
         self._frame_png: bytes | None = None  # the frame as a picture (the screen, with the data as SVG)
         self.lock = threading.Lock()  # a kept chart is drawn by one thread at a time
-        self._legend_key: tuple[bool, bool] | None = None
+        self._legend_key: tuple[Any, ...] | None = None
         for ax, key, counts in zip(self.axes, self.titles, self.counts, strict=True):
             if key:
                 self._style(ax, i18n.t(key, lang), horizon, counts=counts)
@@ -186,11 +191,12 @@ class Chart:
             extra.append(Patch(color=CRISIS_COLOUR, alpha=0.3, label=i18n.t("crisis_band", self.lang)))
         if elections:
             extra.append(Line2D([], [], color="#555555", ls=":", lw=1.5, label=i18n.t("election_line", self.lang)))
-        key = (bool(crises), bool(elections))
+        key = (bool(crises), bool(elections), *(h.get_label() for h in handles))
         if self._legend_key != key:
             self._legend_key = key
-            if handles or extra:  # one row in the room the axis keeps above the curves
-                ax.legend(handles=handles + extra, fontsize=FONT - 2, loc="upper left", ncol=len(handles + extra))
+            if handles or extra:  # one row in the room the axis keeps above the curves (a band's: one a line)
+                ax.legend(handles=handles + extra, fontsize=FONT - 2, loc="upper left",
+                          ncol=1 if handles else len(extra))
             self._frame = self._frame_png = None
 
     def _draw_frame(self) -> None:
@@ -240,9 +246,13 @@ class MeasuresChart(Chart):
     titles = ("fig_value", "fig_projects", "", "fig_engagement")
     counts = (False, True, False, False)
 
-    def __init__(self, lang: str, horizon: int) -> None:
+    def __init__(self, lang: str, horizon: int, *, band_legend: bool = False) -> None:
         super().__init__(lang, horizon)
+        self.band_legend = band_legend  # a download's: on screen the page says what the band is
         ax_v, ax_p, ax_t, ax_e = self.axes
+        # the band first: drawn under the run
+        self.band_artists = {name: self._band(ax, steps=name != "value_cumulative")
+                             for ax, name in ((ax_v, "value_cumulative"), (ax_p, "projects_funded"))}
         self.value = self._line(ax_v, color="#1B7F3B", lw=3.5)
         self.value_unit(ax_v)
         self.projects = {key: self._line(ax_p, color=colour, ls=style, lw=3, drawstyle="steps-post",
@@ -270,15 +280,56 @@ class MeasuresChart(Chart):
         ax_t.set_title(i18n.t("fig_trust_pairs", lang), fontsize=FONT + 3, fontweight="bold")
         ax_t.set_xlabel(i18n.t("trust_reading", lang), fontsize=FONT - 2)
 
-    def update(self, model: TerritoryModel) -> MeasuresChart:
+    def _band(self, ax: Axes, *, steps: bool) -> tuple[Polygon, Polygon, Line2D]:
+        """The 10-90% and 25-75% areas and the median of the runs of the same setting (hidden until computed)."""
+        areas = []
+        for alpha in BAND_ALPHA:
+            area = ax.add_patch(Polygon([[0, 0], [0, 0], [0, 0]], closed=True, facecolor=BAND_COLOUR, alpha=alpha,
+                                        lw=0, animated=True, visible=False))
+            self.dynamic.append(area)
+            areas.append(area)
+        median = self._line(ax, color=BAND_COLOUR, ls="--", lw=2, drawstyle="steps-post" if steps else "default",
+                            visible=False)
+        return areas[0], areas[1], median
+
+    def set_band(self, band: Band | None, month: np.ndarray) -> dict[str, float]:
+        """Show ``band`` up to this month (or hide it); the top of each series' 90% so far."""
+        tops = {}
+        for name, (outer, inner, median) in self.band_artists.items():
+            shown = band is not None and len(month) > 0
+            for artist in (outer, inner, median):
+                artist.set_visible(shown)
+            if not shown:
+                continue
+            assert band is not None
+            q = band.quantiles[name][:, :len(month)]
+            x = month[:q.shape[1]]
+            steps = median.get_drawstyle() == "steps-post"
+            for area, (low, high) in ((outer, (q[0], q[4])), (inner, (q[1], q[3]))):
+                xs, lows, highs = pts_to_poststep(x, low, high) if steps else (x, low, high)
+                area.set_xy(np.column_stack([np.r_[xs, xs[::-1]], np.r_[lows, highs[::-1]]]))
+            median.set_data(x, q[2])
+            tops[name] = float(q[4].max())
+        return tops
+
+    def band_handles(self, band: Band | None) -> list[Any]:
+        """The band's legend: its median and its ranges."""
+        if band is None:
+            return []
+        return [Line2D([], [], color=BAND_COLOUR, ls="--", lw=2,
+                       label=i18n.t("band_legend_median", self.lang, n=band.replicates)),
+                Patch(color=BAND_COLOUR, alpha=0.35, label=i18n.t("band_legend_range", self.lang))]
+
+    def update(self, model: TerritoryModel, band: Band | None = None) -> MeasuresChart:
         month = series(model, "month")
         ax_v, ax_p, _, ax_e = self.axes
         value = series(model, "value_cumulative")
+        tops = self.set_band(band, month)
         self.value.set_data(month, value)
-        self.fit(0, float(value.max()))
+        self.fit(0, max(float(value.max()), tops.get("value_cumulative", 0.0)))
         for key, line in self.projects.items():
             line.set_data(month, series(model, key))
-        self.fit(1, float(series(model, "projects_funded").max()))
+        self.fit(1, max(float(series(model, "projects_funded").max()), tops.get("projects_funded", 0.0)))
         for r, line in self.engagement.items():
             line.set_data(month, series(model, f"engagement_{r.code}"))
         table = np.array([[series(model, f"trust_{a.code}_{b.code}")[-1] for b in ROLES] for a in ROLES])
@@ -289,7 +340,7 @@ class MeasuresChart(Chart):
                 text = "–" if np.isnan(v) else f"{v:.2f}"
                 self.cells[a][b].set_text(text.replace(".", ",") if self.lang == "fr" else text)
         self.set_shocks([ax_v, ax_p, ax_e], model)
-        self.shock_legend(ax_v, model, [])
+        self.shock_legend(ax_v, model, self.band_handles(band) if self.band_legend else [])
         return self
 
 
@@ -364,12 +415,13 @@ def _keep(model: TerritoryModel, key: tuple[Any, ...], make: Any) -> Any:
         return charts[key]
 
 
-def measures_layers(model: TerritoryModel, lang: str) -> tuple[bytes, str]:
-    """The measures for the page: the kept chart's frame and this month's data (see :meth:`Chart.layers`)."""
+def measures_layers(model: TerritoryModel, lang: str, band: Band | None = None) -> tuple[bytes, str]:
+    """The measures for the page (over ``band`` if given): the kept chart's frame and this month's data (see
+    :meth:`Chart.layers`)."""
     horizon = int(model.config["horizon_months"])
     chart = _keep(model, ("measures", lang), lambda: MeasuresChart(lang, horizon))
     with chart.lock:
-        return chart.update(model).layers(model.month)
+        return chart.update(model, band).layers(model.month)
 
 
 def comparison_layers(runs: list[TerritoryModel], labels: list[str], lang: str) -> tuple[bytes, str]:
@@ -381,9 +433,9 @@ def comparison_layers(runs: list[TerritoryModel], labels: list[str], lang: str) 
         return chart.update(runs).layers(runs[0].month)
 
 
-def measures_download(model: TerritoryModel, lang: str) -> bytes:
-    """The measures in every colour, from a chart of their own (for a download)."""
-    return MeasuresChart(lang, int(model.config["horizon_months"])).update(model).png()
+def measures_download(model: TerritoryModel, lang: str, band: Band | None = None) -> bytes:
+    """The measures in every colour (over ``band`` if given), from a chart of their own (for a download)."""
+    return MeasuresChart(lang, int(model.config["horizon_months"]), band_legend=True).update(model, band).png()
 
 
 def comparison_download(runs: list[TerritoryModel], labels: list[str], lang: str) -> bytes:

@@ -5,7 +5,8 @@ like a click: in the page's own connection, which waits its turn, so that a page
 takes a quarter of a processor at most and slows no one else's steps. (Solara's ``FileDownload`` made each file
 in a thread of its own, unpaced: a script asking again and again had as many made at once as it asked.) The page
 asks by turning its widget's ``request_download`` true; the file goes back in the widget's ``bytes``, which the
-browser saves, then the page turns the request false and the server lets the file go.
+browser saves, then the page turns the request false and the server lets the file go. The measures are drawn over
+the band of the runs of the same setting if the server has computed it (:mod:`band`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import solara
 from solara.components.file_download import FileDownloadWidget
 
-from transition_sim.dashboard import charts, i18n
+from transition_sim.dashboard import band, charts, i18n
 from transition_sim.dashboard.fairshare import Pacer
 from transition_sim.dashboard.session import Session
 from transition_sim.dashboard.views import territory_png
@@ -44,8 +45,8 @@ def Downloads(session: Session, lang: str, settings: int, pacer: Pacer) -> None:
         Download(session.timeseries_csv, f"{stem}.csv", i18n.t("dl_csv", lang), "text/csv", pacer)
         Download(lambda: _locked(session, lambda m: territory_png(m, lang)), f"{stem}-territory.png",
                  i18n.t("dl_territory", lang), "image/png", pacer)
-        Download(lambda: _locked(session, lambda m: charts.measures_download(m, lang)), f"{stem}-measures.png",
-                 i18n.t("dl_measures", lang), "image/png", pacer)
+        Download(lambda: _locked(session, lambda m: charts.measures_download(m, lang, band.computed(m))),
+                 f"{stem}-measures.png", i18n.t("dl_measures", lang), "image/png", pacer)
         if session.other is not None:
             Download(lambda: _compare_png(session, lang), f"{stem}-side-by-side.png", i18n.t("dl_compare", lang),
                      "image/png", pacer)

@@ -149,6 +149,41 @@ TEXTS: dict[str, dict[str, str]] = {
     "failed": {"en": "failed", "fr": "échoués"},
     "crisis_band": {"en": "crisis", "fr": "crise"},
     "election_line": {"en": "election", "fr": "élection"},
+    # is this run typical? (dashboard/band.py): the band of runs of the same setting and where the run sits in it
+    "band_legend_median": {"en": "median of {n} runs like it", "fr": "médiane de {n} simulations semblables"},
+    "band_legend_range": {"en": "10–90% of them (darker: 25–75%)", "fr": "10–90 % d'entre elles (foncé : 25–75 %)"},
+    "band_computing": {"en": "Is this run typical? {n} runs of the same setting (only the seed differs) are being "
+                             "computed to tell…",
+                       "fr": "Cette simulation est-elle typique ? {n} simulations du même réglage (seule la graine "
+                             "change) sont en cours de calcul pour le dire…"},
+    "band_failed": {"en": "The runs of the same setting could not be computed: the trainer's screen has the details.",
+                    "fr": "Les simulations du même réglage n'ont pas pu être calculées : l'écran du formateur en donne "
+                          "le détail."},
+    "band_same": {"en": "Month {month}: all {n} runs of the same setting have created the same value as this one "
+                        "so far.",
+                  "fr": "Mois {month} : les {n} simulations du même réglage ont toutes créé jusqu'ici autant de valeur "
+                        "que celle-ci."},
+    "band_lucky": {"en": "Month {month}: this run has created more value than {below} of the {n} runs of the same "
+                         "setting ({pct}): a lucky run.",
+                   "fr": "Mois {month} : cette simulation a créé plus de valeur que {below} des {n} simulations du "
+                         "même réglage ({pct}) : une simulation chanceuse."},
+    "band_better": {"en": "Month {month}: this run has created more value than {below} of the {n} runs of the same "
+                          "setting ({pct}): better than usual, not exceptional.",
+                    "fr": "Mois {month} : cette simulation a créé plus de valeur que {below} des {n} simulations du "
+                          "même réglage ({pct}) : mieux que d'habitude, sans être exceptionnelle."},
+    "band_typical": {"en": "Month {month}: a typical run, between the quartiles of the {n} runs of the same setting "
+                           "(more value than {below} of them, less than {above}): this is what usually happens.",
+                     "fr": "Mois {month} : une simulation typique, entre les quartiles des {n} simulations du même "
+                           "réglage (plus de valeur que {below} d'entre elles, moins que {above}) : c'est ce qui "
+                           "arrive d'habitude."},
+    "band_worse": {"en": "Month {month}: this run has created less value than {above} of the {n} runs of the same "
+                         "setting ({pct}): worse than usual, not exceptional.",
+                   "fr": "Mois {month} : cette simulation a créé moins de valeur que {above} des {n} simulations du "
+                         "même réglage ({pct}) : moins bien que d'habitude, sans être exceptionnelle."},
+    "band_unlucky": {"en": "Month {month}: this run has created less value than {above} of the {n} runs of the same "
+                           "setting ({pct}): an unlucky run.",
+                     "fr": "Mois {month} : cette simulation a créé moins de valeur que {above} des {n} simulations du "
+                           "même réglage ({pct}) : une simulation malchanceuse."},
 }
 
 STRATEGY_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
@@ -354,6 +389,11 @@ def french_spaces(text: str) -> str:
 def fmt_number(x: float, lang: str, digits: int = 0) -> str:
     """1 234 567 in French, 1,234,567 in English."""
     return localize(f"{x:,.{digits}f}", lang)
+
+
+def fmt_percent(pct: int, lang: str) -> str:
+    """90 % in French (a narrow no-break space), 90% in English."""
+    return f"{pct}\u202f%" if lang == "fr" else f"{pct}%"
 
 
 def fmt_significant(x: float, lang: str, digits: int = 3) -> str:

@@ -24,7 +24,13 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from transition_sim.dashboard.capacity import DEFAULT_MAX_PER_ADDRESS, DEFAULT_MAX_SESSIONS, KERNEL_MARGIN
+from transition_sim.dashboard.capacity import (
+    DEFAULT_BAND_REPLICATES,
+    DEFAULT_MAX_PER_ADDRESS,
+    DEFAULT_MAX_SESSIONS,
+    KERNEL_MARGIN,
+    MAX_BAND_REPLICATES,
+)
 from transition_sim.dashboard.i18n import LANGS
 
 APP = "transition_sim.dashboard.app"
@@ -44,7 +50,8 @@ WS_MAX_SIZE = 64 * 1024
 
 
 def configure_solara(lang: str, cull_timeout: str = "30s", max_sessions: int = DEFAULT_MAX_SESSIONS,
-                     app: str = APP, max_per_address: int = DEFAULT_MAX_PER_ADDRESS) -> list[str]:
+                     app: str = APP, max_per_address: int = DEFAULT_MAX_PER_ADDRESS,
+                     band_replicates: int = DEFAULT_BAND_REPLICATES) -> list[str]:
     """Settings for an offline, quiet, production Solara server of ``app`` (before it starts), the dashboard's
     whatever the environment says (see :mod:`environment`); the notes to show. Raises
     :class:`~transition_sim.dashboard.environment.BadSetting` before anything is changed."""
@@ -53,9 +60,10 @@ def configure_solara(lang: str, cull_timeout: str = "30s", max_sessions: int = D
     total = max_sessions + KERNEL_MARGIN
     notes = environment.apply(environment.pins(app, cull_timeout, total))
     os.environ[LANG_ENV] = lang
-    from transition_sim.dashboard import messages, session, sockets
+    from transition_sim.dashboard import band, messages, session, sockets
 
     session.set_max_sessions(max_sessions)
+    band.set_replicates(band_replicates)
     sockets.set_limits(max_per_address, total)
     messages.install()
     return notes
@@ -109,7 +117,7 @@ def address(host: str, port: int) -> str:
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = "fr", *, cull_timeout: str = "30s",
           max_sessions: int = DEFAULT_MAX_SESSIONS, max_per_address: int = DEFAULT_MAX_PER_ADDRESS,
-          app: str = APP) -> None:
+          app: str = APP, band_replicates: int = DEFAULT_BAND_REPLICATES) -> None:
     """Start the dashboard (or another Solara ``app``: Mesa's SolaraViz page is
     ``transition_sim.solaraviz``) and block until Ctrl+C; prints the address to open."""
     if lang not in LANGS:
@@ -118,7 +126,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = "fr", 
     port = sock.getsockname()[1]
     limit_malloc_arenas()  # before the server starts its threads
     try:
-        notes = configure_solara(lang, cull_timeout, max_sessions, app, max_per_address)
+        notes = configure_solara(lang, cull_timeout, max_sessions, app, max_per_address, band_replicates)
     except BaseException:
         sock.close()  # nothing is served: the port is free again at once
         raise
@@ -173,6 +181,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"connections (pages, tabs) one machine can open at once (default "
                              f"{DEFAULT_MAX_PER_ADDRESS}): no machine takes the room's places; raise it if the room "
                              "reaches the server through one address (a proxy, a NAT)")
+    parser.add_argument("--band-replicates", type=int, default=DEFAULT_BAND_REPLICATES,
+                        help=f"runs of the same setting (only the seed differs) the measures are drawn against, to "
+                             f"tell whether a run is typical (default {DEFAULT_BAND_REPLICATES}, 2 to "
+                             f"{MAX_BAND_REPLICATES}; computed once per setting, in the background)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -192,11 +204,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"transition-sim: error: --max-per-address = {args.max_per_address}: must be an integer in "
               f"[1, {MAX_PER_ADDRESS_LIMIT}]", file=sys.stderr)
         return 2
+    if not 2 <= args.band_replicates <= MAX_BAND_REPLICATES:
+        print(f"transition-sim: error: --band-replicates = {args.band_replicates}: must be an integer in "
+              f"[2, {MAX_BAND_REPLICATES}]", file=sys.stderr)
+        return 2
     from transition_sim.dashboard.environment import BadSetting
 
     try:
         serve(args.host, args.port, args.lang, cull_timeout=args.cull_timeout, max_sessions=args.max_sessions,
-              max_per_address=args.max_per_address)
+              max_per_address=args.max_per_address, band_replicates=args.band_replicates)
     except BadSetting as bad:
         print(f"transition-sim: error: {bad}", file=sys.stderr)
         return 2

@@ -1,7 +1,8 @@
 """The page's views: the key figures, the territory, the measures, the story and the side-by-side runs.
 
 Each view draws from the session's models; ``version`` changes whenever the run does (a step, a reset),
-so figures are drawn again only then, or when the language changes.
+so figures are drawn again only then, or when the language changes. The measures are drawn over the band of the
+runs of the same setting once the server has computed it (:mod:`band`), with a sentence saying where the run sits.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import html
 import threading
 import weakref
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 import solara
 
-from transition_sim.dashboard import charts, costs, gate, i18n, network_plot, territory_screen
+from transition_sim.dashboard import band, charts, costs, gate, i18n, network_plot, territory_screen
 from transition_sim.dashboard.controls import Picker
 from transition_sim.dashboard.session import Session
 from transition_sim.model import TerritoryModel
@@ -43,16 +45,17 @@ _pictures: weakref.WeakKeyDictionary[TerritoryModel, dict[tuple[Any, ...], tuple
 _pictures_lock = threading.Lock()
 
 
-def picture(model: TerritoryModel, kind: str, lang: str, *,
-            runs: list[TerritoryModel] | None = None) -> tuple[bytes, str]:
-    """``measures`` or ``comparison`` (of ``runs``) for this month (kept frame, data as SVG), made at most once."""
-    key = (kind, model.month, lang, tuple((id(m), m.month) for m in runs or []))
+def picture(model: TerritoryModel, kind: str, lang: str, *, runs: list[TerritoryModel] | None = None,
+            over: band.Band | None = None) -> tuple[bytes, str]:
+    """``measures`` (``over`` a band if given) or ``comparison`` (of ``runs``) for this month (kept frame, data as
+    SVG), made at most once."""
+    key = (kind, model.month, lang, tuple((id(m), m.month) for m in runs or []), id(over) if over else None)
     with _pictures_lock:
         kept = _pictures.setdefault(model, {})
         if key in kept:
             return kept[key]
     if kind == "measures":
-        data = charts.measures_layers(model, lang)
+        data = charts.measures_layers(model, lang, over)
     else:
         assert runs is not None
         data = charts.comparison_layers(runs, [i18n.strategy_label(m.strategy_name, lang) for m in runs], lang)
@@ -73,7 +76,7 @@ def prepare(session: Session, view: str, lang: str) -> None:
     if view == "view_territory":
         territory_screen.background(model, lang, 1.0)
     elif view == "view_measures":
-        picture(model, "measures", lang)
+        picture(model, "measures", lang, over=band.ready(band.BANDS.get(band.Setting.of(model))))
     elif view == "view_compare" and session.other is not None:
         runs = session.runs()
         picture(model, "comparison", lang, runs=runs)
@@ -173,13 +176,37 @@ def TerritoryView(model: TerritoryModel, lang: str, version: int) -> None:
             solara.HTML(tag="div", unsafe_innerHTML=legend_html(lang))
 
 
+def typical_html(future: Future[band.Band], model: TerritoryModel, lang: str) -> str:
+    """Is this run typical? The sentence, and what the band under the curves is (once it is there)."""
+    state, text = band.sentence(future, model, lang, band.BANDS.replicates)
+    legend = ""
+    computed = band.ready(future)
+    if computed is not None:
+        colour = charts.BAND_COLOUR
+        legend = (f'<span class="ts-band-key"><span class="ts-band-median" style="border-color:{colour}"></span>'
+                  f'{i18n.t("band_legend_median", lang, n=computed.replicates)}</span>'
+                  f'<span class="ts-band-key"><span class="ts-band-range" style="background:{colour}"></span>'
+                  f'{i18n.t("band_legend_range", lang)}</span>')
+    return (f'<div class="ts-typical" data-state="{state}"><p class="ts-typical-text">{html.escape(text)}</p>'
+            f'<div class="ts-band-legend">{legend}</div></div>')
+
+
 @solara.component
 def MeasuresView(model: TerritoryModel, lang: str, version: int) -> None:
-    """Value and what it cost this month (the figures of ``transition-sim run``), then the measures over time."""
-    back, marks = solara.use_memo(lambda: picture(model, "measures", lang), [id(model), version, lang])
+    """Value and what it cost this month (the figures of ``transition-sim run``), then whether the run is typical
+    and the measures over time, over the band of the runs of the same setting once the server has it."""
+    setting = solara.use_memo(lambda: band.Setting.of(model), [id(model)])
+    future = band.BANDS.get(setting)  # never waits: the band is computed in the background, once per setting
+    # the page's own thread waits for it (never the render), then this view is drawn again
+    solara.use_thread(lambda cancel: band.wait(future, cancel), dependencies=[future], intrusive_cancel=False)
+    over = band.ready(future)
+    back, marks = solara.use_memo(lambda: picture(model, "measures", lang, over=over),
+                                  [id(model), version, lang, id(over)])
     figures = solara.use_memo(lambda: costs.costs_html(model, lang), [id(model), version, lang])
+    typical = typical_html(future, model, lang)
     with solara.Column(gap="12px", style={"min-width": "0"}):
         solara.HTML(tag="div", unsafe_innerHTML=figures)
+        solara.HTML(tag="div", unsafe_innerHTML=typical)
         Layered(back, marks, "ts-measures")
 
 
