@@ -81,3 +81,16 @@ def peers() -> Iterator[dict[str, int]]:
     yield {name: server.port for name, server in servers.items()}
     for server in servers.values():
         server.close()
+
+
+@pytest.fixture(autouse=True)
+def _small_joined_bands(monkeypatch):
+    """Every test gets its own small band cache, stopped and joined at its end: a page rendered by a test asks the
+    server's cache for a band, and a band thread left running would slow later tests and live on when they fork."""
+    from transition_sim.dashboard import band
+
+    cache = band.BandCache(replicates=2)
+    monkeypatch.setattr(band, "BANDS", cache)
+    yield
+    band.BANDS.close()
+    cache.close()
