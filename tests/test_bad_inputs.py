@@ -239,6 +239,9 @@ def _names() -> None:
     for value in ("0", "1001", "-3"):
         case(f"dashboard --max-per-address {value}", "dashboard", "--max-per-address", value, expect="[1, 1000]")
     case("dashboard --max-per-address abc", "dashboard", "--max-per-address", "abc", expect="--max-per-address")
+    for value in ("1", "201", "-2"):
+        case(f"dashboard --band-replicates {value}", "dashboard", "--band-replicates", value, expect="[2, 200]")
+    case("dashboard --band-replicates abc", "dashboard", "--band-replicates", "abc", expect="--band-replicates")
     for name, value, expect in (("SOLARA_THEME_VARIANT", "purple", "one of light, dark, auto"),
                                 ("solara_server_http_gzip", "maybe", "True or False"),
                                 ("SOLARA_STORAGE_INIT_LOCK_TIMEOUT", "soon", "a number"),
