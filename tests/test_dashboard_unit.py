@@ -516,7 +516,7 @@ def test_a_busy_port_is_refused_before_solara_is_touched(capsys: pytest.CaptureF
         taken.listen(1)
         port = taken.getsockname()[1]
         ns = argparse.Namespace(host="127.0.0.1", port=port, lang="fr", cull_timeout="30s", max_sessions=60,
-                                max_per_address=10)
+                                max_per_address=10, band_replicates=30)
         assert server.run(ns) == 2
     err = capsys.readouterr().err
     assert err.startswith("transition-sim: error: --host/--port") and err.count("\n") == 1
