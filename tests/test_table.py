@@ -125,7 +125,7 @@ def test_a_human_refusal_changes_the_outcome_of_that_project():
     r = _first(table, "approve", "approve")
     table.decide(r.seat, r.id, "refuse")
     table.end_round()
-    pid = int(r.id.split("/p")[1].split("/")[0])
+    pid = r.about["project"]["pid"]
     assert table.model.territory.projects[pid].status == "refused"
     assert plain(3, table.month).territory.projects[pid].status != "refused"
     assert any(e.kind == "refused" and e.data.get("pid") == pid for e in table.model.log.events)

@@ -85,8 +85,7 @@ def names_text(names: Sequence[str], lang: str = "en") -> str:
 
 
 def _facts(a: str, b: str, pc: PairedComparison, lang: str) -> str:
-    wins_a, wins_b = (round(pc.n * share) if math.isfinite(share) else 0  # no finite pair: no win to count
-                      for share in (pc.share_a_higher, pc.share_b_higher))
+    wins_a, wins_b = round(pc.n * pc.share_a_higher), round(pc.n * pc.share_b_higher)
     ties = pc.n - wins_a - wins_b
     return say("facts", lang, a=a, b=b, mean=fmt_signed(pc.mean_diff, lang), low=fmt_signed(pc.ci_low, lang),
                high=fmt_signed(pc.ci_high, lang), median=fmt_signed(pc.median_diff, lang), wins_a=wins_a, n=pc.n,
@@ -98,6 +97,8 @@ def pair_reading(a: str, b: str, pc: PairedComparison, lang: str = "en") -> str:
     """One pair on one measure, in words: what its intervals allow to be said, and the numbers behind it."""
     v = verdict(a, b, pc)
     first, second = name(v.first, lang), name(v.second, lang)
+    if v.kind in (TOO_FEW, IDENTICAL):  # nothing to weigh: their sentences give no numbers (n may be 0)
+        return say(v.kind, lang, a=first, b=second, n=pc.n)
     return say(v.kind, lang, a=first, b=second, n=pc.n, facts=_facts(first, second, v.pc, lang))
 
 

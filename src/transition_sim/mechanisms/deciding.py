@@ -42,10 +42,10 @@ def decide_call(t: Territory, dm: int, rng: np.random.Generator) -> None:
     share = cfg["commons_call_share"]
     p = approval_probability(float(t.facilitator_trust[dm]), fit, float(t.engagement[dm]), share, cfg)
     agree = rng.random() < p  # drawn whoever answers (ODD section 7.15)
-    if t.budget[dm] <= 0 or not t.choice(CALL, dm, agree, amount=share * float(t.budget[dm])):
+    amount = share * float(t.budget[dm])
+    if t.budget[dm] <= 0 or not t.choice(CALL, dm, agree, amount=amount):
         t.log.add(t.month, "call_declined", {"b": dm}, b=t.name_of(dm))
         return
-    amount = share * float(t.budget[dm])
     t.budget[dm] -= amount
     t.call_fund[dm] += amount
     t.log.add(t.month, "call_opened", {"b": dm}, {"amount": round(amount, 2)}, b=t.name_of(dm),
