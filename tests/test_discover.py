@@ -224,6 +224,9 @@ def test_french_conditions_agree_and_unknown_parameters_are_named():
         "and the interdependence of topics between 0.25 and 0.75")
     assert conditions([Limit("meetings_per_month", 4, None)], "fr") == (
         "les rendez-vous du facilitateur par mois sont d'au moins 4")
+    # the regime map's axis: "l'horizon" (elided), its unit said once
+    assert conditions([Limit("horizon_months", 120, None)], "fr") == f"l'horizon est d'au moins 120{NBSP}mois"
+    assert conditions([Limit("horizon_months", None, 90)], "en") == "the horizon is at most 90 months"
     unlabelled = [Limit("need_lifetime", 6, 6)]  # no dashboard label: the code name, the schema's words
     assert conditions(unlabelled, "fr") == f"le paramètre «{NNBSP}need_lifetime{NNBSP}» est de 6{NBSP}mois"
     assert conditions(unlabelled, "en") == "the mean months before an unanswered need expires is 6"

@@ -6,7 +6,9 @@ check of the report must agree, and the key numbers are asserted here with their
 
 from __future__ import annotations
 
+import json
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +110,21 @@ def test_sensitivity_with_replicates_measures_its_noise_floor(tmp_path):
     assert set(res["sobol"]["factors"]) <= {"facilitator_trust0", "need_cost", "trust_gain"}
     section = sensitivity.section(res, tmp_path)
     assert "noise floor" in section.markdown and (tmp_path / "sensitivity.png").exists()
+
+
+def test_the_regime_map_axes_are_the_two_largest_total_indices_of_the_difference():
+    """Issue 13.5: the map's axes follow the Sobol' total indices of one need minus plan, not the screening
+    order (which put budget_elected second at the full size)."""
+    from validation import sensitivity
+
+    idx = {"difference": {"horizon_months": {"ST": 0.42}, "budget_elected": {"ST": 0.05},
+                          "toolkit_coverage": {"ST": 0.32}, "approve_w_trust": {"ST": 0.21}}}
+    sob = {"factors": ["horizon_months", "budget_elected", "toolkit_coverage", "approve_w_trust"], "indices": idx}
+    assert sensitivity.map_axes(sob) == ["horizon_months", "toolkit_coverage"]
+    # and the shipped regime map sweeps the axes of the shipped full-size analysis
+    shipped = json.loads((ROOT / "docs" / "validation" / "sensitivity.json").read_text(encoding="utf-8"))
+    grid = tomllib.loads((ROOT / "experiments" / "regime_map.toml").read_text(encoding="utf-8"))["grid"]
+    assert sorted(grid) == sorted(sensitivity.map_axes(shipped["sobol"]))
 
 
 def test_patterns_criteria_and_accepted_ranges():

@@ -138,6 +138,13 @@ def leading(res: dict[str, Any], k: int) -> list[str]:
     return chosen[:k]
 
 
+def map_axes(sob: dict[str, Any], output: str = "difference") -> list[str]:
+    """The regime map's two axes: the factors with the largest total Sobol' index for the one need vs plan
+    difference (the map's question), so they carry the most of its variance, interactions included."""
+    idx = sob["indices"][output]
+    return sorted(sob["factors"], key=lambda n: -idx[n]["ST"])[:2]
+
+
 def sobol(names: Sequence[str], size: str, seed: int, workers: int) -> dict[str, Any]:
     """First-order and total Sobol' indices of ``names`` (the others at their defaults)."""
     from SALib.analyze import sobol as sobol_analyze
@@ -177,6 +184,7 @@ def _fmt(x: float) -> str:
 
 def section(res: dict[str, Any], figdir: Path, top: int = 12) -> Section:
     from matplotlib.figure import Figure
+    from matplotlib.ticker import EngFormatter, MaxNLocator
 
     scr, sob, cfg = res["screen"], res["sobol"], res["settings"]
     fig = Figure(figsize=(13, 9), layout="constrained")
@@ -189,6 +197,9 @@ def section(res: dict[str, Any], figdir: Path, top: int = 12) -> Section:
                 color=["tab:blue" if v["mu"] >= 0 else "tab:red" for _, v in ranked], alpha=0.85)
         ax.axvline(scr["floor"][output], color="black", ls="--", lw=1, label="measured noise floor")
         ax.set_title(f"Morris: {OUTPUTS[output]}", fontsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        if scr["floor"][output] >= 100:  # value units: 40k, not 40000 (shares keep their decimals)
+            ax.xaxis.set_major_formatter(EngFormatter(sep=""))
         ax.tick_params(axis="y", labelsize=7)
         ax.legend(fontsize=7, loc="lower right")
         ax = axes[1, c]
@@ -219,7 +230,7 @@ def section(res: dict[str, Any], figdir: Path, top: int = 12) -> Section:
         tables.append(table(["parameter", "S1 ± 95%", "ST ± 95%"],
                             [(f"`{n}`", f"{idx[n]['S1']:.2f} ± {idx[n]['S1_conf']:.2f}",
                               f"{idx[n]['ST']:.2f} ± {idx[n]['ST_conf']:.2f}") for n in sob["factors"]]))
-    first_two = ", ".join(f"`{n}`" for n in sob["factors"][:2])
+    axes_names = " and ".join(f"`{n}`" for n in map_axes(sob))
     md = f"""**Design.** Morris (SALib, {LEVELS} levels, {cfg['r']} trajectories) over the
 {len(scr['factors'])} sweepable parameters with the ranges of the Morris screening above, {cfg['R']} paired
 replicates a point (common random numbers, the same seeds along a trajectory), the whole design run
@@ -235,8 +246,9 @@ point) of the {len(sob['factors'])} factors the screening ranks first: {sob['poi
 
 **Reading.** Factors that clear their noise: for the value {len(cleared(scr, 'value'))}, for the
 difference {len(cleared(scr, 'difference'))}, for the share of pairs won {len(cleared(scr, 'share'))}. The
-Sobol' factors, in order: {", ".join(f"`{n}`" for n in sob['factors'])}; the regime map's axes are the first
-two, {first_two}. Total indices well above first-order ones mean interactions (and, in a stochastic model,
+Sobol' factors, in screening order: {", ".join(f"`{n}`" for n in sob['factors'])}. The regime map's axes are
+the two with the largest total index for the difference, {axes_names}.
+Total indices well above first-order ones mean interactions (and, in a stochastic model,
 the replicates' noise, which the total index of every factor also carries).
 
 {chr(10).join(t + chr(10) for t in tables)}

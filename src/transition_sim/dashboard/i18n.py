@@ -245,6 +245,10 @@ SLIDER_PARAMS: tuple[str, ...] = (
 
 # Short labels (en, fr) and the French help; the English help is the schema's.
 PARAM_TEXTS: dict[str, dict[str, str]] = {
+    "horizon_months": {  # not a slider: named in regime cards and sweep readings
+        "en": "Horizon", "fr": "Horizon",
+        "help_fr": "Nombre de mois que dure une simulation.",
+    },
     "facilitator_trust0": {
         "en": "Initial trust in the facilitator", "fr": "Confiance initiale dans le facilitateur",
         "help_fr": "Confiance initiale moyenne d'un acteur dans le facilitateur (0 : un inconnu) ; "

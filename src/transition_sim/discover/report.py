@@ -128,10 +128,13 @@ def _card_md(card: dict[str, Any], cases: int) -> list[str]:
 
 def cards_md(data: SweepData, outcomes: list[dict[str, Any]], measure: str, command: str, depth: int) -> str:
     m = data.manifest
-    n_pairs = len(data.points) * int(m["replicates"])
+    # the territories the outcomes were computed on: an adaptive sweep's points stop at their own counts
+    n_pairs = outcomes[0]["territories"] if outcomes else len(data.points) * int(m["replicates"])
+    replicates = (f"{m['replicates']} replicates" if data.adaptive is None else
+                  f"adaptive replicates ({data.first_replicates} to {data.adaptive.max_replicates} a point)")
     lines = [f"# Regime cards: {m.get('description') or m['sweep_file']}", "",
-             f"Sweep `{data.root}` (`{m['sweep_file']}`): {len(data.points)} parameter points x {m['replicates']} "
-             f"replicates = {n_pairs} paired territories (replicate k of a point gives every strategy the same "
+             f"Sweep `{data.root}` (`{m['sweep_file']}`): {len(data.points)} parameter points x {replicates} "
+             f"= {n_pairs} paired territories (replicate k of a point gives every strategy the same "
              f"territory); swept: {', '.join(f'`{p}`' for p in data.swept)}; measure `{measure}`.", "",
              f"Reproduce: `{command}`.", "",
              "How to read a card. Each outcome is yes or no for every paired territory (\"A beats B\": A's measure "

@@ -21,7 +21,7 @@ LANGS = ("fr", "en")
 # article and the verb depend on it; a label without an entry is named "le paramètre « name »".
 _FR_GENDER = {"facilitator_trust0": "f", "relay_attenuation": "f", "meetings_per_month": "mp",
               "toolkit_coverage": "f", "interdependence": "f", "reelection_prob": "f", "crisis_rate": "m",
-              "budget_elected": "m"}
+              "budget_elected": "m", "horizon_months": "m"}
 
 # Units said after a number (fr, en); money is written in €, k€ or M€; other units (probabilities,
 # shares, factors, rates) are plain numbers.

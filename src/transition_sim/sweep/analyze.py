@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from transition_sim.compare.figures import colours, png
 from transition_sim.compare.numbers import fmt, fmt_signed, share_text
@@ -264,7 +265,8 @@ def _cells(ax: Any, xs: list[float], ys: list[float], x: str, y: str) -> None:
 
 def _regime_png(table: pd.DataFrame, data: SweepData, measure: str, x: str, y: str) -> bytes:
     """Left: mean paired difference of the first pair (who wins on average, * where the interval excludes
-    zero); middle: how often the first wins; right (3+ strategies): the strategy with the highest mean."""
+    zero, hatched where it does not); middle: how often the first wins; right (3+ strategies): the strategy
+    with the highest mean."""
     a, b = data.pairs()[0]
     t = table[(table["a"] == a) & (table["b"] == b)]
     xs, ys = sorted(t[x].unique()), sorted(t[y].unique())
@@ -277,12 +279,15 @@ def _regime_png(table: pd.DataFrame, data: SweepData, measure: str, x: str, y: s
     for (i, j), d in np.ndenumerate(diff):
         if not np.isnan(d):
             mark = bool(clear[i, j] == 1)
-            axes[0].text(j, i, fmt_signed(float(d)) + ("\n*" if mark else ""), ha="center", va="center",
+            if not mark:  # unclear: hatched and greyed, so no one reads its colour as a winner
+                axes[0].add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=(1, 1, 1, 0.55), hatch="///",
+                                            edgecolor="0.45", linewidth=0))
+            axes[0].text(j, i, fmt_signed(float(d)) + ("\n*" if mark else "\nunclear"), ha="center", va="center",
                          fontsize=8, fontweight="bold" if mark else "normal",
-                         color="white" if abs(d) > 0.6 * span else "black")
+                         color="white" if mark and abs(d) > 0.6 * span else "black")
     _cells(axes[0], xs, ys, x, y)
     axes[0].set_title(f"Mean paired difference {a} - {b}\n(red: first ahead, blue: second ahead; "
-                      "*: 95% CI excludes 0)", fontsize="medium")
+                      "*: 95% CI excludes 0; hatched: unclear)", fontsize="medium")
     fig.colorbar(image, ax=axes[0], shrink=0.85).set_label(f"{measure}: {a} minus {b}")
     image = axes[1].imshow(win, origin="lower", cmap="RdBu_r", vmin=0, vmax=1, aspect="auto")
     for (i, j), w in np.ndenumerate(win):
