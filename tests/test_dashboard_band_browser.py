@@ -47,7 +47,8 @@ def band_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         stop_server(process, log)
 
 
-def _open(browser: Any, server: Server, width: int, height: int, query: str = VILLAGE) -> Visit:
+def open_page(browser: Any, server: Server, width: int, height: int, query: str = VILLAGE) -> Visit:
+    """A page of ``server`` in a window of that size, its requests and console errors kept (see close_page)."""
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -60,7 +61,8 @@ def _open(browser: Any, server: Server, width: int, height: int, query: str = VI
     return v
 
 
-def _close(v: Visit) -> None:
+def close_page(v: Visit) -> None:
+    """Close the page: nothing left the machine, the console had no error."""
     v.page.context.close()
     assert not [u for u in v.requests if _external(u)] and not v.errors, (v.requests, v.errors)
 
@@ -95,7 +97,7 @@ def _drawn(page: Any, width: int, height: int) -> dict[str, Any]:
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_the_band_is_drawn_under_the_run_and_the_sentence_is_said(band_server: Server, browser: Any, width: int,
                                                                  height: int) -> None:
-    v = _open(browser, band_server, width, height)
+    v = open_page(browser, band_server, width, height)
     try:
         _measures_with_band(v)
         page = v.page
@@ -121,7 +123,7 @@ def test_the_band_is_drawn_under_the_run_and_the_sentence_is_said(band_server: S
         assert len(found["bands"]) == 4 and found["under"] == 4, found
         v.shot(f"9-band-en-{width}x{height}")
     finally:
-        _close(v)
+        close_page(v)
 
 
 def sync_api_expect(locator: Any, text: str) -> None:
@@ -134,7 +136,7 @@ def test_two_pages_of_one_setting_share_one_band(band_server: Server, browser: A
     """A new setting (another seed changes nothing: another strategy does), asked by two pages at once: the
     server's log counts one computation of it, and both pages say the same sentence."""
     query = "?scenario=village&strategy=commons&seed={}"
-    pages = [_open(browser, band_server, 1366, 768, query.format(seed)) for seed in (11, 11)]
+    pages = [open_page(browser, band_server, 1366, 768, query.format(seed)) for seed in (11, 11)]
     try:
         for v in pages:
             v.tab("Indicateurs")
@@ -146,4 +148,4 @@ def test_two_pages_of_one_setting_share_one_band(band_server: Server, browser: A
         assert computed.count("commons") == 1, band_server.text()
     finally:
         for v in pages:
-            _close(v)
+            close_page(v)

@@ -48,7 +48,7 @@ LANG_ENV = "TRANSITION_SIM_LANG"
 TIMING = os.environ.get("TRANSITION_SIM_TIMING") == "1"  # log the server's time per step (benchmarks)
 log = logging.getLogger("transition_sim.dashboard")
 VIEWS = ("view_territory", "view_measures", "view_story", "view_compare")
-SCREEN_TOP = 300  # pixels above and below the territory's picture on a laptop: title, key figures, tabs, margins
+SCREEN_TOP = 312  # pixels above and below the territory's picture on a laptop: title, key figures, tabs, margins
 CSS = """
 .v-application { font-size: 18px; }
 .ts-title { font-size: 30px; font-weight: 700; margin: 0; color: #1a1a1a; }
@@ -80,8 +80,8 @@ CSS = """
 .ts-payer b { font-size: 22px; white-space: nowrap; }
 .ts-cost-help { font-size: 20px; color: #444; line-height: 1.3; margin: 4px 0 0 0; }
 .ts-month b { font-size: 34px; }
-.ts-ok { color: #1B7F3B; font-weight: 700; }
-.ts-ko { color: #D62728; font-weight: 700; }
+.ts-ok { color: #1B7F3B; font-weight: 700; white-space: nowrap; }
+.ts-ko { color: #D62728; font-weight: 700; white-space: nowrap; }
 .ts-chip { display: inline-block; padding: 0 10px; margin: 2px 4px 2px 0; border-radius: 14px; border: 2px solid;
            font-size: 20px; font-weight: 700; }
 .ts-roles-count { display: block; font-size: 20px; color: #333; }
@@ -150,7 +150,12 @@ CSS = """
 /* a phone: the run on top, the controls under it, the tabs on two lines rather than scrolled */
 @media (max-width: 760px) {
   .ts-page { padding: 8px 10px !important; }
-  .ts-title { font-size: 22px; }
+  .ts-title { font-size: 20px; }
+  .ts-lang .v-btn { min-width: 0 !important; padding: 0 10px !important; }
+  .ts-kpis { padding: 6px 10px; gap: 2px 16px; }
+  .ts-kpi small { display: inline; margin-right: 6px; }
+  .ts-kpi b { font-size: 24px; }
+  .ts-month b { font-size: 28px; }
   .ts-main { flex-wrap: wrap; row-gap: 16px; }
   .ts-main > .ts-controls, .ts-main > .ts-run-area { flex: 1 1 100%; width: 100%; }
   .ts-main > .ts-run-area { order: -1; }

@@ -172,7 +172,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "fig_trust_pairs": {"en": "Trust between roles (0 to 1)", "fr": "Confiance entre rôles (0 à 1)"},
     "trust_reading": {"en": "row: who trusts · column: whom", "fr": "ligne : qui fait confiance · colonne : à qui"},
     "fig_engagement": {"en": "Engagement (0 to 1)", "fr": "Engagement (0 à 1)"},
-    "fig_mean_trust": {"en": "Mean trust", "fr": "Confiance moyenne"},
+    "fig_mean_trust": {"en": "Mean trust (0 to 1)", "fr": "Confiance moyenne (0 à 1)"},
     "fig_reached": {"en": "Actors reached", "fr": "Acteurs atteints"},
     "funded": {"en": "funded", "fr": "financés"},
     "succeeded": {"en": "succeeded", "fr": "réussis"},
