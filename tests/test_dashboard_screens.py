@@ -67,7 +67,7 @@ def _inside(b: list[float], size: tuple[int, int]) -> bool:
 
 def _roles_agree(found: dict[str, Any], lang: str) -> None:
     """The count says what the chips show: filled for a role reached, outlined for one only introduced."""
-    word = {"fr": r"(\d) sur 4 atteints, (\d) présentés seulement", "en": r"(\d) of 4 reached, (\d) introduced only"}
+    word = {"fr": r"(\d) sur 4 atteints?, (\d) présentés? seulement", "en": r"(\d) of 4 reached, (\d) introduced only"}
     match = re.fullmatch(word[lang], found["count"])
     assert match, found["count"]
     assert (int(match[1]), int(match[2])) == (found["chips"].count("reached"), found["chips"].count("introduced"))

@@ -92,8 +92,16 @@ def test_the_roles_count_says_reached_and_introduced_as_the_map_draws_them() -> 
     assert {r for r, s in states.items() if s == "reached"} == reached
     assert {r for r, s in states.items() if s == "introduced"} == introduced - reached
     only = len(introduced - reached)
-    assert f"{len(reached)} sur 4 atteints, {only} présentés seulement" in body
+    expected = f"{i18n.count(len(reached), 'roles_reached', 'fr')}, {i18n.count(only, 'introduced_only', 'fr')}"
+    assert f'<span class="ts-roles-count">{expected}</span>' in body
     assert f"{len(reached)} of 4 reached, {only} introduced only" in views.roles_html(model, "en")
+
+
+def test_the_roles_count_agrees_in_french() -> None:
+    assert i18n.count(1, "roles_reached", "fr") == "1 sur 4 atteint"
+    assert i18n.count(3, "roles_reached", "fr") == "3 sur 4 atteints"
+    assert i18n.count(0, "introduced_only", "fr") == "0 présenté seulement"
+    assert i18n.count(2, "introduced_only", "fr") == "2 présentés seulement"
 
 
 def test_no_facilitator_no_roles() -> None:

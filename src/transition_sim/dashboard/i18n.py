@@ -49,8 +49,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "kpi_failed": {"en": "failed", "fr": "échoués"},
     "kpi_roles": {"en": "Roles reached", "fr": "Rôles atteints"},
     # the roles' count agrees with the map: filled, a role reached (the ring); outlined, only introduced (an arrow)
-    "kpi_roles_count": {"en": "{reached} of 4 reached, {introduced} introduced only",
-                        "fr": "{reached} sur 4 atteints, {introduced} présentés seulement"},
+    "kpi_roles_count": {"en": "{reached}, {introduced}", "fr": "{reached}, {introduced}"},  # see PLURALS
     "chip_reached": {"en": "{role}: reached (someone in this role trusts the facilitator enough)",
                      "fr": "{role} : atteint (quelqu'un de ce rôle fait assez confiance au facilitateur)"},
     "chip_introduced": {"en": "{role}: introduced (an arrow), not reached yet",
@@ -369,6 +368,9 @@ PLURALS: dict[str, dict[str, tuple[str, str]]] = {
     "running": {"en": ("project under way", "projects under way"), "fr": ("projet en cours", "projets en cours")},
     "succeeded": {"en": ("succeeded", "succeeded"), "fr": ("réussi", "réussis")},
     "failed": {"en": ("failed", "failed"), "fr": ("échoué", "échoués")},
+    "roles_reached": {"en": ("of 4 reached", "of 4 reached"), "fr": ("sur 4 atteint", "sur 4 atteints")},
+    "introduced_only": {"en": ("introduced only", "introduced only"),
+                        "fr": ("présenté seulement", "présentés seulement")},
 }
 
 UNIT_TEXTS: dict[str, str] = {

@@ -116,7 +116,8 @@ def roles_html(model: TerritoryModel, lang: str) -> str:
         title = i18n.t(f"chip_{state}", lang, role=name)
         chips.append(f'<span class="ts-chip" data-state="{state}" style="{style}" title="{html.escape(title)}">'
                      f"{html.escape(i18n.ROLE_SHORT[lang][r])}</span>")
-    count = i18n.t("kpi_roles_count", lang, reached=len(reached), introduced=len(introduced - reached))
+    count = i18n.t("kpi_roles_count", lang, reached=i18n.count(len(reached), "roles_reached", lang),
+                   introduced=i18n.count(len(introduced - reached), "introduced_only", lang))
     return f'<span class="ts-roles">{"".join(chips)}</span><span class="ts-roles-count">{count}</span>'
 
 
