@@ -63,14 +63,16 @@ def test_strategies_scenarios_and_roles_are_named_in_both_languages() -> None:
         assert i18n.ROLE_SHORT["fr"][r] and i18n.ROLE_SHORT["en"][r]
 
 
-def test_slider_parameters_take_their_help_from_the_schema_and_have_french() -> None:
+def test_slider_parameters_have_the_pages_own_help_in_both_languages() -> None:
+    """The schema's help is a modeller's (the command line's); the page's is the room's (tests/test_dashboard_words.py
+    reads what it says)."""
     assert 6 <= len(i18n.SLIDER_PARAMS) <= 10
     for name in i18n.SLIDER_PARAMS:
         param = PARAMETERS[name]
         assert param.sweepable and param.low is not None and param.high is not None
-        assert i18n.param_help(name, "en") == param.help
-        assert i18n.param_help(name, "fr") != param.help
+        assert i18n.param_help(name, "en") != param.help and i18n.param_help(name, "fr") != param.help
         assert i18n.param_label(name, "en") != i18n.param_label(name, "fr")
+    assert i18n.param_help("cold_trust", "fr") == PARAMETERS["cold_trust"].help  # no page help: the schema's
 
 
 def test_numbers_are_written_the_french_way_in_french() -> None:
@@ -337,7 +339,7 @@ def test_screen_marks_are_this_months_marks_where_the_actors_are(runs: tuple[Ter
     assert marks.count("<rect") == len(model.running_projects)
     assert marks.count("<text") == len(m.names) + len(ROLES) and m.names and 'class="ts-facilitator"' in marks
     for r in ROLES:
-        assert r.label("en")[1:] in marks  # the roles are named
+        assert f">{i18n.ROLE_SHORT['en'][r]}</text>" in marks  # named short, in large type (the legend: in full)
     # each ring sits on its actor, in the background picture's pixels
     lay = network_plot.layout(model)
     centres = {(float(x), float(y)) for x, y in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', marks)}

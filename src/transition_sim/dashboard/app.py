@@ -18,7 +18,7 @@ from typing import Any
 
 import solara
 
-from transition_sim.dashboard import gate, i18n
+from transition_sim.dashboard import gate, i18n, territory_screen
 from transition_sim.dashboard.controls import Parameters, Picker, RunButtons, SeedField, ViewTabs
 from transition_sim.dashboard.downloads import Downloads
 from transition_sim.dashboard.fairshare import PLAY_TURNS, Pacer
@@ -48,6 +48,7 @@ LANG_ENV = "TRANSITION_SIM_LANG"
 TIMING = os.environ.get("TRANSITION_SIM_TIMING") == "1"  # log the server's time per step (benchmarks)
 log = logging.getLogger("transition_sim.dashboard")
 VIEWS = ("view_territory", "view_measures", "view_story", "view_compare")
+SCREEN_TOP = 312  # pixels above and below the territory's picture on a laptop: title, key figures, tabs, margins
 CSS = """
 .v-application { font-size: 18px; }
 .ts-title { font-size: 30px; font-weight: 700; margin: 0; color: #1a1a1a; }
@@ -64,33 +65,39 @@ CSS = """
 .ts-kpis { display: flex; flex-wrap: wrap; gap: 10px 28px; align-items: baseline; padding: 10px 16px;
            background: #FFFFFF; border: 2px solid #D5DAE0; border-radius: 12px; }
 .ts-kpi { font-size: 22px; }
-.ts-kpi small { display: block; font-size: 15px; color: #555; }
+.ts-kpi small { display: block; font-size: 20px; color: #555; }
 .ts-kpi b { font-size: 28px; }
-.ts-unit { font-size: 16px; color: #333; font-weight: 400; }
-.ts-compare-table small.ts-unit { display: block; font-size: 15px; color: #555; }
+.ts-unit { font-size: 20px; color: #333; font-weight: 400; }
+.ts-compare-table small.ts-unit { display: block; font-size: 20px; color: #555; }
 .ts-costs-title { font-size: 22px; margin: 0 0 8px 0; }
 .ts-costs-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 10px; }
 .ts-cost { background: #FFFFFF; border: 2px solid #D5DAE0; border-radius: 12px; padding: 8px 14px; }
 .ts-cost-value { grid-column: 1 / -1; }
-.ts-cost small { display: block; font-size: 17px; font-weight: 700; color: #333; }
+.ts-cost small { display: block; font-size: 20px; font-weight: 700; color: #333; }
 .ts-cost b { font-size: 26px; }
 .ts-cost > div { line-height: 1.25; }
-.ts-payer { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; font-size: 17px; }
+.ts-payer { display: flex; justify-content: space-between; align-items: baseline; gap: 8px; font-size: 20px; }
 .ts-payer b { font-size: 22px; white-space: nowrap; }
-.ts-cost-help { font-size: 15px; color: #444; line-height: 1.3; margin: 4px 0 0 0; }
+.ts-cost-help { font-size: 20px; color: #444; line-height: 1.3; margin: 4px 0 0 0; }
 .ts-month b { font-size: 34px; }
-.ts-ok { color: #1B7F3B; font-weight: 700; }
-.ts-ko { color: #D62728; font-weight: 700; }
-.ts-chip { display: inline-block; padding: 2px 10px; margin: 2px 4px 2px 0; border-radius: 14px;
-           font-size: 15px; font-weight: 700; }
+.ts-ok { color: #1B7F3B; font-weight: 700; white-space: nowrap; }
+.ts-ko { color: #D62728; font-weight: 700; white-space: nowrap; }
+.ts-chip { display: inline-block; padding: 0 10px; margin: 2px 4px 2px 0; border-radius: 14px; border: 2px solid;
+           font-size: 20px; font-weight: 700; }
+.ts-roles-count { display: block; font-size: 20px; color: #333; }
 .ts-crisis { margin-left: 12px; padding: 2px 10px; background: #D62728; color: white; border-radius: 8px; }
-.ts-legend { font-size: 19px; line-height: 1.6; }
-.ts-role { margin-bottom: 6px; }
+.ts-legend { font-size: 20px; line-height: 1.25; }
+.ts-role { margin-bottom: 3px; }
 .ts-dot { display: inline-block; width: 22px; height: 22px; border-radius: 50%; margin-right: 8px;
           vertical-align: middle; }
-.ts-marks { margin-top: 14px; }
+.ts-marks { margin-top: 10px; }
 .ts-sym { display: inline-block; width: 40px; font-size: 24px; font-weight: 700; }
-.ts-caption { font-size: 17px; color: #333; }
+.ts-caption { font-size: 20px; line-height: 1.25; color: #333; margin-top: 8px; }
+.ts-map-column { flex: 3 1 640px; }
+.ts-legend-column { flex: 1 1 300px; min-width: 0; }
+.ts-terms { font-size: 20px; line-height: 1.35; color: #222; }
+.ts-terms h3 { font-size: 22px; margin: 8px 0 4px 0; }
+.ts-terms ul { margin: 0; padding-left: 22px; }
 .ts-map { position: relative; }
 .ts-map img { display: block; height: auto; margin: 0 !important; }
 .ts-overlay { position: absolute; top: 0; left: 0; width: 100%; height: 100%; margin: 0 !important; z-index: 1;
@@ -110,26 +117,45 @@ CSS = """
 .ts-compare-table td { font-weight: 700; font-size: 24px; }
 .ts-scroll { overflow-x: auto; max-width: 100%; }
 .ts-compare-costs caption { caption-side: top; text-align: left; font-size: 20px; font-weight: 700; }
-.ts-compare-costs tr.ts-cost-head th { font-size: 16px; text-align: center; vertical-align: bottom; }
+.ts-compare-costs tr.ts-cost-head th { font-size: 20px; text-align: center; vertical-align: bottom; }
 .ts-compare-costs td { font-size: 22px; white-space: nowrap; }
-.ts-lead { font-size: 19px; }
+.ts-lead { font-size: 20px; }
 .ts-run-title { font-size: 26px; margin: 8px 0 4px 0; }
-.ts-message { font-size: 18px; }
+.ts-message { font-size: 20px; }
 .ts-typical { background: #FFFFFF; border: 2px solid #D5DAE0; border-left: 8px solid #5B7083; border-radius: 12px;
                padding: 8px 14px; }
 .ts-typical[data-state="lucky"], .ts-typical[data-state="better"] { border-left-color: #1B7F3B; }
 .ts-typical[data-state="worse"], .ts-typical[data-state="unlucky"] { border-left-color: #D62728; }
-.ts-typical-text { font-size: 19px; line-height: 1.35; margin: 0 !important; }
-.ts-band-legend { display: flex; flex-wrap: wrap; gap: 2px 18px; font-size: 15px; color: #333; }
+.ts-typical-text { font-size: 20px; line-height: 1.35; margin: 0 !important; }
+.ts-band-legend { display: flex; flex-wrap: wrap; gap: 2px 18px; font-size: 20px; color: #333; }
 .ts-band-median { display: inline-block; width: 28px; border-top: 3px dashed; vertical-align: middle;
                   margin-right: 6px; }
 .ts-band-range { display: inline-block; width: 28px; height: 14px; opacity: 0.35; vertical-align: middle;
                  margin-right: 6px; }
 .v-tab { font-size: 20px !important; text-transform: none !important; font-weight: 700 !important; }
+/* a laptop or a projector (1280x720): the whole territory under the key figures, its legend beside it, the
+   picture as high as the window leaves (SCREEN_TOP: the title, the key figures, the tabs above it) */
+@media (min-width: 761px) {
+  .ts-title { font-size: 24px; }
+  .ts-controls { width: 340px; flex: 0 0 340px; }
+  .ts-kpis { padding: 4px 12px; gap: 0 24px; }
+  .ts-kpi small { display: inline; margin-right: 6px; }
+  .ts-kpi b { font-size: 24px; }
+  .ts-month b { font-size: 28px; }
+  .ts-kpi-roles .ts-roles-count { display: inline; margin-left: 6px; }
+  .ts-territory-row { flex-wrap: nowrap !important; }
+  .ts-map-column { flex: 0 1 auto; width: min(64%, calc((100vh - SCREEN_TOPpx) * MAP_RATIO)); }
+  .ts-legend-column { flex: 1 1 200px; }
+}
 /* a phone: the run on top, the controls under it, the tabs on two lines rather than scrolled */
 @media (max-width: 760px) {
   .ts-page { padding: 8px 10px !important; }
-  .ts-title { font-size: 22px; }
+  .ts-title { font-size: 20px; }
+  .ts-lang .v-btn { min-width: 0 !important; padding: 0 10px !important; }
+  .ts-kpis { padding: 6px 10px; gap: 2px 16px; }
+  .ts-kpi small { display: inline; margin-right: 6px; }
+  .ts-kpi b { font-size: 24px; }
+  .ts-month b { font-size: 28px; }
   .ts-main { flex-wrap: wrap; row-gap: 16px; }
   .ts-main > .ts-controls, .ts-main > .ts-run-area { flex: 1 1 100%; width: 100%; }
   .ts-main > .ts-run-area { order: -1; }
@@ -140,7 +166,8 @@ CSS = """
   .v-tab--active { border-bottom: 3px solid #D62728; }
   .ts-costs-grid { grid-template-columns: 1fr; }
 }
-"""
+""".replace("SCREEN_TOP", str(SCREEN_TOP)).replace(
+    "MAP_RATIO", f"{territory_screen.SIZE[0] / territory_screen.SIZE[1]:.4f}")
 
 
 def _query(search: str | None) -> dict[str, str]:

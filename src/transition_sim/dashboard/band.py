@@ -164,6 +164,7 @@ class BandCache:
         self._queue: list[tuple[Setting, futures.Future[Band]]] = []
         self._worker: threading.Thread | None = None
         self._lock = threading.Lock()
+        self.computed = 0  # bands computed since the cache was made: the log says it, tests read it there
 
     def get(self, setting: Setting) -> futures.Future[Band]:
         """The band of ``setting``: done, under way, or queued now."""
@@ -202,7 +203,13 @@ class BandCache:
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                future.set_result(self._compute(setting, self.replicates))
+                result = self._compute(setting, self.replicates)
+                with self._lock:
+                    self.computed += 1
+                    count = self.computed
+                log.info("band computed: %s, %d replicates (%d computed since start)", setting.strategy,
+                         self.replicates, count)
+                future.set_result(result)
             except Exception as exc:  # the page says it failed; the trainer's terminal gets the traceback
                 if not isinstance(exc, Stopped):
                     log.error("the band of %s could not be computed", setting.strategy, exc_info=exc)

@@ -37,17 +37,17 @@ if TYPE_CHECKING:
     from transition_sim.dashboard.band import Band
     from transition_sim.model import TerritoryModel
 
-FONT = 17
+FONT = 20
 RUN_COLOURS = ("#0072B2", "#D55E00")
 RUN_STYLES = ("-", "--")
 CRISIS_COLOUR = "#D62728"
 BAND_COLOUR = "#5B7083"
 BAND_ALPHA = (0.16, 0.22)  # 10-90%, then 25-75% over it
-SIZE = (13.0, 8.6)
+SIZE = (11.0, 9.6)  # inches: at DPI, 880 x 768 pixels, shown at about its size beside the controls (1280 wide)
 DPI = 80
 FRAMES_SHARED = 64  # frames kept for every session (about 40 kB each)
 # fixed margins: matplotlib's constrained layout costs a second a frame
-_GRID = {"left": 0.1, "right": 0.98, "top": 0.94, "bottom": 0.12, "wspace": 0.24, "hspace": 0.42}
+_GRID = {"left": 0.13, "right": 0.98, "top": 0.95, "bottom": 0.11, "wspace": 0.3, "hspace": 0.45}
 
 
 def series(model: TerritoryModel, name: str) -> np.ndarray:
@@ -113,9 +113,9 @@ class Chart:
                 self._style(ax, i18n.t(key, lang), horizon, counts=counts)
 
     def _style(self, ax: Axes, title: str, horizon: int, *, counts: bool) -> None:
-        ax.set_title(title, fontsize=FONT + 3, fontweight="bold", loc="left")
-        if counts:
-            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_title(title, fontsize=FONT, fontweight="bold", loc="left")
+        # few labels, so that large ones do not touch
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10], integer=counts))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _short(x, self.lang)))  # 0,5 in French
         ax.tick_params(labelsize=FONT - 2)
         ax.tick_params(axis="y", left=False, labelleft=False)  # the y axis grows: see y_axis
@@ -129,7 +129,7 @@ class Chart:
     def value_unit(self, ax: Axes) -> None:
         """Name value's unit along its axis, left of the tick labels (which are drawn over the frame)."""
         ax.set_ylabel(i18n.UNIT_WORDS["value"][self.lang][1], fontsize=FONT - 2)
-        ax.yaxis.set_label_coords(-0.15, 0.5)
+        ax.yaxis.set_label_coords(-0.2, 0.5)
 
     def _line(self, ax: Axes, **style: Any) -> Line2D:
         (line,) = ax.plot([], [], animated=True, **style)
@@ -195,7 +195,8 @@ class Chart:
         if self._legend_key != key:
             self._legend_key = key
             if handles or extra:  # one row in the room the axis keeps above the curves (a band's: one a line)
-                ax.legend(handles=handles + extra, fontsize=FONT - 2, loc="upper left",
+                # a band's legend (a download's, read up close) in smaller type: its lines are long
+                ax.legend(handles=handles + extra, fontsize=FONT - (6 if handles else 2), loc="upper left",
                           ncol=1 if handles else len(extra))
             self._frame = self._frame_png = None
 
@@ -260,24 +261,25 @@ class MeasuresChart(Chart):
                          for key, colour, style in (("projects_funded", "#333333", "-"),
                                                     ("projects_succeeded", "#1B7F3B", "-"),
                                                     ("projects_failed", "#D62728", "--"))}
-        ax_p.legend(handles=list(self.projects.values()), fontsize=FONT - 2, loc="upper left", ncol=3,
+        ax_p.legend(handles=list(self.projects.values()), fontsize=FONT - 2, loc="upper left", ncol=2,
                     handlelength=1.5, columnspacing=0.8)
         self.engagement = {r: self._line(ax_e, color=ROLE_COLOURS[r], lw=3, label=i18n.ROLE_SHORT[lang][r])
                            for r in ROLES}
         ax_e.legend(handles=list(self.engagement.values()), fontsize=FONT - 2, loc="upper left", ncol=2,
-                    handlelength=1.5, columnspacing=1.0)
+                    handlelength=1.0, columnspacing=0.6, handletextpad=0.4)
         self.table = ax_t.imshow(np.zeros((4, 4)), cmap="RdYlGn", vmin=0.0, vmax=1.0, animated=True)
-        self.cells = [[ax_t.text(b, a, "", ha="center", va="center", fontsize=FONT + 1, fontweight="bold",
+        self.cells = [[ax_t.text(b, a, "", ha="center", va="center", fontsize=FONT - 2, fontweight="bold",
                                  animated=True) for b in range(4)] for a in range(4)]
         self.dynamic += [self.table, *(c for row in self.cells for c in row)]
         labels = [i18n.ROLE_SHORT[lang][r] for r in ROLES]
-        ax_t.set_xticks(range(4), [x.replace(" ", "\n").replace("-", "-\n") for x in labels], fontsize=FONT - 3)
+        ax_t.set_xticks(range(4), [x.replace(" ", "\n").replace("-", "-\n") for x in labels], fontsize=FONT - 2)
         ax_t.set_yticks(range(4), labels, fontsize=FONT - 2)
         for ticks in (ax_t.get_xticklabels(), ax_t.get_yticklabels()):
             for tick, r in zip(ticks, ROLES, strict=True):
                 tick.set_color(ROLE_COLOURS[r])
-                tick.set_fontweight("bold")
-        ax_t.set_title(i18n.t("fig_trust_pairs", lang), fontsize=FONT + 3, fontweight="bold")
+        for tick in ax_t.get_yticklabels():  # the columns are too narrow for bold
+            tick.set_fontweight("bold")
+        ax_t.set_title(i18n.t("fig_trust_pairs", lang), fontsize=FONT, fontweight="bold")
         ax_t.set_xlabel(i18n.t("trust_reading", lang), fontsize=FONT - 2)
 
     def _band(self, ax: Axes, *, steps: bool) -> tuple[Polygon, Polygon, Line2D]:

@@ -48,6 +48,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "kpi_succeeded": {"en": "succeeded", "fr": "réussis"},
     "kpi_failed": {"en": "failed", "fr": "échoués"},
     "kpi_roles": {"en": "Roles reached", "fr": "Rôles atteints"},
+    # the roles' count agrees with the map: filled, a role reached (the ring); outlined, only introduced (an arrow)
+    "kpi_roles_count": {"en": "{reached}, {introduced}", "fr": "{reached}, {introduced}"},  # see PLURALS
+    "chip_reached": {"en": "{role}: reached (someone in this role trusts the facilitator enough)",
+                     "fr": "{role} : atteint (quelqu'un de ce rôle fait assez confiance au facilitateur)"},
+    "chip_introduced": {"en": "{role}: introduced (an arrow), not reached yet",
+                        "fr": "{role} : présenté (une flèche), pas encore atteint"},
+    "chip_none": {"en": "{role}: neither introduced nor reached", "fr": "{role} : ni présenté ni atteint"},
     "kpi_running": {"en": "Projects under way", "fr": "Projets en cours"},
     "kpi_crisis": {"en": "Crisis!", "fr": "Crise !"},
     # value and what it cost (ODD sections 7.12 and 9.2): units are in UNIT_WORDS, singular and plural
@@ -117,15 +124,37 @@ TEXTS: dict[str, dict[str, str]] = {
     "try_again": {"en": "Try again", "fr": "Réessayer"},
     # territory figure
     "facilitator": {"en": "Facilitator", "fr": "Facilitateur"},
-    "legend_chain": {"en": "Chain of introductions", "fr": "Chaîne de recommandations"},
-    "legend_reached": {"en": "Decision-maker reached", "fr": "Décideur atteint"},
+    "legend_chain": {"en": "Introduced: who introduced the facilitator to whom",
+                     "fr": "Présenté : qui a présenté le facilitateur à qui"},
+    "legend_reached": {"en": "Reached (thick ring: a decision-maker)", "fr": "Atteint (cercle épais : un décideur)"},
     "legend_project": {"en": "Project under way and its participants",
                        "fr": "Projet en cours et ses participants"},
     "legend_trust": {"en": "Tie (thicker = more trust)", "fr": "Lien (plus épais = plus de confiance)"},
-    "territory_caption": {"en": "{n} actors, {ties} ties · {reached} reached by the facilitator · "
-                                "{running} projects under way",
-                          "fr": "{n} acteurs, {ties} liens · {reached} atteints par le facilitateur · "
-                                "{running} projets en cours"},
+    "territory_caption": {"en": "{actors}, {ties} · {reached} · {running}",
+                          "fr": "{actors}, {ties} · {reached} · {running}"},
+    # the words on screen, each said in one sentence (under the territory)
+    "terms_title": {"en": "The words on this screen", "fr": "Les mots de cet écran"},
+    "term_met": {"en": "Met: the facilitator has held a meeting with this person (the Story tab says when); meeting "
+                       "someone does not make them trust the facilitator.",
+                 "fr": "Rencontré : le facilitateur a eu un rendez-vous avec cette personne (l'onglet Récit dit "
+                       "quand) ; une rencontre ne suffit pas pour qu'elle lui fasse confiance."},
+    "term_introduced": {"en": "Introduced (red arrow): someone the person trusts presented the facilitator to them, "
+                              "or the facilitator approached them directly (an arrow from the star).",
+                        "fr": "Présenté (flèche rouge) : quelqu'un en qui la personne a confiance lui a présenté le "
+                              "facilitateur, ou le facilitateur est allé la voir directement (flèche partant de "
+                              "l'étoile)."},
+    "term_reached": {"en": "Reached (black ring): the person trusts the facilitator enough to count as an ally, at "
+                           "least {threshold} on a scale from 0 to 1; introduced is not yet reached, and a person "
+                           "whose trust falls back is reached no more.",
+                     "fr": "Atteint (cercle noir) : la personne fait assez confiance au facilitateur pour compter "
+                           "parmi ses alliés, au moins {threshold} sur une échelle de 0 à 1 ; être présenté ne suffit "
+                           "pas, et qui perd confiance n'est plus atteint."},
+    "term_value": {"en": "Value (in value units): what the projects changed for the territory's people, the needs "
+                         "answered weighted by their urgency and by how many people they concern; not what they "
+                         "cost.",
+                   "fr": "Valeur (en unités de valeur) : ce que les projets ont changé pour les habitants du "
+                         "territoire, les besoins satisfaits pondérés par leur urgence et par le nombre de personnes "
+                         "concernées ; pas ce qu'ils ont coûté."},
     "light_edges": {"en": "(large territory: ties drawn lightly)", "fr": "(grand territoire : liens en léger)"},
     # the cost table side by side: short column heads, the units said once under the table
     "col_value_per_public_euro": {"en": "Value per public €", "fr": "Valeur par € public"},
@@ -139,10 +168,10 @@ TEXTS: dict[str, dict[str, str]] = {
     # measures figure
     "fig_value": {"en": "Value created (cumulative)", "fr": "Valeur créée (cumulée)"},
     "fig_projects": {"en": "Projects", "fr": "Projets"},
-    "fig_trust_pairs": {"en": "Trust between roles", "fr": "Confiance entre rôles"},
+    "fig_trust_pairs": {"en": "Trust between roles (0 to 1)", "fr": "Confiance entre rôles (0 à 1)"},
     "trust_reading": {"en": "row: who trusts · column: whom", "fr": "ligne : qui fait confiance · colonne : à qui"},
-    "fig_engagement": {"en": "Engagement by role", "fr": "Engagement par rôle"},
-    "fig_mean_trust": {"en": "Mean trust", "fr": "Confiance moyenne"},
+    "fig_engagement": {"en": "Engagement (0 to 1)", "fr": "Engagement (0 à 1)"},
+    "fig_mean_trust": {"en": "Mean trust (0 to 1)", "fr": "Confiance moyenne (0 à 1)"},
     "fig_reached": {"en": "Actors reached", "fr": "Acteurs atteints"},
     "funded": {"en": "funded", "fr": "financés"},
     "succeeded": {"en": "succeeded", "fr": "réussis"},
@@ -243,7 +272,8 @@ SLIDER_PARAMS: tuple[str, ...] = (
     "interdependence", "reelection_prob", "crisis_rate", "budget_elected",
 )
 
-# Short labels (en, fr) and the French help; the English help is the schema's.
+# Short labels and help (en, fr), written for elected officials and civil servants; the schema's help (the
+# command line's) is for modellers, and is the fallback.
 PARAM_TEXTS: dict[str, dict[str, str]] = {
     "horizon_months": {  # not a slider: named in regime cards and sweep readings
         "en": "Horizon", "fr": "Horizon",
@@ -251,39 +281,60 @@ PARAM_TEXTS: dict[str, dict[str, str]] = {
     },
     "facilitator_trust0": {
         "en": "Initial trust in the facilitator", "fr": "Confiance initiale dans le facilitateur",
-        "help_fr": "Confiance initiale moyenne d'un acteur dans le facilitateur (0 : un inconnu) ; "
-                   "celle de chacun est tirée autour.",
+        "help_en": "How much the territory's actors trust the facilitator on the first day, from 0 (a stranger) to "
+                   "1 (full trust); some a little more, some a little less.",
+        "help_fr": "Confiance que les acteurs du territoire accordent au facilitateur le premier jour, de 0 (un "
+                   "inconnu) à 1 (pleine confiance) ; certains un peu plus, d'autres un peu moins.",
     },
     "relay_attenuation": {
         "en": "Strength of introductions", "fr": "Force des recommandations",
-        "help_fr": "g : une recommandation par i donne au facilitateur une confiance d'au moins g·T[j,i]·F[i] "
-                   "auprès de j (0 supprime les relais).",
+        "help_en": "What an introduction is worth: someone introduced to the facilitator by a person they trust "
+                   "starts with part of that trust, the more so as this is high; at 0 an introduction counts for "
+                   "nothing.",
+        "help_fr": "Ce que vaut une recommandation : une personne à qui le facilitateur est présenté par "
+                   "quelqu'un en qui elle a confiance lui accorde d'emblée une part de cette confiance, d'autant "
+                   "plus grande que ce réglage est haut ; à 0, une recommandation ne sert à rien.",
     },
     "meetings_per_month": {
         "en": "Facilitator's meetings a month", "fr": "Rendez-vous du facilitateur par mois",
-        "help_fr": "Rendez-vous que le facilitateur peut tenir chaque mois.",
+        "help_en": "How many meetings the facilitator can hold each month: the time the facilitator has.",
+        "help_fr": "Nombre de rendez-vous que le facilitateur peut tenir chaque mois : le temps dont il dispose.",
     },
     "toolkit_coverage": {
         "en": "Facilitator's toolkit", "fr": "Boîte à outils du facilitateur",
-        "help_fr": "Probabilité, pour chaque thème, que le facilitateur ait les clés pour répondre à un besoin.",
+        "help_en": "Share of the territory's topics on which the facilitator knows how to answer a need: at 0.6, "
+                   "about 6 topics in 10.",
+        "help_fr": "Part des thèmes du territoire sur lesquels le facilitateur sait répondre à un besoin : à 0,6, "
+                   "environ 6 thèmes sur 10.",
     },
     "interdependence": {
         "en": "Interdependence of topics", "fr": "Interdépendance des thèmes",
-        "help_fr": "Couplage des thèmes (comme K dans les paysages NK) : part de la valeur d'une action qui "
-                   "dépend de l'état des thèmes auxquels elle est couplée.",
+        "help_en": "How much the territory's topics depend on one another: the higher it is, the less an action on "
+                   "one topic is worth while the topics linked to it lag behind (0: each topic stands alone).",
+        "help_fr": "À quel point les thèmes du territoire dépendent les uns des autres : plus c'est haut, moins "
+                   "une action sur un thème vaut tant que les thèmes qui lui sont liés restent en retard (0 : "
+                   "chaque thème avance seul).",
     },
     "reelection_prob": {
         "en": "Chance of re-election", "fr": "Chance de réélection",
-        "help_fr": "Probabilité qu'un élu soit réélu.",
+        "help_en": "Chance that an elected official is re-elected at an election (0.6: 6 times in 10); otherwise a "
+                   "newcomer takes the seat.",
+        "help_fr": "Chance qu'un élu soit réélu à une élection (0,6 : 6 fois sur 10) ; sinon un nouveau venu prend "
+                   "sa place.",
     },
     "crisis_rate": {
         "en": "Chance of a crisis each month", "fr": "Risque de crise chaque mois",
-        "help_fr": "Probabilité mensuelle qu'une crise commence.",
+        "help_en": "Chance, each month, that a crisis strikes the territory (0.01: one crisis every 100 months on "
+                   "average).",
+        "help_fr": "Risque, chaque mois, qu'une crise frappe le territoire (0,01 : une crise tous les 100 mois en "
+                   "moyenne).",
     },
     "budget_elected": {
         "en": "Local transition budget", "fr": "Budget local de transition",
-        "help_fr": "Budget local de transition, réparti entre les élus selon leur pouvoir, renouvelé tous "
-                   "les 12 mois.",
+        "help_en": "Euros the elected officials can give to the transition each year, shared among them by their "
+                   "weight, renewed every 12 months.",
+        "help_fr": "Euros que les élus peuvent consacrer chaque année à la transition, partagés entre eux selon "
+                   "leur poids, renouvelés tous les 12 mois.",
     },
 }
 
@@ -312,7 +363,22 @@ UNIT_WORDS: dict[str, dict[str, tuple[str, str]]] = {
                           "fr": ("unité de valeur par rendez-vous", "unités de valeur par rendez-vous")},
 }
 
+# Counted things, (singular, plural): French takes the singular below 2 (0 projet, 1 projet), English for 1 only.
+PLURALS: dict[str, dict[str, tuple[str, str]]] = {
+    "actor": {"en": ("actor", "actors"), "fr": ("acteur", "acteurs")},
+    "tie": {"en": ("tie", "ties"), "fr": ("lien", "liens")},
+    "reached_by": {"en": ("reached by the facilitator", "reached by the facilitator"),
+                   "fr": ("atteint par le facilitateur", "atteints par le facilitateur")},
+    "running": {"en": ("project under way", "projects under way"), "fr": ("projet en cours", "projets en cours")},
+    "succeeded": {"en": ("succeeded", "succeeded"), "fr": ("réussi", "réussis")},
+    "failed": {"en": ("failed", "failed"), "fr": ("échoué", "échoués")},
+    "roles_reached": {"en": ("of 4 reached", "of 4 reached"), "fr": ("sur 4 atteint", "sur 4 atteints")},
+    "introduced_only": {"en": ("introduced only", "introduced only"),
+                        "fr": ("présenté seulement", "présentés seulement")},
+}
+
 UNIT_TEXTS: dict[str, str] = {
+    "0..1": "de 0 à 1",
     "probability": "probabilité",
     "probability/month": "probabilité/mois",
     "meetings": "rendez-vous",
@@ -320,6 +386,7 @@ UNIT_TEXTS: dict[str, str] = {
     "months": "mois",
     "actors": "acteurs",
 }
+UNIT_TEXTS_EN: dict[str, str] = {"0..1": "0 to 1", "probability/month": "probability a month", "EUR/year": "€ a year"}
 
 
 def t(key: str, lang: str, **fields: object) -> str:
@@ -349,14 +416,18 @@ def param_label(name: str, lang: str) -> str:
 
 
 def param_help(name: str, lang: str) -> str:
-    """The schema's help in English; its translation in French (the schema's when missing)."""
-    if lang == "fr" and "help_fr" in PARAM_TEXTS.get(name, {}):
-        return PARAM_TEXTS[name]["help_fr"]
-    return PARAMETERS[name].help
+    """The page's help in ``lang``, written for the room; the schema's (a modeller's) when it has none."""
+    return PARAM_TEXTS.get(name, {}).get(f"help_{lang}", PARAMETERS[name].help)
 
 
 def unit_label(unit: str, lang: str) -> str:
-    return UNIT_TEXTS.get(unit, unit) if lang == "fr" else unit
+    return UNIT_TEXTS.get(unit, unit) if lang == "fr" else UNIT_TEXTS_EN.get(unit, unit)
+
+
+def count(n: int, key: str, lang: str) -> str:
+    """``n`` and the word ``key`` agreeing with it: "1 projet en cours", "0 projet en cours", "2 projects"."""
+    one, many = PLURALS[key][lang]
+    return f"{fmt_number(n, lang)} {one if (n < 2 if lang == 'fr' else n == 1) else many}"
 
 
 def role_title(role: Role, lang: str) -> str:

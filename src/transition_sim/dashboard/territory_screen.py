@@ -20,14 +20,18 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from transition_sim.dashboard import i18n
 from transition_sim.dashboard import network_plot as nplot
 from transition_sim.model import TerritoryModel
+from transition_sim.roles import ROLES
 
 SIZE = (12.0, 10.5)  # inches; at 64 dpi, 768 x 672 pixels: about the size the page shows it
 DPI = 64
 REFRESH_MONTHS = 6  # the background (ties by trust) is drawn again every this many months...
 REFRESH_WIDTH = 0.15  # ...unless the ties' widths moved by more than this on average (points)
 _PT = DPI / 72.0  # pixels per point
+SCREEN_ROLE_FONT = 38  # points: the roles' names on the territory view (20 px on screen at 1280x720)
+_EM_WIDTH = 0.62  # a bold sans-serif letter's mean width, in ems (for keeping a name inside the picture)
 
 
 @dataclass(frozen=True)
@@ -187,9 +191,17 @@ def overlay_svg(model: TerritoryModel, lang: str, bg: Background, scale: float =
         parts.append(f'<g class="ts-names" font-size="{_f(size)}" font-family="sans-serif" font-weight="600" '
                      f'text-anchor="middle" dominant-baseline="central" fill="black" stroke="white" '
                      f'stroke-width="{_f(0.45 * size)}" stroke-linejoin="round" paint-order="stroke">{texts}</g>')
-    size = nplot.ROLE_FONT * _PT  # not scaled: the roles stay readable in the smaller pictures side by side
+    # not scaled down side by side (the roles stay readable there); on the territory view, which a projector shows
+    # at about 0.6 of the picture's pixels, the short names in large type (the legend beside it has the full ones)
     labels = nplot.role_labels(model, lang)
+    if scale >= 1.0:
+        labels = [(x, y, i18n.ROLE_SHORT[lang][r], below, colour)
+                  for r, (x, y, _, below, colour) in zip(ROLES, labels, strict=True)]
+    size = (nplot.ROLE_FONT if scale < 1.0 else SCREEN_ROLE_FONT) * _PT
     xy = fr.xy(np.array([(x, y) for x, y, *_ in labels]))
+    for k, (*_, text, _below, _colour) in enumerate(labels):  # a long name stays inside the picture
+        half = min(0.5 * _EM_WIDTH * size * len(text), fr.width / 2)
+        xy[k, 0] = min(max(xy[k, 0], half), fr.width - half)
     parts.append(f'<g class="ts-role-names" font-size="{_f(size)}" font-family="sans-serif" font-weight="700" '
                  'text-anchor="middle">')
     parts += [f'<text x="{_f(x)}" y="{_f(y)}" dominant-baseline="{"hanging" if below else "auto"}" '

@@ -90,15 +90,41 @@ def _figures(model: TerritoryModel) -> dict[str, float]:
     return {"value": c["value"], "funded": c["funded"], "succeeded": c["succeeded"], "failed": c["failed"]}
 
 
+def roles_on_map(model: TerritoryModel) -> tuple[set[Role], set[Role]]:
+    """The roles reached (someone of the role trusts the facilitator at least ``reach_threshold``: a ring) and
+    the roles introduced (someone of the role is at the end of a red arrow). An arrow is not a ring: an actor
+    introduced to the facilitator may not trust it enough yet, which is why the two are shown apart."""
+    if not model.strategy.uses_facilitator:
+        return set(), set()
+    introduced = {Role(int(model.roles[b])) for _, b in network_plot.chain_links(model)}
+    return model.facilitator.roles_reached(), introduced
+
+
+def roles_html(model: TerritoryModel, lang: str) -> str:
+    """The four roles as chips, filled when reached, outlined in the role's colour when only introduced, with the
+    count of each: the same as the map's rings and arrows."""
+    reached, introduced = roles_on_map(model)
+    chips = []
+    for r in ROLES:
+        colour, name = network_plot.ROLE_COLOURS[r], _cap(r.label(lang))
+        if r in reached:
+            state, style = "reached", f"background:{colour};color:white;border-color:{colour}"
+        elif r in introduced:
+            state, style = "introduced", f"background:white;color:{colour};border-color:{colour}"
+        else:
+            state, style = "none", "background:#EEE;color:#555;border-color:#EEE"
+        title = i18n.t(f"chip_{state}", lang, role=name)
+        chips.append(f'<span class="ts-chip" data-state="{state}" style="{style}" title="{html.escape(title)}">'
+                     f"{html.escape(i18n.ROLE_SHORT[lang][r])}</span>")
+    count = i18n.t("kpi_roles_count", lang, reached=i18n.count(len(reached), "roles_reached", lang),
+                   introduced=i18n.count(len(introduced - reached), "introduced_only", lang))
+    return f'<span class="ts-roles">{"".join(chips)}</span><span class="ts-roles-count">{count}</span>'
+
+
 @solara.component
 def KeyFigures(model: TerritoryModel, lang: str, version: int) -> None:
     """One line a room can read: the month, value, projects, roles reached, crisis."""
     last = _figures(model)
-    reached = model.facilitator.roles_reached() if model.strategy.uses_facilitator else set()
-    chips = "".join(
-        f'<span class="ts-chip" style="background:{network_plot.ROLE_COLOURS[r] if r in reached else "#DDD"};'
-        f'color:{"white" if r in reached else "#555"}" title="{html.escape(r.label(lang))}">'
-        f"{html.escape(_cap(r.label(lang)))}</span>" for r in ROLES)
     value = i18n.fmt_number(last["value"], lang)
     crisis = (f'<span class="ts-crisis">{i18n.t("kpi_crisis", lang)}</span>' if model.in_crisis() else "")
     body = (
@@ -109,11 +135,11 @@ def KeyFigures(model: TerritoryModel, lang: str, version: int) -> None:
         f'<small>{i18n.t("kpi_value", lang)}</small><b>{value}</b>'
         f' <span class="ts-unit">{i18n.unit_words("value", value, lang)}</span></div>'
         f'<div class="ts-kpi"><small>{i18n.t("kpi_funded", lang)}</small><b>{int(last["funded"])}</b>'
-        f' <span class="ts-ok">{int(last["succeeded"])} {i18n.t("kpi_succeeded", lang)}</span>'
-        f' <span class="ts-ko">{int(last["failed"])} {i18n.t("kpi_failed", lang)}</span></div>'
+        f' <span class="ts-ok">{i18n.count(int(last["succeeded"]), "succeeded", lang)}</span>'
+        f' <span class="ts-ko">{i18n.count(int(last["failed"]), "failed", lang)}</span></div>'
         f'<div class="ts-kpi"><small>{i18n.t("kpi_running", lang)}</small>'
         f"<b>{len(model.running_projects)}</b></div>"
-        f'<div class="ts-kpi"><small>{i18n.t("kpi_roles", lang)}</small><span>{chips}</span></div>'
+        f'<div class="ts-kpi ts-kpi-roles"><small>{i18n.t("kpi_roles", lang)}</small>{roles_html(model, lang)}</div>'
         f"</div>"
     )
     solara.HTML(tag="div", unsafe_innerHTML=body)
@@ -164,16 +190,27 @@ def TerritoryMap(model: TerritoryModel, lang: str, version: int, scale: float = 
 @solara.component
 def TerritoryView(model: TerritoryModel, lang: str, version: int) -> None:
     n_ties = model.trust.n_ties
-    caption = i18n.t("territory_caption", lang, n=model.n_actors, ties=n_ties,
-                     reached=int(model.facilitator.reached().sum()), running=len(model.running_projects))
+    caption = i18n.t("territory_caption", lang, actors=i18n.count(model.n_actors, "actor", lang),
+                     ties=i18n.count(n_ties, "tie", lang),
+                     reached=i18n.count(int(model.facilitator.reached().sum()), "reached_by", lang),
+                     running=i18n.count(len(model.running_projects), "running", lang))
     if model.n_actors > network_plot.LIGHT_ABOVE:
         caption += " " + i18n.t("light_edges", lang)
     with solara.Row(classes=["ts-territory-row"], style={"align-items": "flex-start", "flex-wrap": "wrap"}):
-        with solara.Column(style={"flex": "3 1 640px", "min-width": "0"}):
+        with solara.Column(classes=["ts-map-column"], style={"min-width": "0"}):
             TerritoryMap(model, lang, version)
-            solara.Text(caption, classes=["ts-caption"])
-        with solara.Column(style={"flex": "1 1 300px"}):
+        with solara.Column(classes=["ts-legend-column"]):
             solara.HTML(tag="div", unsafe_innerHTML=legend_html(lang))
+            solara.Text(caption, classes=["ts-caption"])
+    solara.HTML(tag="div", unsafe_innerHTML=terms_html(model, lang))
+
+
+def terms_html(model: TerritoryModel, lang: str) -> str:
+    """Each word of the screen in one sentence: met, introduced, reached, value."""
+    threshold = i18n.fmt_number(float(model.config["reach_threshold"]), lang, 1)
+    terms = "".join(f'<li class="ts-term-{key}">{html.escape(i18n.t(f"term_{key}", lang, threshold=threshold))}'
+                    "</li>" for key in ("met", "introduced", "reached", "value"))
+    return f'<div class="ts-terms"><h3>{i18n.t("terms_title", lang)}</h3><ul>{terms}</ul></div>'
 
 
 def typical_html(future: Future[band.Band], model: TerritoryModel, lang: str) -> str:
