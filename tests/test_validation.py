@@ -140,7 +140,7 @@ def test_patterns_criteria_and_accepted_ranges():
     rng = np.random.default_rng(0)
     fs = [f for f in patterns.factors() if f.name in ("trust_gain", "trust_loss")]
     ok = {f"{a}.{m}": 1.0 for a, *_rest, measures in patterns.ARMS for m in measures}
-    ok.update({"plan.approval": 0.1, "no_relay.own_need": 0.2, "crisis.slowdown": 2.0, "crisis.distributed": 2.0,
+    ok.update({"plan.approval": 0.1, "crisis.slowdown": 2.0, "crisis.distributed": 2.0,
                "day.understanding": 0.6, "no_day.understanding": 0.5, "promise_break_loss": 0.9})
     samples = [{**ok, "trust_gain": float(rng.uniform(0.2, 0.3)), "trust_loss": float(rng.uniform(0.0, 1.0))}
                for _ in range(400)]

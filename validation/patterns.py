@@ -64,6 +64,15 @@ def _own_need_decisions(m: TerritoryModel) -> float:
     return float(m.territory.counters["own_need_decisions"])
 
 
+def _introduced_share(m: TerritoryModel) -> float:
+    """Share of the decision-makers the facilitator reached (trust at least ``reach_threshold``) whom someone
+    introduced (relay depth at least 1) rather than met cold or knew from the start."""
+    t = m.territory
+    reach = t.config["reach_threshold"]
+    reached = [i for i in (*t.elected_idx, *t.state_idx) if t.facilitator_trust[i] >= reach]
+    return float(np.mean([t.relay_depth[i] >= 1 for i in reached])) if reached else float("nan")
+
+
 def _plan_approval(m: TerritoryModel) -> float:
     plans = [p for p in m.territory.projects if p.kind == "plan" and p.status != "proposed"]
     return float(np.mean([p.status != "refused" for p in plans])) if plans else float("nan")
@@ -142,10 +151,8 @@ class Pattern:
 # Each arm: (name, strategy, extra parameters, horizon or None, {measure: function of the model}).
 ARMS: tuple[tuple[str, str, dict[str, Any], int | None, dict[str, Callable[[TerritoryModel], float]]], ...] = (
     ("climb", "one_need_at_a_time", {}, None,
-     {"reached": _reached_deciders, "own_need": _own_need_decisions, "scope_growth": _scope_growth,
-      "depth_growth": _depth_growth}),
-    ("no_relay", "one_need_at_a_time", {"relay_attenuation": 0.0}, None,
-     {"reached": _reached_deciders, "own_need": _own_need_decisions}),
+     {"reached": _reached_deciders, "own_need": _own_need_decisions, "introduced": _introduced_share,
+      "scope_growth": _scope_growth, "depth_growth": _depth_growth}),
     ("plan", "top_down_plan", {}, None, {"approval": _plan_approval}),
     ("crisis", "none", {"crisis_months": (CRISIS_START,)}, None,
      {"slowdown": _pyramid_slowdown, "distributed": _distributed_action}),
@@ -160,13 +167,14 @@ PATTERNS: tuple[Pattern, ...] = (
             "personnes relais »",
             "under top_down_plan (a plan pitched to the mayor cold), at most 35% of decided plans are approved",
             lambda m: m["plan.approval"] <= 0.35),
-    Pattern("relays", "Without relays the bottom-up climb rarely reaches power.",
-            "seed 000: « En bout de ce \"relai de confiance\", quelqu'un qui a un pouvoir de décision pour "
-            "déclencher une chaîne d'actions financée »; ODD section 1",
-            "under one_need_at_a_time with relay_attenuation = 0, decision-makers fund facilitated projects on "
-            "their own needs (power triggering a funded chain) at most half as often as with relays, and at "
-            "least once a run on average with relays",
-            lambda m: m["climb.own_need"] >= 1 and m["no_relay.own_need"] <= 0.5 * m["climb.own_need"]),
+    Pattern("relays", "Power is reached through relays, and there it triggers funded chains.",
+            "seed 000: « il faut souvent passer par des personnes relais » and « En bout de ce \"relai de "
+            "confiance\", quelqu'un qui a un pouvoir de décision pour déclencher une chaîne d'actions "
+            "financée »; ODD section 1",
+            "under one_need_at_a_time, at least half of the decision-makers the facilitator reaches (trust at "
+            "least reach_threshold) were introduced by someone (relay depth at least 1), and a decision-maker "
+            "funds a facilitated project on their own need in at least one run in three on average",
+            lambda m: m["climb.introduced"] >= 0.5 and m["climb.own_need"] >= 1 / 3),
     Pattern("local_then_wider", "Change starts local and widens.",
             "seed 000: « entrer par ses besoins du moment », then « élargir » once trust is built (the chain "
             "toward the core of the system)",

@@ -227,7 +227,7 @@ def _params() -> list[Param]:
         P("contact_rate", 0.3, "float", "probability/month", "Chance that two tied actors meet in a month "
           "(social life).", "trust", 0.0, 1.0),
         P("relay_attenuation", 0.8, "float", "0..1", "g: an introduction by i gives the facilitator trust "
-          "at least g*T[j,i]*F[i] with j (0 disables relays).", "trust", 0.0, 1.0),
+          "at least g*T[j,i]*F[i] with j (0: introductions still happen but carry no trust).", "trust", 0.0, 1.0),
         P("cold_trust", 0.05, "float", "0..1", "Trust toward someone met cold, without a tie or an "
           "introduction (the facilitator, or actors put together by an organisation chart).", "trust", 0.0, 1.0),
         P("facilitator_trust0", 0.0, "float", "0..1", "Mean initial trust of an actor in the facilitator "

@@ -289,11 +289,12 @@ PARAM_TEXTS: dict[str, dict[str, str]] = {
     "relay_attenuation": {
         "en": "Strength of introductions", "fr": "Force des recommandations",
         "help_en": "What an introduction is worth: someone introduced to the facilitator by a person they trust "
-                   "starts with part of that trust, the more so as this is high; at 0 an introduction counts for "
-                   "nothing.",
+                   "starts with part of that trust, the more so as this is high; at 0 the introduction still brings "
+                   "the meeting, but no trust.",
         "help_fr": "Ce que vaut une recommandation : une personne à qui le facilitateur est présenté par "
                    "quelqu'un en qui elle a confiance lui accorde d'emblée une part de cette confiance, d'autant "
-                   "plus grande que ce réglage est haut ; à 0, une recommandation ne sert à rien.",
+                   "plus grande que ce réglage est haut ; à 0, la recommandation obtient encore le "
+                   "rendez-vous, mais aucune confiance.",
     },
     "meetings_per_month": {
         "en": "Facilitator's meetings a month", "fr": "Rendez-vous du facilitateur par mois",
