@@ -307,7 +307,8 @@ def report(res: dict[str, Any]) -> str:
     s = summarise(res)
     sampled = {f["name"] for f in res["factors"]}
     lines = ["# Patterns, criteria and accepted parameter ranges", "",
-             "Written by `python validation/patterns.py` (pattern-oriented modelling, Grimm et al. 2005; rejection "
+             f"Written by `python validation/patterns.py --sets {res['sets']} --seed {res['seed']}` (pattern-oriented "
+             "modelling, Grimm et al. 2005; rejection "
              "over a Latin hypercube sweep in the style of approximate Bayesian computation). The patterns come "
              "from the source documents the ODD cites (its section 1); each is a criterion on a few runs of one "
              f"parameter set ({res['replicates']} replicates, means over them). {res['sets']} parameter sets were "
@@ -369,7 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.json.write_text(json.dumps(res, indent=1), encoding="utf-8")
     args.out.write_text(report(res), encoding="utf-8")
     s = summarise(res)
-    print(f"accepted {s['accepted']} of {args.sets}; defaults: {s['defaults']}; shares: {s['share']}")
+    print(f"accepted {s['accepted']} of {res['sets']}; defaults: {s['defaults']}; shares: {s['share']}")
     return 0
 
 
