@@ -186,6 +186,10 @@ def test_initiation_trust_gain_raises_trust_within_the_delegation():
 
 # ---------------------------------------------------------------------------- the days' effect on success
 TEN_DAYS = tuple(range(6, 120, 12))  # the territory's own delegation, once a year for ten years
+# Full against partial delegations is a small effect (about +0.02 of success): over 30 paired replicates its
+# interval excludes zero at root seeds 13 and 0 but not at 11 and 2026 (the arms below,
+# root by root), so it is tested over 120, whose first 30 are SEEDS (SeedSequence children are prefix-stable).
+MANY = replicate_seeds(13, 120)
 
 
 @pytest.fixture(scope="module")
@@ -198,20 +202,22 @@ def success_by_arm() -> dict[str, np.ndarray]:
     for role in ROLES:
         arms[f"without {role}"] = {"initiation_months": TEN_DAYS,
                                    "initiation_roles": tuple(r for r in ROLES if r != role)}
-    return {name: np.array([success(treated_run(s, kw)) for s in SEEDS]) for name, kw in arms.items()}
+    return {name: np.array([success(treated_run(s, kw)) for s in (MANY if name == "full" or
+                                                                   name.startswith("without") else SEEDS)])
+            for name, kw in arms.items()}
 
 
 def test_a_full_delegation_raises_project_success_more_than_one_missing_a_role(success_by_arm):
     full = success_by_arm["full"]
     partial = np.mean([success_by_arm[f"without {role}"] for role in ROLES], axis=0)
     ci = mean_ci(full - partial)
-    assert ci.low > 0, ci  # issue 13: +0.000 [-0.038, +0.036] before the days' mechanisms
+    assert len(full) == len(MANY) and ci.low > 0, ci  # issue 13: +0.000 [-0.038, +0.036] before the days' mechanisms
     for role in ROLES:
         assert np.mean(full - success_by_arm[f"without {role}"]) > 0, role
 
 
 def test_ten_days_raise_project_success(success_by_arm):
-    ci = mean_ci(success_by_arm["full"] - success_by_arm["none"])
+    ci = mean_ci(success_by_arm["full"][:len(SEEDS)] - success_by_arm["none"])
     assert ci.low > 0, ci
 
 
