@@ -16,7 +16,8 @@ _ELECTED, _STATE = int(Role.ELECTED), int(Role.STATE)
 def needs_phase(t: Territory, rng: np.random.Generator) -> None:
     t.needs.expire(t.month)
     rates, keep = month_rates(t)
-    got = t.needs.arrive(rates, t.power, t.month, t.n_topics, t.config, rng, keep=keep, mix=t.need_mix)
+    got = t.needs.arrive(rates, t.power, t.month, t.n_topics, t.config, rng, keep=keep, mix=t.need_mix,
+                         blocks=t.role_slices)  # rates are set per role
     t.arrived += np.bincount(t.roles[got], minlength=4)
 
 
