@@ -83,6 +83,23 @@ def test_needs_arrive_expire_and_are_claimed():
     assert set(got) == {1}
 
 
+def test_arrivals_drawn_by_blocks_of_one_rate_are_the_draws_of_one_call():
+    """Counts drawn block by block (each role's seats share a rate) are NumPy's draws over every rate:
+    same needs, same stream left behind."""
+    rates = np.repeat([0.4, 0.0, 1.5, 0.7], [5, 3, 4, 8])
+    blocks = (slice(0, 5), slice(5, 8), slice(8, 12), slice(12, 12), slice(12, 20))
+    books, streams = [], []
+    for by_block in (None, blocks):
+        book, rng = NeedBook(20, 3), np.random.default_rng(7)
+        for month in range(3):
+            book.arrive(rates, np.linspace(0, 1, 20), month, 6, CFG, rng, blocks=by_block)
+        books.append(book)
+        streams.append(rng.bit_generator.state)
+    assert streams[0] == streams[1]
+    for name in ("topic", "urgency", "cost", "people", "expiry", "kind"):
+        assert np.array_equal(getattr(books[0], name), getattr(books[1], name))
+
+
 def test_improvements_held_by_all_four_roles_lose_less_at_a_departure():
     """The others of a chain carry an improvement on, each with carry_rate times its engagement."""
     roles = np.array([0, 1, 2, 3])

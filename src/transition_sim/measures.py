@@ -24,7 +24,35 @@ from transition_sim.trust import mean_of
 if TYPE_CHECKING:
     import pandas as pd
 
-Reporter = Callable[[Territory], float]  # a measure is read on the territory's state
+CLIMB_DEPTHS = ("0", "1", "2", "3plus")  # actors on the facilitator's chain, by relay depth
+# The measures of a month, in their columns' order; ``measure_row`` computes them all at once.
+MEASURES: tuple[str, ...] = (
+    "month", "value_rate", "value_cumulative",
+    "projects_funded", "projects_succeeded", "projects_failed", "projects_refused", "projects_running",
+    "money_committed", "money_spent", "money_wasted", "money_running",
+    *(f"money_{what}_{r.code}" for what in ("committed", "spent", "wasted") for r in PAYERS),
+    "money_public", "money_private", "value_needs", "value_state", "value_net", "value_per_public_euro",
+    "leverage", "meetings_used", "value_per_meeting", "needs_answered", "needs_reused", "people_answered",
+    "first_funded_month",
+    *(f"reached_{r.code}" for r in ROLES),
+    "relay_depth",
+    # the climb (ODD section 9.1): actors on the facilitator's chain by relay depth, the shares of the funded
+    # projects and of their value decided through a chain, the decisions by a decision-maker (elected
+    # official, State agent) reached through a chain (the seed's chain toward those who fund), and the
+    # facilitated projects a decision-maker funded for itself (sponsor and beneficiary)
+    *(f"actors_depth_{d}" for d in CLIMB_DEPTHS),
+    "chain_funded_share", "chain_value_share", "chain_decisions", "own_need_decisions",
+    "systemic_phase", "systemic_month", "perimeter", "mean_trust",
+    *(f"trust_{a.code}_{b.code}" for a in ROLES for b in ROLES),
+    *(f"facilitator_trust_{r.code}" for r in ROLES),
+    *(f"engagement_{r.code}" for r in ROLES),
+    "mean_decision_latency", "in_crisis", "value_lost_departures", "actors_replaced", "topic_state",
+    "state_value_rate",
+)
+_COUNTED = ("funded", "succeeded", "failed", "refused")
+_MONEY = tuple(f"{what}_{r.code}" for what in ("committed", "spent", "wasted") for r in PAYERS)
+_PUBLIC = tuple(f"spent_{r.code}" for r in PUBLIC)
+_PRIVATE = (f"spent_{ROLES[3].code}",)
 
 
 class Run(Protocol):
@@ -34,75 +62,48 @@ class Run(Protocol):
     datacollector: mesa.DataCollector
 
 
-def _counter(key: str) -> Reporter:
-    return lambda t: float(t.counters[key])
-
-
-# Roles are captured as plain ints: comparing an array with an enum member is many times slower.
-def _reached(role: int) -> Reporter:
-    r = int(role)
-
-    def reached(t: Territory) -> float:
-        """``reached() & (roles == r)`` counted on the role's block of seats only."""
-        return float(np.count_nonzero(t.facilitator_trust[t.role_slices[r]] >= t.config["reach_threshold"]))
-
-    return reached
-
-
-def _role_mean(array: str, role: int) -> Reporter:
-    r = int(role)
-
-    def mean(t: Territory) -> float:
-        seats = t.role_slices[r]  # the seats of the role, in order
-        return mean_of(getattr(t, array)[seats]) if seats.stop > seats.start else math.nan
-
-    return mean
-
-
-def _pair_trust(a: int, b: int) -> Reporter:
-    ia, ib = int(a), int(b)
-    return lambda t: float(t.trust_table()[ia, ib])
-
-
-def _relay_depth(t: Territory) -> float:
-    """The deepest relay depth among the actors reached, 0 when none is on a chain (depth -1 is off
-    every chain, below the initial 0)."""
-    return float(t.relay_depth.max(where=t.reached(), initial=0))
-
-
-# ---------------------------------------------------------------- the climb (ODD section 9.1)
-CLIMB_DEPTHS = ("0", "1", "2", "3plus")  # actors on the facilitator's chain, by relay depth
-
-
-def _actors_at_depth(k: int) -> Reporter:
-    if k < 3:
-        return lambda t: float(np.count_nonzero(t.relay_depth == k))
-    return lambda t: float(np.count_nonzero(t.relay_depth >= k))
-
-
-def _chain_funded_share(t: Territory) -> float:
-    """Share of the funded projects whose decider (sponsor) the facilitator reached through a chain
-    of at least one introduction (relay depth >= 1 when it was funded)."""
+def measure_row(t: Territory) -> list[float]:
+    """Every measure of the month (``MEASURES``, in that order) in one pass over the state: the counters
+    as floats, and each array reduced once (a reporter per measure cost a Python call, and several
+    numpy calls, for each of some 80 values a month)."""
     c = t.counters
-    return c["chain_funded"] / c["funded"] if c["funded"] else math.nan
+    public = sum(c[k] for k in _PUBLIC)  # the sums ``Territory.money`` takes, in the same order
+    private = sum(c[k] for k in _PRIVATE)
+    meetings = float(t.facilitator_state.meetings_used)
+    f, depth = t.facilitator_trust, t.relay_depth
+    reached = f >= t.config["reach_threshold"]
+    return [
+        float(t.month), t.value_rate, float(c["value"]),
+        *(float(c[k]) for k in _COUNTED), float(len(t.running_projects)),
+        float(c["committed"]), float(c["spent"]), float(c["wasted"]),
+        float(sum(p.committed - p.spent for p in t.running_projects)),
+        *(float(c[k]) for k in _MONEY),
+        public, private, float(c["value_needs"]), float(c["value_state"]),
+        c["value"] - t.config["private_opportunity_cost"] * private,
+        _ratio(c["value"], public), _ratio(private, public), meetings, _ratio(c["value"], meetings),
+        float(c["needs_answered"]), float(c["needs_reused"]), float(c["people_answered"]),
+        _nan_if_negative(t.first_funded_month),
+        *np.bincount(t.roles[reached], minlength=4).astype(float).tolist(),
+        float(depth.max(where=reached, initial=0)),  # 0 when none is on a chain (-1: off every chain)
+        *np.bincount(np.minimum(depth, 3) + 1, minlength=5)[1:].astype(float).tolist(),  # depth 0, 1, 2, 3+
+        c["chain_funded"] / c["funded"] if c["funded"] else math.nan,
+        c["value_chain"] / c["value_projects"] if c["value_projects"] > 0 else math.nan,
+        float(c["chain_decisions"]), float(c["own_need_decisions"]),
+        float(t.systemic_month >= 0), _nan_if_negative(t.systemic_month), float(c["perimeter"]),
+        t.trust.mean(),
+        *t.trust_table().ravel().tolist(),
+        *(_mean(f, seats) for seats in t.role_slices),
+        *(_mean(t.engagement, seats) for seats in t.role_slices),
+        c["latency_sum"] / c["decisions"] if c["decisions"] else math.nan,
+        float(t.in_crisis()), float(c["value_lost"]), float(c["replaced"]), mean_of(t.topic_state),
+        t.state_value_rate,
+    ]
 
 
-def _chain_value_share(t: Territory) -> float:
-    """Share of the value of the projects succeeded that comes from those decided through a chain."""
-    c = t.counters
-    return c["value_chain"] / c["value_projects"] if c["value_projects"] > 0 else math.nan
-
-
-CLIMB_MEASURES: dict[str, Reporter] = {
-    **{f"actors_depth_{d}": _actors_at_depth(k) for k, d in enumerate(CLIMB_DEPTHS)},
-    "chain_funded_share": _chain_funded_share,
-    "chain_value_share": _chain_value_share,
-    # decided by a decision-maker (elected official, State agent) reached through a chain: the seed's
-    # chain toward those who fund
-    "chain_decisions": _counter("chain_decisions"),
-    # facilitated projects a decision-maker funded for itself (sponsor and beneficiary)
-    "own_need_decisions": _counter("own_need_decisions"),
-}
+def _mean(values: np.ndarray, seats: slice) -> float:
+    """``mean_of`` the role's block of seats, NaN when the role has none."""
+    n = seats.stop - seats.start
+    return float(np.add.reduce(values[seats], axis=None) / n) if n else math.nan
 
 
 def _nan_if_negative(value: int) -> float:
@@ -113,100 +114,33 @@ def _ratio(a: float, b: float) -> float:
     return a / b if b > 0 else math.nan
 
 
-def _public(t: Territory) -> float:
-    return t.money("spent", PUBLIC)
-
-
-def _private(t: Territory) -> float:
-    return t.money("spent", (ROLES[3],))
-
-
-def _net_value(t: Territory) -> float:
-    return t.counters["value"] - t.config["private_opportunity_cost"] * _private(t)
-
-
-def _meetings(t: Territory) -> float:
-    return float(t.facilitator_state.meetings_used)
-
-
-MEASURES: dict[str, Reporter] = {
-    "month": lambda t: float(t.month),
-    "value_rate": lambda t: t.value_rate,
-    "value_cumulative": _counter("value"),
-    "projects_funded": _counter("funded"),
-    "projects_succeeded": _counter("succeeded"),
-    "projects_failed": _counter("failed"),
-    "projects_refused": _counter("refused"),
-    "projects_running": lambda t: float(len(t.running_projects)),
-    "money_committed": _counter("committed"),
-    "money_spent": _counter("spent"),
-    "money_wasted": _counter("wasted"),
-    "money_running": lambda t: float(sum(p.committed - p.spent for p in t.running_projects)),
-    **{f"money_{what}_{r.code}": _counter(f"{what}_{r.code}") for what in ("committed", "spent", "wasted")
-       for r in PAYERS},
-    "money_public": _public,
-    "money_private": _private,
-    "value_needs": _counter("value_needs"),
-    "value_state": _counter("value_state"),
-    "value_net": _net_value,
-    "value_per_public_euro": lambda t: _ratio(t.counters["value"], _public(t)),
-    "leverage": lambda t: _ratio(_private(t), _public(t)),
-    "meetings_used": _meetings,
-    "value_per_meeting": lambda t: _ratio(t.counters["value"], _meetings(t)),
-    "needs_answered": _counter("needs_answered"),
-    "needs_reused": _counter("needs_reused"),
-    "people_answered": _counter("people_answered"),
-    "first_funded_month": lambda t: _nan_if_negative(t.first_funded_month),
-    **{f"reached_{r.code}": _reached(r) for r in ROLES},
-    "relay_depth": _relay_depth,
-    **CLIMB_MEASURES,
-    "systemic_phase": lambda t: float(t.systemic_month >= 0),
-    "systemic_month": lambda t: _nan_if_negative(t.systemic_month),
-    "perimeter": _counter("perimeter"),
-    "mean_trust": lambda t: t.trust.mean(),
-    **{f"trust_{a.code}_{b.code}": _pair_trust(a, b) for a in ROLES for b in ROLES},
-    **{f"facilitator_trust_{r.code}": _role_mean("facilitator_trust", r) for r in ROLES},
-    **{f"engagement_{r.code}": _role_mean("engagement", r) for r in ROLES},
-    "mean_decision_latency": lambda t: (t.counters["latency_sum"] / t.counters["decisions"]
-                                        if t.counters["decisions"] else math.nan),
-    "in_crisis": lambda t: float(t.in_crisis()),
-    "value_lost_departures": _counter("value_lost"),
-    "actors_replaced": _counter("replaced"),
-    "topic_state": lambda t: mean_of(t.topic_state),
-    "state_value_rate": lambda t: t.state_value_rate,
-}
-
-
 class MeasureCollector(mesa.DataCollector):
-    """Mesa's DataCollector for measures of the territory, whose reporters all return a float: each
-    value is read on ``model.territory`` and stored as it is. (Mesa's own ``collect`` deep-copies every
-    value, which leaves a float unchanged but costs more than most reporters, and calls every reporter
-    twice on the first row to validate it.) The time of each row is noted where Mesa's ``batch_run``
-    looks for it (Mesa 3.5). Anything beyond model reporters is left to Mesa, which gets them as
-    reporters of the model."""
+    """Mesa's DataCollector of the measures of the territory, one row a month from :func:`measure_row`,
+    each value stored as it is. (Mesa's own ``collect`` calls one reporter per measure, deep-copies
+    every value, which leaves a float unchanged but costs more than most reporters, and calls every
+    reporter twice on the first row to validate it.) The time of each row is noted where Mesa's
+    ``batch_run`` looks for it (Mesa 3.5). Anything beyond model reporters is left to Mesa, which gets
+    each measure as a reporter of the model."""
 
-    def __init__(self, measures: dict[str, Reporter]) -> None:
-        super().__init__(model_reporters={name: _of_territory(r) for name, r in measures.items()})
-        self.measures = measures
-        # each reporter beside the column it fills, so that a row costs no lookup by name
-        self._columns = [(reporter, self.model_vars[var]) for var, reporter in measures.items()]
+    def __init__(self) -> None:
+        super().__init__(model_reporters={name: _column(k) for k, name in enumerate(MEASURES)})
+        self._columns = [self.model_vars[name] for name in MEASURES]
 
     def collect(self, model: Any) -> None:
         if self.agent_reporters or self.agenttype_reporters:
             super().collect(model)
             return
-        territory = model.territory
-        for reporter, column in self._columns:
-            column.append(reporter(territory))
+        for column, value in zip(self._columns, measure_row(model.territory), strict=True):
+            column.append(value)
         mesa_compat.record_collection(self, model)
 
 
-def _of_territory(reporter: Reporter) -> Callable[[Run], float]:
-    return lambda model: reporter(model.territory)
+def _column(k: int) -> Callable[[Run], float]:
+    return lambda model: measure_row(model.territory)[k]
 
 
 def make_datacollector() -> mesa.DataCollector:
-    return MeasureCollector(dict(MEASURES))
+    return MeasureCollector()
 
 
 def value_kept(series: pd.DataFrame, shock_months: list[int], window: int = 12) -> float:

@@ -51,25 +51,29 @@ class NeedBook:
 
     def arrive(self, rates: np.ndarray, power: np.ndarray, month: int, n_topics: int,
                config: dict, rng: np.random.Generator, keep: np.ndarray | None = None,
-               mix: np.ndarray | None = None) -> np.ndarray:
+               mix: np.ndarray | None = None, blocks: tuple[slice, ...] | None = None) -> np.ndarray:
         """Poisson arrivals per actor into free slots; return the actors that got a need.
 
         ``rates`` are the highest rates of the month; an arrival of actor i is kept with probability
         ``keep[i]`` (default 1). ``mix[i]`` is (share of PREMISES, share of PERMIT) among i's needs
-        (default: all MONEY)."""
-        counts = rng.poisson(rates)
-        some = np.flatnonzero(counts)
-        actors = np.repeat(some, counts[some])  # each candidate arrival's actor, in actor order
+        (default: all MONEY). ``blocks``, if given, cover the actors in order with runs that share one
+        rate (each role's seats): the counts are drawn run by run at that rate, the same draws as one
+        call over every rate, in NumPy's faster loop for a scalar rate."""
+        if blocks is None:
+            counts = rng.poisson(rates)
+        else:
+            counts = np.concatenate([rng.poisson(rates[b.start], b.stop - b.start) for b in blocks if b.stop > b.start])
+        some = counts.nonzero()[0]
+        actors = some.repeat(counts[some])  # each candidate arrival's actor, in actor order
         k = len(actors)
         topics = rng.integers(n_topics, size=k)
         urgency = rng.uniform(0.2, 1.0, size=k)
-        thin = rng.random(k)
-        kind_draw = rng.random(k)
+        thin, kind_draw = rng.random((2, k))  # two rows of k: the draws of two calls of k, in their order
         cost = rng.standard_gamma(COST_SHAPE, size=k)
         people = rng.standard_gamma(PEOPLE_SHAPE, size=k)
         life = rng.poisson(config["need_lifetime"], size=k)
         if keep is not None:  # thinning: the other draws were made all the same, the stream stays aligned
-            kept = np.flatnonzero(thin < keep[actors])
+            kept = (thin < keep[actors]).nonzero()[0]
             actors, topics, urgency, kind_draw, cost, people, life = (
                 a[kept] for a in (actors, topics, urgency, kind_draw, cost, people, life))
         kind = np.zeros(len(actors), dtype=np.int8)
@@ -87,42 +91,58 @@ class NeedBook:
     def _place_all(self, actors: np.ndarray, topics: np.ndarray, urgency: np.ndarray, cost: np.ndarray,
                    expiry: np.ndarray, kind: np.ndarray, people: np.ndarray) -> np.ndarray:
         """:meth:`place` each arrival in turn (in the order given, by actor), as whole arrays: arrivals of
-        different actors do not touch the same row, so round r places at once every actor's r-th arrival,
-        which is what placing them one by one does. Only the topics decide where an arrival goes (a free
-        slot, no need on that topic yet), so the rounds place topics and the other fields follow at once."""
-        if len(actors) == 0:
+        different actors do not touch the same row, so every actor's first arrival is placed at once, which
+        is what placing them one by one does; the few later arrivals of an actor (a Poisson count above 1)
+        follow one by one. Only the topics decide where an arrival goes (a free slot, no need on that topic
+        yet), so the topics are placed first and the other fields follow at once."""
+        k = len(actors)
+        if k == 0:
             return actors
-        rank = np.arange(len(actors)) - np.searchsorted(actors, actors)  # its rank among its actor's arrivals
-        placed, rows_of, slots_of = [], [], []
-        for r in range(int(rank.max()) + 1):
-            at = np.flatnonzero(rank == r)
-            who = actors[at]
-            rows = self.topic[who]
-            free = rows == EMPTY
-            ok = free.any(axis=1) & ~(rows == topics[at, None]).any(axis=1)
-            at, who = at[ok], who[ok]
-            s = free[ok].argmax(axis=1)  # the first free slot
-            self.topic[who, s] = topics[at]
-            placed.append(at)
-            rows_of.append(who)
-            slots_of.append(s)
-        at, who, s = (np.concatenate(a) for a in (placed, rows_of, slots_of))
-        self.urgency[who, s] = urgency[at]
-        self.cost[who, s] = cost[at]
-        self.people[who, s] = people[at]
-        self.expiry[who, s] = expiry[at]
-        self.claimed[who, s] = False
-        self.kind[who, s] = kind[at]
+        first = np.empty(k, dtype=bool)
+        first[0] = True
+        np.not_equal(actors[1:], actors[:-1], out=first[1:])
+        at = first.nonzero()[0]
+        who = actors[at]
+        rows = self.topic[who]
+        free = rows == EMPTY
+        ok = free.any(axis=1) & ~(rows == topics[at][:, None]).any(axis=1)
+        at, who = at[ok], who[ok]
+        slots = self.topic.shape[1]
+        flat = who * slots + free[ok].argmax(axis=1)  # the first free slot, as a flat index
+        self.topic.put(flat, topics[at])
+        later = (~first).nonzero()[0].tolist()
+        if later:
+            extra = [(a, i * slots + s) for a, i, topic in zip(later, actors[later].tolist(), topics[later].tolist(),
+                                                             strict=True)
+                     if (s := self._free_slot(i, topic)) >= 0]
+            if extra:
+                more = np.array(extra, dtype=np.int64).T
+                at, flat = np.concatenate([at, more[0]]), np.concatenate([flat, more[1]])
+        # flat (C-order) indices: ``put`` costs a fraction of an assignment by (row, slot) pairs
+        self.urgency.put(flat, urgency[at])
+        self.cost.put(flat, cost[at])
+        self.people.put(flat, people[at])
+        self.expiry.put(flat, expiry[at])
+        self.claimed.put(flat, False)
+        self.kind.put(flat, kind[at])
         return actors[np.sort(at)]
+
+    def _free_slot(self, i: int, topic: int) -> int:
+        """Put ``topic`` in actor i's first free slot and return the slot; -1 (nothing put) when the row is
+        full or already holds that topic."""
+        row = self.topic[i].tolist()
+        if topic in row or EMPTY not in row:
+            return -1
+        s = row.index(EMPTY)
+        self.topic[i, s] = topic
+        return s
 
     def place(self, i: int, topic: int, urgency: float, cost: float, expiry: int, kind: int = MONEY,
               people: float = 0.0) -> bool:
         """Put one need in a free slot of actor i (none if full or already held on that topic)."""
-        row = self.topic[i].tolist()
-        if topic in row or EMPTY not in row:
+        s = self._free_slot(i, topic)
+        if s < 0:
             return False
-        s = row.index(EMPTY)  # the first free slot
-        self.topic[i, s] = topic
         self.urgency[i, s] = urgency
         self.cost[i, s] = cost
         self.people[i, s] = people

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from transition_sim.roles import Role
 from transition_sim.territory import Territory
+
+_ELECTED, _STATE = int(Role.ELECTED), int(Role.STATE)
 
 
 def needs_phase(t: Territory, rng: np.random.Generator) -> None:
     t.needs.expire(t.month)
     rates, keep = month_rates(t)
-    got = t.needs.arrive(rates, t.power, t.month, t.n_topics, t.config, rng, keep=keep, mix=t.need_mix)
+    got = t.needs.arrive(rates, t.power, t.month, t.n_topics, t.config, rng, keep=keep, mix=t.need_mix,
+                         blocks=t.role_slices)  # rates are set per role
     t.arrived += np.bincount(t.roles[got], minlength=4)
 
 
@@ -27,13 +31,15 @@ def month_rates(t: Territory) -> tuple[np.ndarray, np.ndarray | None]:
     rates, keep = t.need_rates, None
     elected = cfg["preelection_need_boost"] * t.preelection_pressure()
     state = cfg["yearend_need_boost"] * t.yearend_pressure()
+    # the role's block of seats as a slice: a view, where an index array would gather and scatter
+    el, st = t.role_slices[_ELECTED], t.role_slices[_STATE]
     if elected > 0 or state > 0:
         rates = rates.copy()
-        rates[t.elected_idx] *= 1.0 + elected
+        rates[el] *= 1.0 + elected
     if state > 0:
-        rates[t.state_idx] *= 1.0 + state
+        rates[st] *= 1.0 + state
         keep = np.ones(t.n_actors)
-        unspent = np.divide(t.budget[t.state_idx], t.annual_budget[t.state_idx],
-                            out=np.zeros(len(t.state_idx)), where=t.annual_budget[t.state_idx] > 0)
-        keep[t.state_idx] = (1.0 + state * unspent) / (1.0 + state)
+        annual = t.annual_budget[st]
+        unspent = np.divide(t.budget[st], annual, out=np.zeros(len(annual)), where=annual > 0)
+        keep[st] = (1.0 + state * unspent) / (1.0 + state)
     return rates, keep

@@ -35,7 +35,7 @@ def populate(t: Territory, rng: np.random.Generator) -> None:
     t.topic_state0 = np.array([beta_around(cfg["topic_state0"], rng) for _ in range(t.n_topics)])
     t.topic_state = t.topic_state0.copy()
     for _ in range(3):  # the territory starts with a few months' worth of needs
-        t.needs.arrive(t.need_rates, t.power, 0, t.n_topics, cfg, rng, mix=t.need_mix)
+        t.needs.arrive(t.need_rates, t.power, 0, t.n_topics, cfg, rng, mix=t.need_mix, blocks=t.role_slices)
     # each actor's own initial trust in the facilitator, drawn last so that the rest of the territory is
     # the same whatever facilitator_trust0 is
     t.f_baseline[:] = spread_around(cfg["facilitator_trust0"], cfg["facilitator_trust0_spread"],
