@@ -1,0 +1,212 @@
+"""Every word the room's pages show, in French and English (the dashboard's catalogue, :mod:`~transition_sim.
+dashboard.i18n`, gives the languages, the role titles and the number formats). Written for the people in the
+room: elected officials, civil servants, State agents and socio-economic actors, not modellers."""
+
+from __future__ import annotations
+
+from transition_sim.dashboard.i18n import LANGS, french_spaces
+
+TEXTS: dict[str, dict[str, str]] = {
+    "title": {"en": "Transition sim: workshop room", "fr": "Transition sim : salle d'atelier"},
+    "join_title": {"en": "Join the game", "fr": "Rejoindre la partie"},
+    "join_code": {"en": "Room code", "fr": "Code de la salle"},
+    "join_url": {"en": "Or open this address on a phone or laptop of the room's network:",
+                 "fr": "Ou ouvrez cette adresse sur un téléphone ou un ordinateur du réseau de la salle :"},
+    "join_scan": {"en": "Scan to join", "fr": "Scannez pour rejoindre"},
+    "enter_code": {"en": "Type the room code the trainer shows",
+                   "fr": "Tapez le code de la salle affiché par le formateur"},
+    "go": {"en": "Enter", "fr": "Entrer"},
+    "bad_code": {"en": "No room has this code: check it with the trainer.",
+                 "fr": "Aucune salle n'a ce code : vérifiez-le auprès du formateur."},
+    "choose_seat": {"en": "Choose your seat: the role you play at your table.",
+                    "fr": "Choisissez votre place : le rôle que vous jouez à votre table."},
+    "table_n": {"en": "Table {n}", "fr": "Table {n}"},
+    "take": {"en": "Take this seat", "fr": "Prendre cette place"},
+    "taken": {"en": "taken", "fr": "prise"},
+    "all_taken": {"en": "Every seat is taken. Ask the trainer: they can free one for you.",
+                  "fr": "Toutes les places sont prises. Demandez au formateur : il peut en libérer une pour vous."},
+    "bots_play": {"en": "Seats nobody takes are played by the computer (the bot), with the model's own rules.",
+                  "fr": "Les places que personne ne prend sont jouées par l'ordinateur (le robot), avec les règles du "
+                        "modèle."},
+    "connecting": {"en": "Connecting…", "fr": "Connexion…"},
+    "lost": {"en": "Connection lost: trying again…", "fr": "Connexion perdue : nouvelle tentative…"},
+    "you_are": {"en": "You are {name}", "fr": "Vous êtes {name}"},
+    "month_of": {"en": "Month {month} of {horizon}", "fr": "Mois {month} sur {horizon}"},
+    "round_open": {"en": "Round {n} under way, until month {end}.", "fr": "Tour {n} en cours, jusqu'au mois {end}."},
+    "round_waiting": {"en": "Waiting for the trainer to start the next round.",
+                      "fr": "En attente du prochain tour, lancé par le formateur."},
+    "round_none": {"en": "The game has not started: the trainer starts the first round.",
+                   "fr": "La partie n'a pas commencé : le formateur lance le premier tour."},
+    "paused": {"en": "Paused by the trainer: decisions wait.", "fr": "Pause demandée par le formateur : les décisions "
+                                                                      "attendent."},
+    "run_over": {"en": "The game is over: every month is played.", "fr": "La partie est finie : tous les mois sont "
+                                                                          "joués."},
+    "with_bot_note": {"en": "The trainer has handed your seat to the bot for now: it decides for you.",
+                      "fr": "Le formateur a confié votre place au robot pour l'instant : il décide à votre place."},
+    "message": {"en": "Message from the trainer", "fr": "Message du formateur"},
+    "to_decide": {"en": "Your decisions", "fr": "Vos décisions"},
+    "none_to_decide": {"en": "Nothing to decide for now. When the model puts a question to you, it shows here.",
+                       "fr": "Rien à décider pour l'instant. Quand le modèle vous pose une question, elle s'affiche "
+                             "ici."},
+    "others_deciding": {"en": "The month goes on when every person at your table has decided.",
+                        "fr": "Le mois continue quand chaque personne de votre table a décidé."},
+    "bot_decided": {"en": "The round ended before you decided: the bot decided for you.",
+                    "fr": "Le tour s'est terminé avant votre décision : le robot a décidé pour vous."},
+    "history": {"en": "Decisions taken for your seat", "fr": "Décisions prises pour votre place"},
+    "by_you": {"en": "you", "fr": "vous"},
+    "by_bot": {"en": "the bot", "fr": "le robot"},
+    "chosen_by": {"en": "month {month}: {choice} (decided by {by})", "fr": "mois {month} : {choice} (décidé par {by})"},
+    "now_status": {"en": "The project now: {status}.", "fr": "Le projet maintenant : {status}."},
+    "what_you_know": {"en": "What you know", "fr": "Ce que vous savez"},
+    "budget": {"en": "Your budget left this year: {left} of {year}", "fr": "Votre budget restant cette année : "
+                                                                            "{left} sur {year}"},
+    "no_budget": {"en": "You hold no budget of your own: you structure and deliver projects.",
+                  "fr": "Vous n'avez pas de budget propre : vous montez et menez les projets."},
+    "trust_facilitator": {"en": "Your trust in the facilitator: {pct}", "fr": "Votre confiance dans le facilitateur "
+                                                                              ": {pct}"},
+    "trust_help": {"en": "Trust goes from 0 % (none) to 100 % (full): the more you trust someone, the more "
+                         "readily you follow what they bring you.",
+                   "fr": "La confiance va de 0 % (aucune) à 100 % (totale) : plus vous faites confiance à quelqu'un, "
+                         "plus vous suivez volontiers ce qu'il vous apporte."},
+    "needs": {"en": "Your needs of the moment", "fr": "Vos besoins du moment"},
+    "no_needs": {"en": "No need of yours is waiting.", "fr": "Aucun de vos besoins n'attend."},
+    "need_row": {"en": "{topic}: urgency {urgency}, would cost {cost}", "fr": "{topic} : urgence {urgency}, coûterait "
+                                                                             "{cost}"},
+    "in_hand": {"en": "(a project is on it)", "fr": "(un projet s'en occupe)"},
+    "proposals": {"en": "Proposals before you", "fr": "Propositions devant vous"},
+    "projects": {"en": "Your projects", "fr": "Vos projets"},
+    "none": {"en": "None.", "fr": "Aucun."},
+    "project_line": {"en": "{what} ({topics}), {cost} over {years} years", "fr": "{what} ({topics}), {cost} sur "
+                                                                                  "{years} ans"},
+    "project_people": {"en": "For {beneficiary}; paid by {sponsor}.", "fr": "Pour {beneficiary} ; payé par {sponsor}."},
+    "brought_by": {"en": "Brought by {bringer}, whom you trust {pct}.", "fr": "Apporté par {bringer}, à qui vous "
+                                                                               "faites confiance à {pct}."},
+    "target_line": {"en": "Someone you know: {target} (your trust: {pct}).",
+                    "fr": "Quelqu'un que vous connaissez : {target} (votre confiance : {pct})."},
+    "amount_line": {"en": "It would commit {amount} of your budget ({budget} left).",
+                    "fr": "Cela engagerait {amount} de votre budget ({budget} restant)."},
+    "status_line": {"en": "Status: {status}", "fr": "État : {status}"},
+    "leave": {"en": "Leave my seat to the bot", "fr": "Laisser ma place au robot"},
+    "language": {"en": "Français", "fr": "English"},
+    # the questions (choices.OPTIONS) and their answers
+    "q_structure": {"en": "As civil servant, will you structure this proposal into a project?",
+                    "fr": "En tant qu'agent, montez-vous cette proposition en projet ?"},
+    "q_authorise": {"en": "This proposal needs the State's authorisation: do you authorise it?",
+                    "fr": "Cette proposition demande l'autorisation de l'État : l'autorisez-vous ?"},
+    "q_grant": {"en": "An elected official asks the State to co-fund this proposal: do you grant it?",
+                "fr": "Un élu demande à l'État de cofinancer cette proposition : l'accordez-vous ?"},
+    "q_approve": {"en": "Do you approve this proposal and pay your share?",
+                  "fr": "Approuvez-vous cette proposition en payant votre part ?"},
+    "q_join": {"en": "This project is funded: do you join its team?", "fr": "Ce projet est financé : rejoignez-vous "
+                                                                             "son équipe ?"},
+    "q_tranche": {"en": "You take over this programme: do you pay this year's part?",
+                  "fr": "Vous reprenez ce programme : payez-vous la part de cette année ?"},
+    "q_call": {"en": "Do you set part of your budget aside for a call for commons (projects shared by all)?",
+               "fr": "Réservez-vous une part de votre budget à un appel à communs (projets partagés par tous) ?"},
+    "q_introduce": {"en": "The facilitator asks you to introduce them to someone you know. Do you?",
+                    "fr": "Le facilitateur vous demande de le présenter à quelqu'un que vous connaissez. "
+                          "Le faites-vous ?"},
+    "q_invitation": {"en": "You are invited to the initiation days with the delegation. Do you go?",
+                     "fr": "Vous êtes invité aux journées d'initiation avec la délégation. Y allez-vous ?"},
+    "about": {"en": "{kind}: {what}", "fr": "{kind} : {what}"},
+    "k_structure": {"en": "Structure a proposal", "fr": "Monter une proposition"},
+    "k_authorise": {"en": "Authorise a proposal", "fr": "Autoriser une proposition"},
+    "k_grant": {"en": "Co-fund an elected official's proposal", "fr": "Cofinancer la proposition d'un élu"},
+    "k_approve": {"en": "Approve a proposal", "fr": "Approuver une proposition"},
+    "k_join": {"en": "Join a project's team", "fr": "Rejoindre l'équipe d'un projet"},
+    "k_tranche": {"en": "Pay a programme's part for the year", "fr": "Payer la part annuelle d'un programme"},
+    "k_call": {"en": "Open a call for commons", "fr": "Ouvrir un appel à communs"},
+    "k_introduce": {"en": "Introduce the facilitator", "fr": "Présenter le facilitateur"},
+    "k_invitation": {"en": "Go to the initiation days", "fr": "Aller aux journées d'initiation"},
+    "o_structure": {"en": "Structure it", "fr": "Monter le projet"},
+    "o_not_feasible": {"en": "Not feasible", "fr": "Pas faisable"},
+    "o_authorise": {"en": "Authorise", "fr": "Autoriser"},
+    "o_veto": {"en": "Veto", "fr": "Opposer un veto"},
+    "o_grant": {"en": "Grant", "fr": "Accorder"},
+    "o_refuse": {"en": "Refuse", "fr": "Refuser"},
+    "o_approve": {"en": "Approve", "fr": "Approuver"},
+    "o_join": {"en": "Join", "fr": "Rejoindre"},
+    "o_decline": {"en": "Decline", "fr": "Décliner"},
+    "o_pay": {"en": "Pay", "fr": "Payer"},
+    "o_withdraw": {"en": "Withdraw", "fr": "Se retirer"},
+    "o_open": {"en": "Open a call", "fr": "Ouvrir un appel"},
+    "o_introduce": {"en": "Introduce", "fr": "Présenter"},
+    "o_go": {"en": "Go", "fr": "Y aller"},
+    "s_proposed": {"en": "proposed", "fr": "proposé"},
+    "s_running": {"en": "under way", "fr": "en cours"},
+    "s_refused": {"en": "refused", "fr": "refusé"},
+    "s_failed": {"en": "failed", "fr": "échoué"},
+    "s_succeeded": {"en": "succeeded", "fr": "réussi"},
+    "s_complete": {"en": "completed", "fr": "terminé"},
+    "s_interrupted": {"en": "interrupted", "fr": "interrompu"},
+    "s_stopped": {"en": "stopped", "fr": "arrêté"},
+    # refusals a page is told
+    "r_already_seated": {"en": "You already hold a seat.", "fr": "Vous avez déjà une place."},
+    "r_no_such_seat": {"en": "There is no such seat.", "fr": "Cette place n'existe pas."},
+    "r_seat_taken": {"en": "Someone has just taken this seat: choose another.",
+                     "fr": "Quelqu'un vient de prendre cette place : choisissez-en une autre."},
+    "r_seat_free": {"en": "Nobody holds this seat.", "fr": "Personne n'occupe cette place."},
+    "r_not_seated": {"en": "Take a seat first.", "fr": "Prenez d'abord une place."},
+    "r_paused": {"en": "The trainer has paused the table: your decision waits.",
+                 "fr": "Le formateur a mis la table en pause : votre décision attend."},
+    "r_with_bot": {"en": "The bot holds your seat for now.", "fr": "Le robot tient votre place pour l'instant."},
+    "r_not_your_decision": {"en": "Refused: this is not a decision waiting for your seat.",
+                            "fr": "Refusé : ce n'est pas une décision qui attend votre place."},
+    "r_not_an_option": {"en": "Refused: this answer is not one the decision offers.",
+                        "fr": "Refusé : cette réponse n'est pas proposée pour cette décision."},
+    "r_no_such_table": {"en": "There is no such table.", "fr": "Cette table n'existe pas."},
+    "r_round_open": {"en": "The round is still under way: end it first.",
+                     "fr": "Le tour est encore en cours : terminez-le d'abord."},
+    "r_run_over": {"en": "The game is over: every month is played.", "fr": "La partie est finie : tous les mois "
+                                                                          "sont joués."},
+    "r_too_fast": {"en": "Too many messages at once: wait a moment.", "fr": "Trop de messages à la fois : attendez "
+                                                                            "un instant."},
+    "r_table": {"en": "Refused: {why}", "fr": "Refusé : {why}"},
+    "r_failed": {"en": "Something went wrong on the server; the trainer's screen says what.",
+                 "fr": "Un problème est survenu sur le serveur ; l'écran du formateur indique lequel."},
+    # the trainer's console
+    "console": {"en": "Trainer's console", "fr": "Console du formateur"},
+    "trainer_code": {"en": "Trainer code (keep it to yourself): {code}", "fr": "Code formateur (gardez-le pour "
+                                                                              "vous) : {code}"},
+    "show_trainer_code": {"en": "Show the trainer code (not on a projected screen)",
+                          "fr": "Afficher le code formateur (pas sur un écran projeté)"},
+    "months_per_round": {"en": "Months per round", "fr": "Mois par tour"},
+    "minutes": {"en": "Minutes per round (0: no limit)", "fr": "Minutes par tour (0 : sans limite)"},
+    "start": {"en": "Start the next round", "fr": "Lancer le tour suivant"},
+    "end": {"en": "End the round (the bot decides what is left)", "fr": "Finir le tour (le robot décide le reste)"},
+    "pause": {"en": "Pause", "fr": "Pause"},
+    "resume": {"en": "Resume", "fr": "Reprendre"},
+    "time_left": {"en": "{minutes} min {seconds} s left", "fr": "reste {minutes} min {seconds} s"},
+    "crisis": {"en": "A crisis next month", "fr": "Une crise le mois prochain"},
+    "initiation": {"en": "An initiation day next month", "fr": "Une journée d'initiation le mois prochain"},
+    "triggered": {"en": "Set off: {what} (month {month})", "fr": "Déclenché : {what} (mois {month})"},
+    "send": {"en": "Send to the table", "fr": "Envoyer à la table"},
+    "message_placeholder": {"en": "A message for this table's pages", "fr": "Un message pour les pages de cette table"},
+    "seats": {"en": "Seats", "fr": "Places"},
+    "seat_free": {"en": "free (the bot plays)", "fr": "libre (le robot joue)"},
+    "seat_person": {"en": "a participant", "fr": "un participant"},
+    "seat_away": {"en": "a participant (page closed)", "fr": "un participant (page fermée)"},
+    "seat_bot": {"en": "handed to the bot", "fr": "confiée au robot"},
+    "to_bot": {"en": "Hand to the bot", "fr": "Confier au robot"},
+    "give_back": {"en": "Give back", "fr": "Rendre"},
+    "free_it": {"en": "Free the seat", "fr": "Libérer la place"},
+    "pending": {"en": "Decisions waiting", "fr": "Décisions en attente"},
+    "waiting_for": {"en": "{who}: {kind}", "fr": "{who} : {kind}"},
+    "col_role": {"en": "Role", "fr": "Rôle"},
+    "col_actor": {"en": "Actor", "fr": "Acteur"},
+    "col_who": {"en": "Played by", "fr": "Joué par"},
+    "shown_message": {"en": "Shown on the table's pages: {text}", "fr": "Affiché sur les pages de la table : {text}"},
+    "elections_note": {"en": "Elections come on the model's own calendar.", "fr": "Les élections suivent le "
+                                                                                  "calendrier du modèle."},
+}
+
+
+def t(key: str, lang: str, **fields: object) -> str:
+    """The text ``key`` in ``lang`` with its fields filled (French spacing before : ; ! ? %)."""
+    text = TEXTS[key][lang].format(**fields)
+    return french_spaces(text) if lang == "fr" else text
+
+
+def complete() -> list[str]:
+    """Keys missing a language (the tests want none)."""
+    return [k for k, v in TEXTS.items() if set(v) != set(LANGS) or not all(v.values())]
