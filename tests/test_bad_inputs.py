@@ -248,7 +248,8 @@ def _names() -> None:
                                 ("--port", "70000", "[0, 65535]"), ("--port", "-1", "[0, 65535]"),
                                 ("--seed", "-1", "--seed = '-1'"), ("--seed", "1e3", "--seed = '1e3'"),
                                 ("--scenario", "nope", "unknown scenario"), ("--strategy", "nope", "unknown strategy"),
-                                ("--host", "256.1.1.1", "cannot listen there")):
+                                ("--host", "256.1.1.1", "cannot listen there"),
+                                ("--max-per-address", "0", "[1, 1000]"), ("--max-per-address", "x", "[1, 1000]")):
         case(f"room {flag} {value}", "room", "--port", "0", flag, value, expect=expect)
     case("room --port busy", "room", "--port", "{silent}", expect="cannot listen there")
     for name, value, expect in (("SOLARA_THEME_VARIANT", "purple", "one of light, dark, auto"),

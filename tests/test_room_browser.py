@@ -65,7 +65,8 @@ def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RoomServer]:
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "transition_sim", "room", "--port", "0", "--tables", "1", "--seed", SEED,
-             "--lang", "fr"], stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+             "--lang", "fr", "--max-per-address", "20"],
+            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
             cwd=ROOT)
     try:
         yield _started(log, process)

@@ -19,7 +19,8 @@ from transition_sim.room.bounds import MAX_SEATS_PER_ROLE, MAX_TABLES
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8770
 MAX_SEED = 2**32 - 1
-MAX_PER_ADDRESS = 8  # pages one device may hold open (a participant with a few tabs)
+DEFAULT_PER_ADDRESS = 8  # pages one device may hold open (a participant with a few tabs)
+MAX_PER_ADDRESS = 1000
 WS_MAX_SIZE = 4096  # bytes of one message from a page: the largest is about 1.2 kB
 
 
@@ -41,6 +42,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--scenario", default="default", metavar="NAME|PATH", help="the territory (default: default)")
     parser.add_argument("--strategy", default="one_need_at_a_time", metavar="NAME",
                         help="the facilitator's strategy (default: one_need_at_a_time)")
+    parser.add_argument("--max-per-address", default=str(DEFAULT_PER_ADDRESS), metavar="N",
+                        help=f"pages one machine can hold open at once (default {DEFAULT_PER_ADDRESS}, at most "
+                             f"{MAX_PER_ADDRESS}); raise it if the room reaches the server through one address")
     parser.set_defaults(func=run)
     return parser
 
@@ -77,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
         per_role = _integer("--seats-per-role", args.seats_per_role, 1, MAX_SEATS_PER_ROLE)
         port = _integer("--port", args.port, 0, 65535)
         seed = _integer("--seed", args.seed, 0, MAX_SEED - MAX_TABLES)
+        per_address = _integer("--max-per-address", args.max_per_address, 1, MAX_PER_ADDRESS)
         room = Room(tables=tables, seats_per_role=per_role, seed=seed, scenario=args.scenario, strategy=args.strategy)
     except (ValueError, ConfigError, StrategyError) as bad:
         print(f"transition-sim: error: {message_of(bad)}", file=sys.stderr)
@@ -87,11 +92,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"transition-sim: error: --host/--port = {shown(args.host)}:{port}: cannot listen there "
               f"({exc.strerror})", file=sys.stderr)
         return 2
-    serve(room, sock, args.host, args.lang)
+    serve(room, sock, args.host, args.lang, per_address)
     return 0
 
 
-def serve(room: Any, sock: socket.socket, host: str, lang: str) -> None:
+def serve(room: Any, sock: socket.socket, host: str, lang: str, per_address: int = DEFAULT_PER_ADDRESS) -> None:
     """Serve ``room`` on the bound ``sock`` until Ctrl+C."""
     import uvicorn
 
@@ -102,7 +107,7 @@ def serve(room: Any, sock: socket.socket, host: str, lang: str) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.WARNING, handlers=[handler])
-    server = RoomServer(room, lang, local.removeprefix("http://"), per_address=MAX_PER_ADDRESS)
+    server = RoomServer(room, lang, local.removeprefix("http://"), per_address=per_address)
     print(f"transition-sim room ({lang}): {len(room.tables)} table(s), {len(room.seats)} seats, room code "
           f"{room.join_code}", flush=True)
     print(f"trainer's console (open it on your screen only): {local}/t/{room.trainer_code}", flush=True)
