@@ -184,7 +184,8 @@ class Served:
         self.room = room
         self.sock = bind("127.0.0.1", 0)
         self.port = self.sock.getsockname()[1]
-        config = uvicorn.Config(build_app(RoomServer(room, "fr", f"127.0.0.1:{self.port}")), log_level="critical",
+        self.rooms = RoomServer(room, "fr", f"127.0.0.1:{self.port}")
+        config = uvicorn.Config(build_app(self.rooms), log_level="critical",
                                 ws_max_size=4096, proxy_headers=False, lifespan="on")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
@@ -288,3 +289,24 @@ def test_the_console_needs_its_code_and_a_guesser_is_shut_out(served: Served):
     with urllib.request.urlopen(served.url(f"/join?code={served.room.join_code.lower()}"), timeout=30) as page:
         assert page.url.endswith(f"/j/{served.room.join_code}?lang=fr")
         assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+    served.rooms.wrong.clear()  # the next tests' console, from the same address
+
+
+def test_the_trainer_hands_a_seat_to_the_bot_gives_it_back_and_frees_it(served: Served):
+    with participant(served, TOKENS[5]) as phone, served.socket(f"/ws/t/{served.room.trainer_code}") as console:
+        console.send(json.dumps({"type": "hello"}))
+        receive(console, "page")
+        phone.send(json.dumps({"type": "take", "seat": "t0-cs-0"}))
+        assert "ts-seat-head" in receive(phone, "page")["html"]
+        actor = served.room.seats["t0-cs-0"].actor
+        table = served.room.tables[0].table
+        for message, shown, human in (({"with_bot": True}, "ts-with-bot", False),
+                                      ({"with_bot": False}, "ts-seat-head", True)):
+            console.send(json.dumps({"type": "bot", "seat": "t0-cs-0", **message}))
+            assert shown in receive(phone, "page")["html"]
+            assert (actor in table.humans) is human
+        console.send(json.dumps({"type": "free", "seat": "t0-cs-0"}))
+        assert "ts-take" in receive(phone, "page")["html"]
+        assert actor not in table.humans and served.room.seat_of(TOKENS[5]) is None
+        console.send(json.dumps({"type": "bot", "seat": "t0-cs-0", "with_bot": True}))
+        assert "Personne n'occupe cette place" in receive(console, "notice")["text"]

@@ -32,7 +32,11 @@
       const input = document.getElementById(id);
       if (input) input.value = value;
     });
-    if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+    const again = focused && document.getElementById(focused);
+    if (again) {
+      again.focus();
+      if (again.type === "text") again.setSelectionRange(again.value.length, again.value.length);
+    }
     document.body.dataset.ready = "1";
   }
 
