@@ -18,7 +18,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from transition_sim.dashboard.server import bind
-from transition_sim.room import protocol, render, texts
+from transition_sim.room import protocol, render, texts, web
 from transition_sim.room.bounds import MAX_MESSAGE
 from transition_sim.room.rooms import Room, RoomError
 from transition_sim.room.web import BURST, MAX_WRONG, RoomServer, build_app
@@ -261,6 +261,12 @@ def test_a_malformed_frame_closes_its_connection_and_only_it(served: Served, fra
         assert closed_code(bad) in (1008, 1009)  # 1009: longer than the server reads
         good.send(json.dumps({"type": "take", "seat": "t9-el-0"}))
         assert "n'existe pas" in receive(good, "notice")["text"]
+
+
+def test_a_connection_that_says_no_hello_is_let_go(served: Served, monkeypatch):
+    monkeypatch.setattr(web, "HELLO_SECONDS", 1)
+    with served.socket(f"/ws/j/{served.room.join_code}") as silent:
+        assert closed_code(silent) is not None  # waits for the server to close it
 
 
 def test_a_page_that_sends_too_fast_is_told_to_wait(served: Served):

@@ -15,9 +15,10 @@ Nothing else is served, no file is read on a request, nothing is written. A page
 each checked field by field (:mod:`protocol`); the server sends back the page's new HTML fragment when it
 changed, and one-line notices. A participant's page acts only for the seat its token holds: the token comes in
 its hello, once, and every later message acts for that token's seat (a decision is accepted only if it is one
-that seat has waiting). A malformed message closes its connection (1008); a refused action is a notice on that
-page. Every action runs under the room's lock, the model's work off the event loop. Errors are one line in the
-trainer's terminal (a bug of ours keeps its traceback there); a participant sees a sentence, never a traceback.
+that seat has waiting). A page that says no hello within ``HELLO_SECONDS`` is let go; a malformed message
+closes its connection (1008); a refused action is a notice on that page. Every action runs under the room's
+lock, the model's work off the event loop. Errors are one line in the trainer's terminal (a bug of ours keeps
+its traceback there); a participant sees a sentence, never a traceback.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ HEADERS = {
 }
 MAX_WRONG = 10  # wrong trainer codes one address may try
 LOGGED_MAX = 20  # refusals logged per address
+HELLO_SECONDS = 30  # a page says hello at once: a connection that does not is not holding a place for long
 BURST, RATE = 20, 5.0  # messages a page may send at once, and per second after that
 _HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(?::\d{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](?::\d{1,5})?")
 
@@ -230,7 +232,7 @@ class RoomServer:
         allowed = protocol.TRAINER if trainer else protocol.PARTICIPANT
         writer = asyncio.create_task(page.write())
         try:
-            kind, fields = protocol.parse(await _receive(ws), allowed)
+            kind, fields = protocol.parse(await asyncio.wait_for(_receive(ws), HELLO_SECONDS), allowed)
             if kind != "hello":
                 raise protocol.Malformed(f"{kind} before hello")
             page.token = fields.get("token")
@@ -249,7 +251,7 @@ class RoomServer:
             self.note(address, f"not a message of this page: {bad}")
             with contextlib.suppress(Exception):
                 await ws.close(POLICY)
-        except WebSocketDisconnect:
+        except (WebSocketDisconnect, TimeoutError):
             pass
         except Exception as failed:  # the network's edge: one line, the other pages go on
             self.note(address, f"its connection failed: {type(failed).__name__}: {shown(str(failed))}")
