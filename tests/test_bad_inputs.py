@@ -252,6 +252,9 @@ def _names() -> None:
                                 ("--max-per-address", "0", "[1, 1000]"), ("--max-per-address", "x", "[1, 1000]")):
         case(f"room {flag} {value}", "room", "--port", "0", flag, value, expect=expect)
     case("room --port busy", "room", "--port", "{silent}", expect="cannot listen there")
+    case("room --out foreign", "room", "--port", "0", "--out", "o", expect="was not written by",
+         files={"o": DIRECTORY, "o/table-1": DIRECTORY, "o/table-1/mine.txt": "keep me"})
+    case("room --out empty", "room", "--port", "0", "--out", "", expect="must be a directory path")
     for name, value, expect in (("SOLARA_THEME_VARIANT", "purple", "one of light, dark, auto"),
                                 ("solara_server_http_gzip", "maybe", "True or False"),
                                 ("SOLARA_STORAGE_INIT_LOCK_TIMEOUT", "soon", "a number"),

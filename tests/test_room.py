@@ -18,6 +18,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from transition_sim.dashboard.server import bind
+from transition_sim.outdir import OutputError
 from transition_sim.room import protocol, render, texts, web
 from transition_sim.room.bounds import MAX_MESSAGE
 from transition_sim.room.rooms import Room, RoomError
@@ -176,6 +177,27 @@ def test_every_text_in_both_languages_and_pages_escape_what_they_show():
     room.take(TOKENS[0], "t0-el-0")
     seat_page = render.seat_page(room, room.seats["t0-el-0"], "en")
     assert "&lt;img" in seat_page and "<img" not in seat_page
+
+
+def test_the_trainer_saves_a_table_for_the_debrief_and_only_where_the_room_may_write(tmp_path):
+    room = small_room()
+    room.take(TOKENS[0], "t0-se-0")
+    room.start_round(0, 2, 0, 0.0)
+    room.end_round(0)
+    saving = RoomServer(room, "fr", "127.0.0.1:1", out=tmp_path / "day")
+    assert "ts-save" in render.console(room, set(), "http://127.0.0.1:1/j/ABCD", "fr", 0.0, can_save=True)
+    path = saving.save(0)
+    assert path == tmp_path / "day" / "table-1"
+    decisions = (path / "seated_decisions.csv").read_text(encoding="utf-8")
+    assert "decided_by" in decisions and ",bot," in decisions
+    assert saving.save(0) == path  # its own save: replaced
+    (tmp_path / "notes" / "table-1").mkdir(parents=True)
+    (tmp_path / "notes" / "table-1" / "mine.txt").write_text("keep me")
+    with pytest.raises(OutputError, match="was not written by"):
+        RoomServer(room, "fr", "127.0.0.1:1", out=tmp_path / "notes").save(0)
+    assert (tmp_path / "notes" / "table-1" / "mine.txt").read_text() == "keep me"
+    with pytest.raises(RoomError, match="no_out"):
+        RoomServer(room, "fr", "127.0.0.1:1").save(0)
 
 
 # ---------------------------------------------------------------------------- the server, on loopback

@@ -47,6 +47,7 @@ class RoomServer:
     join: str
     log: Path
     process: subprocess.Popen[bytes]
+    out: Path
 
     @property
     def base(self) -> str:
@@ -61,15 +62,16 @@ class RoomServer:
 @pytest.fixture(scope="module")
 def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RoomServer]:
     """``python -m transition_sim room`` on a free port; its output goes to a log file."""
-    log = tmp_path_factory.mktemp("room") / "server.log"
+    folder = tmp_path_factory.mktemp("room")
+    log = folder / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "transition_sim", "room", "--port", "0", "--tables", "1", "--seed", SEED,
-             "--lang", "fr", "--max-per-address", "20"],
+             "--lang", "fr", "--max-per-address", "20", "--out", str(folder / "day")],
             stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
             cwd=ROOT)
     try:
-        yield _started(log, process)
+        yield _started(log, process, folder / "day")
     finally:
         process.terminate()
         try:
@@ -81,7 +83,7 @@ def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RoomServer]:
         assert "Traceback" not in text, text
 
 
-def _started(log: Path, process: subprocess.Popen[bytes]) -> RoomServer:
+def _started(log: Path, process: subprocess.Popen[bytes], out: Path) -> RoomServer:
     """The server's two addresses, once it answers (polls its log and /readyz: a process starting is no page)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -89,7 +91,7 @@ def _started(log: Path, process: subprocess.Popen[bytes]) -> RoomServer:
         trainer = re.search(r"trainer's console .*: (http://\S+)", text)
         join = re.search(r"join page .*: (http://\S+)", text)
         if trainer and join:
-            server = RoomServer(trainer.group(1), join.group(1), log, process)
+            server = RoomServer(trainer.group(1), join.group(1), log, process, out)
             try:
                 with urllib.request.urlopen(f"{server.base}/readyz", timeout=5) as response:
                     if response.status == 200:
@@ -249,6 +251,11 @@ def test_a_table_played_by_four_phones(room: RoomServer, devices: Any) -> None:
     phones[asked].open(room.join + "?lang=en").wait_for_selector(".ts-bot-decided")
     assert "the bot decided for you" in phones[asked].page.locator(".ts-bot-decided").inner_text()
     phones[asked].shot("room-5-seat-back-en")
+
+    console.locator(".ts-save").click()  # the session, for the debrief
+    console.wait_for_selector("#ts-notice.ts-show:has-text('Enregistrée pour le débriefing')")
+    log = (room.out / "table-1" / "human_decisions.csv").read_text(encoding="utf-8")
+    assert len(log.splitlines()) >= 1 + len(ROLES)  # a header and each phone's decisions
 
 
 def _waiting_phone(phones: dict[str, Device], trainer: Device, n: int) -> str:

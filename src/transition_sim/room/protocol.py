@@ -79,6 +79,7 @@ TRAINER: dict[str, dict[str, Check]] = {
     "free": {"seat": _matching(SEAT)},
     "say": {"table": TABLE, "text": _text},
     "trigger": {"table": TABLE, "event": _event},
+    "save": {"table": TABLE},
 }
 
 

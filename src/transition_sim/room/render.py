@@ -238,7 +238,7 @@ def know(seen: dict[str, Any], seat: Seat, lang: str) -> str:
 
 
 # ---------------------------------------------------------------------------- the trainer
-def console(room: Room, online: set[str], join_url: str, lang: str, now: float) -> str:
+def console(room: Room, online: set[str], join_url: str, lang: str, now: float, can_save: bool = False) -> str:
     """Every table: its round and controls, its seats and who plays them, the decisions waiting."""
     parts = [f'<header class="ts-console-head"><h1>{e(t("console", lang))}</h1>'
              f'<p>{e(t("join_code", lang))} <b class="ts-code">{e(room.join_code)}</b> · '
@@ -246,12 +246,12 @@ def console(room: Room, online: set[str], join_url: str, lang: str, now: float) 
              f'<details class="ts-small"><summary>{e(t("show_trainer_code", lang))}</summary>'
              f'{e(t("trainer_code", lang, code=room.trainer_code))}</details></header>'
              '<div class="ts-tables">']
-    parts += [table_panel(room, rt, online, lang, now) for rt in room.tables]
+    parts += [table_panel(room, rt, online, lang, now, can_save) for rt in room.tables]
     parts.append("</div>")
     return "".join(parts)
 
 
-def table_panel(room: Room, rt: RoomTable, online: set[str], lang: str, now: float) -> str:
+def table_panel(room: Room, rt: RoomTable, online: set[str], lang: str, now: float, can_save: bool) -> str:
     k, table = rt.index, rt.table
     month = table.pending()[0].month if table.pending() else table.month
     status = round_status(rt, lang)
@@ -273,6 +273,8 @@ def table_panel(room: Room, rt: RoomTable, online: set[str], lang: str, now: flo
         *(button(t(ev, lang), {"type": "trigger", "table": k, "event": ev}, f"ts-{ev}",
                  disabled=table.round_open or over) for ev in EVENTS),
     ]
+    if can_save:
+        controls.append(button(t("save", lang), {"type": "save", "table": k}, "ts-save"))
     triggered = "".join(f'<li>{e(t("triggered", lang, what=t(ev, lang), month=m))}</li>' for m, ev in rt.triggered)
     say = (f'<div class="ts-say"><input id="{text_id}" maxlength="280" data-keep '
            f'placeholder="{e(t("message_placeholder", lang))}">'

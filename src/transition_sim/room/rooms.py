@@ -215,6 +215,9 @@ class Room:
             raise RoomError("no_such_seat")
         return seat
 
+    def table(self, index: int) -> RoomTable:
+        return self._table(index)
+
     def _table(self, index: int) -> RoomTable:
         if not 0 <= index < len(self.tables):
             raise RoomError("no_such_table")

@@ -10,11 +10,13 @@ import contextlib
 import logging
 import socket
 import sys
+from pathlib import Path
 from typing import Any
 
 from transition_sim.dashboard.i18n import LANGS
 from transition_sim.dashboard.server import address, bind
 from transition_sim.errors import message_of, shown
+from transition_sim.outdir import out_arg
 from transition_sim.room.bounds import MAX_SEATS_PER_ROLE, MAX_TABLES
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8770
@@ -45,6 +47,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--max-per-address", default=str(DEFAULT_PER_ADDRESS), metavar="N",
                         help=f"pages one machine can hold open at once (default {DEFAULT_PER_ADDRESS}, at most "
                              f"{MAX_PER_ADDRESS}); raise it if the room reaches the server through one address")
+    parser.add_argument("--out", default=None, type=out_arg, metavar="DIR",
+                        help="where the console's \"save the session\" writes each table's run and decision log, in "
+                             "DIR/table-N (default: no saving)")
     parser.set_defaults(func=run)
     return parser
 
@@ -70,7 +75,9 @@ def lan_addresses() -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """``transition-sim room``; 2 for a bad flag or an address that cannot be used."""
+    from transition_sim.outdir import OutputError, check_target
     from transition_sim.room.rooms import Room  # the model: not for --help
+    from transition_sim.room.web import table_dir
     from transition_sim.schema import ConfigError
     from transition_sim.strategies import StrategyError
 
@@ -82,8 +89,11 @@ def run(args: argparse.Namespace) -> int:
         port = _integer("--port", args.port, 0, 65535)
         seed = _integer("--seed", args.seed, 0, MAX_SEED - MAX_TABLES)
         per_address = _integer("--max-per-address", args.max_per_address, 1, MAX_PER_ADDRESS)
+        out = None if args.out is None else Path(args.out)
+        for k in range(tables if out is not None else 0):
+            check_target(table_dir(out, k), "table")  # a save would be refused: say it now
         room = Room(tables=tables, seats_per_role=per_role, seed=seed, scenario=args.scenario, strategy=args.strategy)
-    except (ValueError, ConfigError, StrategyError) as bad:
+    except (ValueError, ConfigError, StrategyError, OutputError) as bad:
         print(f"transition-sim: error: {message_of(bad)}", file=sys.stderr)
         return 2
     try:
@@ -92,11 +102,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"transition-sim: error: --host/--port = {shown(args.host)}:{port}: cannot listen there "
               f"({exc.strerror})", file=sys.stderr)
         return 2
-    serve(room, sock, args.host, args.lang, per_address)
+    serve(room, sock, args.host, args.lang, per_address, out)
     return 0
 
 
-def serve(room: Any, sock: socket.socket, host: str, lang: str, per_address: int = DEFAULT_PER_ADDRESS) -> None:
+def serve(room: Any, sock: socket.socket, host: str, lang: str, per_address: int = DEFAULT_PER_ADDRESS,
+          out: Path | None = None) -> None:
     """Serve ``room`` on the bound ``sock`` until Ctrl+C."""
     import uvicorn
 
@@ -107,7 +118,7 @@ def serve(room: Any, sock: socket.socket, host: str, lang: str, per_address: int
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.WARNING, handlers=[handler])
-    server = RoomServer(room, lang, local.removeprefix("http://"), per_address=per_address)
+    server = RoomServer(room, lang, local.removeprefix("http://"), per_address=per_address, out=out)
     print(f"transition-sim room ({lang}): {len(room.tables)} table(s), {len(room.seats)} seats, room code "
           f"{room.join_code}", flush=True)
     print(f"trainer's console (open it on your screen only): {local}/t/{room.trainer_code}", flush=True)

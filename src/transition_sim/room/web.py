@@ -11,7 +11,8 @@
 ``GET /favicon.ico``                   204 (no icon)
 =====================================  ===================================================================
 
-Nothing else is served, no file is read on a request, nothing is written. A page sends small JSON messages,
+Nothing else is served, no file is read on a request, and nothing is written but the trainer's "save the
+session" (``--out``/table-N, through :mod:`~transition_sim.table_export`). A page sends small JSON messages,
 each checked field by field (:mod:`protocol`); the server sends back the page's new HTML fragment when it
 changed, and one-line notices. A participant's page acts only for the seat its token holds: the token comes in
 its hello, once, and every later message acts for that token's seat (a decision is accepted only if it is one
@@ -44,10 +45,12 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from transition_sim.dashboard.i18n import LANGS
 from transition_sim.errors import shown
+from transition_sim.outdir import OutputError
 from transition_sim.room import protocol, render
 from transition_sim.room.rooms import Room, RoomError
 from transition_sim.room.texts import t
 from transition_sim.table import DecisionError
+from transition_sim.table_export import write_session
 
 log = logging.getLogger("transition_sim.room")
 
@@ -123,8 +126,9 @@ class Page:
 class RoomServer:
     """The room behind its pages: the open pages, the limits per address, the lock every action takes."""
 
-    def __init__(self, room: Room, lang: str, fallback_host: str, per_address: int = 8, total: int = 200) -> None:
-        self.room, self.lang, self.fallback_host = room, lang, fallback_host
+    def __init__(self, room: Room, lang: str, fallback_host: str, per_address: int = 8, total: int = 200,
+                 out: Path | None = None) -> None:
+        self.room, self.lang, self.fallback_host, self.out = room, lang, fallback_host, out
         self.per_address, self.total = per_address, total
         self.pages: set[Page] = set()
         self.open: Counter[str] = Counter()
@@ -157,7 +161,7 @@ class RoomServer:
     def render(self, page: Page, now: float) -> str:
         if page.trainer:
             online = {p.token for p in self.pages if p.token is not None}
-            return render.console(self.room, online, page.join_url, page.lang, now)
+            return render.console(self.room, online, page.join_url, page.lang, now, self.out is not None)
         seat = self.room.seat_of(page.token or "")
         if seat is None:
             return render.join_list(self.room, page.join_url, page.lang)
@@ -267,30 +271,42 @@ class RoomServer:
     async def act(self, page: Page, kind: str, fields: dict[str, Any]) -> None:
         async with self.lock:
             try:
-                await run_in_threadpool(self.apply, page, kind, fields)
+                said = await run_in_threadpool(self.apply, page, kind, fields)
+                if said:
+                    page.notify(said)
             except RoomError as refused:
                 self.note(page.address, f"{kind}: {refused.key}")
                 page.notify(t("r_" + refused.key, page.lang))
-            except DecisionError as refused:
+            except (DecisionError, OutputError) as refused:
                 page.notify(t("r_table", page.lang, why=str(refused)))
             except Exception:
                 log.exception("room: %s failed", kind)  # a bug of ours: its traceback, in the terminal only
                 page.notify(t("r_failed", page.lang))
             self.render_all()
 
-    def apply(self, page: Page, kind: str, f: dict[str, Any]) -> None:
-        """The action ``kind`` of ``page`` (its fields checked by :mod:`protocol`)."""
+    def apply(self, page: Page, kind: str, f: dict[str, Any]) -> str | None:
+        """The action ``kind`` of ``page`` (its fields checked by :mod:`protocol`); what to tell the page."""
         room, now = self.room, time.monotonic()
         if not page.trainer:
             token = page.token or ""
             {"take": lambda: room.take(token, f["seat"]), "leave": lambda: room.leave(token),
              "decide": lambda: room.decide(token, f["id"], f["choice"])}[kind]()
-            return
+            return None
+        if kind == "save":
+            return t("saved", page.lang, path=self.save(f["table"]))
         {"start": lambda: room.start_round(f["table"], f["months"], f["minutes"], now),
          "end": lambda: room.end_round(f["table"]), "pause": lambda: room.pause(f["table"], f["paused"], now),
          "bot": lambda: room.hand_to_bot(f["seat"], f["with_bot"]), "free": lambda: room.free(f["seat"]),
          "say": lambda: room.say(f["table"], f["text"]), "trigger": lambda: room.trigger(f["table"], f["event"]),
          }[kind]()
+        return None
+
+    def save(self, index: int) -> Path:
+        """The table's session for the debrief (``table_export``), in ``--out``/table-N, replacing the last save."""
+        if self.out is None:
+            raise RoomError("no_out")
+        rt = self.room.table(index)
+        return write_session(rt.table, table_dir(self.out, index))
 
     async def ticking(self) -> None:
         """Once a second: end the timed rounds whose time is up, and show the time left."""
@@ -303,6 +319,10 @@ class RoomServer:
                     except Exception:
                         log.exception("room: ending a timed round failed")
                     self.render_all()
+
+
+def table_dir(out: Path, index: int) -> Path:
+    return out / f"table-{index + 1}"
 
 
 async def _receive(ws: WebSocket) -> str | bytes | None:
