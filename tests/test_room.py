@@ -170,6 +170,12 @@ def test_no_message_of_the_console(message):
 
 def test_every_text_in_both_languages_and_pages_escape_what_they_show():
     assert texts.complete() == []
+    card = {"what": {"en": "a plan", "fr": "un plan"}, "topics": {"en": ["energy"], "fr": ["énergie"]}, "cost": 6000,
+            "beneficiary": {"en": "b", "fr": "b"}, "sponsor": {"en": "s", "fr": "s"}, "bringer": {"en": "x", "fr": "x"},
+            "trust_in_bringer": 0.3}
+    assert "1 years" not in render.project_lines({**card, "years": 1}, "en")  # plurals agree
+    assert "over 1 year" in render.project_lines({**card, "years": 1}, "en")
+    assert "sur 3 ans" in render.project_lines({**card, "years": 3}, "fr")
     room = small_room()
     room.say(0, '<img src=x onerror="alert(1)">')
     page = render.console(room, set(), "http://127.0.0.1:1/j/ABCD", "fr", 0.0)

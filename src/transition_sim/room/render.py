@@ -116,8 +116,8 @@ def round_status(rt: RoomTable, lang: str) -> str:
 
 def project_lines(p: dict[str, Any], lang: str) -> str:
     topics = ", ".join(p["topics"][lang])
-    lines = [t("project_line", lang, what=p["what"][lang], topics=topics, cost=money(p["cost"], lang),
-               years=p["years"]),
+    years = t("years_one" if p["years"] == 1 else "years_many", lang, n=p["years"])
+    lines = [t("project_line", lang, what=p["what"][lang], topics=topics, cost=money(p["cost"], lang), years=years),
              t("project_people", lang, beneficiary=p["beneficiary"][lang], sponsor=p["sponsor"][lang]),
              t("brought_by", lang, bringer=p["bringer"][lang], pct=pct(p["trust_in_bringer"], lang))]
     return "".join(f"<p>{e(line)}</p>" for line in lines)

@@ -64,7 +64,7 @@ TEXTS: dict[str, dict[str, str]] = {
                   "fr": "Vous n'avez pas de budget propre : vous montez et menez les projets."},
     "trust_facilitator": {"en": "Your trust in the facilitator: {pct}", "fr": "Votre confiance dans le facilitateur "
                                                                               ": {pct}"},
-    "trust_help": {"en": "Trust goes from 0 % (none) to 100 % (full): the more you trust someone, the more "
+    "trust_help": {"en": "Trust goes from 0% (none) to 100% (full): the more you trust someone, the more "
                          "readily you follow what they bring you.",
                    "fr": "La confiance va de 0 % (aucune) à 100 % (totale) : plus vous faites confiance à quelqu'un, "
                          "plus vous suivez volontiers ce qu'il vous apporte."},
@@ -76,8 +76,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "proposals": {"en": "Proposals before you", "fr": "Propositions devant vous"},
     "projects": {"en": "Your projects", "fr": "Vos projets"},
     "none": {"en": "None.", "fr": "Aucun."},
-    "project_line": {"en": "{what} ({topics}), {cost} over {years} years", "fr": "{what} ({topics}), {cost} sur "
-                                                                                  "{years} ans"},
+    "project_line": {"en": "{what} ({topics}), {cost} over {years}", "fr": "{what} ({topics}), {cost} sur {years}"},
+    "years_one": {"en": "{n} year", "fr": "{n} an"},
+    "years_many": {"en": "{n} years", "fr": "{n} ans"},
     "project_people": {"en": "For {beneficiary}; paid by {sponsor}.", "fr": "Pour {beneficiary} ; payé par {sponsor}."},
     "brought_by": {"en": "Brought by {bringer}, whom you trust {pct}.", "fr": "Apporté par {bringer}, à qui vous "
                                                                                "faites confiance à {pct}."},
