@@ -242,6 +242,19 @@ def _names() -> None:
     for value in ("1", "201", "-2"):
         case(f"dashboard --band-replicates {value}", "dashboard", "--band-replicates", value, expect="[2, 200]")
     case("dashboard --band-replicates abc", "dashboard", "--band-replicates", "abc", expect="--band-replicates")
+    for flag, value, expect in (("--tables", "0", "[1, 8]"), ("--tables", "9", "[1, 8]"), ("--tables", "1.5", "[1, 8]"),
+                                ("--tables", "abc", "--tables = 'abc'"), ("--seats-per-role", "0", "[1, 4]"),
+                                ("--seats-per-role", "5", "[1, 4]"), ("--lang", "xx", "one of fr, en"),
+                                ("--port", "70000", "[0, 65535]"), ("--port", "-1", "[0, 65535]"),
+                                ("--seed", "-1", "--seed = '-1'"), ("--seed", "1e3", "--seed = '1e3'"),
+                                ("--scenario", "nope", "unknown scenario"), ("--strategy", "nope", "unknown strategy"),
+                                ("--host", "256.1.1.1", "cannot listen there"),
+                                ("--max-per-address", "0", "[1, 1000]"), ("--max-per-address", "x", "[1, 1000]")):
+        case(f"room {flag} {value}", "room", "--port", "0", flag, value, expect=expect)
+    case("room --port busy", "room", "--port", "{silent}", expect="cannot listen there")
+    case("room --out foreign", "room", "--port", "0", "--out", "o", expect="was not written by",
+         files={"o": DIRECTORY, "o/table-1": DIRECTORY, "o/table-1/mine.txt": "keep me"})
+    case("room --out empty", "room", "--port", "0", "--out", "", expect="must be a directory path")
     for name, value, expect in (("SOLARA_THEME_VARIANT", "purple", "one of light, dark, auto"),
                                 ("solara_server_http_gzip", "maybe", "True or False"),
                                 ("SOLARA_STORAGE_INIT_LOCK_TIMEOUT", "soon", "a number"),

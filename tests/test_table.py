@@ -298,3 +298,22 @@ def test_any_valid_human_decisions_keep_the_accounts(seed, strategy, seats, data
             table.decide(r.seat, r.id, data.draw(st.sampled_from(r.options)))
         check_accounts(table.model)
     assert state(replay(table.session())) == state(table.model)
+
+
+@pytest.mark.parametrize("event, kind", [("crisis", "crisis_start"), ("initiation", "initiation")])
+def test_the_trainer_sets_off_a_crisis_or_an_initiation_day_and_the_session_replays(event, kind):
+    """Through the model's own schedule (crisis_months, initiation_months): the month after the trigger has
+    the event, the run without the trigger does not, and the session (its settings carry it) replays."""
+    table = Table(seed=3, settings=SMALL)
+    table.seat(0)
+    play(table, 4, 1, lambda r: r.bot)
+    assert table.trigger(event) == 5
+    play(table, 3, 2, lambda r: r.options[1])
+    assert any(e.kind == kind and e.month == 5 for e in table.model.log.events)
+    assert not any(e.kind == kind and e.month == 5 for e in plain(3, 10, **SMALL).log.events)
+    assert state(replay(table.session())) == state(table.model)
+    table.start_round(36)
+    with pytest.raises(DecisionError, match="still under way"):
+        table.trigger(event)
+    with pytest.raises(DecisionError, match="must be one of crisis, initiation"):
+        Table(seed=0).trigger("election")

@@ -150,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     from transition_sim.dashboard.server import add_parser as add_dashboard_parser
 
     add_dashboard_parser(sub)
+    from transition_sim.room.server import add_parser as add_room_parser
+
+    add_room_parser(sub)
     return parser
 
 

@@ -24,6 +24,8 @@ from transition_sim.errors import shown
 from transition_sim.model import TerritoryModel
 from transition_sim.seats import Asked, Play, Request, view
 
+TRIGGERS: dict[str, str] = {"crisis": "crisis_months", "initiation": "initiation_months"}  # event -> schedule
+
 
 class DecisionError(ValueError):
     """A decision, seat change or round the table refuses; the message says why in one line."""
@@ -93,6 +95,11 @@ class Table:
         return int(self.model.territory.config["horizon_months"])
 
     @property
+    def round_end(self) -> int:
+        """The last month of the round under way, or of the last round."""
+        return self._round_end
+
+    @property
     def round_open(self) -> bool:
         return self._play is not None or self.month < self._round_end
 
@@ -125,6 +132,22 @@ class Table:
         if self._play is not None:
             self._play = self._play_month()  # the questions of the month as the seats now stand
         self._advance()
+
+    def trigger(self, event: str) -> int:
+        """Set off a crisis or the territory's own initiation day (``TRIGGERS``) at the next month, between
+        rounds, through the model's own schedule (``crisis_months``, ``initiation_months``): the session's
+        settings carry it, so the session replays. Returns that month."""
+        if event not in TRIGGERS:
+            raise DecisionError(f"event = {shown(event)}: must be one of {', '.join(TRIGGERS)}")
+        if self.round_open:
+            raise DecisionError(f"round {self.round} is still under way (month {self.month + 1}): end it first")
+        if self.month >= self.horizon:
+            raise DecisionError(f"the run is over: all {self.horizon} months are played")
+        key, month = TRIGGERS[event], self.month + 1
+        months = tuple(sorted({*self.model.territory.config[key], month}))
+        self.model.territory.config[key] = months
+        self.settings[key] = months
+        return month
 
     def start_round(self, months: int) -> None:
         """Play the next ``months`` months (up to the horizon), pausing where people must decide."""

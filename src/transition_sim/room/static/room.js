@@ -1,0 +1,85 @@
+// The room's pages (transition_sim.room): one websocket, small JSON messages. The server sends each page's HTML
+// (escaped there) and notices; a button sends the message its data-msg holds, with the values of the inputs its
+// data-fields names. A participant's page keeps a random token in localStorage: the same browser gets its seat
+// back. Nothing here is trusted by the server: it checks every message against what this page offers.
+"use strict";
+(function () {
+  const main = document.getElementById("ts-main");
+  const notice = document.getElementById("ts-notice");
+  const KEY = "ts-room-token";
+  let ws = null;
+  let tries = 0;
+
+  function token() {
+    let value = localStorage.getItem(KEY) || "";
+    if (!/^[0-9a-f]{32}$/.test(value)) {
+      const bytes = new Uint8Array(16);
+      crypto.getRandomValues(bytes);
+      value = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+      localStorage.setItem(KEY, value);
+    }
+    return value;
+  }
+
+  function show(html) {
+    const kept = {};
+    main.querySelectorAll("input[data-keep]").forEach((input) => { kept[input.id] = input.value; });
+    const focused = document.activeElement && document.activeElement.id;
+    const before = main.firstElementChild ? main.firstElementChild.className : "";
+    main.innerHTML = html;
+    if (main.firstElementChild && main.firstElementChild.className !== before) window.scrollTo(0, 0);
+    Object.entries(kept).forEach(([id, value]) => {
+      const input = document.getElementById(id);
+      if (input) input.value = value;
+    });
+    const again = focused && document.getElementById(focused);
+    if (again) {
+      again.focus();
+      if (again.type === "text") again.setSelectionRange(again.value.length, again.value.length);
+    }
+    document.body.dataset.ready = "1";
+  }
+
+  function say(text) {
+    notice.textContent = text;
+    notice.classList.add("ts-show");
+  }
+
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    ws = new WebSocket(scheme + location.host + main.dataset.ws);
+    ws.onopen = () => {
+      tries = 0;
+      document.body.classList.remove("ts-offline");
+      const hello = main.dataset.kind === "trainer" ? { type: "hello" } : { type: "hello", token: token() };
+      ws.send(JSON.stringify(hello));
+    };
+    ws.onmessage = (event) => {
+      const message = JSON.parse(event.data);
+      if (message.type === "page") show(message.html);
+      else if (message.type === "notice") say(message.text);
+    };
+    ws.onclose = (event) => {
+      document.body.classList.add("ts-offline");
+      if (event.code !== 1008) setTimeout(connect, Math.min(10000, 500 * 2 ** tries++));
+    };
+  }
+
+  main.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-msg]");
+    if (!button || !ws || ws.readyState !== WebSocket.OPEN) return;
+    const message = JSON.parse(button.dataset.msg);
+    (button.dataset.fields || "").split(",").filter(Boolean).forEach((pair) => {
+      const [name, id] = pair.split(":");
+      const input = document.getElementById(id);
+      if (!input) return;
+      message[name] = input.type === "number" ? parseInt(input.value || "0", 10) : input.value;
+      if (input.type !== "number") input.value = "";
+    });
+    notice.classList.remove("ts-show");
+    button.classList.add("ts-sent");
+    ws.send(JSON.stringify(message));
+  });
+
+  connect();
+})();

@@ -1,0 +1,364 @@
+"""The room's web server: a small Starlette app, server-rendered pages and one websocket per page.
+
+=====================================  ===================================================================
+``GET /``, ``GET /join?code=``         type the room's code (a wrong one: the same form, saying so, 404)
+``GET /j/{code}``                      the join page (code, QR code, the seats); once seated, the seat's page
+``GET /t/{trainer code}``              the trainer's console; a wrong code is a 404, and an address that got
+                                       ``MAX_WRONG`` of them is refused the console (429)
+``WS /ws/j/{code}``, ``WS /ws/t/{..}``  the pages' websockets (same codes)
+``GET /static/room.js``, ``.css``      the page's script and stylesheet, read once from the package
+``GET /readyz``                        ``{"status": "ok"}``
+``GET /favicon.ico``                   204 (no icon)
+=====================================  ===================================================================
+
+Nothing else is served, no file is read on a request, and nothing is written but the trainer's "save the
+session" (``--out``/table-N, through :mod:`~transition_sim.table_export`). A page sends small JSON messages,
+each checked field by field (:mod:`protocol`); the server sends back the page's new HTML fragment when it
+changed, and one-line notices. A participant's page acts only for the seat its token holds: the token comes in
+its hello, once, and every later message acts for that token's seat (a decision is accepted only if it is one
+that seat has waiting). A page that says no hello within ``HELLO_SECONDS`` is let go; a malformed message
+closes its connection (1008); a refused action is a notice on that page. Every action runs under the room's
+lock, the model's work off the event loop. Errors are one line in the trainer's terminal (a bug of ours keeps
+its traceback there); a participant sees a sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+import secrets
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from transition_sim.dashboard.i18n import LANGS
+from transition_sim.errors import shown
+from transition_sim.outdir import OutputError
+from transition_sim.room import protocol, render
+from transition_sim.room.rooms import Room, RoomError
+from transition_sim.room.texts import t
+from transition_sim.table import DecisionError
+from transition_sim.table_export import write_session
+
+log = logging.getLogger("transition_sim.room")
+
+POLICY, TRY_AGAIN = 1008, 1013
+STATIC = Path(__file__).parent / "static"
+ASSETS = {"room.js": "text/javascript; charset=utf-8", "room.css": "text/css; charset=utf-8"}
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+                               "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store",
+}
+MAX_WRONG = 10  # wrong trainer codes one address may try
+LOGGED_MAX = 20  # refusals logged per address
+HELLO_SECONDS = 30  # a page says hello at once: a connection that does not is not holding a place for long
+BURST, RATE = 20, 5.0  # messages a page may send at once, and per second after that
+_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(?::\d{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](?::\d{1,5})?")
+
+
+class Bucket:
+    """A page's messages: ``BURST`` at once, then ``RATE`` a second (a script cannot keep the room's lock)."""
+
+    def __init__(self, now: float) -> None:
+        self.tokens, self.at = float(BURST), now
+
+    def take(self, now: float) -> bool:
+        self.tokens = min(float(BURST), self.tokens + (now - self.at) * RATE)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class Page:
+    """One open page: who it is, and what it was last sent. One task writes to its websocket, in order: the
+    notices, then the newest fragment (a fragment superseded before it was sent is never sent)."""
+
+    def __init__(self, ws: WebSocket, trainer: bool, lang: str, address: str, join_url: str) -> None:
+        self.ws, self.trainer, self.lang, self.address, self.join_url = ws, trainer, lang, address, join_url
+        self.token: str | None = None
+        self.bucket = Bucket(time.monotonic())
+        self.sent = ""
+        self._latest: str | None = None
+        self._notices: list[str] = []
+        self._wake = asyncio.Event()
+
+    def offer(self, html: str) -> None:
+        if html != self.sent:
+            self._latest = html
+            self._wake.set()
+
+    def notify(self, text: str) -> None:
+        self._notices.append(text)
+        self._wake.set()
+
+    async def write(self) -> None:
+        with contextlib.suppress(Exception):  # the connection is gone: its handler ends it
+            await self._write()
+
+    async def _write(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            notices, self._notices = self._notices, []
+            for text in notices:
+                await self.ws.send_text(json.dumps({"type": "notice", "text": text}))
+            html, self._latest = self._latest, None
+            if html is not None and html != self.sent:
+                await self.ws.send_text(json.dumps({"type": "page", "html": html}))
+                self.sent = html
+
+
+class RoomServer:
+    """The room behind its pages: the open pages, the limits per address, the lock every action takes."""
+
+    def __init__(self, room: Room, lang: str, fallback_host: str, per_address: int = 8, total: int = 200,
+                 out: Path | None = None) -> None:
+        self.room, self.lang, self.fallback_host, self.out = room, lang, fallback_host, out
+        self.per_address, self.total = per_address, total
+        self.pages: set[Page] = set()
+        self.open: Counter[str] = Counter()
+        self.wrong: Counter[str] = Counter()
+        self.logged: Counter[str] = Counter()
+        self.lock = asyncio.Lock()
+
+    # ------------------------------------------------------------------ helpers
+    def note(self, address: str, why: str) -> None:
+        """One line in the trainer's terminal per refusal, ``LOGGED_MAX`` per address."""
+        self.logged[address] += 1
+        if self.logged[address] <= LOGGED_MAX:
+            log.warning("refused from %s: %s", address, why)
+        elif self.logged[address] == LOGGED_MAX + 1:
+            log.warning("refused from %s: more refusals, no longer logged", address)
+
+    def lang_of(self, params: Any) -> str:
+        lang = params.get("lang", self.lang)
+        return lang if lang in LANGS else self.lang
+
+    def join_url(self, host: str | None) -> str:
+        """The join page's address as the device showing it reached the server (the QR code's)."""
+        if not host or not _HOST.fullmatch(host):
+            host = self.fallback_host
+        return f"http://{host}/j/{self.room.join_code}"
+
+    def html(self, text: str, status: int = 200) -> HTMLResponse:
+        return HTMLResponse(text, status_code=status, headers=HEADERS)
+
+    def render(self, page: Page, now: float) -> str:
+        if page.trainer:
+            online = {p.token for p in self.pages if p.token is not None}
+            return render.console(self.room, online, page.join_url, page.lang, now, self.out is not None)
+        seat = self.room.seat_of(page.token or "")
+        if seat is None:
+            return render.join_list(self.room, page.join_url, page.lang)
+        return render.seat_page(self.room, seat, page.lang)
+
+    def render_all(self) -> None:
+        now = time.monotonic()
+        for page in self.pages:
+            page.offer(self.render(page, now))
+
+    # ------------------------------------------------------------------ pages
+    async def home(self, request: Request) -> Response:
+        lang = self.lang_of(request.query_params)
+        code = request.query_params.get("code")
+        if code is None:
+            return self.html(render.code_form(lang))
+        if code.strip().upper() == self.room.join_code:
+            return RedirectResponse(f"/j/{self.room.join_code}?lang={lang}", status_code=303, headers=HEADERS)
+        return self.html(render.code_form(lang, wrong=True), 404)
+
+    async def join(self, request: Request) -> Response:
+        lang = self.lang_of(request.query_params)
+        code = request.path_params["code"].upper()
+        if code != self.room.join_code:
+            return self.html(render.code_form(lang, wrong=True), 404)
+        return self.html(render.shell(lang, "join", f"/ws/j/{code}?lang={lang}"))
+
+    async def console(self, request: Request) -> Response:
+        address = request.client.host if request.client else "unknown"
+        if not self._trainer(address, request.path_params["code"]):
+            status = 429 if self.wrong[address] > MAX_WRONG else 404
+            return PlainTextResponse("Not Found" if status == 404 else "Too many tries", status_code=status)
+        lang = self.lang_of(request.query_params)
+        return self.html(render.shell(lang, "trainer", f"/ws/t/{self.room.trainer_code}?lang={lang}"))
+
+    def _trainer(self, address: str, code: str) -> bool:
+        if self.wrong[address] >= MAX_WRONG:
+            self.wrong[address] += 1
+            self.note(address, "a trainer code after too many wrong ones")
+            return False
+        if secrets.compare_digest(code.encode(), self.room.trainer_code.encode()):
+            return True
+        self.wrong[address] += 1
+        self.note(address, f"a wrong trainer code ({self.wrong[address]} so far)")
+        return False
+
+    # ------------------------------------------------------------------ websockets
+    async def participant_socket(self, ws: WebSocket) -> None:
+        address = ws.client.host if ws.client else "unknown"
+        if ws.path_params["code"].upper() != self.room.join_code:
+            self.note(address, "a websocket with a wrong room code")
+            await ws.close(POLICY)
+            return
+        await self._serve(ws, address, trainer=False)
+
+    async def trainer_socket(self, ws: WebSocket) -> None:
+        address = ws.client.host if ws.client else "unknown"
+        if not self._trainer(address, ws.path_params["code"]):
+            await ws.close(POLICY)
+            return
+        await self._serve(ws, address, trainer=True)
+
+    async def _serve(self, ws: WebSocket, address: str, trainer: bool) -> None:
+        if self.open[address] >= self.per_address or self.open.total() >= self.total:
+            self.note(address, f"{self.open[address]} connections open from it, {self.open.total()} in all")
+            await ws.accept()
+            await ws.close(TRY_AGAIN)
+            return
+        self.open[address] += 1
+        await ws.accept()
+        page = Page(ws, trainer, self.lang_of(ws.query_params), address, self.join_url(ws.headers.get("host")))
+        allowed = protocol.TRAINER if trainer else protocol.PARTICIPANT
+        writer = asyncio.create_task(page.write())
+        try:
+            kind, fields = protocol.parse(await asyncio.wait_for(_receive(ws), HELLO_SECONDS), allowed)
+            if kind != "hello":
+                raise protocol.Malformed(f"{kind} before hello")
+            page.token = fields.get("token")
+            async with self.lock:
+                self.pages.add(page)
+                self.render_all()
+            while True:
+                kind, fields = protocol.parse(await _receive(ws), allowed)
+                if kind == "hello":
+                    raise protocol.Malformed("a second hello")
+                if not page.bucket.take(time.monotonic()):
+                    page.notify(t("r_too_fast", page.lang))
+                    continue
+                await self.act(page, kind, fields)
+        except protocol.Malformed as bad:
+            self.note(address, f"not a message of this page: {bad}")
+            with contextlib.suppress(Exception):
+                await ws.close(POLICY)
+        except (WebSocketDisconnect, TimeoutError):
+            pass
+        except Exception as failed:  # the network's edge: one line, the other pages go on
+            self.note(address, f"its connection failed: {type(failed).__name__}: {shown(str(failed))}")
+        finally:
+            writer.cancel()
+            self.open[address] -= 1
+            if self.open[address] <= 0:
+                del self.open[address]
+            async with self.lock:
+                self.pages.discard(page)
+                self.render_all()
+
+    async def act(self, page: Page, kind: str, fields: dict[str, Any]) -> None:
+        async with self.lock:
+            try:
+                said = await run_in_threadpool(self.apply, page, kind, fields)
+                if said:
+                    page.notify(said)
+            except RoomError as refused:
+                self.note(page.address, f"{kind}: {refused.key}")
+                page.notify(t("r_" + refused.key, page.lang))
+            except (DecisionError, OutputError) as refused:
+                page.notify(t("r_table", page.lang, why=str(refused)))
+            except Exception:
+                log.exception("room: %s failed", kind)  # a bug of ours: its traceback, in the terminal only
+                page.notify(t("r_failed", page.lang))
+            self.render_all()
+
+    def apply(self, page: Page, kind: str, f: dict[str, Any]) -> str | None:
+        """The action ``kind`` of ``page`` (its fields checked by :mod:`protocol`); what to tell the page."""
+        room, now = self.room, time.monotonic()
+        if not page.trainer:
+            token = page.token or ""
+            {"take": lambda: room.take(token, f["seat"]), "leave": lambda: room.leave(token),
+             "decide": lambda: room.decide(token, f["id"], f["choice"])}[kind]()
+            return None
+        if kind == "save":
+            return t("saved", page.lang, path=self.save(f["table"]))
+        {"start": lambda: room.start_round(f["table"], f["months"], f["minutes"], now),
+         "end": lambda: room.end_round(f["table"]), "pause": lambda: room.pause(f["table"], f["paused"], now),
+         "bot": lambda: room.hand_to_bot(f["seat"], f["with_bot"]), "free": lambda: room.free(f["seat"]),
+         "say": lambda: room.say(f["table"], f["text"]), "trigger": lambda: room.trigger(f["table"], f["event"]),
+         }[kind]()
+        return None
+
+    def save(self, index: int) -> Path:
+        """The table's session for the debrief (``table_export``), in ``--out``/table-N, replacing the last save."""
+        if self.out is None:
+            raise RoomError("no_out")
+        rt = self.room.table(index)
+        return write_session(rt.table, table_dir(self.out, index))
+
+    async def ticking(self) -> None:
+        """Once a second: end the timed rounds whose time is up, and show the time left."""
+        while True:
+            await asyncio.sleep(1)
+            if any(rt.deadline is not None for rt in self.room.tables):
+                async with self.lock:
+                    try:
+                        await run_in_threadpool(self.room.tick, time.monotonic())
+                    except Exception:
+                        log.exception("room: ending a timed round failed")
+                    self.render_all()
+
+
+def table_dir(out: Path, index: int) -> Path:
+    return out / f"table-{index + 1}"
+
+
+async def _receive(ws: WebSocket) -> str | bytes | None:
+    message = await ws.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    return message.get("text") if message.get("text") is not None else message.get("bytes")
+
+
+def build_app(server: RoomServer) -> Starlette:
+    """The room's ASGI application: these routes and no others."""
+    assets = {name: (STATIC / name).read_bytes() for name in ASSETS}
+
+    def asset(name: str) -> Route:
+        async def serve(request: Request) -> Response:
+            return Response(assets[name], media_type=ASSETS[name], headers={"Cache-Control": "no-cache",
+                                                                            "X-Content-Type-Options": "nosniff"})
+        return Route(f"/static/{name}", serve)
+
+    async def readyz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def no_icon(request: Request) -> Response:
+        return Response(status_code=204)  # the browser asks for one; the room has none
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        ticking = asyncio.create_task(server.ticking())
+        try:
+            yield
+        finally:
+            ticking.cancel()
+
+    routes = [Route("/", server.home), Route("/join", server.home), Route("/j/{code}", server.join),
+              Route("/t/{code}", server.console), WebSocketRoute("/ws/j/{code}", server.participant_socket),
+              WebSocketRoute("/ws/t/{code}", server.trainer_socket), Route("/readyz", readyz),
+              Route("/favicon.ico", no_icon),
+              *(asset(name) for name in ASSETS)]
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,346 @@
+"""The workshop room without a browser (issue 15, points 1 to 3): seats and who holds them, the rounds' clock,
+every message a page may send checked field by field, and the server's answers to forged or malformed ones
+(a real server on loopback, a websocket client; no sleeps: each step waits for the server's answer)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import uvicorn
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from transition_sim.dashboard.server import bind
+from transition_sim.outdir import OutputError
+from transition_sim.room import protocol, render, texts, web
+from transition_sim.room.bounds import MAX_MESSAGE
+from transition_sim.room.rooms import Room, RoomError
+from transition_sim.room.web import BURST, MAX_WRONG, RoomServer, build_app
+from transition_sim.table import replay
+
+SMALL = dict(n_socio=15, n_civil=5, election_offset=12)
+TOKENS = [f"{i:032x}" for i in range(1, 8)]
+
+
+def small_room(**kw: Any) -> Room:
+    return Room(seed=6, settings=SMALL, **kw)
+
+
+def first_pending(room: Room) -> tuple[str, Any]:
+    """Rounds of one month until a seat held by a person is asked something: (its key, the request)."""
+    held = {s.actor: s for s in room.seats.values() if s.holder}
+    for _ in range(36):
+        room.start_round(0, 1, 0, 0.0)
+        for r in room.tables[0].table.pending():
+            if r.seat in held:
+                return held[r.seat].key, r
+        room.end_round(0)
+    raise AssertionError("nobody was asked anything")
+
+
+def test_each_role_has_its_seats_at_each_table_the_chains_start_first():
+    room = small_room(tables=2, seats_per_role=2)
+    assert len(room.seats) == 16 and len(room.tables) == 2
+    t = room.tables[0].table.model.territory
+    roles = {s.key: s.actor for s in room.tables[0].seats}
+    assert roles["t0-el-0"] == int(t.elected_idx[0])  # the mayor
+    assert roles["t0-se-0"] in t.entry_contacts.tolist()  # where the facilitator starts
+    assert len(room.join_code) == 4 and len(room.trainer_code) == 10 and room.join_code != room.trainer_code
+    assert room.tables[1].table.model.seed == room.tables[0].table.model.seed + 1
+
+
+def test_taking_leaving_and_the_bot():
+    room = small_room()
+    seat = room.take(TOKENS[0], "t0-el-0")
+    table = room.tables[0].table
+    assert table.humans == {seat.actor} and room.seat_of(TOKENS[0]) is seat
+    for token, key, why in ((TOKENS[1], "t0-el-0", "seat_taken"), (TOKENS[0], "t0-cs-0", "already_seated"),
+                            (TOKENS[1], "t9-el-0", "no_such_seat")):
+        with pytest.raises(RoomError) as refused:
+            room.take(token, key)
+        assert refused.value.key == why
+    room.hand_to_bot("t0-el-0")
+    assert table.humans == set() and room.seat_of(TOKENS[0]) is seat  # the bot plays it, the person keeps it
+    room.hand_to_bot("t0-el-0", with_bot=False)
+    assert table.humans == {seat.actor}
+    room.leave(TOKENS[0])
+    assert table.humans == set() and seat.holder is None
+    room.take(TOKENS[1], "t0-el-0")
+    room.free("t0-el-0")
+    assert seat.holder is None and room.seat_of(TOKENS[1]) is None
+    with pytest.raises(RoomError, match="seat_free"):
+        room.hand_to_bot("t0-el-0")
+
+
+def test_a_seat_decides_only_its_own_decisions_and_not_while_paused():
+    room = small_room()
+    for token, role in zip(TOKENS, ("el", "cs", "st", "se"), strict=False):
+        room.take(token, f"t0-{role}-0")
+    key, request = first_pending(room)
+    mine = next(tok for tok in TOKENS if room.seat_of(tok) and room.seat_of(tok).key == key)
+    other = next(tok for tok in TOKENS[:4] if tok != mine)
+    for token, decision, choice, why in ((other, request.id, request.options[0], "not_your_decision"),
+                                         (mine, request.id, "maybe", "not_an_option"),
+                                         (mine, "m1/approve/a0/p999", request.options[0], "not_your_decision"),
+                                         (TOKENS[6], request.id, request.options[0], "not_seated")):
+        with pytest.raises(RoomError) as refused:
+            room.decide(token, decision, choice)
+        assert refused.value.key == why
+    room.pause(0, True, 0.0)
+    with pytest.raises(RoomError, match="paused"):
+        room.decide(mine, request.id, request.options[1])
+    room.pause(0, False, 0.0)
+    with pytest.raises(RoomError, match="round_open"):
+        room.start_round(0, 1, 0, 0.0)
+    room.decide(mine, request.id, request.options[1])
+    assert request.id in {d.id for d in room.tables[0].table.log}
+    room.end_round(0)
+    table = room.tables[0].table
+    assert replay(table.session()).datacollector.get_model_vars_dataframe().equals(
+        table.model.datacollector.get_model_vars_dataframe())
+
+
+def test_a_timed_round_ends_when_its_time_is_up_and_its_clock_stops_while_paused():
+    room = small_room()
+    room.take(TOKENS[0], "t0-se-0")  # asked in the first month (an introduction)
+    room.start_round(0, 3, 2, now=100.0)
+    rt = room.tables[0]
+    assert rt.table.round_open and rt.deadline == 220.0
+    assert room.tick(219.0) == []
+    room.pause(0, True, now=160.0)  # 60 s left
+    assert room.tick(1000.0) == [] and rt.table.round_open
+    room.pause(0, False, now=1000.0)
+    assert rt.deadline == 1060.0 and room.tick(1059.0) == []
+    assert room.tick(1060.0) == [0] and not rt.table.round_open and rt.table.month == 3
+    assert any(s.asked.by == "bot" for s in rt.table.record)
+
+
+def test_the_trainer_sets_off_events_and_speaks_to_a_table():
+    room = small_room()
+    assert room.trigger(0, "crisis") == 1
+    room.say(0, "Pause café à 10 h 30")
+    room.start_round(0, 2, 0, 0.0)
+    assert any(e.kind == "crisis_start" and e.month == 1 for e in room.tables[0].table.model.log.events)
+    assert room.tables[0].triggered == [(1, "crisis")] and room.tables[0].message.startswith("Pause")
+    with pytest.raises(RoomError, match="no_such_table"):
+        room.trigger(3, "crisis")
+
+
+MALFORMED = [
+    None, b'{"type": "leave"}', "", "not json", "[]", '"leave"', "{}", '{"type": 3}', '{"type": "start"}',
+    '{"type": "leave", "seat": "t0-el-0"}',  # a field more: this page does not name its seat
+    '{"type": "take"}', '{"type": "take", "seat": "t0-el-0; drop"}', '{"type": "take", "seat": ["t0-el-0"]}',
+    '{"type": "decide", "id": "m1/approve/a0/p1", "choice": "approve", "seat": 3}',
+    '{"type": "decide", "id": "<script>", "choice": "approve"}',
+    '{"type": "decide", "id": "m1/approve/a0/p1", "choice": "APPROVE"}',
+    '{"type": "hello", "token": "short"}', '{"type": "hello", "token": "' + "g" * 32 + '"}',
+    '{"type": "take", "seat": "' + "t0-el-0" * 400 + '"}',  # longer than a frame may be
+]
+
+
+@pytest.mark.parametrize("frame", MALFORMED)
+def test_no_message_of_a_participants_page(frame):
+    with pytest.raises(protocol.Malformed) as refused:
+        protocol.parse(frame, protocol.PARTICIPANT)
+    assert "\n" not in str(refused.value) and len(str(refused.value)) < 200
+
+
+@pytest.mark.parametrize("message", [
+    {"type": "start", "table": 0, "months": 0, "minutes": 0},
+    {"type": "start", "table": 0, "months": 25, "minutes": 0},
+    {"type": "start", "table": 0, "months": 3, "minutes": 61},
+    {"type": "start", "table": True, "months": 3, "minutes": 0},
+    {"type": "start", "table": 0, "months": 3.0, "minutes": 0}, {"type": "end", "table": 8},
+    {"type": "pause", "table": 0, "paused": 1}, {"type": "bot", "seat": "t0-el-0", "with_bot": "yes"},
+    {"type": "say", "table": 0, "text": "x" * (MAX_MESSAGE + 1)}, {"type": "say", "table": 0, "text": "a\nb"},
+    {"type": "say", "table": 0, "text": "\x1b[2J"}, {"type": "trigger", "table": 0, "event": "election"},
+    {"type": "decide", "id": "m1/approve/a0/p1", "choice": "approve"},  # a participant's, not the trainer's
+])
+def test_no_message_of_the_console(message):
+    with pytest.raises(protocol.Malformed):
+        protocol.parse(json.dumps(message), protocol.TRAINER)
+
+
+def test_every_text_in_both_languages_and_pages_escape_what_they_show():
+    assert texts.complete() == []
+    card = {"what": {"en": "a plan", "fr": "un plan"}, "topics": {"en": ["energy"], "fr": ["énergie"]}, "cost": 6000,
+            "beneficiary": {"en": "b", "fr": "b"}, "sponsor": {"en": "s", "fr": "s"}, "bringer": {"en": "x", "fr": "x"},
+            "trust_in_bringer": 0.3}
+    assert "1 years" not in render.project_lines({**card, "years": 1}, "en")  # plurals agree
+    assert "over 1 year" in render.project_lines({**card, "years": 1}, "en")
+    assert "sur 3 ans" in render.project_lines({**card, "years": 3}, "fr")
+    room = small_room()
+    room.say(0, '<img src=x onerror="alert(1)">')
+    page = render.console(room, set(), "http://127.0.0.1:1/j/ABCD", "fr", 0.0)
+    assert "<img" not in page and "&lt;img" in page
+    room.take(TOKENS[0], "t0-el-0")
+    seat_page = render.seat_page(room, room.seats["t0-el-0"], "en")
+    assert "&lt;img" in seat_page and "<img" not in seat_page
+
+
+def test_the_trainer_saves_a_table_for_the_debrief_and_only_where_the_room_may_write(tmp_path):
+    room = small_room()
+    room.take(TOKENS[0], "t0-se-0")
+    room.start_round(0, 2, 0, 0.0)
+    room.end_round(0)
+    saving = RoomServer(room, "fr", "127.0.0.1:1", out=tmp_path / "day")
+    assert "ts-save" in render.console(room, set(), "http://127.0.0.1:1/j/ABCD", "fr", 0.0, can_save=True)
+    path = saving.save(0)
+    assert path == tmp_path / "day" / "table-1"
+    decisions = (path / "seated_decisions.csv").read_text(encoding="utf-8")
+    assert "decided_by" in decisions and ",bot," in decisions
+    assert saving.save(0) == path  # its own save: replaced
+    (tmp_path / "notes" / "table-1").mkdir(parents=True)
+    (tmp_path / "notes" / "table-1" / "mine.txt").write_text("keep me")
+    with pytest.raises(OutputError, match="was not written by"):
+        RoomServer(room, "fr", "127.0.0.1:1", out=tmp_path / "notes").save(0)
+    assert (tmp_path / "notes" / "table-1" / "mine.txt").read_text() == "keep me"
+    with pytest.raises(RoomError, match="no_out"):
+        RoomServer(room, "fr", "127.0.0.1:1").save(0)
+
+
+# ---------------------------------------------------------------------------- the server, on loopback
+class Served:
+    def __init__(self, room: Room) -> None:
+        self.room = room
+        self.sock = bind("127.0.0.1", 0)
+        self.port = self.sock.getsockname()[1]
+        self.rooms = RoomServer(room, "fr", f"127.0.0.1:{self.port}")
+        config = uvicorn.Config(build_app(self.rooms), log_level="critical",
+                                ws_max_size=4096, proxy_headers=False, lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def socket(self, path: str) -> Any:
+        return connect(f"ws://127.0.0.1:{self.port}{path}", open_timeout=30, close_timeout=5)
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Served]:
+    s = Served(small_room())
+    started = threading.Event()
+    original = s.server.startup
+
+    async def startup(*args: Any, **kwargs: Any) -> None:
+        await original(*args, **kwargs)
+        started.set()
+
+    s.server.startup = startup  # type: ignore[method-assign]
+    s.thread.start()
+    assert started.wait(60), "the room server did not start"
+    yield s
+    s.server.should_exit = True
+    s.thread.join(30)
+
+
+def receive(ws: Any, kind: str) -> dict[str, Any]:
+    """The next message of ``kind`` ("page" or "notice") the server sends."""
+    while True:
+        message = json.loads(ws.recv(timeout=60))
+        if message["type"] == kind:
+            return message
+
+
+def closed_code(ws: Any) -> int | None:
+    with contextlib.suppress(ConnectionClosed):
+        while True:
+            ws.recv(timeout=60)
+    return ws.close_code
+
+
+@contextlib.contextmanager
+def participant(served: Served, token: str) -> Iterator[Any]:
+    """A participant's page: its websocket, past its hello and its first page."""
+    with served.socket(f"/ws/j/{served.room.join_code}") as ws:
+        ws.send(json.dumps({"type": "hello", "token": token}))
+        receive(ws, "page")
+        yield ws
+
+
+def test_a_page_acts_for_its_own_seat_only(served: Served):
+    with participant(served, TOKENS[0]) as mayor, participant(served, TOKENS[1]) as other:
+        mayor.send(json.dumps({"type": "take", "seat": "t0-el-0"}))
+        assert "ts-seat-head" in receive(mayor, "page")["html"]
+        other.send(json.dumps({"type": "take", "seat": "t0-el-0"}))
+        assert "vient de prendre cette place" in receive(other, "notice")["text"]
+        other.send(json.dumps({"type": "decide", "id": "m1/approve/a0/p1", "choice": "approve"}))
+        assert "Prenez d'abord une place" in receive(other, "notice")["text"]
+        other.send(json.dumps({"type": "start", "table": 0, "months": 3, "minutes": 0}))  # the trainer's
+        assert closed_code(other) == 1008
+    with participant(served, TOKENS[0]) as again:  # the same token, a new page: the seat is still its
+        again.send(json.dumps({"type": "leave"}))
+        assert "ts-take" in receive(again, "page")["html"]
+
+
+@pytest.mark.parametrize("frame", [b"\x00binary", "{", '{"type": "leave", "x": 1}', "x" * 5000])
+def test_a_malformed_frame_closes_its_connection_and_only_it(served: Served, frame: str | bytes):
+    with participant(served, TOKENS[2]) as bad, participant(served, TOKENS[3]) as good:
+        bad.send(frame)
+        assert closed_code(bad) in (1008, 1009)  # 1009: longer than the server reads
+        good.send(json.dumps({"type": "take", "seat": "t9-el-0"}))
+        assert "n'existe pas" in receive(good, "notice")["text"]
+
+
+def test_a_connection_that_says_no_hello_is_let_go(served: Served, monkeypatch):
+    monkeypatch.setattr(web, "HELLO_SECONDS", 1)
+    with served.socket(f"/ws/j/{served.room.join_code}") as silent:
+        assert closed_code(silent) is not None  # waits for the server to close it
+
+
+def test_a_page_that_sends_too_fast_is_told_to_wait(served: Served):
+    with participant(served, TOKENS[4]) as fast:
+        for _ in range(BURST + 5):
+            fast.send(json.dumps({"type": "leave"}))
+        assert "Trop de messages" in receive(fast, "notice")["text"]
+
+
+def test_the_console_needs_its_code_and_a_guesser_is_shut_out(served: Served):
+    with served.socket(f"/ws/t/{served.room.trainer_code}") as ws:
+        ws.send(json.dumps({"type": "hello"}))
+        assert "ts-panel" in receive(ws, "page")["html"]
+        ws.send(json.dumps({"type": "say", "table": 0, "text": "Bonjour"}))
+        assert "Bonjour" in receive(ws, "page")["html"]
+    for _ in range(MAX_WRONG):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(served.url("/t/AAAAAAAAAA"), timeout=30)
+        assert refused.value.code == 404
+    with pytest.raises(urllib.error.HTTPError) as refused:  # now even the right code, from this address
+        urllib.request.urlopen(served.url(f"/t/{served.room.trainer_code}"), timeout=30)
+    assert refused.value.code == 429
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(served.url("/static/room.py"), timeout=30)
+    assert refused.value.code == 404
+    with urllib.request.urlopen(served.url(f"/join?code={served.room.join_code.lower()}"), timeout=30) as page:
+        assert page.url.endswith(f"/j/{served.room.join_code}?lang=fr")
+        assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+    served.rooms.wrong.clear()  # the next tests' console, from the same address
+
+
+def test_the_trainer_hands_a_seat_to_the_bot_gives_it_back_and_frees_it(served: Served):
+    with participant(served, TOKENS[5]) as phone, served.socket(f"/ws/t/{served.room.trainer_code}") as console:
+        console.send(json.dumps({"type": "hello"}))
+        receive(console, "page")
+        phone.send(json.dumps({"type": "take", "seat": "t0-cs-0"}))
+        assert "ts-seat-head" in receive(phone, "page")["html"]
+        actor = served.room.seats["t0-cs-0"].actor
+        table = served.room.tables[0].table
+        for message, shown, human in (({"with_bot": True}, "ts-with-bot", False),
+                                      ({"with_bot": False}, "ts-seat-head", True)):
+            console.send(json.dumps({"type": "bot", "seat": "t0-cs-0", **message}))
+            assert shown in receive(phone, "page")["html"]
+            assert (actor in table.humans) is human
+        console.send(json.dumps({"type": "free", "seat": "t0-cs-0"}))
+        assert "ts-take" in receive(phone, "page")["html"]
+        assert actor not in table.humans and served.room.seat_of(TOKENS[5]) is None
+        console.send(json.dumps({"type": "bot", "seat": "t0-cs-0", "with_bot": True}))
+        assert "Personne n'occupe cette place" in receive(console, "notice")["text"]
