@@ -368,6 +368,7 @@ UNIT_WORDS: dict[str, dict[str, tuple[str, str]]] = {
 PLURALS: dict[str, dict[str, tuple[str, str]]] = {
     "actor": {"en": ("actor", "actors"), "fr": ("acteur", "acteurs")},
     "tie": {"en": ("tie", "ties"), "fr": ("lien", "liens")},
+    "year": {"en": ("year", "years"), "fr": ("an", "ans")},
     "reached_by": {"en": ("reached by the facilitator", "reached by the facilitator"),
                    "fr": ("atteint par le facilitateur", "atteints par le facilitateur")},
     "running": {"en": ("project under way", "projects under way"), "fr": ("projet en cours", "projets en cours")},

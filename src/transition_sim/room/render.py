@@ -11,7 +11,7 @@ from typing import Any
 
 import segno
 
-from transition_sim.dashboard.i18n import LANGS, fmt_keur, fmt_percent, role_title
+from transition_sim.dashboard.i18n import LANGS, count, fmt_keur, fmt_percent, role_title
 from transition_sim.room.bounds import EVENTS
 from transition_sim.room.rooms import Room, RoomTable, Seat
 from transition_sim.room.texts import t
@@ -116,7 +116,7 @@ def round_status(rt: RoomTable, lang: str) -> str:
 
 def project_lines(p: dict[str, Any], lang: str) -> str:
     topics = ", ".join(p["topics"][lang])
-    years = t("years_one" if p["years"] == 1 else "years_many", lang, n=p["years"])
+    years = count(p["years"], "year", lang)
     lines = [t("project_line", lang, what=p["what"][lang], topics=topics, cost=money(p["cost"], lang), years=years),
              t("project_people", lang, beneficiary=p["beneficiary"][lang], sponsor=p["sponsor"][lang]),
              t("brought_by", lang, bringer=p["bringer"][lang], pct=pct(p["trust_in_bringer"], lang))]

@@ -77,8 +77,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "projects": {"en": "Your projects", "fr": "Vos projets"},
     "none": {"en": "None.", "fr": "Aucun."},
     "project_line": {"en": "{what} ({topics}), {cost} over {years}", "fr": "{what} ({topics}), {cost} sur {years}"},
-    "years_one": {"en": "{n} year", "fr": "{n} an"},
-    "years_many": {"en": "{n} years", "fr": "{n} ans"},
     "project_people": {"en": "For {beneficiary}; paid by {sponsor}.", "fr": "Pour {beneficiary} ; payé par {sponsor}."},
     "brought_by": {"en": "Brought by {bringer}, whom you trust {pct}.", "fr": "Apporté par {bringer}, à qui vous "
                                                                                "faites confiance à {pct}."},
