@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import test_dashboard_browser as shared  # the project's browser, server and page helpers
-from test_dashboard_browser import ROOT, TIMEOUT_MS, Server, Visit, _external, _wait_for_address, stop_server
+from test_dashboard_browser import ROOT, TIMEOUT_MS, Server, Visit, _external, _wait_for_address, open_page, stop_server
 
 browser = shared.browser  # the project's Chromium fixture, used here too
 
@@ -45,20 +45,6 @@ def band_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield Server(_wait_for_address(log, process), log, process)
     finally:
         stop_server(process, log)
-
-
-def open_page(browser: Any, server: Server, width: int, height: int, query: str = VILLAGE) -> Visit:
-    """A page of ``server`` in a window of that size, its requests and console errors kept (see close_page)."""
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    v = Visit(page)
-    page.on("request", lambda r: v.requests.append(r.url))
-    page.on("console", lambda m: v.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: v.errors.append(str(e)))
-    page.goto(server.url + query)
-    page.wait_for_selector(".ts-page .ts-month")
-    return v
 
 
 def close_page(v: Visit) -> None:
@@ -97,7 +83,7 @@ def _drawn(page: Any, width: int, height: int) -> dict[str, Any]:
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_the_band_is_drawn_under_the_run_and_the_sentence_is_said(band_server: Server, browser: Any, width: int,
                                                                  height: int) -> None:
-    v = open_page(browser, band_server, width, height)
+    v = open_page(browser, band_server, width, height, VILLAGE)
     try:
         _measures_with_band(v)
         page = v.page

@@ -154,20 +154,26 @@ def _external(url: str) -> bool:
     return parsed.hostname not in {h.strip("[]") for h in LOCAL_HOSTS}
 
 
-@pytest.fixture
-def visit(server: Server, browser: Any) -> Iterator[Visit]:
-    """A fresh browser session on the dashboard, checked for outside requests and console errors."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
+def open_page(browser: Any, server: Server, width: int, height: int, query: str = "", **context: Any) -> Visit:
+    """A page of ``server`` (with ``query``) in a fresh browser context of that window size, its requests and
+    console errors kept; ``context``: more options of the context (e.g. ``accept_downloads``)."""
+    page = browser.new_context(viewport={"width": width, "height": height}, **context).new_page()
     page.set_default_timeout(TIMEOUT_MS)
     v = Visit(page)
     page.on("request", lambda r: v.requests.append(r.url))
     page.on("console", lambda m: v.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: v.errors.append(str(e)))
-    page.goto(server.url)
+    page.goto(server.url + query)
     page.wait_for_selector(".ts-page .ts-month")
+    return v
+
+
+@pytest.fixture
+def visit(server: Server, browser: Any) -> Iterator[Visit]:
+    """A fresh browser session on the dashboard, checked for outside requests and console errors."""
+    v = open_page(browser, server, 1600, 1000, accept_downloads=True)
     yield v
-    context.close()
+    v.page.context.close()
     outside = [u for u in v.requests if _external(u)]
     assert not outside, f"requests left the machine: {outside}"
     assert not v.errors, f"console errors: {v.errors}"

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 import test_dashboard_browser as shared
-from test_dashboard_band_browser import close_page, open_page
-from test_dashboard_browser import Server, Visit
+from test_dashboard_band_browser import close_page
+from test_dashboard_browser import Server, Visit, open_page
 from transition_sim.dashboard import charts
 
 browser, server = shared.browser, shared.server  # the project's Chromium and dashboard (French) fixtures

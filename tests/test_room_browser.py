@@ -23,18 +23,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed "
-                               "(pip install -e '.[test]')")
+import test_dashboard_browser as shared  # skips this module too when Chromium or playwright is missing
+from test_dashboard_browser import ARTIFACTS, ROOT, TIMEOUT_MS
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = Path(os.environ.get("TRANSITION_SIM_ARTIFACTS", ROOT / "tests" / "artifacts"))
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"]
-TIMEOUT_MS = 60_000
+browser = shared.browser  # the project's Chromium fixture, used here too
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 720}
 ROLES = ("el", "cs", "st", "se")
@@ -102,14 +94,6 @@ def _started(log: Path, process: subprocess.Popen[bytes], out: Path) -> RoomServ
             raise RuntimeError(f"the room server stopped:\n{text}")
         time.sleep(0.2)
     raise RuntimeError(f"the room server did not start in time:\n{log.read_text()}")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        yield b
-        b.close()
 
 
 @dataclass

@@ -17,20 +17,19 @@ from typing import Any
 
 import pytest
 
+import test_dashboard_browser as shared
 from test_dashboard_browser import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
     TIMEOUT_MS,
     Server,
     _external,
     _wait_for_address,
     stop_server,
-    sync_api,
 )
 from transition_sim import TerritoryModel
 from transition_sim.solaraviz import model_params
 
 ROOT = Path(__file__).resolve().parents[1]
+browser = shared.browser  # the project's Chromium fixture, used here too
 SERVE = "from transition_sim.dashboard.server import serve; serve('127.0.0.1', 0, 'en', app='transition_sim.solaraviz')"
 
 
@@ -47,14 +46,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield Server(_wait_for_address(log, process), log, process)
     finally:
         stop_server(process, log)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-        yield b
-        b.close()
 
 
 def _facts(model: TerritoryModel) -> str:
