@@ -192,19 +192,45 @@ TEN_DAYS = tuple(range(6, 120, 12))  # the territory's own delegation, once a ye
 MANY = replicate_seeds(13, 120)
 
 
+def debrief_success(model: TerritoryModel) -> float:
+    """Share of the projects the delegations brought back from the days (DEBRIEF) that succeeded."""
+    brought = [p for p in model.territory.projects if p.kind == DEBRIEF]
+    return sum(p.status == "succeeded" for p in brought) / max(1, len(brought))
+
+
 @pytest.fixture(scope="module")
-def success_by_arm() -> dict[str, np.ndarray]:
-    """Project success over the default run (120 months, default territory, ``one_need_at_a_time``) of each
-    arm, replicate by replicate: no day, one day, ten days with the full delegation and ten days with a
-    delegation missing each role in turn. (The default horizon: over 60 months too few projects resolve.)"""
+def runs_by_arm() -> dict[str, np.ndarray]:
+    """Project success and the debrief projects' success (columns) over the default run (120 months,
+    default territory, ``one_need_at_a_time``) of each arm, replicate by replicate: no day, one day, ten
+    days with the full delegation and ten days with a delegation missing each role in turn. (The default
+    horizon: over 60 months too few projects resolve.)"""
     arms = {"none": {}, "one day": {"initiation_months": (6,)},
             "one delegation": {"initiation_delegations": 1}, "full": {"initiation_months": TEN_DAYS}}
     for role in ROLES:
         arms[f"without {role}"] = {"initiation_months": TEN_DAYS,
                                    "initiation_roles": tuple(r for r in ROLES if r != role)}
-    return {name: np.array([success(treated_run(s, kw)) for s in (MANY if name == "full" or
-                                                                   name.startswith("without") else SEEDS)])
+    runs = {name: [treated_run(s, kw) for s in (MANY if name == "full" or name.startswith("without") else SEEDS)]
             for name, kw in arms.items()}
+    return {name: np.array([(success(m), debrief_success(m)) for m in models]) for name, models in runs.items()}
+
+
+@pytest.fixture(scope="module")
+def success_by_arm(runs_by_arm) -> dict[str, np.ndarray]:
+    return {name: r[:, 0] for name, r in runs_by_arm.items()}
+
+
+def test_a_full_delegation_brings_back_a_project_that_succeeds_more_often(runs_by_arm):
+    """The days' own project (the debrief's, §7.5) succeeds more often when all four roles went: over the 30
+    paired replicates of SEEDS, full minus the mean of the four partial delegations is +0.074 [+0.012, +0.136]
+    of the debrief projects' success; at root seeds 0, 11 and 2026 it is +0.166 [+0.090, +0.242], +0.101
+    [+0.030, +0.171] and +0.088 [+0.021, +0.155] (ODD section 1). A delegation without its elected official
+    loses most: its project goes to someone who was not there."""
+    n = len(SEEDS)
+    full = runs_by_arm["full"][:n, 1]
+    partial = np.mean([runs_by_arm[f"without {role}"][:n, 1] for role in ROLES], axis=0)
+    ci = mean_ci(full - partial)
+    assert ci.low > 0, ci
+    assert np.mean(full - runs_by_arm["without elected"][:n, 1]) > 0
 
 
 def test_a_full_delegation_raises_project_success_more_than_one_missing_a_role(success_by_arm):
