@@ -209,7 +209,7 @@ def test_a_plain_kill_stops_the_workers_records_the_session_and_resume_goes_on(s
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=DEADLINE) == 143
     err = log.read_text()
-    assert err.splitlines()[-1].startswith("transition-sim: error: terminated (SIGTERM); finished chunks are kept")
+    assert err.splitlines()[-1].startswith("transition-sim: error: terminated (SIGTERM); finished chunks are kept"), err
     wait_gone(workers, "the workers stopped with the sweep")
     manifest = json.loads((out / "manifest.json").read_text())
     assert [s["status"] for s in manifest["sessions"]] == ["interrupted"]
