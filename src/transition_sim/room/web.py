@@ -164,8 +164,8 @@ class RoomServer:
             return render.console(self.room, online, page.join_url, page.lang, now, self.out is not None)
         seat = self.room.seat_of(page.token or "")
         if seat is None:
-            return render.join_list(self.room, page.join_url, page.lang)
-        return render.seat_page(self.room, seat, page.lang)
+            return render.join_list(self.room, page.join_url, page.lang, freed=page.token in self.room.freed)
+        return render.seat_page(self.room, seat, page.lang, now)
 
     def render_all(self) -> None:
         now = time.monotonic()
