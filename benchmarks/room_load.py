@@ -215,9 +215,13 @@ def play_table(console: Tab, people: list[Tab], k: int, figures: Figures, want: 
         if took is None:
             break
         figures.decisions.append(took)
-    if _attribute(panel, "open"):
-        console.page.locator(f"{panel.selector} .ts-end").click()
-        console.page.wait_for_selector(f"{panel.selector}[data-open='0']")
+    if _attribute(panel, "open"):  # the bot takes what is left (not timed)
+        console.page.evaluate(CLICK_JS, f"{panel.selector} .ts-end")
+        try:
+            console.page.wait_for_selector(f"{panel.selector}[data-open='0']", state="attached")
+        except Exception as failed:
+            notice = console.page.locator("#ts-notice").inner_text()
+            raise RuntimeError(f"table {k + 1}: the round did not end; the console says {notice!r}") from failed
     return True
 
 

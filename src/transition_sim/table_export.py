@@ -1,8 +1,8 @@
 """A played table for the debrief: the run's files (``output.run_files``), the log of the human decisions
 that replays it, every decision of the seats people held (by them or by the bot), the session's seed and
 settings, and the run's story to read aloud in French and in English (``story_fr.txt``, ``story_en.txt``: the
-events' dated sentences, which ``events.jsonl`` holds as data). Written like every other output (:mod:`transition_sim.outdir`): never over what transition-sim
-did not write."""
+events' dated sentences, which ``events.jsonl`` holds as data). Written like every other output
+(:mod:`transition_sim.outdir`): never over what transition-sim did not write."""
 
 from __future__ import annotations
 
