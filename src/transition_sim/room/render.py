@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from html import escape
 from typing import Any
 
@@ -191,9 +192,9 @@ def seat_time_left(rt: RoomTable, now: float, lang: str) -> str:
     return f'<p class="ts-time-left" data-minutes="{minutes}">{e(text + paused)}</p>'
 
 
-def seat_page(room: Room, seat: Seat, lang: str, now: float = 0.0) -> str:
+def seat_page(room: Room, seat: Seat, lang: str, now: float | None = None) -> str:
     """What the person in ``seat`` sees: the decisions waiting for them first, then what they know; ``now``
-    (monotonic seconds) for a timed round's time left."""
+    (``time.monotonic()``, the rounds' deadlines' clock, by default) for a timed round's time left."""
     rt = room.table_of(seat)
     table = rt.table
     seen = table.view(seat.actor)
@@ -203,7 +204,8 @@ def seat_page(room: Room, seat: Seat, lang: str, now: float = 0.0) -> str:
              f'<h1>{e(t("you_are", lang, name=seen["name"][lang]))}</h1>'
              f'<p class="ts-status">{e(t("table_n", lang, n=rt.index + 1))} · '
              f'{e(t("month_of", lang, month=month, horizon=table.horizon))}<br>'
-             f'<span class="ts-round">{e(round_status(rt, lang))}</span></p>{seat_time_left(rt, now, lang)}</header>']
+             f'<span class="ts-round">{e(round_status(rt, lang))}</span></p>'
+             f'{seat_time_left(rt, time.monotonic() if now is None else now, lang)}</header>']
     if rt.paused:
         parts.append(f'<p class="ts-paused">{e(t("paused", lang))}</p>')
     if seat.with_bot:
