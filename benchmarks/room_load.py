@@ -78,6 +78,7 @@ class Tab:
     selector: str  # where its data-round and data-log are
     table: int = -1
     load_bytes: dict[str, int] = field(default_factory=dict)
+    later: list[str] = field(default_factory=list)  # what it asked the network for after its first load
     received: list[str] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)
 
@@ -96,6 +97,7 @@ class Figures:
     decisions: list[float] = field(default_factory=list)  # ms until every page of the table showed the decision
     per_page: list[float] = field(default_factory=list)  # each page's own ms, both kinds
     missed: int = 0
+    later_requests: int = 0  # HTTP requests of participants' pages after their first load (the websocket aside)
     load: dict[str, int] = field(default_factory=dict)  # a participant's first load, bytes by resource
     participant_in: list[int] = field(default_factory=list)  # bytes of each message participants' pages received
     participant_deflated: list[int] = field(default_factory=list)
@@ -170,6 +172,7 @@ def open_tab(browser: Any, url: str, viewport: dict[str, int], selector: str) ->
     page.on("requestfinished", lambda request: finished.append(request))
     page.goto(url)
     page.wait_for_selector("body[data-ready='1']")
+    page.on("request", lambda request: tab.later.append(request.url))
     for request in finished:
         sizes = request.sizes()
         kind = request.resource_type
@@ -255,6 +258,7 @@ def measure(browser: Any, participants: int, decisions: int, rounds: int, seed: 
             if not any([play_table(console, tabs, k, figures, decisions) for k, tabs in tables.items()]):
                 break  # every table's run is over
         for tab in people:
+            figures.later_requests += len(tab.later)
             figures.participant_in += [len(m.encode()) for m in tab.received]
             figures.participant_deflated += _deflated(tab.received, figures.extension)
             figures.participant_out += [len(m.encode()) for m in tab.sent]
@@ -312,7 +316,8 @@ def report(f: Figures) -> str:
     if f.missed:
         lines.append(f"    MISSED: {f.missed} change(s) some page did not show within {WAIT_MS // 1000} s")
     load = ", ".join(f"{kind} {kb(n)}" for kind, n in sorted(f.load.items()))
-    lines += [f"    a participant's first load: {kb(sum(f.load.values()))} ({load})",
+    lines += [f"    a participant's first load: {kb(sum(f.load.values()))} ({load}); requests after it, all pages: "
+              f"{f.later_requests}",
               f"    then, participants' pages received {sizes(f.participant_in)}",
               f"        deflated on the wire, about {sizes(f.participant_deflated)}",
               f"    and sent {sizes(f.participant_out)}",
