@@ -66,7 +66,9 @@ WATCH_JS = """([selector, key, value, wait]) => { window.__tsSeen = new Promise(
     if (reached()) { observer.disconnect(); clearTimeout(timer); resolve(stamp()); } });
   observer.observe(document.getElementById("ts-main"), {subtree: true, childList: true, attributes: true});
 }); }"""
+# Click ``selector`` and return the time it did; null if the page's websocket is down (the click would send nothing).
 CLICK_JS = """(selector) => { const button = document.querySelector(selector);
+  if (document.body.classList.contains("ts-offline")) return null;
   const t = performance.timeOrigin + performance.now(); button.click(); return t; }"""
 
 
@@ -81,9 +83,11 @@ class Tab:
     later: list[str] = field(default_factory=list)  # what it asked the network for after its first load
     received: list[str] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)
+    sockets: int = 0  # websockets it opened: more than one is a reconnection
 
     def listen(self) -> None:
         def socket(ws: Any) -> None:
+            self.sockets += 1
             ws.on("framereceived", lambda payload: self.received.append(payload))
             ws.on("framesent", lambda payload: self.sent.append(payload))
         self.page.on("websocket", socket)
@@ -96,8 +100,9 @@ class Figures:
     rounds: list[float] = field(default_factory=list)  # ms until every page of the table showed the round
     decisions: list[float] = field(default_factory=list)  # ms until every page of the table showed the decision
     per_page: list[float] = field(default_factory=list)  # each page's own ms, both kinds
-    missed: int = 0
+    missed: list[str] = field(default_factory=list)  # what some page did not show, and what the pages said
     later_requests: int = 0  # HTTP requests of participants' pages after their first load (the websocket aside)
+    reconnections: int = 0  # websockets the pages opened again after their first
     load: dict[str, int] = field(default_factory=dict)  # a participant's first load, bytes by resource
     participant_in: list[int] = field(default_factory=list)  # bytes of each message participants' pages received
     participant_deflated: list[int] = field(default_factory=list)
@@ -180,14 +185,22 @@ def open_tab(browser: Any, url: str, viewport: dict[str, int], selector: str) ->
     return tab
 
 
-def timed(action: Callable[[], float], tabs: list[Tab], key: str, value: int, figures: Figures) -> float | None:
+def timed(action: Callable[[], float | None], tabs: list[Tab], key: str, value: int,
+          figures: Figures) -> float | None:
     """Milliseconds from ``action`` (which returns the time it clicked) until every tab shows data-``key`` >= value."""
     for tab in tabs:
+        tab.page.wait_for_selector("body:not(.ts-offline)", state="attached")  # a reconnection is not timed
         tab.page.evaluate(WATCH_JS, [tab.selector, key, value, WAIT_MS])
     clicked = action()
+    if clicked is None:
+        figures.missed.append(f"data-{key} >= {value}: not clicked, the page's connection was down")
+        return None
     seen = [tab.page.evaluate("() => window.__tsSeen") for tab in tabs]
     if any(s is None or s < 0 for s in seen):
-        figures.missed += 1
+        said = [f"{t.selector} {'already there' if s is not None else 'not shown'} (shows {_attribute(t, key)}, "
+                f"notice {t.page.locator('#ts-notice').inner_text()!r})" for t, s in zip(tabs, seen, strict=True)
+                if s is None or s < 0]
+        figures.missed.append(f"data-{key} >= {value}: {'; '.join(said)}")
         return None
     figures.per_page += [s - clicked for s in seen]
     return max(seen) - clicked
@@ -219,6 +232,7 @@ def play_table(console: Tab, people: list[Tab], k: int, figures: Figures, want: 
             break
         figures.decisions.append(took)
     if _attribute(panel, "open"):  # the bot takes what is left (not timed)
+        console.page.wait_for_selector("body:not(.ts-offline)", state="attached")
         console.page.evaluate(CLICK_JS, f"{panel.selector} .ts-end")
         try:
             console.page.wait_for_selector(f"{panel.selector}[data-open='0']", state="attached")
@@ -262,6 +276,7 @@ def measure(browser: Any, participants: int, decisions: int, rounds: int, seed: 
             figures.participant_in += [len(m.encode()) for m in tab.received]
             figures.participant_deflated += _deflated(tab.received, figures.extension)
             figures.participant_out += [len(m.encode()) for m in tab.sent]
+        figures.reconnections = sum(tab.sockets - 1 for tab in (console, *people))
         figures.console_in = [len(m.encode()) for m in console.received]
         figures.console_deflated = _deflated(console.received, figures.extension)
         for tab in (console, *people):
@@ -313,11 +328,10 @@ def report(f: Figures) -> str:
              f"    next round -> every page of its table and the console   {summary(f.rounds)}",
              f"    decision   -> every page of its table and the console   {summary(f.decisions)}",
              f"    each page's own time (both kinds)                        {summary(f.per_page)}"]
-    if f.missed:
-        lines.append(f"    MISSED: {f.missed} change(s) some page did not show within {WAIT_MS // 1000} s")
+    lines += [f"    MISSED (not shown within {WAIT_MS // 1000} s, or shown before the click): {m}" for m in f.missed]
     load = ", ".join(f"{kind} {kb(n)}" for kind, n in sorted(f.load.items()))
     lines += [f"    a participant's first load: {kb(sum(f.load.values()))} ({load}); requests after it, all pages: "
-              f"{f.later_requests}",
+              f"{f.later_requests}; websockets opened again: {f.reconnections}",
               f"    then, participants' pages received {sizes(f.participant_in)}",
               f"        deflated on the wire, about {sizes(f.participant_deflated)}",
               f"    and sent {sizes(f.participant_out)}",

@@ -4,6 +4,7 @@ every message a page may send checked field by field, and the server's answers t
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import threading
@@ -398,3 +399,40 @@ def test_the_trainer_hands_a_seat_to_the_bot_gives_it_back_and_frees_it(served: 
         assert actor not in table.humans and served.room.seat_of(TOKENS[5]) is None
         console.send(json.dumps({"type": "bot", "seat": "t0-cs-0", "with_bot": True}))
         assert "Personne n'occupe cette place" in receive(console, "notice")["text"]
+
+
+def test_a_page_ends_on_the_newest_fragment_even_one_it_showed_before():
+    """Page.offer: A shown, B offered and on its way, then A again (the state went back): the page gets A after B;
+    B offered then A again before B left: nothing is sent (A is what it shows)."""
+    class Socket:
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+            self.go = asyncio.Event()
+
+        async def send_text(self, text: str) -> None:
+            await self.go.wait()  # a slow network: the send is under way while the room changes
+            self.sent.append(json.loads(text)["html"])
+
+    async def play() -> tuple[list[str], list[str]]:
+        shown = []
+        for steps in (("B", "A"), ("B", "wait", "A")):
+            ws = Socket()
+            page = web.Page(ws, False, "fr", "127.0.0.1", "http://x/j/ABCD")  # type: ignore[arg-type]
+            page.sent = "A"
+            writer = asyncio.create_task(page.write())
+            for step in steps:
+                if step == "wait":
+                    while page._latest is not None:  # the writer took B: its send is under way
+                        await asyncio.sleep(0)
+                else:
+                    page.offer(step)
+            ws.go.set()
+            for _ in range(20):
+                await asyncio.sleep(0)
+            writer.cancel()
+            shown.append(ws.sent)
+        return shown[0], shown[1]
+
+    before_it_left, on_its_way = asyncio.run(play())
+    assert before_it_left == []
+    assert on_its_way == ["B", "A"]
