@@ -166,6 +166,7 @@ def _sets() -> None:
         "horizon_months=1201": "[1, 1200]", "horizon_months=0": "[1, 1200]",
         "crisis_months=[0]": "[1, 1200]", "crisis_months=[1201]": "[1, 1200]", "crisis_months=5": "list",
         "crisis_months=[1.5]": "list", "crisis_months=[" + ",".join(["3"] * 1201) + "]": "at most 1200",
+        "election_months=[0]": "[1, 1200]", "election_months=40": "list",
         'regulated_topics=["space"]': "distinct names", 'regulated_topics=["energy", "energy"]': "distinct",
         "regulated_topics=energy": "distinct names", "n_topics=7": "[1, 6]", "meetings_per_month=101": "[0, 100]",
         "crisis_slowdown=0.5": "[1, 100]", "approve_bias=-21": "[-20, 20]",

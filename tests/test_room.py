@@ -4,6 +4,7 @@ every message a page may send checked field by field, and the server's answers t
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import threading
@@ -122,6 +123,58 @@ def test_a_timed_round_ends_when_its_time_is_up_and_its_clock_stops_while_paused
     assert any(s.asked.by == "bot" for s in rt.table.record)
 
 
+def test_the_trainer_calls_an_early_election_from_the_console_and_the_table_replays():
+    room = small_room()
+    assert 'data-msg="{&quot;type&quot;: &quot;trigger&quot;, &quot;table&quot;: 0, &quot;event&quot;: ' \
+           '&quot;election&quot;}"' in render.console(room, set(), "http://127.0.0.1:1/j/ABCD", "en", 0.0)
+    assert protocol.parse(json.dumps({"type": "trigger", "table": 0, "event": "election"}), protocol.TRAINER)
+    room.take(TOKENS[0], "t0-el-0")
+    room.start_round(0, 2, 0, 0.0)
+    room.end_round(0)
+    assert room.trigger(0, "election") == 3
+    room.start_round(0, 2, 0, 0.0)
+    room.end_round(0)
+    table = room.tables[0].table
+    assert [e.month for e in table.model.log.events if e.kind == "election"] == [3]
+    assert table.session().settings["election_months"] == (3,)
+    assert replay(table.session()).datacollector.get_model_vars_dataframe().equals(
+        table.model.datacollector.get_model_vars_dataframe())
+    page = render.console(room, set(), "http://127.0.0.1:1/j/ABCD", "fr", 0.0)
+    assert "Une élection anticipée le mois prochain (mois 3)" in page
+
+
+def test_a_seat_page_shows_a_timed_rounds_time_left_to_the_minute():
+    room = small_room()
+    room.take(TOKENS[0], "t0-se-0")  # asked in the first month (an introduction)
+    seat = room.seats["t0-se-0"]
+    assert "ts-time-left" not in render.seat_page(room, seat, "en", 0.0)  # no round
+    room.start_round(0, 3, 2, now=100.0)
+    assert 'data-minutes="2"' in render.seat_page(room, seat, "en", 100.0)
+    assert "less than 2 min" in render.seat_page(room, seat, "en", 159.0)
+    assert "une minute" in render.seat_page(room, seat, "fr", 161.0)
+    assert render.seat_page(room, seat, "en", 161.0) == render.seat_page(room, seat, "en", 219.0)  # once a minute
+    room.pause(0, True, now=130.0)
+    paused = render.seat_page(room, seat, "en", 500.0)
+    assert "less than 2 min" in paused and "clock is stopped" in paused
+    room.pause(0, False, now=500.0)
+    room.end_round(0)
+    assert "ts-time-left" not in render.seat_page(room, seat, "en", 500.0)
+    room.start_round(0, 3, 0, now=600.0)  # untimed
+    assert "ts-time-left" not in render.seat_page(room, seat, "en", 600.0)
+
+
+def test_a_participant_the_trainer_freed_is_told_why_until_they_take_a_seat():
+    room = small_room()
+    room.take(TOKENS[0], "t0-el-0")
+    room.free("t0-el-0")
+    for lang, words in (("fr", "Le formateur a libéré votre place"), ("en", "The trainer has freed your seat")):
+        assert words in render.join_list(room, "http://127.0.0.1:1/j/ABCD", lang, freed=TOKENS[0] in room.freed)
+    room.take(TOKENS[0], "t0-cs-0")
+    assert TOKENS[0] not in room.freed
+    room.leave(TOKENS[0])
+    assert TOKENS[0] not in room.freed and "ts-freed" not in render.join_list(room, "http://x/j/A", "en")
+
+
 def test_the_trainer_sets_off_events_and_speaks_to_a_table():
     room = small_room()
     assert room.trigger(0, "crisis") == 1
@@ -160,7 +213,7 @@ def test_no_message_of_a_participants_page(frame):
     {"type": "start", "table": 0, "months": 3.0, "minutes": 0}, {"type": "end", "table": 8},
     {"type": "pause", "table": 0, "paused": 1}, {"type": "bot", "seat": "t0-el-0", "with_bot": "yes"},
     {"type": "say", "table": 0, "text": "x" * (MAX_MESSAGE + 1)}, {"type": "say", "table": 0, "text": "a\nb"},
-    {"type": "say", "table": 0, "text": "\x1b[2J"}, {"type": "trigger", "table": 0, "event": "election"},
+    {"type": "say", "table": 0, "text": "\x1b[2J"}, {"type": "trigger", "table": 0, "event": "flood"},
     {"type": "decide", "id": "m1/approve/a0/p1", "choice": "approve"},  # a participant's, not the trainer's
 ])
 def test_no_message_of_the_console(message):
@@ -279,7 +332,8 @@ def test_a_page_acts_for_its_own_seat_only(served: Served):
         assert closed_code(other) == 1008
     with participant(served, TOKENS[0]) as again:  # the same token, a new page: the seat is still its
         again.send(json.dumps({"type": "leave"}))
-        assert "ts-take" in receive(again, "page")["html"]
+        back = receive(again, "page")["html"]
+        assert "ts-take" in back and "ts-freed" not in back  # it left by itself: nothing to explain
 
 
 @pytest.mark.parametrize("frame", [b"\x00binary", "{", '{"type": "leave", "x": 1}', "x" * 5000])
@@ -340,7 +394,45 @@ def test_the_trainer_hands_a_seat_to_the_bot_gives_it_back_and_frees_it(served: 
             assert shown in receive(phone, "page")["html"]
             assert (actor in table.humans) is human
         console.send(json.dumps({"type": "free", "seat": "t0-cs-0"}))
-        assert "ts-take" in receive(phone, "page")["html"]
+        back = receive(phone, "page")["html"]
+        assert "ts-take" in back and "Le formateur a libéré votre place" in back  # told why
         assert actor not in table.humans and served.room.seat_of(TOKENS[5]) is None
         console.send(json.dumps({"type": "bot", "seat": "t0-cs-0", "with_bot": True}))
         assert "Personne n'occupe cette place" in receive(console, "notice")["text"]
+
+
+def test_a_page_ends_on_the_newest_fragment_even_one_it_showed_before():
+    """Page.offer: A shown, B offered and on its way, then A again (the state went back): the page gets A after B;
+    B offered then A again before B left: nothing is sent (A is what it shows)."""
+    class Socket:
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+            self.go = asyncio.Event()
+
+        async def send_text(self, text: str) -> None:
+            await self.go.wait()  # a slow network: the send is under way while the room changes
+            self.sent.append(json.loads(text)["html"])
+
+    async def play() -> tuple[list[str], list[str]]:
+        shown = []
+        for steps in (("B", "A"), ("B", "wait", "A")):
+            ws = Socket()
+            page = web.Page(ws, False, "fr", "127.0.0.1", "http://x/j/ABCD")  # type: ignore[arg-type]
+            page.sent = "A"
+            writer = asyncio.create_task(page.write())
+            for step in steps:
+                if step == "wait":
+                    while page._latest is not None:  # the writer took B: its send is under way
+                        await asyncio.sleep(0)
+                else:
+                    page.offer(step)
+            ws.go.set()
+            for _ in range(20):
+                await asyncio.sleep(0)
+            writer.cancel()
+            shown.append(ws.sent)
+        return shown[0], shown[1]
+
+    before_it_left, on_its_way = asyncio.run(play())
+    assert before_it_left == []
+    assert on_its_way == ["B", "A"]

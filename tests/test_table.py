@@ -18,7 +18,7 @@ from transition_sim.choices import OPTIONS
 from transition_sim.outdir import OutputError
 from transition_sim.seats import Play
 from transition_sim.table import DecisionError, HumanDecision, Session, Table, replay
-from transition_sim.table_export import HUMAN_DECISIONS, SEATED_DECISIONS, SESSION, write_session
+from transition_sim.table_export import HUMAN_DECISIONS, SEATED_DECISIONS, SESSION, STORIES, write_session
 
 SMALL = dict(n_socio=15, n_civil=5, election_offset=12, self_org_rate=0.2)
 
@@ -275,7 +275,14 @@ def test_the_session_exports_for_the_debrief(tmp_path):
     record = json.loads((out / SESSION).read_text())
     assert record["seed"] == 3 and record["months"] == table.month
     assert (out / "timeseries.csv").exists() and (out / "events.jsonl").exists()
-    write_session(table, out)  # its own export: replaced
+    events = [json.loads(line) for line in (out / "events.jsonl").read_text(encoding="utf-8").splitlines()]
+    mayor = table.model.territory.name_of(0)
+    for lang, month, held, text in (("en", "month", f"Seats held by participants: {mayor.en}.", "text"),
+                                    ("fr", "mois", f"Places tenues par des participants : {mayor.fr}.", "text_fr")):
+        story = (out / STORIES[lang]).read_text(encoding="utf-8").splitlines()
+        assert f"{table.month} {month}" in story[0] and story[1] == held
+        lines = story[story.index("") + 1:]
+        assert lines == [f"{month} {e['month']}: {e[text]}" for e in events] and len(lines) > 10
     foreign = tmp_path / "notes"
     foreign.mkdir()
     (foreign / "mine.txt").write_text("keep me")
@@ -300,10 +307,12 @@ def test_any_valid_human_decisions_keep_the_accounts(seed, strategy, seats, data
     assert state(replay(table.session())) == state(table.model)
 
 
-@pytest.mark.parametrize("event, kind", [("crisis", "crisis_start"), ("initiation", "initiation")])
-def test_the_trainer_sets_off_a_crisis_or_an_initiation_day_and_the_session_replays(event, kind):
-    """Through the model's own schedule (crisis_months, initiation_months): the month after the trigger has
-    the event, the run without the trigger does not, and the session (its settings carry it) replays."""
+@pytest.mark.parametrize("event, kind", [("crisis", "crisis_start"), ("initiation", "initiation"),
+                                         ("election", "election")])
+def test_the_trainer_sets_off_a_crisis_an_initiation_day_or_an_election_and_the_session_replays(event, kind):
+    """Through the model's own schedule (crisis_months, initiation_months, election_months): the month after the
+    trigger has the event, the run without the trigger does not, and the session (its settings carry it)
+    replays."""
     table = Table(seed=3, settings=SMALL)
     table.seat(0)
     play(table, 4, 1, lambda r: r.bot)
@@ -315,5 +324,24 @@ def test_the_trainer_sets_off_a_crisis_or_an_initiation_day_and_the_session_repl
     table.start_round(36)
     with pytest.raises(DecisionError, match="still under way"):
         table.trigger(event)
-    with pytest.raises(DecisionError, match="must be one of crisis, initiation"):
-        Table(seed=0).trigger("election")
+    with pytest.raises(DecisionError, match="must be one of crisis, initiation, election"):
+        Table(seed=0).trigger("flood")
+
+
+def test_an_early_election_is_held_as_the_calendars_and_moves_nothing_else():
+    """election_months (ODD section 7.5): an election in that month, with its turnover; the calendar's elections and
+    the pre-election pressure stay where they were; a month that is also the calendar's holds one election."""
+    early = plain(3, 30, **SMALL, election_months=(5,))
+    elections = [e.month for e in early.log.events if e.kind == "election"]
+    assert elections == [5, 12] == [5] + [e.month for e in plain(3, 30, **SMALL).log.events
+                                                if e.kind == "election"]
+    assert next(e for e in early.log.events if e.kind == "election").data["replaced"]  # seed 3: someone goes
+    calendar = TerritoryModel(seed=3, **SMALL, election_months=(5,))
+    plain_calendar = TerritoryModel(seed=3, **SMALL)
+    for _ in range(11):
+        calendar.step()
+        plain_calendar.step()
+        assert calendar.territory.preelection_pressure() == plain_calendar.territory.preelection_pressure()
+    assert state(plain(3, 20, **SMALL, election_months=(12,))) == state(plain(3, 20, **SMALL))
+    held = plain(3, 8, **SMALL, election_months=(5,), elections_held_off=(5,))
+    assert not any(e.kind == "election" for e in held.log.events)

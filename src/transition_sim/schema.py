@@ -338,6 +338,9 @@ def _params() -> list[Param]:
         P("elections_held_off", (), "int_list", "months", "Election months whose turnover is held off "
           "(everyone stays; the same draws are made): the matched counterfactual of an election.",
           "events", 1, MAX_MONTHS),
+        P("election_months", (), "int_list", "months", "Months of an early election, held as the calendar's are "
+          "(the calendar, election_offset and election_period, and the pre-election pressure stay as they were): "
+          "the workshop room's trainer calls one.", "events", 1, MAX_MONTHS),
         P("state_rotation", 1 / 36, "float", "probability/month", "Monthly chance a State agent rotates out.",
           "events", 0.0, 1.0),
         P("civil_mobility", 1 / 120, "float", "probability/month", "Monthly chance a civil servant moves.",

@@ -24,7 +24,8 @@ from transition_sim.errors import shown
 from transition_sim.model import TerritoryModel
 from transition_sim.seats import Asked, Play, Request, view
 
-TRIGGERS: dict[str, str] = {"crisis": "crisis_months", "initiation": "initiation_months"}  # event -> schedule
+TRIGGERS: dict[str, str] = {"crisis": "crisis_months", "initiation": "initiation_months",
+                            "election": "election_months"}  # event -> schedule
 
 
 class DecisionError(ValueError):
@@ -134,9 +135,9 @@ class Table:
         self._advance()
 
     def trigger(self, event: str) -> int:
-        """Set off a crisis or the territory's own initiation day (``TRIGGERS``) at the next month, between
-        rounds, through the model's own schedule (``crisis_months``, ``initiation_months``): the session's
-        settings carry it, so the session replays. Returns that month."""
+        """Set off a crisis, the territory's own initiation day or an early election (``TRIGGERS``) at the next
+        month, between rounds, through the model's own schedule (``crisis_months``, ``initiation_months``,
+        ``election_months``): the session's settings carry it, so the session replays. Returns that month."""
         if event not in TRIGGERS:
             raise DecisionError(f"event = {shown(event)}: must be one of {', '.join(TRIGGERS)}")
         if self.round_open:

@@ -1,7 +1,8 @@
 """A played table for the debrief: the run's files (``output.run_files``), the log of the human decisions
-that replays it, every decision of the seats people held (by them or by the bot), and the session's seed and
-settings. Written like every other output (:mod:`transition_sim.outdir`): never over what transition-sim
-did not write."""
+that replays it, every decision of the seats people held (by them or by the bot), the session's seed and
+settings, and the run's story to read aloud in French and in English (``story_fr.txt``, ``story_en.txt``: the
+events' dated sentences, which ``events.jsonl`` holds as data). Written like every other output
+(:mod:`transition_sim.outdir`): never over what transition-sim did not write."""
 
 from __future__ import annotations
 
@@ -14,12 +15,22 @@ from typing import Any
 
 from transition_sim.outdir import check_target, write_directory
 from transition_sim.output import jsonable, run_files
-from transition_sim.table import Table
+from transition_sim.seats import names
+from transition_sim.story import LANGS
+from transition_sim.table import Session, Table
 
 HUMAN_DECISIONS = "human_decisions.csv"
 SEATED_DECISIONS = "seated_decisions.csv"
 SESSION = "session.json"
 COMMAND = "table"  # the marker's command: a table's directory is replaced only by a table's export
+STORIES = {lang: f"story_{lang}.txt" for lang in LANGS}
+_STORY_HEAD = {
+    "en": "The story of a workshop table: scenario {scenario}, strategy {strategy}, seed {seed}, {months} months "
+          "played in {rounds} round(s).\nSeats held by participants: {seats}.\n\n",
+    "fr": "L'histoire d'une table d'atelier : scénario {scenario}, stratégie {strategy}, graine {seed}, {months} mois "
+          "joués en {rounds} tour(s).\nPlaces tenues par des participants : {seats}.\n\n",
+}
+_NONE = {"en": "none", "fr": "aucune"}
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
@@ -44,6 +55,20 @@ def session_files(table: Table) -> dict[str, bytes]:
               "months": session.months, "settings": jsonable(session.settings), "rounds": table.round,
               "human_seats": sorted(table.humans)}
     files[SESSION] = (json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode()
+    files.update(stories(table, session))
+    return files
+
+
+def stories(table: Table, session: Session) -> dict[str, bytes]:
+    """The run's story in each language: who held which seat, then every event's dated sentence."""
+    territory = table.model.territory
+    held = sorted({s.asked.request.seat for s in table.record} | table.humans)
+    files = {}
+    for lang, name in STORIES.items():
+        seats = ", ".join(names(territory.name_of(i))[lang] for i in held) or _NONE[lang]
+        head = _STORY_HEAD[lang].format(scenario=session.scenario, strategy=session.strategy, seed=session.seed,
+                                        months=session.months, rounds=table.round, seats=seats)
+        files[name] = (head + "".join(line + "\n" for line in territory.log.sentences(lang))).encode()
     return files
 
 

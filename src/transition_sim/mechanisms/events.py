@@ -22,7 +22,7 @@ def monthly_events(t: Territory, rng: np.random.Generator) -> list[int]:
     replaced: list[int] = []
     if t.month > 1 and t.month_of_year() == 0:
         renew_budgets(t)
-    if months_to_election(t.month, cfg) == 0:
+    if months_to_election(t.month, cfg) == 0 or t.month in cfg["election_months"]:
         replaced += hold_election(t, rng.random(len(t.elected_idx)), rng)
     else:
         rng.random(len(t.elected_idx))  # keep the stream aligned month to month

@@ -6,4 +6,4 @@ MAX_SEATS_PER_ROLE = 4
 MAX_MONTHS_PER_ROUND = 24
 MAX_ROUND_MINUTES = 60
 MAX_MESSAGE = 280  # characters of a trainer's message to a table
-EVENTS = ("crisis", "initiation")  # what the trainer can set off for a table's next month (Table.trigger)
+EVENTS = ("crisis", "initiation", "election")  # what the trainer can set off for a table's next month (Table.trigger)

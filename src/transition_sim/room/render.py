@@ -6,6 +6,8 @@ Security Policy forbids it)."""
 from __future__ import annotations
 
 import json
+import math
+import time
 from html import escape
 from typing import Any
 
@@ -86,10 +88,12 @@ def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def join_list(room: Room, url: str, lang: str) -> str:
+def join_list(room: Room, url: str, lang: str, freed: bool = False) -> str:
     """The code, the address and its QR code, and the seats of every table, free ones with a button to take
-    them."""
+    them; ``freed``: this participant's seat was freed by the trainer, and the page says so first."""
     parts = [join_head(room, url, lang), f'<p class="ts-lead">{e(t("choose_seat", lang))}</p>']
+    if freed:
+        parts.insert(0, f'<p class="ts-freed" role="alert">{e(t("freed_by_trainer", lang))}</p>')
     if not room.free_seats():
         parts.append(f'<p class="ts-full">{e(t("all_taken", lang))}</p>')
     for rt in room.tables:
@@ -166,11 +170,31 @@ def _taken_line(rt: RoomTable, s: SeatedDecision, lang: str) -> str:
 def _state(table: Any, month: int) -> str:
     """The table's state as attributes, for scripts and tests to wait on."""
     return (f'data-round="{table.round}" data-month="{month}" data-open="{int(table.round_open)}" '
-            f'data-pending="{len(table.pending())}"')
+            f'data-pending="{len(table.pending())}" data-log="{len(table.log)}"')  # data-log: decisions taken
 
 
-def seat_page(room: Room, seat: Seat, lang: str) -> str:
-    """What the person in ``seat`` sees: the decisions waiting for them first, then what they know."""
+def seconds_left(rt: RoomTable, now: float) -> float | None:
+    """A timed round's time left (its clock stopped while the table is paused); None if the round is not timed."""
+    if rt.left is not None:
+        return rt.left
+    return None if rt.deadline is None else max(0.0, rt.deadline - now)
+
+
+def seat_time_left(rt: RoomTable, now: float, lang: str) -> str:
+    """A timed round's time left, to the minute: the page changes once a minute, not at each of the clock's
+    seconds (the console shows them)."""
+    left = seconds_left(rt, now) if rt.table.round_open else None
+    if left is None:
+        return ""
+    minutes = max(1, math.ceil(left / 60))
+    text = t("seat_time_last", lang) if minutes == 1 else t("seat_time_left", lang, minutes=minutes)
+    paused = f' {t("seat_time_paused", lang)}' if rt.left is not None else ""
+    return f'<p class="ts-time-left" data-minutes="{minutes}">{e(text + paused)}</p>'
+
+
+def seat_page(room: Room, seat: Seat, lang: str, now: float | None = None) -> str:
+    """What the person in ``seat`` sees: the decisions waiting for them first, then what they know; ``now``
+    (``time.monotonic()``, the rounds' deadlines' clock, by default) for a timed round's time left."""
     rt = room.table_of(seat)
     table = rt.table
     seen = table.view(seat.actor)
@@ -180,7 +204,8 @@ def seat_page(room: Room, seat: Seat, lang: str) -> str:
              f'<h1>{e(t("you_are", lang, name=seen["name"][lang]))}</h1>'
              f'<p class="ts-status">{e(t("table_n", lang, n=rt.index + 1))} · '
              f'{e(t("month_of", lang, month=month, horizon=table.horizon))}<br>'
-             f'<span class="ts-round">{e(round_status(rt, lang))}</span></p></header>']
+             f'<span class="ts-round">{e(round_status(rt, lang))}</span></p>'
+             f'{seat_time_left(rt, time.monotonic() if now is None else now, lang)}</header>']
     if rt.paused:
         parts.append(f'<p class="ts-paused">{e(t("paused", lang))}</p>')
     if seat.with_bot:
@@ -255,8 +280,9 @@ def table_panel(room: Room, rt: RoomTable, online: set[str], lang: str, now: flo
     k, table = rt.index, rt.table
     month = table.pending()[0].month if table.pending() else table.month
     status = round_status(rt, lang)
-    if rt.deadline is not None or rt.left is not None:
-        left = int(rt.left if rt.left is not None else max(0.0, (rt.deadline or now) - now))
+    left_s = seconds_left(rt, now)
+    if left_s is not None:
+        left = int(left_s)
         status += " " + t("time_left", lang, minutes=left // 60, seconds=left % 60)
     months_id, minutes_id, text_id = f"ts-months-{k}", f"ts-minutes-{k}", f"ts-text-{k}"
     over = table.month >= table.horizon

@@ -87,6 +87,7 @@ class Room:
         self.trainer_code = new_code(TRAINER_CODE_LENGTH)
         self.tables: list[RoomTable] = []
         self.seats: dict[str, Seat] = {}
+        self.freed: set[str] = set()  # participants whose seat the trainer freed: their join page says so
         for k in range(tables):
             table = Table(scenario=scenario, strategy=strategy, seed=seed + k, settings=settings)
             seats = [Seat(f"t{k}-{role.code}-{rank}", k, role, actor)
@@ -116,6 +117,7 @@ class Room:
         if seat.holder is not None:
             raise RoomError("seat_taken")
         seat.holder, seat.with_bot = token, False
+        self.freed.discard(token)
         self.tables[seat.table].table.seat(seat.actor, human=True)
         return seat
 
@@ -123,7 +125,7 @@ class Room:
         """The participant gives their seat back: the bot plays it, and it is free to take."""
         seat = self.seat_of(token)
         if seat is not None:
-            self.free(seat.key)
+            self._release(seat)
 
     def decide(self, token: str, decision_id: str, choice: str) -> None:
         """The holder of a seat answers one of its pending decisions (the table checks the rest)."""
@@ -144,8 +146,14 @@ class Room:
 
     # ------------------------------------------------------------------ the trainer
     def free(self, key: str) -> None:
-        """The seat's participant is let go: the bot plays it and anyone may take it."""
+        """The seat's participant is let go: the bot plays it and anyone may take it; the participant's join page
+        says why they are back there."""
         seat = self._seat(key)
+        if seat.holder is not None:
+            self.freed.add(seat.holder)
+        self._release(seat)
+
+    def _release(self, seat: Seat) -> None:
         seat.holder, seat.with_bot = None, False
         self.tables[seat.table].table.seat(seat.actor, human=False)
 

@@ -199,8 +199,20 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_actor": {"en": "Actor", "fr": "Acteur"},
     "col_who": {"en": "Played by", "fr": "Joué par"},
     "shown_message": {"en": "Shown on the table's pages: {text}", "fr": "Affiché sur les pages de la table : {text}"},
-    "elections_note": {"en": "Elections come on the model's own calendar.", "fr": "Les élections suivent le "
-                                                                                  "calendrier du modèle."},
+    "elections_note": {"en": "Elections come on the model's own calendar; you can call an early one.",
+                       "fr": "Les élections suivent le calendrier du modèle ; vous pouvez en provoquer une anticipée."},
+    # --- room operations (issue 15: an early election, a timed round's time left, a freed seat) ---
+    "election": {"en": "An early election next month", "fr": "Une élection anticipée le mois prochain"},
+    "seat_time_left": {"en": "Time left for this round: less than {minutes} min.",
+                       "fr": "Temps restant pour ce tour : moins de {minutes} min."},
+    "seat_time_last": {"en": "Time left for this round: less than a minute.",
+                       "fr": "Temps restant pour ce tour : moins d'une minute."},
+    "seat_time_paused": {"en": "The round's clock is stopped while the table is paused.",
+                         "fr": "Le temps du tour est arrêté pendant la pause."},
+    "freed_by_trainer": {"en": "The trainer has freed your seat: the bot plays it now, and the decisions you took "
+                               "stand. You can take a free seat again below.",
+                         "fr": "Le formateur a libéré votre place : le robot la joue désormais, et les décisions "
+                               "que vous avez prises restent. Vous pouvez reprendre une place libre ci-dessous."},
 }
 
 

@@ -98,9 +98,13 @@ class Page:
         self._wake = asyncio.Event()
 
     def offer(self, html: str) -> None:
-        if html != self.sent:
-            self._latest = html
-            self._wake.set()
+        """The page's newest HTML. ``sent`` is what the page shows once the send under way is done: a newest
+        equal to it drops any fragment still waiting (superseded), so the page never ends on an older state."""
+        if html == self.sent:
+            self._latest = None
+            return
+        self._latest = html
+        self._wake.set()
 
     def notify(self, text: str) -> None:
         self._notices.append(text)
@@ -119,8 +123,8 @@ class Page:
                 await self.ws.send_text(json.dumps({"type": "notice", "text": text}))
             html, self._latest = self._latest, None
             if html is not None and html != self.sent:
+                self.sent = html  # before the send: what is offered meanwhile compares with what the page will show
                 await self.ws.send_text(json.dumps({"type": "page", "html": html}))
-                self.sent = html
 
 
 class RoomServer:
@@ -164,8 +168,8 @@ class RoomServer:
             return render.console(self.room, online, page.join_url, page.lang, now, self.out is not None)
         seat = self.room.seat_of(page.token or "")
         if seat is None:
-            return render.join_list(self.room, page.join_url, page.lang)
-        return render.seat_page(self.room, seat, page.lang)
+            return render.join_list(self.room, page.join_url, page.lang, freed=page.token in self.room.freed)
+        return render.seat_page(self.room, seat, page.lang, now)
 
     def render_all(self) -> None:
         now = time.monotonic()
