@@ -1,17 +1,19 @@
-"""The facilitator's seat (issue 15.2, ODD section 7.15): a person choosing the facilitator's first move of
-the month among the moves its strategy ranks first.
+"""The facilitator's seat (issue 15.2, ODD section 7.15): a person choosing the facilitator's moves, one
+meeting at a time, among the moves its strategy ranks first.
 
-The strategy's ranking is what it would do this month with meetings enough: :func:`ranked` rehearses its
-``act`` on a copy of the model (the real run, its draws included, is untouched) and records the moves it
-makes, in order, up to ``MAX_MOVES`` distinct ones. The person picks one of them, or lets the strategy choose
-(``STRATEGY``, the bot's option): :func:`make` makes the chosen move on the real model, then the strategy acts
-as it always does with the meetings left (a strategy that keeps track of its own moves is told of it,
-``Strategy.moved``). Letting the strategy choose is the month without a seat, bit for bit. Only the option's
-id is logged, so a session replays: the same month offers the same options.
+The strategy's ranking is what it would do now with meetings enough: :func:`ranked` rehearses its ``act`` on
+a copy of the model (the real run, its draws included, is untouched) and records the moves it makes, in
+order, up to ``MAX_MOVES`` distinct ones. The person picks one of them, or lets the strategy choose
+(``STRATEGY``, the bot's option): :func:`make` makes the chosen move on the real model and the next pick is
+asked (``m14/move/f2``...) while meetings are left; once the strategy is let choose, it acts as it always
+does with the meetings left (a strategy that keeps track of its own moves is told of the person's,
+``Strategy.moved``). Letting the strategy choose at once is the month without a seat, bit for bit. Only the
+options' ids are logged, so a session replays: the same month offers the same options.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,9 +21,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from transition_sim.projects import FACILITATOR
-from transition_sim.roles import Role
-from transition_sim.story import FACILITATOR_NAME
-from transition_sim.strategies.budget import call_strategy
+from transition_sim.roles import TOPIC_LABELS, TOPICS, Role
+from transition_sim.story import FACILITATOR_NAME, Name, what_name
 
 if TYPE_CHECKING:
     from transition_sim.model import TerritoryModel
@@ -36,9 +37,9 @@ MOVES = ("meet", "introduce", "cold_contact", "pitch", "relay", "ask_for_call", 
          "present_vision")  # the Facilitator's methods that meet someone: the moves a seat can pick
 
 
-def decision_id(month: int) -> str:
-    """The month's facilitator decision, e.g. ``m14/move/f1`` (its first move)."""
-    return f"m{month}/{MOVE}/f1"
+def decision_id(month: int, n: int) -> str:
+    """The month's ``n``-th facilitator decision, e.g. ``m14/move/f1`` (its first move)."""
+    return f"m{month}/{MOVE}/f{n}"
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,8 @@ def ranked(model: TerritoryModel, limit: int = MAX_MOVES) -> list[Move]:
     fac.propose = drafting  # type: ignore[method-assign]
     for method in MOVES:
         setattr(fac, method, recording(method))
-    try:
+    with contextlib.suppress(_Enough):
         rehearsal.strategy.act(rehearsal.territory, fac)
-    except _Enough:
-        pass
     return list(moves.values())
 
 
@@ -120,18 +119,17 @@ def make(model: TerritoryModel, move: Move) -> None:
     model.strategy.moved(model.territory, move.method, args, made)
 
 
-def act(model: TerritoryModel, choice: str | None, offered: list[Move]) -> None:
-    """The facilitator's month: ``choice`` (an offered move's id) first, then the strategy; ``None`` or
-    ``STRATEGY``: the strategy alone, as without a seat."""
-    if choice is not None and choice != STRATEGY:
-        make(model, next(m for m in offered if m.id == choice))
-    call_strategy(model.strategy.act, model.territory, model.facilitator, model.strategy_name)
-
-
 # ---------------------------------------------------------------------------- what the seat knows
-def _names(t: Territory, i: int) -> dict[str, str]:
-    name = t.name_of(int(i))
+def _both(name: Name) -> dict[str, str]:
     return {"en": name.en, "fr": name.fr}
+
+
+def _names(t: Territory, i: int) -> dict[str, str]:
+    return _both(t.name_of(int(i)))
+
+
+def _topic(k: int) -> dict[str, str]:
+    return {lang: TOPIC_LABELS[lang][TOPICS[k]] for lang in ("en", "fr")}
 
 
 def _person(t: Territory, i: int) -> dict[str, Any]:
@@ -145,7 +143,7 @@ def describe(t: Territory, move: Move) -> dict[str, Any]:
     if move.draft is not None:
         args, kwargs = move.draft
         kind, topics, cost = args[:3]
-        out |= {"project_kind": kind, "topics": [int(k) for k in topics], "cost": round(float(cost), 2),
+        out |= {"what": _both(what_name(kind, tuple(int(k) for k in topics))), "cost": round(float(cost), 2),
                 "sponsor": _person(t, kwargs["sponsor"]), "beneficiary": _person(t, kwargs["beneficiary"])}
         if move.method == "relay":
             out["who"] = _person(t, move.args[0])
@@ -168,9 +166,9 @@ def view(t: Territory, contacts_shown: int = 8) -> dict[str, Any]:
     known = known[np.argsort(-t.power[known], kind="stable")]
     rows = []
     for i in known[:contacts_shown].tolist():
-        needs = [{"topic": int(k), "urgency": round(u, 4), "answerable": bool(state.toolkit[k])}
+        needs = [{"topic": _topic(k), "urgency": round(u, 4), "answerable": bool(state.toolkit[k])}
                  for k, u, _c in t.needs.open_needs(i)[:3]]
         rows.append({**_person(t, i), "needs": needs})
-    return {"seat": SEAT, "role": "facilitator", "name": {"en": FACILITATOR_NAME.en, "fr": FACILITATOR_NAME.fr},
+    return {"seat": SEAT, "role": "facilitator", "name": _both(FACILITATOR_NAME),
             "month": t.month, "meetings": int(t.config["meetings_per_month"]), "successes": int(state.successes),
             "n_contacts": len(known), "contacts": rows}

@@ -20,6 +20,7 @@ from transition_sim.needs import EMPTY
 from transition_sim.projects import Project
 from transition_sim.roles import TOPIC_LABELS, TOPICS, Role
 from transition_sim.story import Name
+from transition_sim.strategies.budget import call_strategy
 from transition_sim.territory import Territory
 
 HUMAN, BOT = "human", "bot"  # who decided
@@ -96,25 +97,29 @@ class Play:
         return bot if human is None else human
 
     def facilitate(self, model: Any) -> None:
-        """The facilitator's month: put to its seat as a decision (its strategy's first moves, or let it
-        choose) when a person holds the seat or answered it; else the strategy's, as without seats."""
-        t = model.territory
-        key = facilitation.decision_id(t.month)
-        human = self.answers.get(key)
-        if human is None and facilitation.SEAT not in self.humans:
-            facilitation.act(model, None, [])
-            return
-        offered = facilitation.ranked(model)
-        options = (*(m.id for m in offered), facilitation.STRATEGY)
-        if human is not None and (not isinstance(human, str) or human not in options):
-            raise UnknownChoice(f"decision {key}: {human} is not one of its options ({', '.join(options)})")
-        if offered:
-            about = {"moves": [facilitation.describe(t, m) for m in offered],
-                     "meetings": int(model.facilitator.meetings_left)}
-            request = Request(key, facilitation.SEAT, t.month, facilitation.MOVE, options, facilitation.STRATEGY,
-                              about)
-            self.asked.append(Asked(request, human))
-        facilitation.act(model, human, offered)
+        """The facilitator's month: while a person holds its seat (or answered) and meetings are left, its
+        next move is a decision (the strategy's first moves, or let it choose); then the strategy acts, as
+        without seats."""
+        t, fac = model.territory, model.facilitator
+        for n in range(1, int(fac.meetings_left) + 1):  # each move takes a meeting at least
+            key = facilitation.decision_id(t.month, n)
+            human = self.answers.get(key)
+            if (human is None and facilitation.SEAT not in self.humans) or fac.meetings_left <= 0:
+                break
+            offered = {m.id: m for m in facilitation.ranked(model)}
+            options = (*offered, facilitation.STRATEGY)
+            if human is not None and (not isinstance(human, str) or human not in options):
+                raise UnknownChoice(f"decision {key}: {human} is not one of its options ({', '.join(options)})")
+            if not offered:
+                break
+            about = {"moves": [facilitation.describe(t, m) for m in offered.values()],
+                     "meetings": int(fac.meetings_left)}
+            self.asked.append(Asked(Request(key, facilitation.SEAT, t.month, facilitation.MOVE, options,
+                                            facilitation.STRATEGY, about), human))
+            if human is None or human == facilitation.STRATEGY:
+                break
+            facilitation.make(model, offered[human])
+        call_strategy(model.strategy.act, t, fac, model.strategy_name)
 
     def open_requests(self) -> list[Request]:
         """The questions put to human seats that no answer settled."""

@@ -194,6 +194,8 @@ class Table:
         if isinstance(seat, bool) or not isinstance(seat, int) or not (0 <= seat < n or seat == facilitation.SEAT):
             raise DecisionError(f"seat = {shown(seat)}: must be an actor's number in [0, {n - 1}], or "
                                 f"{facilitation.SEAT} (the facilitator)")
+        if seat == facilitation.SEAT and not self.model.strategy.uses_facilitator:
+            raise DecisionError(f"seat = {seat}: strategy {self.model.strategy_name} has no facilitator")
 
     def _request(self, decision_id: str) -> Request:
         for r in self.pending():
