@@ -25,8 +25,9 @@ from transition_sim.roles import TOPIC_LABELS, TOPICS, Role
 from transition_sim.story import FACILITATOR_NAME, Name, what_name
 
 if TYPE_CHECKING:
-    from transition_sim.model import TerritoryModel
     from transition_sim.territory import Territory
+
+Model = Any  # the TerritoryModel playing the month (this module is below the model: it only reads its parts)
 
 SEAT = FACILITATOR  # the facilitator's seat number at a table (-1: no actor's)
 MOVE = "move"  # the decision's kind
@@ -74,7 +75,7 @@ def _move(method: str, args: tuple[Any, ...], drafts: dict[int, Any]) -> Move:
     return Move(f"{word}/a{int(args[0])}", method, (int(args[0]),))
 
 
-def ranked(model: TerritoryModel, limit: int = MAX_MOVES) -> list[Move]:
+def ranked(model: Model, limit: int = MAX_MOVES) -> list[Move]:
     """The first ``limit`` distinct moves the strategy makes this month, with meetings enough (a rehearsal
     on a copy: nothing of ``model`` changes)."""
     rehearsal = copy.deepcopy(model)
@@ -109,7 +110,7 @@ def ranked(model: TerritoryModel, limit: int = MAX_MOVES) -> list[Move]:
     return list(moves.values())
 
 
-def make(model: TerritoryModel, move: Move) -> None:
+def make(model: Model, move: Move) -> None:
     """Make ``move`` on the real month, and tell the strategy it was made for it."""
     fac = model.facilitator
     args: tuple[Any, ...] = move.args
