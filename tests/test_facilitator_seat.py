@@ -6,9 +6,12 @@ seat's holder may answer, and a message or a log that is not the room's is refus
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 
 import pytest
 
+from test_room import Served, closed_code, participant, receive
 from test_table import SMALL, plain, state
 from transition_sim.facilitation import MAX_MOVES, SEAT, STRATEGY
 from transition_sim.room import protocol, render
@@ -230,3 +233,49 @@ def test_well_formed_facilitator_messages_pass():
                           protocol.PARTICIPANT)[1]["choice"] == "introduce/a3/to17"
     assert protocol.parse('{"type": "take", "seat": "t1-fa-0"}', protocol.PARTICIPANT)[1]["seat"] == "t1-fa-0"
     assert protocol.parse('{"type": "facilitate", "table": 0, "take": false}', protocol.TRAINER)[1]["take"] is False
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Served]:
+    s = Served(Room(seed=6))
+    started = threading.Event()
+    original = s.server.startup
+
+    async def startup(*args, **kwargs) -> None:
+        await original(*args, **kwargs)
+        started.set()
+
+    s.server.startup = startup  # type: ignore[method-assign]
+    s.thread.start()
+    assert started.wait(60), "the room server did not start"
+    yield s
+    s.server.should_exit = True
+    s.thread.join(30)
+
+
+def test_the_server_lets_only_the_facilitators_page_answer_for_it(served: Served):
+    room = served.room
+    with participant(served, TOKENS[0]) as fac, participant(served, TOKENS[1]) as mayor:
+        fac.send(json.dumps({"type": "take", "seat": "t0-fa-0"}))
+        assert "Vous êtes le facilitateur" in receive(fac, "page")["html"]
+        mayor.send(json.dumps({"type": "take", "seat": "t0-el-0"}))
+        receive(mayor, "page")
+        with served.socket(f"/ws/t/{room.trainer_code}") as console:
+            console.send(json.dumps({"type": "hello"}))
+            receive(console, "page")
+            console.send(json.dumps({"type": "start", "table": 0, "months": 1, "minutes": 0}))
+            receive(console, "page")
+            r = next(x for x in room.tables[0].table.pending() if x.seat == SEAT)
+            console.send(json.dumps({"type": "move", "table": 0, "id": r.id, "choice": r.options[0]}))
+            assert "pas une décision qui attend votre place" in receive(console, "notice")["text"]
+        mayor.send(json.dumps({"type": "decide", "id": r.id, "choice": r.options[0]}))  # forged for the seat
+        assert "pas une décision qui attend votre place" in receive(mayor, "notice")["text"]
+        assert r in room.tables[0].table.pending()
+        fac.send(json.dumps({"type": "decide", "id": r.id, "choice": r.options[0]}))
+        while 'data-decision="m1/move/f1"' in (html := receive(fac, "page")["html"]):
+            pass  # pages sent before the answer
+        assert 'data-decision="m1/move/f2"' in html  # its next pick
+        assert room.tables[0].table.log[-1].choice == r.options[0]
+        mayor.send(json.dumps({"type": "move", "table": 0, "id": r.id, "choice": "strategy"}))  # the trainer's
+        assert closed_code(mayor) == 1008
+        room.end_round(0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import inspect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -58,10 +59,14 @@ class _Enough(Exception):
     """The rehearsal has recorded the moves it needs."""
 
 
-def _move(method: str, args: tuple[Any, ...], drafts: dict[int, Any]) -> Move:
+def _move(method: str, args: tuple[Any, ...], drafts: dict[int, Any]) -> Move | None:
+    """The move ``method(*args)`` as an option; None for a proposal not drafted with ``propose`` this month
+    (nothing to remake it from)."""
     if method in ("pitch", "relay"):
         project = args[0]
         draft = drafts.get(id(project))
+        if draft is None:
+            return None
         if method == "pitch":
             return Move(f"pitch/a{project.sponsor}/b{project.beneficiary}", method, args[1:], draft)
         return Move(f"relay/a{int(args[1])}/to{project.sponsor}", method, args[1:], draft)
@@ -92,14 +97,14 @@ def ranked(model: Model, limit: int = MAX_MOVES) -> list[Move]:
 
     def recording(method: str) -> Any:
         made = getattr(fac, method)
+        signature = inspect.signature(made)
 
-        def record(*args: Any) -> Any:
-            if fac.meetings_left > 0:
-                move = _move(method, args, drafts)
+        def record(*args: Any, **kwargs: Any) -> Any:
+            if fac.meetings_left > 0 and (move := _move(method, signature.bind(*args, **kwargs).args, drafts)):
                 moves.setdefault(move.id, move)
                 if len(moves) >= limit:
                     raise _Enough
-            return made(*args)
+            return made(*args, **kwargs)
         return record
 
     fac.propose = drafting  # type: ignore[method-assign]
