@@ -8,6 +8,7 @@ Skipped only when Debian's Chromium or the playwright package is missing (`.ci/r
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -334,8 +335,9 @@ def test_a_phone_takes_the_facilitators_seat_and_makes_a_move(room: RoomServer, 
     assert page.locator(f".ts-decision[data-decision='{decision}']").count() == 1
 
     texts = [buttons.nth(i).inner_text() for i in range(buttons.count() - 1)]
-    pick = next((i for i, text in enumerate(texts) if "présenter à" in text), 0)
+    pick = next((i for i, text in enumerate(texts) if "vous présenter " in text), 0)
     label = texts[pick]
+    choice = json.loads(buttons.nth(pick).get_attribute("data-msg") or "{}")["choice"]
     buttons.nth(pick).click()
     page.wait_for_selector(f".ts-decision[data-decision='{decision}']", state="detached")
     card = page.locator(".ts-move-card")
@@ -348,9 +350,13 @@ def test_a_phone_takes_the_facilitators_seat_and_makes_a_move(room: RoomServer, 
     phone.wait_round(".ts-seat-head", n + k, open_=False)
     mine = page.locator(".ts-history li.ts-taken-human", has_text=label)
     assert mine.count() == 1 and "choisi par vous" in mine.inner_text(), page.locator(".ts-history").inner_text()
-    if "présenter à" in label:  # who we were introduced to is now a contact
-        target = label.rsplit("présenter à ", 1)[1].strip()
-        assert target.lower() in page.locator(".ts-contacts").inner_text().lower()
+    move, *who = choice.split("/")  # its effect: the proposal it brought, or whom it met, on top of the contacts
+    if move in ("pitch", "relay"):
+        sponsor = who[0][1:] if move == "pitch" else who[1][2:]
+        assert page.locator(f".ts-fa-proposals li[data-sponsor='{sponsor}']").count() >= 1
+    elif who:
+        met = who[-1].lstrip("ato")
+        assert page.locator(f".ts-contacts li[data-actor='{met}']").count() == 1, choice
     phone.shot("room-7-facilitator-after-fr")
     page.locator(".ts-leave").click()
     console.wait_for_selector("tr[data-seat='t0-fa-0'] .ts-fa-take")

@@ -164,17 +164,26 @@ def describe(t: Territory, move: Move) -> dict[str, Any]:
     return out
 
 
-def view(t: Territory, contacts_shown: int = 8) -> dict[str, Any]:
-    """What the facilitator knows now: its meetings, successes and contacts (most powerful first), each with
-    its trust in the facilitator and the needs it told (open needs; whether the toolkit answers them)."""
+def view(t: Territory, contacts_shown: int = 8, proposals_shown: int = 6) -> dict[str, Any]:
+    """What the facilitator knows now: its meetings, successes and contacts (the last met first, then the most
+    powerful: whom its latest moves reached is on top), each with
+    its trust in the facilitator and the needs it told (open needs; whether the toolkit answers them), and
+    the proposals it brought, newest first, with where they stand."""
     state = t.facilitator_state
     known = np.flatnonzero(state.contacts)
-    known = known[np.argsort(-t.power[known], kind="stable")]
+    known = known[np.lexsort((-t.power[known], -state.last_met[known]))]
     rows = []
     for i in known[:contacts_shown].tolist():
         needs = [{"topic": _topic(k), "urgency": round(u, 4), "answerable": bool(state.toolkit[k])}
                  for k, u, _c in t.needs.open_needs(i)[:3]]
-        rows.append({**_person(t, i), "needs": needs})
+        rows.append({**_person(t, i), "actor": i, "needs": needs})
+    brought = []
+    for p in reversed(t.projects):
+        if len(brought) >= proposals_shown:
+            break
+        if p.facilitated:
+            brought.append({"what": _both(t.what(p)), "sponsor": _person(t, p.sponsor), "sponsor_seat": p.sponsor,
+                            "status": p.status})
     return {"seat": SEAT, "role": "facilitator", "name": _both(FACILITATOR_NAME),
             "month": t.month, "meetings": int(t.config["meetings_per_month"]), "successes": int(state.successes),
-            "n_contacts": len(known), "contacts": rows}
+            "n_contacts": len(known), "contacts": rows, "proposals": brought}

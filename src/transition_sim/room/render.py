@@ -17,6 +17,7 @@ from transition_sim.room.bounds import EVENTS
 from transition_sim.room.rooms import TRAINER, Room, RoomTable, Seat
 from transition_sim.room.texts import t
 from transition_sim.seats import BOT, names
+from transition_sim.story import contract_fr
 from transition_sim.table import SeatedDecision
 
 
@@ -337,7 +338,8 @@ def move_label(m: dict[str, Any], lang: str) -> str:
         fields["n"] = m["invited"]
     if "audience" in m:
         fields["n"] = m["audience"]
-    return t("m_" + m["move"], lang, **fields)
+    text = t("m_" + m["move"], lang, **fields)
+    return contract_fr(text) if lang == "fr" else text  # "à le maire" -> "au maire"
 
 
 def chosen_move(request: Any, choice: str, lang: str) -> str:
@@ -385,8 +387,13 @@ def facilitator_know(seen: dict[str, Any], lang: str) -> str:
         needs = [t("fa_can_answer", lang, topic=n["topic"][lang]) if n["answerable"] else n["topic"][lang]
                  for n in c["needs"]]
         extra = f'<br><span class="ts-small">{e(t("fa_needs", lang, needs=", ".join(needs)))}</span>' if needs else ""
-        rows.append(f"<li>{e(line)}{extra}</li>")
+        rows.append(f'<li data-actor="{c["actor"]}">{e(line)}{extra}</li>')
     parts.append(f'<ul class="ts-contacts">{"".join(rows)}</ul>' if rows else f'<p>{e(t("fa_no_contacts", lang))}</p>')
+    parts.append(f'<h3>{e(t("fa_proposals", lang))}</h3>')
+    brought = [f'<li data-sponsor="{p["sponsor_seat"]}">{e(capital(p["what"][lang]))}<br>'
+               f'{e(t("fa_proposal", lang, sponsor=p["sponsor"]["name"][lang], status=t("s_" + p["status"], lang)))}'
+               "</li>" for p in seen["proposals"]]
+    parts.append(f'<ul class="ts-fa-proposals">{"".join(brought)}</ul>' if brought else f'<p>{e(t("none", lang))}</p>')
     parts.append("</section>")
     return "".join(parts)
 

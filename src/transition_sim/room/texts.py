@@ -221,11 +221,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "by_strategy": {"en": "the strategy", "fr": "la stratégie"},
     "fa_summary": {"en": "meetings a month: {meetings} · successes: {successes} · contacts: {n}",
                    "fr": "rendez-vous par mois : {meetings} · réussites : {successes} · contacts : {n}"},
-    "fa_contacts": {"en": "Your contacts, most influential first", "fr": "Vos contacts, les plus influents d'abord"},
+    "fa_contacts": {"en": "Your contacts, the last met first", "fr": "Vos contacts, les derniers rencontrés d'abord"},
     "fa_contact": {"en": "{name}: trusts you {pct}", "fr": "{name} : vous fait confiance à {pct}"},
     "fa_needs": {"en": "needs heard: {needs}", "fr": "besoins entendus : {needs}"},
     "fa_can_answer": {"en": "{topic} (you can answer it)", "fr": "{topic} (vous savez y répondre)"},
     "fa_no_contacts": {"en": "No contact yet.", "fr": "Aucun contact pour l'instant."},
+    "fa_proposals": {"en": "The proposals you brought, newest first", "fr": "Les propositions que vous avez portées, "
+                                                                           "les plus récentes d'abord"},
+    "fa_proposal": {"en": "decided by {sponsor}: {status}", "fr": "décision : {sponsor} ; {status}"},
     "fa_trust_help": {"en": "Trust in you rises with the needs you answer and falls when you promise without "
                             "delivering.",
                       "fr": "La confiance en vous monte avec les besoins auxquels vous répondez et baisse quand vous "
