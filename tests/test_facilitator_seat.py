@@ -73,6 +73,12 @@ def test_an_empty_seat_or_the_bot_at_round_end_is_the_run_without_a_seat():
     assert mine and {s.asked.by for s in mine} == {BOT} and {s.asked.choice for s in mine} == {STRATEGY}
 
 
+def test_a_person_who_always_lets_the_strategy_choose_plays_the_run_without_a_seat():
+    table = seated()
+    assert play_moves(table, 6, lambda r: STRATEGY) and {d.choice for d in table.log} == {STRATEGY}
+    assert state(table.model) == state(plain(6, 6)) == state(replay(table.session()))
+
+
 def test_a_human_move_changes_the_month_and_the_next_pick_is_asked():
     bot = plain(6, 1)
     table = seated()
