@@ -48,11 +48,12 @@ def first_pending(room: Room) -> tuple[str, Any]:
 
 def test_each_role_has_its_seats_at_each_table_the_chains_start_first():
     room = small_room(tables=2, seats_per_role=2)
-    assert len(room.seats) == 16 and len(room.tables) == 2
+    assert len(room.seats) == 18 and len(room.tables) == 2  # 4 roles x 2 seats, and the facilitator's, per table
     t = room.tables[0].table.model.territory
     roles = {s.key: s.actor for s in room.tables[0].seats}
     assert roles["t0-el-0"] == int(t.elected_idx[0])  # the mayor
     assert roles["t0-se-0"] in t.entry_contacts.tolist()  # where the facilitator starts
+    assert roles["t0-fa-0"] == -1 and room.seats["t1-fa-0"].role is None  # the facilitator's seat
     assert len(room.join_code) == 4 and len(room.trainer_code) == 10 and room.join_code != room.trainer_code
     assert room.tables[1].table.model.seed == room.tables[0].table.model.seed + 1
 

@@ -182,9 +182,10 @@ def test_a_table_played_by_four_phones(room: RoomServer, devices: Any) -> None:
         page.wait_for_selector(".ts-seat-head")
     assert console.locator(".ts-who", has_text="un participant").count() == 4
 
-    fifth = devices()
-    fifth.open(room.join).wait_for_selector(".ts-full")
-    assert fifth.page.locator(".ts-take").count() == 0
+    fifth = devices()  # only the facilitator's seat is left (tests/test_facilitator_seat.py)
+    fifth.open(room.join).wait_for_selector(".ts-take")
+    assert fifth.page.locator(".ts-take").count() == 1
+    assert fifth.page.locator("li[data-seat='t0-fa-0'] .ts-take").count() == 1
 
     console.locator("#ts-text-0").fill("Bienvenue : chacun décide pour son rôle.")
     console.locator(".ts-send").click()
@@ -350,3 +351,82 @@ def test_the_room_load_benchmark_runs_with_two_participants(browser: Any, tmp_pa
     assert "permessage-deflate" in figures.extension
     text = room_load.report(figures)
     assert "next round -> every page" in text and "first load" in text
+
+
+def test_a_phone_takes_the_facilitators_seat_and_makes_a_move(room: RoomServer, devices: Any) -> None:
+    """Issue 15.2: a phone takes the facilitator's seat, picks one of the moves the strategy ranks first and
+    sees it made (in its history, and the person it met among its contacts); a page with no seat cannot
+    answer for it, nor send the trainer's message."""
+    trainer = devices(LAPTOP)
+    console = trainer.open(room.trainer)
+    panel = console.locator(".ts-panel").first
+    console.wait_for_selector(".ts-panel[data-round]")
+    if panel.get_attribute("data-open") == "1":  # the other test's round, if it ran first
+        console.locator(".ts-end").click()
+        console.wait_for_selector(".ts-panel[data-open='0']")
+    n = int(panel.get_attribute("data-round") or 0)
+    phone = devices()
+    page = phone.open(room.join)
+    page.locator("li[data-seat='t0-fa-0'] .ts-take").click()
+    page.wait_for_selector(".ts-seat-head")
+    assert "Vous êtes le facilitateur" in page.locator("h1").inner_text()
+    console.wait_for_selector("tr[data-seat='t0-fa-0'] .ts-who:has-text('un participant')")
+    console.locator("#ts-months-0").fill("1")
+    for k in range(1, 13):  # rounds of one month until the strategy has a move to offer
+        console.locator(".ts-start").click()
+        phone.wait_round(".ts-seat-head", n + k)
+        if page.locator(".ts-move-card").count():
+            break
+        end_if_open(phone, console)
+        trainer.wait_round(".ts-panel", n + k, open_=False)
+    else:
+        pytest.fail("the strategy offered no move in a year")
+    card = page.locator(".ts-move-card").first
+    decision = card.get_attribute("data-decision") or ""
+    buttons = card.locator(".ts-choice")
+    assert 2 <= buttons.count() <= 5 and "Laisser la stratégie choisir" in buttons.last.inner_text()
+    for i in range(buttons.count()):  # large touch targets, the page's full width
+        box = buttons.nth(i).bounding_box()
+        assert box and box["width"] >= 300 and box["height"] >= 56, box
+    phone.shot("room-9-facilitator-fr")
+
+    stranger = devices()
+    other = stranger.open(room.join)
+    got = forge(other, room.base, room.code, [{"type": "decide", "id": decision, "choice": "strategy"}])
+    assert got["notices"] and "Prenez d'abord une place" in got["notices"][0], got
+    got = forge(other, room.base, room.code, [{"type": "move", "table": 0, "id": decision, "choice": "strategy"}])
+    assert got["closed"] == 1008 and not got["notices"], got
+    assert page.locator(f".ts-decision[data-decision='{decision}']").count() == 1
+
+    texts = [buttons.nth(i).inner_text() for i in range(buttons.count() - 1)]
+    pick = next((i for i, text in enumerate(texts) if "vous présenter " in text), 0)
+    label = texts[pick]
+    choice = json.loads(buttons.nth(pick).get_attribute("data-msg") or "{}")["choice"]
+    buttons.nth(pick).click()
+    page.wait_for_selector(f".ts-decision[data-decision='{decision}']", state="detached")
+    card = page.locator(".ts-move-card")
+    if card.count():  # the next meeting: let the strategy use the rest
+        second = card.first.get_attribute("data-decision")
+        card.first.locator(".ts-o-strategy").click()
+        page.wait_for_selector(f".ts-decision[data-decision='{second}']", state="detached")
+    end_if_open(phone, console)  # other seats may be held by pages closed earlier
+    trainer.wait_round(".ts-panel", n + k, open_=False)
+    phone.wait_round(".ts-seat-head", n + k, open_=False)
+    mine = page.locator(".ts-history li.ts-taken-human", has_text=label)
+    assert mine.count() == 1 and "choisi par vous" in mine.inner_text(), page.locator(".ts-history").inner_text()
+    move, *who = choice.split("/")  # its effect: the proposal it brought, or whom it met, on top of the contacts
+    if move in ("pitch", "relay"):
+        sponsor = who[0][1:] if move == "pitch" else who[1][2:]
+        assert page.locator(f".ts-fa-proposals li[data-sponsor='{sponsor}']").count() >= 1
+    elif who:
+        met = who[-1].lstrip("ato")
+        assert page.locator(f".ts-contacts li[data-actor='{met}']").count() == 1, choice
+    phone.shot("room-10-facilitator-after-fr")
+    page.locator(".ts-leave").click()
+    console.wait_for_selector("tr[data-seat='t0-fa-0'] .ts-fa-take")
+
+
+def end_if_open(phone: Device, console: Any) -> None:
+    """The trainer ends the round if the phone's page (the newest state it was sent) says it is still open."""
+    if phone.page.locator(".ts-seat-head").get_attribute("data-open") == "1":
+        console.locator(".ts-end").click()

@@ -222,7 +222,7 @@ def test_refused_decisions():
         with pytest.raises(DecisionError, match="must be an integer of at least 1"):
             table.start_round(months)
     with pytest.raises(DecisionError, match="must be an actor's number"):
-        table.seat(-1)
+        table.seat(-2)  # -1 is the facilitator's seat (tests/test_facilitator_seat.py)
     short = Table(seed=0, settings={"horizon_months": 2})
     short.start_round(5)
     assert short.month == 2

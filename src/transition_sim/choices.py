@@ -65,3 +65,8 @@ class Seats(Protocol):
     def answer(self, territory: Any, ask: Ask, bot: bool) -> bool:
         """The answer to ``ask``, given the bot's (already drawn)."""
         ...
+
+    def facilitate(self, model: Any) -> None:
+        """The facilitator's moves of the month: its strategy's, or a seated person's first
+        (:mod:`transition_sim.facilitation`)."""
+        ...

@@ -126,7 +126,10 @@ class TerritoryModel(mesa.Model):
             self._seat_newcomer(i)
         arrivals.needs_phase(t, self.needs_rng)
         self.facilitator.new_month()
-        call_strategy(self.strategy.act, t, self.facilitator, self.strategy_name)  # within the time budget
+        if t.seats is None:
+            call_strategy(self.strategy.act, t, self.facilitator, self.strategy_name)  # within the time budget
+        else:
+            t.seats.facilitate(self)  # the facilitator's seat may pick the first move (ODD section 7.15)
         social.social_life(t, self.rng)
         deciding.decide_due(t, self.rng)
         delivery.progress_projects(t, self.rng)

@@ -13,12 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from transition_sim import facilitation
 from transition_sim.choices import OPTIONS, TRANCHE, Ask
 from transition_sim.mechanisms.deciding import trust_in_bringer
 from transition_sim.needs import EMPTY
 from transition_sim.projects import Project
 from transition_sim.roles import TOPIC_LABELS, TOPICS, Role
 from transition_sim.story import Name
+from transition_sim.strategies.budget import call_strategy
 from transition_sim.territory import Territory
 
 HUMAN, BOT = "human", "bot"  # who decided
@@ -26,13 +28,14 @@ HUMAN, BOT = "human", "bot"  # who decided
 
 @dataclass(frozen=True)
 class Request:
-    """A decision put to a seat: its stable ``id``, the two ``options`` and the one the bot would take."""
+    """A decision put to a seat: its stable ``id``, the ``options`` (two, yes first; the facilitator's: its
+    moves, then ``facilitation.STRATEGY``) and the one the bot would take."""
 
     id: str
     seat: int
     month: int
     kind: str
-    options: tuple[str, str]
+    options: tuple[str, ...]
     bot: str
     about: dict[str, Any]
 
@@ -46,10 +49,11 @@ class Request:
 
 @dataclass(frozen=True)
 class Asked:
-    """A request as the play met it, and the human's answer to it (None: none given, the bot's stands)."""
+    """A request as the play met it, and the human's answer to it (None: none given, the bot's stands; the
+    facilitator's seat answers with the option itself)."""
 
     request: Request
-    human: bool | None
+    human: bool | str | None
 
     @property
     def by(self) -> str:
@@ -57,14 +61,21 @@ class Asked:
 
     @property
     def choice(self) -> str:
-        return self.request.bot if self.human is None else self.request.option(self.human)
+        if self.human is None:
+            return self.request.bot
+        return self.human if isinstance(self.human, str) else self.request.option(self.human)
+
+
+class UnknownChoice(ValueError):
+    """An answer that is none of the options its decision offers (a log that is not this session's)."""
 
 
 class Play:
     """The territory's ``seats`` while one month is played: ``humans`` are the seats people hold and
-    ``answers`` the decisions they gave, by id (an answer counts even if its seat went back to the bot)."""
+    ``answers`` the decisions they gave, by id (an answer counts even if its seat went back to the bot): yes
+    or no, or the facilitator's move (``facilitation.SEAT`` is its seat)."""
 
-    def __init__(self, humans: frozenset[int], answers: Mapping[str, bool]) -> None:
+    def __init__(self, humans: frozenset[int], answers: Mapping[str, bool | str]) -> None:
         self.humans = humans
         self.answers = answers
         self.asked: list[Asked] = []
@@ -75,6 +86,8 @@ class Play:
         self._seen[base] += 1
         key = ask.key(self._seen[base])
         human = self.answers.get(key)
+        if isinstance(human, str):
+            raise UnknownChoice(f"decision {key}: {human} is not one of its options")
         if human is None and ask.actor not in self.humans:
             return bot
         options = OPTIONS[ask.kind]
@@ -82,6 +95,31 @@ class Play:
                           describe(territory, ask))
         self.asked.append(Asked(request, human))
         return bot if human is None else human
+
+    def facilitate(self, model: Any) -> None:
+        """The facilitator's month: while a person holds its seat (or answered) and meetings are left, its
+        next move is a decision (the strategy's first moves, or let it choose); then the strategy acts, as
+        without seats."""
+        t, fac = model.territory, model.facilitator
+        for n in range(1, int(fac.meetings_left) + 1):  # each move takes a meeting at least
+            key = facilitation.decision_id(t.month, n)
+            human = self.answers.get(key)
+            if (human is None and facilitation.SEAT not in self.humans) or fac.meetings_left <= 0:
+                break
+            offered = {m.id: m for m in facilitation.ranked(model)}
+            options = (*offered, facilitation.STRATEGY)
+            if human is not None and (not isinstance(human, str) or human not in options):
+                raise UnknownChoice(f"decision {key}: {human} is not one of its options ({', '.join(options)})")
+            if not offered:
+                break
+            about = {"moves": [facilitation.describe(t, m) for m in offered.values()],
+                     "meetings": int(fac.meetings_left)}
+            self.asked.append(Asked(Request(key, facilitation.SEAT, t.month, facilitation.MOVE, options,
+                                            facilitation.STRATEGY, about), human))
+            if human is None or human == facilitation.STRATEGY:
+                break
+            facilitation.make(model, offered[human])
+        call_strategy(model.strategy.act, t, fac, model.strategy_name)
 
     def open_requests(self) -> list[Request]:
         """The questions put to human seats that no answer settled."""

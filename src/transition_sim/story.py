@@ -225,7 +225,7 @@ def what_name(kind: str, topics: tuple[int, ...]) -> Name:
 _FR_CONTRACTIONS = ((" de le ", " du "), (" à le ", " au "), (" de les ", " des "), (" à les ", " aux "))
 
 
-def _contract_fr(text: str) -> str:
+def contract_fr(text: str) -> str:
     """French articles contract after "de" and "à" (de le maire -> du maire)."""
     for a, b in _FR_CONTRACTIONS:
         text = text.replace(a, b)
@@ -240,7 +240,7 @@ def render(kind: str, fields: dict[str, Any]) -> dict[str, str]:
                         topic_name(v.topic, lang) if isinstance(v, Topic) else v)
                     for k, v in fields.items()}
         text[lang] = template.format(**rendered)
-    text["fr"] = _contract_fr(text["fr"])
+    text["fr"] = contract_fr(text["fr"])
     return text
 
 

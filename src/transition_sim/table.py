@@ -8,7 +8,8 @@ answer (a later question of the month, its details) is as the answer made it; wh
 month is answered the month is kept and the next one played. :meth:`Table.end_round` lets the bot take
 every question still open, to the round's last month. The run kept is a function of the seed, the settings
 and the answers alone (a seat's holder does not change what the bot would do), so a session replays from
-its log (:func:`replay`).
+its log (:func:`replay`). The facilitator has a seat too (``facilitation.SEAT``): its month's first move
+(:mod:`transition_sim.facilitation`).
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from transition_sim import facilitation
 from transition_sim.choices import OPTIONS
 from transition_sim.errors import shown
 from transition_sim.model import TerritoryModel
-from transition_sim.seats import Asked, Play, Request, view
+from transition_sim.seats import Asked, Play, Request, UnknownChoice, view
 
 TRIGGERS: dict[str, str] = {"crisis": "crisis_months", "initiation": "initiation_months",
                             "election": "election_months"}  # event -> schedule
@@ -82,7 +84,7 @@ class Table:
         self.record: list[SeatedDecision] = []
         self._round_end = 0
         self._closing = False
-        self._answers: dict[str, bool] = {}  # the open month's
+        self._answers: dict[str, bool | str] = {}  # the open month's
         self._play: tuple[TerritoryModel, Play] | None = None  # the open month, as played so far
 
     # ------------------------------------------------------------------ reading
@@ -114,7 +116,9 @@ class Table:
         """What the person in ``seat`` knows: the territory as the last month kept left it, and the
         decisions the open month puts to them (each with what they know when it is asked)."""
         self._check_seat(seat)
-        return {**view(self.model.territory, seat), "decisions": [r.to_dict() for r in self.pending(seat)]}
+        t = self.model.territory
+        known = facilitation.view(t) if seat == facilitation.SEAT else view(t, seat)
+        return {**known, "decisions": [r.to_dict() for r in self.pending(seat)]}
 
     def session(self) -> Session:
         m = self.model
@@ -174,7 +178,7 @@ class Table:
         if choice not in request.options:
             raise DecisionError(f"choice = {shown(choice)}: decision {decision_id} offers "
                                 f"{' or '.join(request.options)}")
-        self._answers[request.id] = choice == request.options[0]
+        self._answers[request.id] = choice if request.kind == facilitation.MOVE else choice == request.options[0]
         self.log.append(HumanDecision(self.round, request.month, request.id, seat, choice, self.clock()))
         self._play = self._play_month()
         self._advance()
@@ -188,8 +192,11 @@ class Table:
     # ------------------------------------------------------------------ the months
     def _check_seat(self, seat: int) -> None:
         n = self.model.territory.n_actors
-        if isinstance(seat, bool) or not isinstance(seat, int) or not 0 <= seat < n:
-            raise DecisionError(f"seat = {shown(seat)}: must be an actor's number in [0, {n - 1}]")
+        if isinstance(seat, bool) or not isinstance(seat, int) or not (0 <= seat < n or seat == facilitation.SEAT):
+            raise DecisionError(f"seat = {shown(seat)}: must be an actor's number in [0, {n - 1}], or "
+                                f"{facilitation.SEAT} (the facilitator)")
+        if seat == facilitation.SEAT and not self.model.strategy.uses_facilitator:
+            raise DecisionError(f"seat = {seat}: strategy {self.model.strategy_name} has no facilitator")
 
     def _request(self, decision_id: str) -> Request:
         for r in self.pending():
@@ -206,6 +213,8 @@ class Table:
         model.territory.seats = play
         try:
             model.step()
+        except UnknownChoice as bad:  # only a log can give one: the table checks every answer
+            raise DecisionError(str(bad)) from None
         finally:
             model.territory.seats = None
         return model, play
@@ -236,14 +245,19 @@ def replay(session: Session) -> TerritoryModel:
     model.territory.seats = Play(frozenset(), answers)
     try:
         model.run(session.months)
+    except UnknownChoice as bad:
+        raise DecisionError(f"log: {bad}: not a decision the model offers") from None
     finally:
         model.territory.seats = None
     return model
 
 
-def _answers(log: Iterable[HumanDecision]) -> Iterable[tuple[str, bool]]:
+def _answers(log: Iterable[HumanDecision]) -> Iterable[tuple[str, bool | str]]:
     for d in log:
         kind = d.id.split("/")[1] if d.id.count("/") >= 2 else ""
+        if kind == facilitation.MOVE and isinstance(d.choice, str):
+            yield d.id, d.choice  # one of the moves of that month: the replay checks it
+            continue
         if kind not in OPTIONS or d.choice not in OPTIONS[kind]:
             raise DecisionError(f"log: decision {shown(d.id)} choice = {shown(d.choice)}: not a decision the "
                                 "model offers")

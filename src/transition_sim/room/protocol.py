@@ -17,9 +17,9 @@ from transition_sim.room.bounds import EVENTS, MAX_MESSAGE, MAX_MONTHS_PER_ROUND
 MAX_FRAME = 2048  # characters: the largest message, a trainer's text, is under 1.2 kB
 
 TOKEN = re.compile(r"[0-9a-f]{32}")  # the page's random token (16 bytes)
-SEAT = re.compile(r"t\d{1,2}-(?:el|cs|st|se)-\d{1,2}")
+SEAT = re.compile(r"t\d{1,2}-(?:el|cs|st|se|fa)-\d{1,2}")
 DECISION = re.compile(r"m\d{1,4}/[a-z]{1,16}(?:/[a-z]{1,2}\d{1,6}){1,3}(?:/\d{1,3})?")
-WORD = re.compile(r"[a-z_]{1,20}")
+CHOICE = re.compile(r"[a-z_]{1,20}(?:/[a-z]{1,2}\d{1,6}){0,2}")  # an option: a word, or a move (meet/a12)
 
 
 class Malformed(ValueError):
@@ -67,7 +67,7 @@ TABLE = _integer(0, MAX_TABLES - 1)
 PARTICIPANT: dict[str, dict[str, Check]] = {
     "hello": {"token": _matching(TOKEN)},
     "take": {"seat": _matching(SEAT)},
-    "decide": {"id": _matching(DECISION), "choice": _matching(WORD)},
+    "decide": {"id": _matching(DECISION), "choice": _matching(CHOICE)},
     "leave": {},
 }
 TRAINER: dict[str, dict[str, Check]] = {
@@ -80,6 +80,8 @@ TRAINER: dict[str, dict[str, Check]] = {
     "say": {"table": TABLE, "text": _text},
     "trigger": {"table": TABLE, "event": _event},
     "save": {"table": TABLE},
+    "facilitate": {"table": TABLE, "take": _flag},
+    "move": {"table": TABLE, "id": _matching(DECISION), "choice": _matching(CHOICE)},
 }
 
 

@@ -14,10 +14,12 @@ from typing import Any
 import segno
 
 from transition_sim.dashboard.i18n import LANGS, count, fmt_keur, fmt_percent, role_title
+from transition_sim.facilitation import STRATEGY
 from transition_sim.room.bounds import EVENTS
-from transition_sim.room.rooms import Room, RoomTable, Seat
+from transition_sim.room.rooms import TRAINER, Room, RoomTable, Seat
 from transition_sim.room.texts import t
 from transition_sim.seats import BOT, names
+from transition_sim.story import contract_fr
 from transition_sim.table import SeatedDecision
 
 
@@ -88,6 +90,10 @@ def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def seat_role(seat: Seat, lang: str) -> str:
+    return t("fa_role", lang) if seat.role is None else role_title(seat.role, lang)
+
+
 def join_list(room: Room, url: str, lang: str, freed: bool = False) -> str:
     """The code, the address and its QR code, and the seats of every table, free ones with a button to take
     them; ``freed``: this participant's seat was freed by the trainer, and the page says so first."""
@@ -102,7 +108,7 @@ def join_list(room: Room, url: str, lang: str, freed: bool = False) -> str:
             who = (f'<span class="ts-taken">{e(t("taken", lang))}</span>' if seat.holder is not None else
                    button(t("take", lang), {"type": "take", "seat": seat.key}, "ts-primary ts-take"))
             parts.append(f'<li class="ts-seat" data-seat="{e(seat.key)}"><span class="ts-role">'
-                         f'{e(role_title(seat.role, lang))}</span><span class="ts-name">'
+                         f'{e(seat_role(seat, lang))}</span><span class="ts-name">'
                          f'{e(capital(seat_name(room, seat, lang)))}</span>{who}</li>')
         parts.append("</ul></section>")
     parts.append(f'<p class="ts-small">{e(t("bots_play", lang))}</p>')
@@ -309,14 +315,17 @@ def table_panel(room: Room, rt: RoomTable, online: set[str], lang: str, now: flo
         say += f'<p class="ts-shown-message">{e(t("shown_message", lang, text=rt.message))}</p>'
     rows = []
     for seat in rt.seats:
-        if seat.holder is None:
+        if seat.role is None and seat.holder in (None, TRAINER):
+            who, actions = facilitator_controls(rt, seat, lang)
+        elif seat.holder is None:
             who, actions = t("seat_free", lang), ""
         else:
             who = t("seat_bot" if seat.with_bot else "seat_person" if seat.holder in online else "seat_away", lang)
             actions = (button(t("give_back" if seat.with_bot else "to_bot", lang),
                               {"type": "bot", "seat": seat.key, "with_bot": not seat.with_bot}, "ts-to-bot")
                        + button(t("free_it", lang), {"type": "free", "seat": seat.key}, "ts-free"))
-        rows.append(f'<tr data-seat="{e(seat.key)}"><td>{e(capital(seat.role.label(lang)))}</td>'
+        role = capital(seat.role.label(lang)) if seat.role is not None else t("fa_role", lang).split(":")[0]
+        rows.append(f'<tr data-seat="{e(seat.key)}"><td>{e(role)}</td>'
                     f'<td>{e(seat_name(room, seat, lang))}</td><td class="ts-who">{e(who)}</td>'
                     f'<td class="ts-actions">{actions}</td></tr>')
     pending = []
@@ -335,5 +344,140 @@ def table_panel(room: Room, rt: RoomTable, online: set[str], lang: str, now: flo
             + "".join(f"<th>{e(t(c, lang))}</th>" for c in ("col_role", "col_actor", "col_who"))
             + f'<th></th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
             + f'</div><div><h3>{e(t("pending", lang))} ({len(pending)})</h3>'
-            + f'<ul class="ts-pending">{"".join(pending)}</ul></div></div></section>')
+            + f'<ul class="ts-pending">{"".join(pending)}</ul></div></div>'
+            + trainer_moves(room, rt, lang) + '</section>')
+
+
+# ---------------------------------------------------------------------------- the facilitator's seat
+def move_label(m: dict[str, Any], lang: str) -> str:
+    """A move as a facilitator says it: whom it meets, how much they trust it, what it brings."""
+    who, target = m.get("who"), m.get("target")
+    fields: dict[str, Any] = {}
+    if who is not None:
+        fields |= {"who": who["name"][lang], "pct": pct(who["trust"], lang)}
+    if target is not None:
+        fields["target"] = target["name"][lang]
+    if "what" in m:
+        fields |= {"what": m["what"][lang], "sponsor": m["sponsor"]["name"][lang], "cost": money(m["cost"], lang)}
+        fields.setdefault("pct", pct(m["sponsor"]["trust"], lang))
+    if "invited" in m:
+        fields["n"] = m["invited"]
+    if "audience" in m:
+        fields["n"] = m["audience"]
+    text = t("m_" + m["move"], lang, **fields)
+    return contract_fr(text) if lang == "fr" else text  # "à le maire" -> "au maire"
+
+
+def chosen_move(request: Any, choice: str, lang: str) -> str:
+    """The option ``choice`` of a facilitator decision, in words."""
+    if choice == STRATEGY:
+        return t("m_strategy", lang)
+    return next(move_label(m, lang) for m in request.about["moves"] if m["id"] == choice)
+
+
+def move_card(d: dict[str, Any], lang: str, active: bool, table: int | None = None) -> str:
+    """The month's facilitator decision: one large button per move, then "let the strategy choose". With
+    ``table``, the trainer's buttons (the console's ``move`` message)."""
+    body = [f'<p class="ts-question">{e(t("fa_question", lang, meetings=d["meetings"]))}</p>',
+            f'<p class="ts-small">{e(t("fa_ranked", lang))}</p>']
+    labels = {m["id"]: move_label(m, lang) for m in d["moves"]}
+    if active:
+        buttons = []
+        for o in d["options"]:
+            message: dict[str, Any] = ({"type": "decide", "id": d["id"], "choice": o} if table is None else
+                                       {"type": "move", "table": table, "id": d["id"], "choice": o})
+            label = t("m_strategy", lang) if o == STRATEGY else labels[o]
+            buttons.append(button(label, message, "ts-choice ts-move" + (" ts-o-strategy" if o == STRATEGY else "")))
+        body.append('<div class="ts-choices ts-moves">' + "".join(buttons) + "</div>")
+    else:
+        body.append("<ol>" + "".join(f"<li>{e(labels[o])}</li>" for o in d["options"] if o in labels) + "</ol>")
+    body.append(f'<p class="ts-small">{e(t("fa_bot_note", lang))}</p>')
+    return f'<article class="ts-decision ts-move-card" data-decision="{e(d["id"])}">{"".join(body)}</article>'
+
+
+def _move_line(s: SeatedDecision, lang: str) -> str:
+    r = s.asked.request
+    by = t("by_strategy" if s.asked.by == BOT else "by_you", lang)
+    return (f'<li class="ts-taken-{s.asked.by}">'
+            f'{e(t("fa_chosen", lang, month=r.month, move=chosen_move(r, s.asked.choice, lang), by=by))}</li>')
+
+
+def facilitator_know(seen: dict[str, Any], lang: str) -> str:
+    """What the facilitator knows: meetings, successes, contacts with their trust and the needs they told."""
+    summary = t("fa_summary", lang, meetings=seen["meetings"], successes=seen["successes"], n=seen["n_contacts"])
+    parts = [f'<section class="ts-know"><h2>{e(t("what_you_know", lang))}</h2><p>{e(summary)}</p>'
+             f'<p class="ts-small">{e(t("fa_trust_help", lang))}</p><h3>{e(t("fa_contacts", lang))}</h3>']
+    rows = []
+    for c in seen["contacts"]:
+        line = t("fa_contact", lang, name=capital(c["name"][lang]), pct=pct(c["trust"], lang))
+        needs = [t("fa_can_answer", lang, topic=n["topic"][lang]) if n["answerable"] else n["topic"][lang]
+                 for n in c["needs"]]
+        extra = f'<br><span class="ts-small">{e(t("fa_needs", lang, needs=", ".join(needs)))}</span>' if needs else ""
+        rows.append(f'<li data-actor="{c["actor"]}">{e(line)}{extra}</li>')
+    parts.append(f'<ul class="ts-contacts">{"".join(rows)}</ul>' if rows else f'<p>{e(t("fa_no_contacts", lang))}</p>')
+    parts.append(f'<h3>{e(t("fa_proposals", lang))}</h3>')
+    brought = [f'<li data-sponsor="{p["sponsor_seat"]}">{e(capital(p["what"][lang]))}<br>'
+               f'{e(t("fa_proposal", lang, sponsor=p["sponsor"]["name"][lang], status=t("s_" + p["status"], lang)))}'
+               "</li>" for p in seen["proposals"]]
+    parts.append(f'<ul class="ts-fa-proposals">{"".join(brought)}</ul>' if brought else f'<p>{e(t("none", lang))}</p>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def facilitator_page(room: Room, seat: Seat, lang: str) -> str:
+    """What the person in the facilitator's seat sees: the month's move to choose first, then what the
+    facilitator knows, then the moves chosen so far."""
+    rt = room.table_of(seat)
+    table = rt.table
+    seen = table.view(seat.actor)
+    month = table.pending()[0].month if table.pending() else table.month
+    parts = [f'<header class="ts-seat-head" {_state(table, month)}><p class="ts-role">{e(t("fa_role", lang))}</p>'
+             f'<h1>{e(t("fa_you", lang))}</h1>'
+             f'<p class="ts-status">{e(t("table_n", lang, n=rt.index + 1))} · '
+             f'{e(t("month_of", lang, month=month, horizon=table.horizon))}<br>'
+             f'<span class="ts-round">{e(round_status(rt, lang))}</span></p></header>']
+    if rt.paused:
+        parts.append(f'<p class="ts-paused">{e(t("paused", lang))}</p>')
+    if seat.with_bot:
+        parts.append(f'<p class="ts-with-bot">{e(t("with_bot_note", lang))}</p>')
+    if rt.message:
+        parts.append(f'<aside class="ts-message"><b>{e(t("message", lang))}</b><p>{e(rt.message)}</p></aside>')
+    mine = [s for s in table.record if s.asked.request.seat == seat.actor]
+    missed = [s for s in mine if s.asked.by == BOT and s.round == table.round]
+    if missed:
+        parts.append(f'<section class="ts-bot-decided"><h2>{e(t("fa_bot_decided", lang))}</h2><ul>'
+                     + "".join(_move_line(s, lang) for s in missed) + "</ul></section>")
+    parts.append(f'<section class="ts-decisions"><h2>{e(t("to_decide", lang))}</h2>')
+    if seen["decisions"]:
+        parts += [move_card(d, lang, not rt.paused and not seat.with_bot) for d in seen["decisions"]]
+    else:
+        waiting = table.round_open and table.pending()
+        parts.append(f'<p class="ts-nothing">{e(t("others_deciding" if waiting else "none_to_decide", lang))}</p>')
+    parts.append("</section>")
+    parts.append(facilitator_know(seen, lang))
+    if mine:
+        parts.append(f'<section class="ts-history"><h2>{e(t("fa_history", lang))}</h2><ul>'
+                     + "".join(_move_line(s, lang) for s in reversed(mine[-8:])) + "</ul></section>")
+    parts.append(button(t("fa_leave", lang), {"type": "leave"}, "ts-leave"))
+    return "".join(parts)
+
+
+def facilitator_controls(rt: RoomTable, seat: Seat, lang: str) -> tuple[str, str]:
+    """Who plays the facilitator's seat when no participant holds it, and the trainer's button to take it
+    or give it back."""
+    if seat.holder == TRAINER:
+        return t("seat_trainer", lang), button(t("fa_give_back", lang), {"type": "facilitate", "table": rt.index,
+                                                                          "take": False}, "ts-fa-give-back")
+    return t("fa_seat_free", lang), button(t("fa_take", lang), {"type": "facilitate", "table": rt.index, "take": True},
+                                           "ts-fa-take")
+
+
+def trainer_moves(room: Room, rt: RoomTable, lang: str) -> str:
+    """The facilitator's decision on the console, when the trainer holds its seat."""
+    seat = next((s for s in rt.seats if s.role is None), None)
+    if seat is None or seat.holder != TRAINER:
+        return ""
+    cards = [move_card(d, lang, not rt.paused, rt.index) for d in rt.table.view(seat.actor)["decisions"]]
+    return (f'<div class="ts-trainer-moves"><h3>{e(t("fa_console_move", lang))}</h3>'
+            + ("".join(cards) or f'<p class="ts-nothing">{e(t("none_to_decide", lang))}</p>') + "</div>")
 

@@ -9,6 +9,10 @@ contacts first among the socio-economic actors, where the chain starts). A seat 
 random token the page keeps) or by nobody; the bot plays it when nobody holds it, or when the trainer hands it
 to the bot. A participant who leaves, or whom the trainer frees, leaves the seat to the bot; the decisions they
 gave stand (ODD section 7.15).
+
+Each table whose strategy uses a facilitator also has the facilitator's seat (``t0-fa-0``, role None): a
+participant takes it from the join page, or the trainer from the console (held by ``TRAINER``); it picks the
+facilitator's first move of each month (:mod:`transition_sim.facilitation`), the strategy the rest.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from transition_sim import facilitation
 from transition_sim.roles import Role
 from transition_sim.table import Table
 
@@ -24,6 +29,7 @@ CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and
 JOIN_CODE_LENGTH = 4
 TRAINER_CODE_LENGTH = 10  # 50 bits, and web.py refuses an address after a few wrong tries
 ROLE_ORDER: tuple[Role, ...] = (Role.ELECTED, Role.CIVIL, Role.STATE, Role.SOCIO)
+TRAINER = "trainer"  # the facilitator's seat's holder when the trainer takes it (no page's token looks so)
 
 
 class RoomError(ValueError):
@@ -43,10 +49,10 @@ def new_code(length: int) -> str:
 class Seat:
     """One actor of one table that a participant can take."""
 
-    key: str  # "t0-el-1": table, role, rank; what the pages name it by
+    key: str  # "t0-el-1": table, role, rank; what the pages name it by ("t0-fa-0": the facilitator's)
     table: int
-    role: Role
-    actor: int
+    role: Role | None  # None: the facilitator's seat
+    actor: int  # facilitation.SEAT for the facilitator's
     holder: str | None = None  # the participant's token
     with_bot: bool = False  # the trainer handed it to the bot; its holder keeps it
 
@@ -93,6 +99,8 @@ class Room:
             seats = [Seat(f"t{k}-{role.code}-{rank}", k, role, actor)
                      for role, actors in seat_actors(table, seats_per_role).items()
                      for rank, actor in enumerate(actors)]
+            if table.model.strategy.uses_facilitator:
+                seats.append(Seat(f"t{k}-fa-0", k, None, facilitation.SEAT))
             self.tables.append(RoomTable(k, table, seats))
             self.seats.update((s.key, s) for s in seats)
 
@@ -132,6 +140,9 @@ class Room:
         seat = self.seat_of(token)
         if seat is None:
             raise RoomError("not_seated")
+        self._decide(seat, decision_id, choice)
+
+    def _decide(self, seat: Seat, decision_id: str, choice: str) -> None:
         rt = self.tables[seat.table]
         if rt.paused:
             raise RoomError("paused")
@@ -145,6 +156,30 @@ class Room:
         rt.table.decide(seat.actor, decision_id, choice)
 
     # ------------------------------------------------------------------ the trainer
+    def facilitator_seat(self, index: int) -> Seat:
+        seat = next((s for s in self._table(index).seats if s.role is None), None)
+        if seat is None:
+            raise RoomError("no_facilitator")
+        return seat
+
+    def facilitate(self, index: int, take: bool) -> None:
+        """The trainer takes table ``index``'s facilitator seat (``take``) or gives it back to the strategy."""
+        seat = self.facilitator_seat(index)
+        if take:
+            if seat.holder is not None and seat.holder != TRAINER:
+                raise RoomError("seat_taken")
+            seat.holder, seat.with_bot = TRAINER, False
+            self.tables[index].table.seat(seat.actor, human=True)
+        elif seat.holder == TRAINER:
+            self.free(seat.key)
+
+    def trainer_move(self, index: int, decision_id: str, choice: str) -> None:
+        """The trainer, holding table ``index``'s facilitator seat, picks the month's move."""
+        seat = self.facilitator_seat(index)
+        if seat.holder != TRAINER:
+            raise RoomError("not_your_decision")
+        self._decide(seat, decision_id, choice)
+
     def free(self, key: str) -> None:
         """The seat's participant is let go: the bot plays it and anyone may take it; the participant's join page
         says why they are back there."""

@@ -213,6 +213,63 @@ TEXTS: dict[str, dict[str, str]] = {
                                "stand. You can take a free seat again below.",
                          "fr": "Le formateur a libéré votre place : le robot la joue désormais, et les décisions "
                                "que vous avez prises restent. Vous pouvez reprendre une place libre ci-dessous."},
+    # -- the facilitator's seat (issue 15.2): its page, its moves, the console's controls
+    "fa_role": {"en": "Facilitator: weaves the chain of trust", "fr": "Facilitateur : tisse la chaîne de confiance"},
+    "fa_you": {"en": "You are the facilitator", "fr": "Vous êtes le facilitateur"},
+    "fa_question": {"en": "Your next move this month? {meetings} meetings left; the strategy uses those you leave "
+                          "it.",
+                    "fr": "Votre prochain geste ce mois-ci ? Il reste {meetings} rendez-vous ; la stratégie prend "
+                          "ceux que vous lui laissez."},
+    "fa_ranked": {"en": "These are the moves your strategy ranks first, in its order.",
+                  "fr": "Voici les gestes que votre stratégie place en tête, dans son ordre."},
+    "fa_bot_note": {"en": "If you have not chosen when the round ends, the strategy chooses, as when nobody holds "
+                          "this seat.",
+                    "fr": "Si vous n'avez pas choisi à la fin du tour, la stratégie choisit, comme quand personne "
+                          "n'occupe cette place."},
+    "fa_bot_decided": {"en": "The round ended before you chose: the strategy chose for you.",
+                       "fr": "Le tour s'est terminé avant votre choix : la stratégie a choisi pour vous."},
+    "fa_history": {"en": "Moves chosen for the facilitator", "fr": "Gestes choisis pour le facilitateur"},
+    "fa_chosen": {"en": "month {month}: {move} (chosen by {by})", "fr": "mois {month} : {move} (choisi par {by})"},
+    "by_strategy": {"en": "the strategy", "fr": "la stratégie"},
+    "fa_summary": {"en": "meetings a month: {meetings} · successes: {successes} · contacts: {n}",
+                   "fr": "rendez-vous par mois : {meetings} · réussites : {successes} · contacts : {n}"},
+    "fa_contacts": {"en": "Your contacts, the last met first", "fr": "Vos contacts, les derniers rencontrés d'abord"},
+    "fa_contact": {"en": "{name}: trusts you {pct}", "fr": "{name} : vous fait confiance à {pct}"},
+    "fa_needs": {"en": "needs heard: {needs}", "fr": "besoins entendus : {needs}"},
+    "fa_can_answer": {"en": "{topic} (you can answer it)", "fr": "{topic} (vous savez y répondre)"},
+    "fa_no_contacts": {"en": "No contact yet.", "fr": "Aucun contact pour l'instant."},
+    "fa_proposals": {"en": "The proposals you brought, newest first", "fr": "Les propositions que vous avez portées, "
+                                                                           "les plus récentes d'abord"},
+    "fa_proposal": {"en": "decided by {sponsor}: {status}", "fr": "décision : {sponsor} ; {status}"},
+    "fa_trust_help": {"en": "Trust in you rises with the needs you answer and falls when you promise without "
+                            "delivering.",
+                      "fr": "La confiance en vous monte avec les besoins auxquels vous répondez et baisse quand vous "
+                            "promettez sans tenir."},
+    "m_meet": {"en": "Meet {who} to listen (trusts you {pct})",
+               "fr": "Rencontrer {who} pour l'écouter (confiance {pct})"},
+    "m_introduce": {"en": "Ask {who} (trusts you {pct}) to introduce you to {target}",
+                    "fr": "Demander à {who} (confiance {pct}) de vous présenter à {target}"},
+    "m_cold_contact": {"en": "Contact {who} without an introduction", "fr": "Contacter {who} sans recommandation"},
+    "m_pitch": {"en": "Pitch {what} to {sponsor} ({cost}; trusts you {pct})",
+                "fr": "Proposer {what} à {sponsor} ({cost} ; confiance {pct})"},
+    "m_relay": {"en": "Ask {who} to carry {what} to {sponsor} ({cost})",
+                "fr": "Demander à {who} de porter {what} auprès de {sponsor} ({cost})"},
+    "m_ask_for_call": {"en": "Ask {who} to open a call for commons (trusts you {pct})",
+                       "fr": "Demander à {who} d'ouvrir un appel à communs (confiance {pct})"},
+    "m_send_delegation": {"en": "Invite a delegation to the initiation days ({n} contacts to invite)",
+                          "fr": "Inviter une délégation aux journées d'initiation ({n} contacts à inviter)"},
+    "m_present_vision": {"en": "Present the systemic vision to {n} people",
+                         "fr": "Présenter la vision systémique à {n} personnes"},
+    "m_strategy": {"en": "Let the strategy choose", "fr": "Laisser la stratégie choisir"},
+    "k_move": {"en": "the facilitator's move", "fr": "le geste du facilitateur"},
+    "fa_seat_free": {"en": "free (the strategy plays)", "fr": "libre (la stratégie joue)"},
+    "seat_trainer": {"en": "the trainer", "fr": "le formateur"},
+    "fa_take": {"en": "Take the facilitator's seat", "fr": "Prendre la place du facilitateur"},
+    "fa_give_back": {"en": "Give back to the strategy", "fr": "Rendre à la stratégie"},
+    "fa_console_move": {"en": "Your move as the facilitator", "fr": "Votre geste de facilitateur"},
+    "r_no_facilitator": {"en": "This table's strategy has no facilitator.",
+                         "fr": "La stratégie de cette table n'a pas de facilitateur."},
+    "fa_leave": {"en": "Leave the facilitator to the strategy", "fr": "Laisser le facilitateur à la stratégie"},
 }
 
 

@@ -169,6 +169,8 @@ class RoomServer:
         seat = self.room.seat_of(page.token or "")
         if seat is None:
             return render.join_list(self.room, page.join_url, page.lang, freed=page.token in self.room.freed)
+        if seat.role is None:
+            return render.facilitator_page(self.room, seat, page.lang)
         return render.seat_page(self.room, seat, page.lang, now)
 
     def render_all(self) -> None:
@@ -302,6 +304,8 @@ class RoomServer:
          "end": lambda: room.end_round(f["table"]), "pause": lambda: room.pause(f["table"], f["paused"], now),
          "bot": lambda: room.hand_to_bot(f["seat"], f["with_bot"]), "free": lambda: room.free(f["seat"]),
          "say": lambda: room.say(f["table"], f["text"]), "trigger": lambda: room.trigger(f["table"], f["event"]),
+         "facilitate": lambda: room.facilitate(f["table"], f["take"]),
+         "move": lambda: room.trainer_move(f["table"], f["id"], f["choice"]),
          }[kind]()
         return None
 

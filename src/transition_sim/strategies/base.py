@@ -39,6 +39,11 @@ class Strategy:
     def act(self, territory: Territory, facilitator: Facilitator) -> None:
         raise NotImplementedError
 
+    def moved(self, territory: Territory, method: str, args: tuple[Any, ...], made: Any) -> None:
+        """The facilitator's seat made the move ``method(*args)`` (it returned ``made``) before this month's
+        ``act`` (ODD section 7.15): a strategy that keeps track of its own moves notes it here, so that it
+        does not make it again."""
+
 
 REGISTRY: dict[str, type[Strategy]] = {}
 

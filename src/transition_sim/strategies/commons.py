@@ -8,7 +8,7 @@ or reused one can make the next without us (``mechanisms/social.py``)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from transition_sim.projects import COMMONS
 from transition_sim.roles import Role
@@ -64,6 +64,11 @@ class BackTheCommons(SendsDelegations, Strategy):
                      if t.role_of[j] == _SOCIO and t.relay_depth[j] < 0 and not fac.met[j]]
             if peers:
                 fac.introduce(i, max(peers, key=lambda j: t.trust.get(j, i)))
+
+    def moved(self, territory: Territory, method: str, args: tuple[Any, ...], made: Any) -> None:
+        super().moved(territory, method, args, made)
+        if method == "ask_for_call" and made:
+            self.asked[int(args[0])] = (territory.month - 1) // 12  # as _ask_for_call notes it
 
     def _ask_for_call(self, t: Territory, fac: Facilitator) -> None:
         """Once a budget year, ask the known decision-maker that trusts us most and holds no call yet."""

@@ -6,7 +6,7 @@ days' effects and the debrief project are ``transition_sim.initiation``; the mov
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from transition_sim.initiation import ROLE_BY_WORD
 
@@ -51,4 +51,8 @@ class SendsDelegations:
         if (self.delegations_sent < t.config["initiation_delegations"] and day_held(t)
                 and has_every_role(t, fac)):
             fac.send_delegation(delegation(t, fac))
+            self.delegations_sent += 1
+
+    def moved(self, territory: Territory, method: str, args: tuple[Any, ...], made: Any) -> None:
+        if method == "send_delegation":
             self.delegations_sent += 1

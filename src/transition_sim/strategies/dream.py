@@ -6,7 +6,7 @@ lose trust in an over-promise, and a promise not kept in time costs the trust it
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,9 +28,17 @@ class SellTheDream(Strategy):
         socio = t.socio_idx[fac.promised[t.socio_idx] >= 0]
         return tuple(int(i) for i in socio[np.argsort(-t.engagement[socio], kind="stable")][:3])
 
+    def __init__(self) -> None:
+        self.talked = -1  # the month of the last talk the facilitator's seat gave for us
+
+    def moved(self, territory: Territory, method: str, args: tuple[Any, ...], made: Any) -> None:
+        if method == "present_vision":
+            self.talked = territory.month
+
     def act(self, territory: Territory, fac: Facilitator) -> None:
         t, cfg = territory, territory.config
-        fac.present_vision(min(cfg["dream_audience"], t.n_actors))
+        if self.talked != t.month:  # one talk a month
+            fac.present_vision(min(cfg["dream_audience"], t.n_actors))
         deciders = [int(i) for i in fac.known() if t.is_decider(int(i))]
         for dm in deciders:
             if fac.meetings_left == 0:

@@ -7,7 +7,7 @@ by trust."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from transition_sim.kernels.relay import greedy_next
 from transition_sim.projects import PLAN, Project
@@ -29,6 +29,10 @@ class TopDownPlan(Strategy):
 
     def setup(self, territory: Territory, facilitator: Facilitator) -> None:
         self.ready_at = territory.config["plan_months"]
+
+    def moved(self, territory: Territory, method: str, args: tuple[Any, ...], made: Any) -> None:
+        if method == "pitch" and made and args[0].kind == PLAN:  # the seat pitched our plan: we follow it
+            self.project = args[0]
 
     def act(self, territory: Territory, fac: Facilitator) -> None:
         t, cfg = territory, territory.config
