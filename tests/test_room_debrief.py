@@ -1,0 +1,144 @@
+"""The room's debrief (issue 15, point 5) without a browser: a played table rewound to each month is the played
+run as it was then; a fork that changes nothing is the played run; a fork's events (elections, crises, rotations,
+the draws of the events and needs streams) are the played run's; the band says where the table sits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from transition_sim.dashboard.band import Band
+from transition_sim.model import TerritoryModel
+from transition_sim.room import debrief
+from transition_sim.table import Table, replay
+
+SMALL = dict(n_socio=15, n_civil=5, election_offset=6, self_org_rate=0.2)
+EVENTS = ("election", "replaced", "rotation", "mobility", "crisis_start", "crisis_end", "initiation")
+
+
+def played(months: int = 18, rounds: int = 1, seats: tuple[int, ...] = (0, 1, 6, 11, 14, 20, 21)) -> Table:
+    """A table whose people answer the opposite of the bot on every other question, ``rounds`` rounds."""
+    table = Table(seed=4, settings=SMALL)
+    for i in seats:
+        table.seat(i)
+    flip = iter(range(10**6))
+    for _ in range(rounds):
+        table.start_round(months)
+        while table.pending():
+            r = table.pending()[0]
+            table.decide(r.seat, r.id, r.options[next(flip) % 2])
+    return table
+
+
+def measures(model: TerritoryModel) -> np.ndarray:
+    return model.datacollector.get_model_vars_dataframe().to_numpy()
+
+
+def shocks(model: TerritoryModel, after: int) -> list[tuple]:
+    return [e.to_record() for e in model.log.events if e.kind in EVENTS and e.month > after]
+
+
+@pytest.fixture(scope="module")
+def table() -> Table:
+    table = played(months=9, rounds=2)
+    for i in list(table.humans):  # the people leave: the bots play the last round
+        table.seat(i, human=False)
+    table.start_round(6)
+    assert len(table.log) >= 4 and table.month == 24 and max(d.month for d in table.log) <= 18
+    return table
+
+
+def test_a_rewound_month_is_the_played_run_as_it_was(table):
+    full = measures(table.model)
+    for month in range(table.month + 1):
+        model = debrief.rewind(table.session(), month)
+        assert model.month == month
+        assert np.array_equal(measures(model), full[: month + 1], equal_nan=True), month
+        assert [e.to_record() for e in model.log.events] == [e.to_record() for e in table.model.log.events
+                                                              if e.month <= month], month
+
+
+def test_the_session_replayed_is_the_played_run(table):
+    assert np.array_equal(measures(replay(table.session())), measures(table.model), equal_nan=True)
+
+
+def test_a_bots_fork_after_the_last_human_answer_is_the_played_run(table):
+    last = max(d.month for d in table.log)
+    for month in (last, last + 3, table.month - 1):
+        forked = debrief.fork(table.session(), month, "bots")
+        assert forked.month == table.month
+        assert np.array_equal(measures(forked), measures(table.model), equal_nan=True)
+
+
+def test_a_fork_drops_the_answers_after_its_month_and_keeps_the_events(table):
+    first = min(d.month for d in table.log)
+    session = table.session()
+    for kind in debrief.FORKS:
+        forked = debrief.fork(session, first - 1, kind)
+        assert forked.month == table.month
+        assert not np.array_equal(measures(forked), measures(table.model), equal_nan=True), kind
+        assert shocks(forked, first - 1) == shocks(table.model, first - 1), kind
+        assert any(e.kind == "election" for e in table.model.log.events if e.month >= first)
+        for stream in ("events_rng", "needs_rng"):  # the same draws, month after month
+            assert getattr(forked, stream).bit_generator.state == getattr(table.model, stream).bit_generator.state
+    top = debrief.fork(session, first - 1, "top_down")
+    assert top.strategy_name == debrief.TOP_DOWN and table.model.strategy_name == "one_need_at_a_time"
+
+
+def test_a_fork_month_by_month_meets_the_same_events(table):
+    """Rewound at each month after the fork, the fork's events streams stand where the played run's stood."""
+    session = table.session()
+    start = debrief.rewind(session, 3)
+    fork = debrief.fork(session, 3, "top_down", start)
+    assert start.month == 3  # the run it started from is left as it was
+    for month in range(4, table.month + 1):
+        played_then = debrief.rewind(session, month)
+        assert shocks(played_then, 3) == [s for s in shocks(fork, 3) if s["month"] <= month]
+
+
+def test_a_top_down_plan_from_month_zero_is_the_top_down_run():
+    """The strategy switched before the first month is the strategy from the start: the hook is faithful."""
+    table = Table(seed=5, settings=SMALL)
+    table.start_round(24)
+    forked = debrief.fork(table.session(), 0, "top_down")
+    plain = TerritoryModel(seed=5, strategy="top_down_plan", **SMALL).run(24)
+    assert np.array_equal(measures(forked), measures(plain), equal_nan=True)
+
+
+def test_forks_offered_and_refused():
+    table = Table(seed=5, strategy="top_down_plan", settings=SMALL)
+    assert debrief.forks_offered(table.session()) == ("bots",)
+    assert debrief.forks_offered(Table(seed=5, settings=SMALL).session()) == debrief.FORKS
+    with pytest.raises(ValueError, match="must be one of bots, top_down"):
+        debrief.fork(table.session(), 0, "plan")
+
+
+def test_the_debrief_keeps_what_it_computed(table):
+    d = debrief.Debrief(bands=None, replicates=2)
+    try:
+        a = d.rewound(table, 5)
+        assert d.rewound(table, 5) is a and d.rewound(table, table.month) is table.model
+        f = d.forked(table, 5, "bots")
+        assert d.forked(table, 5, "bots") is f and d.has_fork(table, 5, "bots")
+        assert not d.has_fork(table, 5, "top_down") and a.month == 5
+    finally:
+        d.close()
+
+
+def test_the_share_of_the_band_the_table_beats(table):
+    value = debrief.charts.series(table.model, "value_cumulative")
+    below = np.tile(value - 1, (3, 1))
+    above = np.tile(value + 1, (1, 1))
+    band = Band({"value_cumulative": np.vstack([below, above]), "projects_funded": np.zeros((4, len(value)))})
+    assert debrief.share_beaten(band, table.model, table.month) == (75, 4)
+
+
+def test_the_value_chart_is_a_picture(table):
+    d = debrief.Debrief(replicates=2)
+    try:
+        curves = [debrief.Curve("played", table.model, debrief.PLAYED_COLOUR),
+                  debrief.Curve("bots", d.forked(table, 3, "bots"), debrief.FORK_COLOURS["bots"], "--")]
+        picture = debrief.value_chart(curves, "fr", months=table.month, mark=3, mark_label="bifurcation")
+        assert picture.startswith(b"\x89PNG")
+    finally:
+        d.close()
