@@ -29,9 +29,9 @@ from matplotlib.ticker import FuncFormatter
 from transition_sim.dashboard import charts, i18n, network_plot
 from transition_sim.dashboard.band import Band, BandCache, Setting, ready
 from transition_sim.model import TerritoryModel
+from transition_sim.room.bounds import FORKS
 from transition_sim.table import Session, Table, replay
 
-FORKS = ("bots", "top_down")  # what a fork plays from its month: the bots' answers, or a top-down plan
 TOP_DOWN = "top_down_plan"
 DEBRIEF_REPLICATES = 30  # bot-only runs behind "your table did better than X%": a laptop computes them in seconds
 KEPT = 24  # rewound runs, forks and pictures kept (a debrief scrubs back and forth over a few months)
@@ -109,6 +109,7 @@ class Debrief:
         self.bands = bands or BandCache(replicates=replicates)
         self._kept: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._watched: set[futures.Future[Band]] = set()
         self.on_band: Callable[[], None] | None = None
 
     def keep(self, key: Hashable, make: Callable[[], T]) -> T:
@@ -140,7 +141,10 @@ class Debrief:
     def band(self, table: Table) -> futures.Future[Band]:
         """The band of the table's setting: done, under way or queued now (never waits)."""
         future = self.bands.get(Setting.of(table.model))
-        if not future.done():
+        with self._lock:
+            watch = future not in self._watched
+            self._watched.add(future)
+        if watch:
             future.add_done_callback(lambda _f: self.on_band() if self.on_band else None)
         return future
 
@@ -195,5 +199,5 @@ def value_chart(curves: list[Curve], lang: str, *, months: int, band: Band | Non
     ax.grid(True, alpha=0.3)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.legend(fontsize=font - 4, loc="upper left", frameon=False)
+    ax.legend(fontsize=font - 2, loc="upper left", frameon=False)  # 18 points: 20 px at CHART_DPI
     return network_plot.png(fig)
