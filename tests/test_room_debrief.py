@@ -1,15 +1,31 @@
 """The room's debrief (issue 15, point 5) without a browser: a played table rewound to each month is the played
 run as it was then; a fork that changes nothing is the played run; a fork's events (elections, crises, rotations,
-the draws of the events and needs streams) are the played run's; the band says where the table sits."""
+the draws of the events and needs streams) are the played run's; the band says where the table sits; the debrief
+page is the trainer's, and every value it sends is checked (a real server on loopback, a websocket client)."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import re
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
 import numpy as np
 import pytest
+from websockets.exceptions import InvalidStatus
 
+from test_room import Served, closed_code, receive
 from transition_sim.dashboard.band import Band
 from transition_sim.model import TerritoryModel
-from transition_sim.room import debrief
+from transition_sim.room import debrief, protocol
+from transition_sim.room.bounds import MAX_MONTH
+from transition_sim.room.debrief_page import View
+from transition_sim.room.rooms import Room, RoomError
+from transition_sim.room.web import RoomServer
 from transition_sim.table import Table, replay
 
 SMALL = dict(n_socio=15, n_civil=5, election_offset=6, self_org_rate=0.2)
@@ -142,3 +158,110 @@ def test_the_value_chart_is_a_picture(table):
         assert picture.startswith(b"\x89PNG")
     finally:
         d.close()
+
+
+# ---------------------------------------------------------------------------- the debrief page, served on loopback
+DEBRIEF_MALFORMED = [
+    {"type": "show", "table": 0, "month": -1, "screen": "month"},
+    {"type": "show", "table": 0, "month": MAX_MONTH + 1, "screen": "month"},
+    {"type": "show", "table": 0, "month": 2.0, "screen": "month"},
+    {"type": "show", "table": 0, "month": "2", "screen": "month"},
+    {"type": "show", "table": 0, "month": True, "screen": "month"},
+    {"type": "show", "table": 0, "month": 2, "screen": "console"},
+    {"type": "show", "table": 8, "month": 2, "screen": "month"},
+    {"type": "show", "table": 0, "month": 2},
+    {"type": "show", "table": 0, "month": 2, "screen": "month", "lang": "fr"},
+    {"type": "fork", "table": 0, "month": 2, "kind": "top_down_plan"},
+    {"type": "fork", "table": 0, "month": 2, "kind": ["bots"]},
+    {"type": "start", "table": 0, "months": 3, "minutes": 0},  # the console's, not the debrief's
+    {"type": "hello", "token": "0" * 32},  # a participant's hello
+]
+
+
+@pytest.mark.parametrize("message", DEBRIEF_MALFORMED)
+def test_no_message_of_the_debrief(message):
+    with pytest.raises(protocol.Malformed) as refused:
+        protocol.parse(json.dumps(message), protocol.DEBRIEF)
+    assert "\n" not in str(refused.value) and len(str(refused.value)) < 200
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Served]:
+    room = Room(tables=2, seed=6, settings=SMALL)
+    for rt in room.tables:
+        rt.table.start_round(8)
+    s = Served(room)
+    started = threading.Event()
+    original = s.server.startup
+
+    async def startup(*args: Any, **kwargs: Any) -> None:
+        await original(*args, **kwargs)
+        started.set()
+
+    s.server.startup = startup  # type: ignore[method-assign]
+    s.thread.start()
+    assert started.wait(60), "the room server did not start"
+    yield s
+    s.server.should_exit = True
+    s.thread.join(30)
+
+
+@contextlib.contextmanager
+def debrief_page(served: Served) -> Iterator[tuple[Any, str]]:
+    with served.socket(f"/ws/d/{served.room.trainer_code}?lang=en") as ws:
+        ws.send(json.dumps({"type": "hello"}))
+        yield ws, receive(ws, "page")["html"]
+
+
+def shown(html: str, attribute: str) -> str:
+    return re.search(rf'class="ts-d-head"[^>]* {attribute}="([^"]*)"', html).group(1)  # type: ignore[union-attr]
+
+
+def test_the_debrief_is_the_trainers_and_pictures_come_in_its_pages(served: Served):
+    for path in ("/d/WRONGCODE1", "/d/", "/d/" + "A" * 300):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(served.url(path), timeout=10)
+        assert refused.value.code == 404
+    with urllib.request.urlopen(served.url(f"/d/{served.room.trainer_code}"), timeout=10) as page:
+        policy = page.headers["Content-Security-Policy"]
+        assert "img-src 'self' data:" in policy and "script-src 'self';" in policy and "connect-src 'self'" in policy
+        assert 'data-kind="debrief"' in page.read().decode()
+    with pytest.raises(InvalidStatus, match="403"):
+        served.socket("/ws/d/WRONGCODE1")
+
+
+def test_the_debrief_scrubs_forks_and_refuses_what_it_does_not_offer(served: Served):
+    with debrief_page(served) as (ws, html):
+        assert shown(html, "data-month") == "8" and shown(html, "data-played") == "8"
+        assert 'src="data:image/png;base64,' in html and "ts-legend" in html and "ts-story" in html
+        ws.send(json.dumps({"type": "show", "table": 0, "month": 3, "screen": "month"}))
+        html = receive(ws, "page")["html"]
+        assert shown(html, "data-month") == "3" and "End of month 3" in html
+        for message in ({"type": "show", "table": 0, "month": 9, "screen": "month"},
+                        {"type": "fork", "table": 0, "month": 8, "kind": "bots"}):
+            ws.send(json.dumps(message))
+            assert "has not been played" in receive(ws, "notice")["text"]
+        ws.send(json.dumps({"type": "show", "table": 5, "month": 0, "screen": "month"}))
+        assert "no such table" in receive(ws, "notice")["text"]
+        ws.send(json.dumps({"type": "fork", "table": 1, "month": 2, "kind": "bots"}))
+        html = receive(ws, "page")["html"]
+        assert shown(html, "data-screen") == "fork" and shown(html, "data-table") == "1"
+        assert 'data-forks="bots"' in html and "Bots from month 2" in html
+        ws.send(json.dumps({"type": "show", "table": 0, "month": 8, "screen": "tables"}))
+        html = receive(ws, "page")["html"]
+        assert "Table 2" in html and 'data-row="d_row_value"' in html
+        ws.send(json.dumps({"type": "show", "table": 0, "month": 3, "screen": "console"}))
+        assert closed_code(ws) == 1008
+
+
+def test_a_fork_the_table_does_not_offer_is_refused():
+    room = Room(seed=6, strategy="top_down_plan", settings=SMALL)
+    room.tables[0].table.start_round(4)
+    server = RoomServer(room, "fr", "127.0.0.1:1")
+    try:
+        with pytest.raises(RoomError, match="no_such_fork"):
+            server.show(View(), "fork", {"table": 0, "month": 1, "kind": "top_down"})
+        server.show(view := View(), "fork", {"table": 0, "month": 1, "kind": "bots"})
+        assert (view.screen, view.month) == ("fork", 1)
+    finally:
+        server.debrief.close()
