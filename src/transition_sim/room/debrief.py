@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from transition_sim.dashboard import charts, i18n, network_plot
 from transition_sim.dashboard.band import Band, BandCache, Setting, ready
@@ -195,7 +195,8 @@ def value_chart(curves: list[Curve], lang: str, *, months: int, band: Band | Non
     ax.set_xlabel(i18n.t("month", lang), fontsize=font)
     ax.set_ylabel(i18n.UNIT_WORDS["value"][lang][1], fontsize=font - 2)
     ax.tick_params(labelsize=font - 2)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: i18n.fmt_number(y, lang)))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: i18n.fmt_number(y, lang, 0 if y == int(y) else 1)))
     ax.grid(True, alpha=0.3)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

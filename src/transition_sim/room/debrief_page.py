@@ -71,7 +71,8 @@ def head(room: Room, index: int, month: int, screen: str, lang: str) -> str:
                              f"ts-d-screen ts-d-screen-{s}" + (" ts-on" if s == screen else "")) for s in SCREENS)
     steps = [("d_first", 0, month > 0), ("d_prev", month - 1, month > 0), ("d_next", month + 1, month < played),
              ("d_last", played, month < played)]
-    buttons = [button(t(k, lang), _show(index, m, screen), f"ts-d-step ts-{k}", disabled=not ok) for k, m, ok in steps]
+    buttons = [button(t(k, lang), _show(index, m, screen), "ts-d-step ts-" + k.replace("_", "-"), disabled=not ok)
+               for k, m, ok in steps]
     slider = (f'<label class="ts-d-slider"><span>{e(t("d_slider", lang))}</span>'
               f'<input id="ts-month" type="range" min="0" max="{played}" value="{month}" step="1" '
               f'data-msg="{e(json.dumps(_show(index, 0, screen)))}" data-name="month"></label>')
@@ -129,7 +130,7 @@ def fork_screen(room: Room, d: debrief.Debrief, index: int, month: int, forks: t
     offered = debrief.forks_offered(table.session())
     choices = "".join(
         button(t(f"d_fork_{k}", lang, month=month), {"type": "fork", "table": index, "month": month, "kind": k},
-               f"ts-primary ts-d-fork-{k}" + (" ts-on" if k in forks else ""), disabled=month >= played)
+               f"ts-d-fork-{k}" + (" ts-on" if k in forks else ""), disabled=month >= played)
         for k in offered)
     words = "".join(f"<p>{e(t(key, lang, month=month, played=played))}</p>"
                     for key in (*(f"d_fork_{k}_help" for k in offered), "d_fork_intro", "d_term_fork", "d_term_seed"))
