@@ -151,7 +151,8 @@ def test_the_debrief_rewinds_forks_and_compares(room: RoomServer, devices: Any) 
     screen.shot("room-debrief-1-month-fr")
     page.locator(".ts-d-prev").click()
     page.wait_for_selector(".ts-d-head[data-month='35']")
-    page.locator("#ts-month").fill("4")
+    page.locator("#ts-month").fill("4")  # the label follows the slider; the month comes when it is let go
+    assert page.locator("#ts-month-shown").inner_text() == "Mois 4"
     page.locator("#ts-month").dispatch_event("change")
     page.wait_for_selector(".ts-d-head[data-month='4']")
     assert "Fin du mois 4" in page.locator(".ts-d-value").inner_text()

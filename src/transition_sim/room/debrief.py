@@ -93,11 +93,12 @@ class Figures:
                    len(model.running_projects), roles)
 
 
-def share_beaten(band: Band, model: TerritoryModel, month: int) -> tuple[int, int]:
-    """``(percent, n)``: the share of the band's runs whose value at ``month`` the run's beats (ties half)."""
+def share_beaten(band: Band, model: TerritoryModel, month: int) -> tuple[int, int, bool]:
+    """``(percent, n, alike)``: the share of the band's runs whose value at ``month`` the run's beats (ties
+    half), and whether every one of them has the run's value (at the start, nothing is created anywhere)."""
     x = float(charts.series(model, "value_cumulative")[month])
     where = band.position("value_cumulative", month, x)
-    return round(100 * where.share), where.n
+    return round(100 * where.share), where.n, where.below == where.above == 0
 
 
 class Debrief:

@@ -81,7 +81,8 @@ def head(room: Room, index: int, month: int, screen: str, lang: str) -> str:
             f'data-screen="{screen}"><h1>{e(title)}</h1><nav class="ts-d-tables">{tables}</nav>'
             f'<nav class="ts-d-screens">{screens}</nav></header>'
             f'<div class="ts-d-scrub">{buttons[0]}{buttons[1]}{slider}{buttons[2]}{buttons[3]}'
-            f'<p class="ts-d-when"><b>{e(t("d_month", lang, month=month))}</b> · '
+            f'<p class="ts-d-when"><b id="ts-month-shown" data-text="{e(t("d_month", lang, month="{month}"))}">'
+            f'{e(t("d_month", lang, month=month))}</b> · '
             f'{e(t("d_played", lang, played=played, horizon=table.horizon))}</p></div>')
 
 
@@ -162,8 +163,8 @@ def band_screen(room: Room, d: debrief.Debrief, index: int, month: int, lang: st
     band = ready(future)
     if band is None:
         return f'<p class="ts-d-band" data-state="failed">{e(t("d_band_failed", lang))}</p>'
-    pct, n = debrief.share_beaten(band, table.model, month)
-    sentence = t("d_band_table", lang, month=month, pct=i18n.fmt_percent(pct, lang), n=n)
+    pct, n, alike = debrief.share_beaten(band, table.model, month)
+    sentence = t("d_band_same" if alike else "d_band_table", lang, month=month, pct=i18n.fmt_percent(pct, lang), n=n)
     chart = debrief.value_chart([debrief.Curve(t("d_played_run", lang), table.model, debrief.PLAYED_COLOUR)], lang,
                                 months=table.month, band=band, mark=month, mark_label=t("d_month", lang, month=month))
     return (f'<div class="ts-d-pair"><img class="ts-d-chart" src="{png_src(chart)}" '

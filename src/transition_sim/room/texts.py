@@ -258,6 +258,10 @@ TEXTS: dict[str, dict[str, str]] = {
                            "territories of the same setting.",
                      "fr": "Mois {month} : votre table a créé plus de valeur que {pct} des {n} territoires simulés "
                            "du même réglage."},
+    "d_band_same": {"en": "Month {month}: your table has created as much value as all {n} simulated territories of the "
+                          "same setting so far.",
+                    "fr": "Mois {month} : votre table a créé jusqu'ici autant de valeur que les {n} territoires "
+                          "simulés du même réglage."},
     "d_band_intro": {"en": "Simulated territories: {n} territories with the same rules and sizes but other seeds, "
                            "played by the bots alone; the light band holds 8 in 10 of them, the dark one the middle "
                            "half, the dashed line the middle one.",

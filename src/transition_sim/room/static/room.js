@@ -91,5 +91,12 @@
     ws.send(JSON.stringify(message));
   });
 
+  // while the slider moves, the month it would show (sent when it is let go)
+  main.addEventListener("input", (event) => {
+    const input = event.target.closest("input[type=range][data-msg]");
+    const shown = document.getElementById("ts-month-shown");
+    if (input && shown) shown.textContent = shown.dataset.text.replace("{month}", input.value);
+  });
+
   connect();
 })();
