@@ -6,7 +6,7 @@
 ``GET /t/{trainer code}``              the trainer's console; a wrong code is a 404, and an address that got
                                        ``MAX_WRONG`` of them is refused the console (429)
 ``GET /d/{trainer code}``              the debrief, the trainer's projected screen (guarded like the console)
-``WS /ws/j/{code}``, ``/ws/t/``, ``/ws/d/``  the pages' websockets (same codes)
+``WS /ws/{j,t,d}/{code}``             the pages' websockets (same codes)
 ``GET /static/room.js``, ``.css``      the page's script and stylesheet, read once from the package
 ``GET /readyz``                        ``{"status": "ok"}``
 ``GET /favicon.ico``                   204 (no icon)
@@ -19,7 +19,9 @@ changed, and one-line notices. A participant's page acts only for the seat its t
 its hello, once, and every later message acts for that token's seat (a decision is accepted only if it is one
 that seat has waiting). A page that says no hello within ``HELLO_SECONDS`` is let go; a malformed message
 closes its connection (1008); a refused action is a notice on that page. Every action runs under the room's
-lock, the model's work off the event loop. Errors are one line in the trainer's terminal (a bug of ours keeps
+lock, the model's work off the event loop (a debrief's rewinds, forks and pictures too; its band on a thread of its
+own). The debrief's pictures come inside its fragments as ``data:`` images, which its page's Content Security
+Policy allows (``DEBRIEF_HEADERS``). Errors are one line in the trainer's terminal (a bug of ours keeps
 its traceback there); a participant sees a sentence, never a traceback.
 """
 
