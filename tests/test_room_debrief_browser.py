@@ -85,23 +85,37 @@ def play_rounds(console: Any, phones: list[Any], rounds: int) -> int:
     for n in range(1, rounds + 1):
         panel.locator(".ts-start").click()
         console.wait_for_selector(f".ts-panel[data-table='0'][data-round='{n}']")
-        while console.locator(".ts-panel[data-table='0'][data-open='1']").count():
+        while True:
+            state = synced(console, phones)
+            if state is None:
+                break  # the round is over
             waiting = [p for p in phones if p.page.locator(".ts-decision").count()]
-            if not waiting:
-                console.wait_for_selector(".ts-panel[data-table='0'][data-open='0'], .ts-panel[data-table='0'] "
-                                          ".ts-pending li")
-                for p in phones:
-                    p.page.wait_for_selector(f".ts-seat-head[data-round='{n}']")
-                if not any(p.page.locator(".ts-decision").count() for p in phones):
-                    panel.locator(".ts-end").click()  # a question for a seat nobody holds here: the bot's
-                    console.wait_for_selector(f".ts-panel[data-table='0'][data-round='{n}'][data-open='0']")
-                continue
+            if not waiting:  # a question for a seat nobody holds here: the bot's
+                panel.locator(".ts-end").click()
+                console.wait_for_selector(f".ts-panel[data-table='0'][data-round='{n}'][data-open='0']")
+                break
             card = waiting[0].page.locator(".ts-decision").first
             decision = card.get_attribute("data-decision")
             card.locator(".ts-choice").last.click()
             waiting[0].page.wait_for_selector(f".ts-decision[data-decision='{decision}']", state="detached")
             answered += 1
     return answered
+
+
+def synced(console: Any, phones: list[Any]) -> str | None:
+    """Wait until every phone shows table 1 as the console does (its month, its round, the decisions waiting);
+    that state, or None if the round is over."""
+    panel = console.locator(".ts-panel[data-table='0']")
+    for _ in range(30):  # the console's state read may be older than the phones' by one message: read it again
+        state = "".join(f"[data-{k}='{panel.get_attribute(f'data-{k}')}']" for k in ("round", "month", "pending",
+                                                                                       "open"))
+        try:
+            for p in phones:
+                p.page.wait_for_selector(f".ts-seat-head{state}", timeout=5_000)
+        except shared.sync_api.TimeoutError:
+            continue
+        return None if "[data-open='0']" in state else state
+    raise AssertionError(f"the phones do not show what the console shows: {state}")
 
 
 def check_projected(page: Any) -> None:
