@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from transition_sim import TerritoryModel, measures
-from transition_sim.dashboard import app, charts, costs, i18n, network_plot, server, territory_screen, views
+from transition_sim.dashboard import app, charts, costs, fragments, i18n, network_plot, server, territory_screen, views
 from transition_sim.dashboard import session as session_mod
 from transition_sim.dashboard.session import (
     CONTROLS,
@@ -553,7 +553,7 @@ def test_a_link_can_open_a_given_run() -> None:
 def test_key_figures_are_the_measures_of_the_month(runs: tuple[TerritoryModel, TerritoryModel]) -> None:
     model = runs[0]
     last = model.datacollector.get_model_vars_dataframe().iloc[-1]
-    figures = views._figures(model)
+    figures = fragments.figures(model)
     assert figures == {"value": last["value_cumulative"], "funded": last["projects_funded"],
                        "succeeded": last["projects_succeeded"], "failed": last["projects_failed"]}
 

@@ -146,6 +146,16 @@ class TerritoryModel(mesa.Model):
         self.actors[i] = type(old)(self, self.territory, i, self.territory.names[i], self.territory.month)
         old.remove()
 
+    def switch_strategy(self, strategy: str | type[Strategy]) -> None:
+        """From the next month on the facilitator follows ``strategy``, a new one set up on the territory as it is
+        now (the room's debrief forks "a top-down plan from here", ODD section 7.15). Every random stream goes on
+        as it was, so the events after the switch are the run's own."""
+        strategy_cls = strategy if isinstance(strategy, type) else load_strategy(strategy)
+        self.strategy = strategy_cls()
+        self.strategy_name = strategy_cls.name
+        call_strategy(self.strategy.setup, self.territory, self.facilitator, self.strategy_name)
+        self.territory.facilitator_state.active = self.strategy.uses_facilitator
+
     def run(self, steps: int | None = None) -> TerritoryModel:
         """Step ``steps`` months (default: the horizon of the config)."""
         for _ in range(self.territory.config["horizon_months"] if steps is None else steps):

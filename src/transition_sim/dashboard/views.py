@@ -16,20 +16,21 @@ from typing import Any
 
 import solara
 
-from transition_sim.dashboard import band, charts, costs, gate, i18n, network_plot, territory_screen
+from transition_sim.dashboard import band, charts, costs, fragments, gate, i18n, network_plot, territory_screen
 from transition_sim.dashboard.controls import Picker
+from transition_sim.dashboard.fragments import (  # noqa: F401  (the page's fragments, read here by the tests too)
+    legend_html,
+    roles_html,
+    roles_on_map,
+    story_html,
+    terms_html,
+)
 from transition_sim.dashboard.session import Session
 from transition_sim.model import TerritoryModel
 from transition_sim.roles import ROLES, Role
 
 COMPARE_SCALE = 0.7  # lines and names of the two territories side by side
-STORY_SHOWN = 300  # events rendered in the page; the download has all of them
-_EVENT_MARKS = {
-    "success": ("✔", "#1B7F3B"), "approved": ("€", "#0072B2"), "grant": ("€", "#9B59B6"),
-    "failure": ("✘", "#D62728"), "refused": ("✘", "#D62728"), "veto": ("✘", "#D62728"),
-    "no_budget": ("✘", "#D62728"), "introduction": ("➜", "#D62728"), "election": ("☐", "#333333"),
-    "crisis_start": ("⚠", "#D62728"), "crisis_end": ("☀", "#1B7F3B"), "systemic": ("★", "#D62728"),
-}
+
 
 
 def territory_png(model: TerritoryModel, lang: str) -> bytes:
@@ -84,52 +85,16 @@ def prepare(session: Session, view: str, lang: str) -> None:
             territory_screen.background(m, lang, COMPARE_SCALE)
 
 
-def _figures(model: TerritoryModel) -> dict[str, float]:
-    """This month's key figures, read from the model's counters (the measures' own source)."""
-    c = model.counters
-    return {"value": c["value"], "funded": c["funded"], "succeeded": c["succeeded"], "failed": c["failed"]}
-
-
-def roles_on_map(model: TerritoryModel) -> tuple[set[Role], set[Role]]:
-    """The roles reached (someone of the role trusts the facilitator at least ``reach_threshold``: a ring) and
-    the roles introduced (someone of the role is at the end of a red arrow). An arrow is not a ring: an actor
-    introduced to the facilitator may not trust it enough yet, which is why the two are shown apart."""
-    if not model.strategy.uses_facilitator:
-        return set(), set()
-    introduced = {Role(int(model.roles[b])) for _, b in network_plot.chain_links(model)}
-    return model.facilitator.roles_reached(), introduced
-
-
-def roles_html(model: TerritoryModel, lang: str) -> str:
-    """The four roles as chips, filled when reached, outlined in the role's colour when only introduced, with the
-    count of each: the same as the map's rings and arrows."""
-    reached, introduced = roles_on_map(model)
-    chips = []
-    for r in ROLES:
-        colour, name = network_plot.ROLE_COLOURS[r], _cap(r.label(lang))
-        if r in reached:
-            state, style = "reached", f"background:{colour};color:white;border-color:{colour}"
-        elif r in introduced:
-            state, style = "introduced", f"background:white;color:{colour};border-color:{colour}"
-        else:
-            state, style = "none", "background:#EEE;color:#555;border-color:#EEE"
-        title = i18n.t(f"chip_{state}", lang, role=name)
-        chips.append(f'<span class="ts-chip" data-state="{state}" style="{style}" title="{html.escape(title)}">'
-                     f"{html.escape(i18n.ROLE_SHORT[lang][r])}</span>")
-    count = i18n.t("kpi_roles_count", lang, reached=i18n.count(len(reached), "roles_reached", lang),
-                   introduced=i18n.count(len(introduced - reached), "introduced_only", lang))
-    return f'<span class="ts-roles">{"".join(chips)}</span><span class="ts-roles-count">{count}</span>'
-
-
 @solara.component
 def KeyFigures(model: TerritoryModel, lang: str, version: int) -> None:
     """One line a room can read: the month, value, projects, roles reached, crisis."""
-    last = _figures(model)
+    last = fragments.figures(model)
     value = i18n.fmt_number(last["value"], lang)
     crisis = (f'<span class="ts-crisis">{i18n.t("kpi_crisis", lang)}</span>' if model.in_crisis() else "")
     body = (
         f'<div class="ts-kpis">'
-        f'<div class="ts-kpi ts-month"><b>{i18n.t("month_of", lang, month=model.month, horizon=_horizon(model))}'
+        f'<div class="ts-kpi ts-month"><b>'
+        f'{i18n.t("month_of", lang, month=model.month, horizon=fragments.horizon(model))}'
         f"</b>{crisis}</div>"
         f'<div class="ts-kpi" title="{html.escape(i18n.t("value_help", lang))}">'
         f'<small>{i18n.t("kpi_value", lang)}</small><b>{value}</b>'
@@ -143,32 +108,6 @@ def KeyFigures(model: TerritoryModel, lang: str, version: int) -> None:
         f"</div>"
     )
     solara.HTML(tag="div", unsafe_innerHTML=body)
-
-
-def _horizon(model: TerritoryModel) -> int:
-    return int(model.config["horizon_months"])
-
-
-def _cap(text: str) -> str:
-    return text[0].upper() + text[1:] if text else text
-
-
-def legend_html(lang: str) -> str:
-    """The territory's legend as HTML: large, crisp and cheap to redraw."""
-    sep = "&nbsp;: " if lang == "fr" else ": "
-    roles = "".join(
-        f'<div class="ts-role"><span class="ts-dot" style="background:{network_plot.ROLE_COLOURS[r]}"></span>'
-        f"<b>{html.escape(_cap(r.label(lang)))}</b>{sep}<i>{html.escape(r.nickname(lang))}</i></div>"
-        for r in ROLES)
-    red = network_plot.CHAIN_COLOUR
-    marks = (
-        f'<div><span class="ts-sym" style="color:{red}">★</span>{i18n.t("facilitator", lang)}</div>'
-        f'<div><span class="ts-sym" style="color:{red}">➜</span>{i18n.t("legend_chain", lang)}</div>'
-        f'<div><span class="ts-sym ts-ring">◯</span>{i18n.t("legend_reached", lang)}</div>'
-        f'<div><span class="ts-sym">▢┄</span>{i18n.t("legend_project", lang)}</div>'
-        f'<div><span class="ts-sym" style="color:#8A8A8A">━</span>{i18n.t("legend_trust", lang)}</div>'
-    )
-    return f'<div class="ts-legend"><div>{roles}</div><div class="ts-marks">{marks}</div></div>'
 
 
 @solara.component
@@ -205,14 +144,6 @@ def TerritoryView(model: TerritoryModel, lang: str, version: int) -> None:
     solara.HTML(tag="div", unsafe_innerHTML=terms_html(model, lang))
 
 
-def terms_html(model: TerritoryModel, lang: str) -> str:
-    """Each word of the screen in one sentence: met, introduced, reached, value."""
-    threshold = i18n.fmt_number(float(model.config["reach_threshold"]), lang, 1)
-    terms = "".join(f'<li class="ts-term-{key}">{html.escape(i18n.t(f"term_{key}", lang, threshold=threshold))}'
-                    "</li>" for key in ("met", "introduced", "reached", "value"))
-    return f'<div class="ts-terms"><h3>{i18n.t("terms_title", lang)}</h3><ul>{terms}</ul></div>'
-
-
 def typical_html(future: Future[band.Band], model: TerritoryModel, lang: str) -> str:
     """Is this run typical? The sentence, and what the band under the curves is (once it is there)."""
     state, text = band.sentence(future, model, lang, band.BANDS.replicates)
@@ -247,29 +178,6 @@ def MeasuresView(model: TerritoryModel, lang: str, version: int) -> None:
         Layered(back, marks, "ts-measures")
 
 
-def story_html(model: TerritoryModel, lang: str) -> str:
-    """The latest events as dated sentences, the newest first, a line between months."""
-    events = model.log.events
-    if not events:
-        return f'<div class="ts-story"><p class="ts-story-empty">{i18n.t("story_empty", lang)}</p></div>'
-    shown = events[-STORY_SHOWN:]
-    parts = ['<div class="ts-story">']
-    if len(events) > len(shown):
-        parts.append(f'<p class="ts-story-more">{i18n.t("story_more", lang, shown=len(shown), total=len(events))}</p>')
-    parts.append("<ul>")
-    month = None
-    for e in reversed(shown):
-        first = e.month != month
-        month = e.month
-        mark, colour = _EVENT_MARKS.get(e.kind, ("•", "#555555"))
-        parts.append(f'<li class="ts-story-line{" ts-new-month" if first else ""}">'
-                     f'<span class="ts-when{"" if first else " ts-again"}">{i18n.t("month", lang)} {e.month}</span>'
-                     f'<span class="ts-mark" style="color:{colour}">{mark}</span>'
-                     f'<span class="ts-text">{html.escape(_cap(e.text[lang]))}</span></li>')
-    parts.append("</ul></div>")
-    return "".join(parts)
-
-
 @solara.component
 def StoryView(model: TerritoryModel, lang: str, version: int) -> None:
     body = solara.use_memo(lambda: story_html(model, lang), [id(model), version, lang])
@@ -284,7 +192,7 @@ def compare_rows(runs: list[TerritoryModel], lang: str) -> str:
                                               i18n.t("kpi_roles", lang)))
     rows = []
     for k, m in enumerate(runs):
-        last = _figures(m)
+        last = fragments.figures(m)
         reached = len(m.facilitator.roles_reached()) if m.strategy.uses_facilitator else 0
         rows.append(
             f'<tr class="ts-run-row"><th style="color:{charts.RUN_COLOURS[k]}">'
@@ -327,4 +235,4 @@ def CompareView(session: Session, lang: str, version: int, choices: list[str],
 
 def role_names(lang: str) -> list[str]:
     """The four roles as the legend names them (for tests and the page title)."""
-    return [_cap(Role(r).label(lang)) for r in ROLES]
+    return [fragments.cap(Role(r).label(lang)) for r in ROLES]

@@ -1,9 +1,11 @@
 """What a page may send, field by field: a participant's page its hello, taking a seat, a decision and leaving;
-the trainer's console the trainer's actions. Anything else (not JSON, not an object, an unknown type, a field
-missing, a field more, a value of the wrong kind or out of bounds) is no message of the room's pages, and
+the trainer's console the trainer's actions; the debrief page a month, a screen and a fork. Anything else (not
+JSON, not an object, an unknown type, a field missing, a field more, a value of the wrong kind or out of bounds) is
+no message of the room's pages, and
 :func:`parse` raises :class:`Malformed` (the server closes that connection). A well-formed message can still be
 refused by the room (:class:`~transition_sim.room.rooms.RoomError`: a decision not this seat's, a seat taken).
-Seat and decision ids are checked here only for their shape; the room checks that they are this page's."""
+Seat and decision ids are checked here only for their shape; the room checks that they are this page's (and a
+debrief's month, that it was played)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,16 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from transition_sim.room.bounds import EVENTS, MAX_MESSAGE, MAX_MONTHS_PER_ROUND, MAX_ROUND_MINUTES, MAX_TABLES
+from transition_sim.room.bounds import (
+    EVENTS,
+    FORKS,
+    MAX_MESSAGE,
+    MAX_MONTH,
+    MAX_MONTHS_PER_ROUND,
+    MAX_ROUND_MINUTES,
+    MAX_TABLES,
+    SCREENS,
+)
 
 MAX_FRAME = 2048  # characters: the largest message, a trainer's text, is under 1.2 kB
 
@@ -57,10 +68,15 @@ def _text(value: Any) -> str:
     return value.strip()
 
 
-def _event(value: Any) -> str:
-    if value not in EVENTS:
-        raise Malformed(f"not one of {', '.join(EVENTS)}")
-    return str(value)
+def _one_of(allowed: tuple[str, ...]) -> Check:
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or value not in allowed:
+            raise Malformed(f"not one of {', '.join(allowed)}")
+        return value
+    return check
+
+
+_event = _one_of(EVENTS)
 
 
 TABLE = _integer(0, MAX_TABLES - 1)
@@ -82,6 +98,12 @@ TRAINER: dict[str, dict[str, Check]] = {
     "save": {"table": TABLE},
     "facilitate": {"table": TABLE, "take": _flag},
     "move": {"table": TABLE, "id": _matching(DECISION), "choice": _matching(CHOICE)},
+}
+MONTH = _integer(0, MAX_MONTH)
+DEBRIEF: dict[str, dict[str, Check]] = {  # the trainer's debrief page (the room holds the month to those played)
+    "hello": {},
+    "show": {"table": TABLE, "month": MONTH, "screen": _one_of(SCREENS)},
+    "fork": {"table": TABLE, "month": MONTH, "kind": _one_of(FORKS)},
 }
 
 

@@ -270,6 +270,92 @@ TEXTS: dict[str, dict[str, str]] = {
     "r_no_facilitator": {"en": "This table's strategy has no facilitator.",
                          "fr": "La stratégie de cette table n'a pas de facilitateur."},
     "fa_leave": {"en": "Leave the facilitator to the strategy", "fr": "Laisser le facilitateur à la stratégie"},
+    # the debrief (issue 15, point 5): the trainer's projected screen after the game
+    "d_title": {"en": "Debrief", "fr": "Débriefing"},
+    "d_open": {"en": "Open the debrief (projected screen)", "fr": "Ouvrir le débriefing (écran projeté)"},
+    "d_month": {"en": "Month {month}", "fr": "Mois {month}"},
+    "d_played": {"en": "{played} of {horizon} months played", "fr": "{played} mois joués sur {horizon}"},
+    "d_slider": {"en": "Month shown", "fr": "Mois affiché"},
+    "d_first": {"en": "« Start", "fr": "« Début"},
+    "d_prev": {"en": "◀ 1 month", "fr": "◀ 1 mois"},
+    "d_next": {"en": "1 month ▶", "fr": "1 mois ▶"},
+    "d_last": {"en": "Last »", "fr": "Fin »"},
+    "d_screen_month": {"en": "The territory", "fr": "Le territoire"},
+    "d_screen_fork": {"en": "What if…", "fr": "Et si…"},
+    "d_screen_band": {"en": "Among simulated territories", "fr": "Parmi les territoires simulés"},
+    "d_screen_tables": {"en": "The tables side by side", "fr": "Les tables côte à côte"},
+    "d_that_month": {"en": "End of month {month}", "fr": "Fin du mois {month}"},
+    "d_story": {"en": "The story up to month {month} (latest first)", "fr": "Le récit jusqu'au mois {month} (le "
+                                                                            "plus récent en haut)"},
+    "d_value_line": {"en": "Value created: {value} {unit}", "fr": "Valeur créée : {value} {unit}"},
+    "d_projects_line": {"en": "Projects funded: {funded} ({succeeded}, {failed}, {running})",
+                        "fr": "Projets financés : {funded} ({succeeded}, {failed}, {running})"},
+    "d_roles_line": {"en": "Roles reached:", "fr": "Rôles atteints :"},
+    "d_fork_bots": {"en": "The bots from month {month}", "fr": "Les robots à partir du mois {month}"},
+    "d_fork_top_down": {"en": "A top-down plan from month {month}",
+                        "fr": "Un plan descendant à partir du mois {month}"},
+    "d_fork_intro": {"en": "A fork replays the game to month {month}, then plays on to month {played} with the same "
+                           "seed: the same elections, crises and arrivals of needs, only the decisions differ.",
+                     "fr": "Une bifurcation rejoue la partie jusqu'au mois {month}, puis la poursuit jusqu'au mois "
+                           "{played} avec la même graine : mêmes élections, mêmes crises, mêmes besoins qui arrivent, "
+                           "seules les décisions changent."},
+    "d_fork_bots_help": {"en": "The bots: after month {month}, the computer takes every decision with the model's "
+                               "rules, nobody's answers.",
+                         "fr": "Les robots : après le mois {month}, l'ordinateur prend toutes les décisions avec les "
+                               "règles du modèle, sans les réponses des participants."},
+    "d_fork_top_down_help": {"en": "A top-down plan: after month {month}, the facilitator writes one comprehensive "
+                                   "plan and takes it to the most powerful; the bots decide.",
+                             "fr": "Un plan descendant : après le mois {month}, le facilitateur écrit un plan "
+                                   "d'ensemble et le porte aux plus puissants ; les robots décident."},
+    "d_no_fork": {"en": "Choose a fork above: the computer plays it in a moment.",
+                  "fr": "Choisissez une bifurcation ci-dessus : l'ordinateur la joue en un instant."},
+    "d_played_run": {"en": "Your table (played)", "fr": "Votre table (jouée)"},
+    "d_run_bots": {"en": "Bots from month {month}", "fr": "Robots dès le mois {month}"},
+    "d_run_top_down": {"en": "Top-down plan from month {month}", "fr": "Plan descendant dès le mois {month}"},
+    "d_short_played": {"en": "Played", "fr": "Jouée"},
+    "d_short_bots": {"en": "Bots", "fr": "Robots"},
+    "d_short_top_down": {"en": "Plan", "fr": "Plan"},
+    "d_fork_mark": {"en": "Fork (month {month})", "fr": "Bifurcation (mois {month})"},
+    "d_at_month": {"en": "At month {month}", "fr": "Au mois {month}"},
+    "d_row_value": {"en": "Value created (value units)", "fr": "Valeur créée (unités de valeur)"},
+    "d_row_funded": {"en": "Projects funded", "fr": "Projets financés"},
+    "d_row_succeeded": {"en": "Projects succeeded", "fr": "Projets réussis"},
+    "d_row_failed": {"en": "Projects failed", "fr": "Projets échoués"},
+    "d_row_running": {"en": "Projects under way", "fr": "Projets en cours"},
+    "d_row_roles": {"en": "Roles reached (of 4)", "fr": "Rôles atteints (sur 4)"},
+    "d_band_table": {"en": "Month {month}: your table created more value than {pct} of the {n} simulated "
+                           "territories of the same setting.",
+                     "fr": "Mois {month} : votre table a créé plus de valeur que {pct} des {n} territoires simulés "
+                           "du même réglage."},
+    "d_band_same": {"en": "Month {month}: your table has created as much value as all {n} simulated territories of the "
+                          "same setting so far.",
+                    "fr": "Mois {month} : votre table a créé jusqu'ici autant de valeur que les {n} territoires "
+                          "simulés du même réglage."},
+    "d_band_intro": {"en": "Simulated territories: {n} territories with the same rules and sizes but other seeds, "
+                           "played by the bots alone; the light band holds 8 in 10 of them, the dark one the middle "
+                           "half, the dashed line the middle one.",
+                     "fr": "Territoires simulés : {n} territoires aux mêmes règles et tailles mais d'autres graines, "
+                           "joués par les robots seuls ; la bande claire en contient 8 sur 10, la foncée la moitié du "
+                           "milieu, le pointillé celui du milieu."},
+    "d_band_computing": {"en": "The {n} simulated territories are being played (a few seconds)…",
+                         "fr": "Les {n} territoires simulés sont en train d'être joués (quelques secondes)…"},
+    "d_band_failed": {"en": "The simulated territories could not be played: the trainer's terminal says why.",
+                      "fr": "Les territoires simulés n'ont pas pu être joués : le terminal du formateur dit pourquoi."},
+    "d_tables_intro": {"en": "Each table's value created month by month, and its figures at its last month played.",
+                       "fr": "La valeur créée par chaque table mois après mois, et ses chiffres au dernier mois joué."},
+    "d_tables_one": {"en": "The room has one table: there is nothing to set beside it.",
+                     "fr": "La salle n'a qu'une table : rien à mettre à côté."},
+    "d_term_month": {"en": "Month: one step of the game; a round is a few months.",
+                     "fr": "Mois : un pas du jeu ; un tour dure quelques mois."},
+    "d_term_fork": {"en": "Fork: the same game replayed to a month, then played on otherwise.",
+                    "fr": "Bifurcation : la même partie rejouée jusqu'à un mois, puis poursuivie autrement."},
+    "d_term_seed": {"en": "Seed: the number that draws the territory and its events; the same seed, the same events.",
+                    "fr": "Graine : le nombre qui tire le territoire et ses événements ; même graine, mêmes "
+                          "événements."},
+    "r_bad_month": {"en": "This month has not been played: choose one on the slider.",
+                    "fr": "Ce mois n'a pas été joué : choisissez-en un avec le curseur."},
+    "r_no_such_fork": {"en": "This fork is not offered for this table.",
+                       "fr": "Cette bifurcation n'est pas proposée pour cette table."},
 }
 
 

@@ -5,7 +5,8 @@
 ``GET /j/{code}``                      the join page (code, QR code, the seats); once seated, the seat's page
 ``GET /t/{trainer code}``              the trainer's console; a wrong code is a 404, and an address that got
                                        ``MAX_WRONG`` of them is refused the console (429)
-``WS /ws/j/{code}``, ``WS /ws/t/{..}``  the pages' websockets (same codes)
+``GET /d/{trainer code}``              the debrief, the trainer's projected screen (guarded like the console)
+``WS /ws/{j,t,d}/{code}``             the pages' websockets (same codes)
 ``GET /static/room.js``, ``.css``      the page's script and stylesheet, read once from the package
 ``GET /readyz``                        ``{"status": "ok"}``
 ``GET /favicon.ico``                   204 (no icon)
@@ -18,7 +19,9 @@ changed, and one-line notices. A participant's page acts only for the seat its t
 its hello, once, and every later message acts for that token's seat (a decision is accepted only if it is one
 that seat has waiting). A page that says no hello within ``HELLO_SECONDS`` is let go; a malformed message
 closes its connection (1008); a refused action is a notice on that page. Every action runs under the room's
-lock, the model's work off the event loop. Errors are one line in the trainer's terminal (a bug of ours keeps
+lock, the model's work off the event loop (a debrief's rewinds, forks and pictures too; its band on a thread of its
+own). The debrief's pictures come inside its fragments as ``data:`` images, which its page's Content Security
+Policy allows (``DEBRIEF_HEADERS``). Errors are one line in the trainer's terminal (a bug of ours keeps
 its traceback there); a participant sees a sentence, never a traceback.
 """
 
@@ -46,7 +49,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from transition_sim.dashboard.i18n import LANGS
 from transition_sim.errors import shown
 from transition_sim.outdir import OutputError
-from transition_sim.room import protocol, render
+from transition_sim.room import debrief_page, protocol, render
+from transition_sim.room.debrief import Debrief, forks_offered
 from transition_sim.room.rooms import Room, RoomError
 from transition_sim.room.texts import t
 from transition_sim.table import DecisionError
@@ -62,6 +66,11 @@ HEADERS = {
                                "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store",
 }
+# the debrief's pictures travel in its fragments as data: images, and the dashboard's legend and tables colour their
+# marks with style attributes (no script can come of either)
+DEBRIEF_HEADERS = {**HEADERS, "Content-Security-Policy": HEADERS["Content-Security-Policy"].replace(
+    "style-src 'self';", "style-src 'self'; style-src-attr 'unsafe-inline';").replace("img-src 'self'",
+                                                                                   "img-src 'self' data:")}
 MAX_WRONG = 10  # wrong trainer codes one address may try
 LOGGED_MAX = 20  # refusals logged per address
 HELLO_SECONDS = 30  # a page says hello at once: a connection that does not is not holding a place for long
@@ -91,6 +100,7 @@ class Page:
     def __init__(self, ws: WebSocket, trainer: bool, lang: str, address: str, join_url: str) -> None:
         self.ws, self.trainer, self.lang, self.address, self.join_url = ws, trainer, lang, address, join_url
         self.token: str | None = None
+        self.view: debrief_page.View | None = None  # a debrief page's: what it shows
         self.bucket = Bucket(time.monotonic())
         self.sent = ""
         self._latest: str | None = None
@@ -139,6 +149,9 @@ class RoomServer:
         self.wrong: Counter[str] = Counter()
         self.logged: Counter[str] = Counter()
         self.lock = asyncio.Lock()
+        self.debrief = Debrief()
+        self.loop: asyncio.AbstractEventLoop | None = None  # the server's, to show a band computed on its thread
+        self.debrief.on_band = self._band_done
 
     # ------------------------------------------------------------------ helpers
     def note(self, address: str, why: str) -> None:
@@ -163,6 +176,12 @@ class RoomServer:
         return HTMLResponse(text, status_code=status, headers=HEADERS)
 
     def render(self, page: Page, now: float) -> str:
+        if page.view is not None:
+            try:
+                return debrief_page.page(self.room, self.debrief, page.view, page.lang)
+            except Exception:
+                log.exception("room: the debrief could not be shown")  # a bug of ours: the terminal has it
+                return f'<p class="ts-error">{t("r_failed", page.lang)}</p>'
         if page.trainer:
             online = {p.token for p in self.pages if p.token is not None}
             return render.console(self.room, online, page.join_url, page.lang, now, self.out is not None)
@@ -177,6 +196,22 @@ class RoomServer:
         now = time.monotonic()
         for page in self.pages:
             page.offer(self.render(page, now))
+
+    async def refresh(self) -> None:
+        """Every page's new fragment, the debrief's made first off the event loop (a rewind, a picture)."""
+        debriefs = [p for p in self.pages if p.view is not None]
+        if debriefs:
+            await run_in_threadpool(lambda: [self.render(p, 0.0) for p in debriefs])
+        self.render_all()
+
+    def _band_done(self) -> None:
+        """A band is computed (on its thread): the debrief pages show it."""
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self._locked_refresh()))
+
+    async def _locked_refresh(self) -> None:
+        async with self.lock:
+            await self.refresh()
 
     # ------------------------------------------------------------------ pages
     async def home(self, request: Request) -> Response:
@@ -196,12 +231,19 @@ class RoomServer:
         return self.html(render.shell(lang, "join", f"/ws/j/{code}?lang={lang}"))
 
     async def console(self, request: Request) -> Response:
+        return self._trainer_page(request, "trainer", "t")
+
+    async def debrief_shell(self, request: Request) -> Response:
+        return self._trainer_page(request, "debrief", "d")
+
+    def _trainer_page(self, request: Request, kind: str, path: str) -> Response:
         address = request.client.host if request.client else "unknown"
         if not self._trainer(address, request.path_params["code"]):
             status = 429 if self.wrong[address] > MAX_WRONG else 404
             return PlainTextResponse("Not Found" if status == 404 else "Too many tries", status_code=status)
         lang = self.lang_of(request.query_params)
-        return self.html(render.shell(lang, "trainer", f"/ws/t/{self.room.trainer_code}?lang={lang}"))
+        shell = render.shell(lang, kind, f"/ws/{path}/{self.room.trainer_code}?lang={lang}")
+        return HTMLResponse(shell, headers=DEBRIEF_HEADERS if kind == "debrief" else HEADERS)
 
     def _trainer(self, address: str, code: str) -> bool:
         if self.wrong[address] >= MAX_WRONG:
@@ -230,7 +272,14 @@ class RoomServer:
             return
         await self._serve(ws, address, trainer=True)
 
-    async def _serve(self, ws: WebSocket, address: str, trainer: bool) -> None:
+    async def debrief_socket(self, ws: WebSocket) -> None:
+        address = ws.client.host if ws.client else "unknown"
+        if not self._trainer(address, ws.path_params["code"]):
+            await ws.close(POLICY)
+            return
+        await self._serve(ws, address, trainer=True, debrief=True)
+
+    async def _serve(self, ws: WebSocket, address: str, trainer: bool, debrief: bool = False) -> None:
         if self.open[address] >= self.per_address or self.open.total() >= self.total:
             self.note(address, f"{self.open[address]} connections open from it, {self.open.total()} in all")
             await ws.accept()
@@ -239,7 +288,9 @@ class RoomServer:
         self.open[address] += 1
         await ws.accept()
         page = Page(ws, trainer, self.lang_of(ws.query_params), address, self.join_url(ws.headers.get("host")))
-        allowed = protocol.TRAINER if trainer else protocol.PARTICIPANT
+        if debrief:
+            page.view = debrief_page.View()
+        allowed = protocol.DEBRIEF if debrief else protocol.TRAINER if trainer else protocol.PARTICIPANT
         writer = asyncio.create_task(page.write())
         try:
             kind, fields = protocol.parse(await asyncio.wait_for(_receive(ws), HELLO_SECONDS), allowed)
@@ -248,7 +299,7 @@ class RoomServer:
             page.token = fields.get("token")
             async with self.lock:
                 self.pages.add(page)
-                self.render_all()
+                await self.refresh()
             while True:
                 kind, fields = protocol.parse(await _receive(ws), allowed)
                 if kind == "hello":
@@ -288,11 +339,14 @@ class RoomServer:
             except Exception:
                 log.exception("room: %s failed", kind)  # a bug of ours: its traceback, in the terminal only
                 page.notify(t("r_failed", page.lang))
-            self.render_all()
+            await self.refresh()
 
     def apply(self, page: Page, kind: str, f: dict[str, Any]) -> str | None:
         """The action ``kind`` of ``page`` (its fields checked by :mod:`protocol`); what to tell the page."""
         room, now = self.room, time.monotonic()
+        if page.view is not None:
+            self.show(page.view, kind, f)
+            return None
         if not page.trainer:
             token = page.token or ""
             {"take": lambda: room.take(token, f["seat"]), "leave": lambda: room.leave(token),
@@ -308,6 +362,19 @@ class RoomServer:
          "move": lambda: room.trainer_move(f["table"], f["id"], f["choice"]),
          }[kind]()
         return None
+
+    def show(self, view: debrief_page.View, kind: str, f: dict[str, Any]) -> None:
+        """A debrief page's ``show`` or ``fork``: the table must be the room's, the month one it played (a fork's,
+        one before its last) and the fork one the table offers; a fork is played here, off the event loop."""
+        table = self.room.table(f["table"]).table
+        if f["month"] > table.month or (kind == "fork" and f["month"] >= table.month):
+            raise RoomError("bad_month")
+        if kind == "fork":
+            if f["kind"] not in forks_offered(table.session()):
+                raise RoomError("no_such_fork")
+            self.debrief.forked(table, f["month"], f["kind"])
+        view.table, view.month = f["table"], f["month"]
+        view.screen = "fork" if kind == "fork" else f["screen"]
 
     def save(self, index: int) -> Path:
         """The table's session for the debrief (``table_export``), in ``--out``/table-N, replacing the last save."""
@@ -326,7 +393,7 @@ class RoomServer:
                         await run_in_threadpool(self.room.tick, time.monotonic())
                     except Exception:
                         log.exception("room: ending a timed round failed")
-                    self.render_all()
+                    await self.refresh()
 
 
 def table_dir(out: Path, index: int) -> Path:
@@ -358,15 +425,19 @@ def build_app(server: RoomServer) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        server.loop = asyncio.get_running_loop()
         ticking = asyncio.create_task(server.ticking())
         try:
             yield
         finally:
             ticking.cancel()
+            await run_in_threadpool(server.debrief.close)
 
     routes = [Route("/", server.home), Route("/join", server.home), Route("/j/{code}", server.join),
-              Route("/t/{code}", server.console), WebSocketRoute("/ws/j/{code}", server.participant_socket),
-              WebSocketRoute("/ws/t/{code}", server.trainer_socket), Route("/readyz", readyz),
+              Route("/t/{code}", server.console), Route("/d/{code}", server.debrief_shell),
+              WebSocketRoute("/ws/j/{code}", server.participant_socket),
+              WebSocketRoute("/ws/t/{code}", server.trainer_socket),
+              WebSocketRoute("/ws/d/{code}", server.debrief_socket), Route("/readyz", readyz),
               Route("/favicon.ico", no_icon),
               *(asset(name) for name in ASSETS)]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -28,7 +28,7 @@ class TopDownPlan(Strategy):
         self.project: Project | None = None
 
     def setup(self, territory: Territory, facilitator: Facilitator) -> None:
-        self.ready_at = territory.config["plan_months"]
+        self.ready_at = territory.month + territory.config["plan_months"]  # a plan takes its months from now
 
     def moved(self, territory: Territory, method: str, args: tuple[Any, ...], made: Any) -> None:
         if method == "pitch" and made and args[0].kind == PLAN:  # the seat pitched our plan: we follow it

@@ -51,7 +51,7 @@
     ws.onopen = () => {
       tries = 0;
       document.body.classList.remove("ts-offline");
-      const hello = main.dataset.kind === "trainer" ? { type: "hello" } : { type: "hello", token: token() };
+      const hello = main.dataset.kind === "join" ? { type: "hello", token: token() } : { type: "hello" };
       ws.send(JSON.stringify(hello));
     };
     ws.onmessage = (event) => {
@@ -74,11 +74,28 @@
       const input = document.getElementById(id);
       if (!input) return;
       message[name] = input.type === "number" ? parseInt(input.value || "0", 10) : input.value;
-      if (input.type !== "number") input.value = "";
+      if (input.type === "text") input.value = "";
     });
     notice.classList.remove("ts-show");
     button.classList.add("ts-sent");
     ws.send(JSON.stringify(message));
+  });
+
+  // a slider (the debrief's months) sends its message when it is let go, with its value under data-name
+  main.addEventListener("change", (event) => {
+    const input = event.target.closest("input[data-msg][data-name]");
+    if (!input || !ws || ws.readyState !== WebSocket.OPEN) return;
+    const message = JSON.parse(input.dataset.msg);
+    message[input.dataset.name] = parseInt(input.value, 10);
+    notice.classList.remove("ts-show");
+    ws.send(JSON.stringify(message));
+  });
+
+  // while the slider moves, the month it would show (sent when it is let go)
+  main.addEventListener("input", (event) => {
+    const input = event.target.closest("input[type=range][data-msg]");
+    const shown = document.getElementById("ts-month-shown");
+    if (input && shown) shown.textContent = shown.dataset.text.replace("{month}", input.value);
   });
 
   connect();
