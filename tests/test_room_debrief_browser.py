@@ -76,11 +76,11 @@ def saved_session(folder: Path) -> Session:
     return Session(record["scenario"], record["strategy"], record["seed"], record["months"], record["settings"], log)
 
 
-def play_rounds(console: Any, phones: list[Any], rounds: int) -> int:
-    """Rounds of 3 months at table 1, each phone answering what it is asked with the second option (the bot's
+def play_rounds(console: Any, phones: list[Any], rounds: int, months: int = 3) -> int:
+    """Rounds of ``months`` months at table 1, each phone answering what it is asked with the second option (the bot's
     is often the first); returns how many answers were given."""
     panel = console.locator(".ts-panel[data-table='0']")
-    panel.locator("#ts-months-0").fill("3")
+    panel.locator("#ts-months-0").fill(str(months))
     answered = 0
     for n in range(1, rounds + 1):
         panel.locator(".ts-start").click()
