@@ -402,6 +402,45 @@ def test_the_trainer_hands_a_seat_to_the_bot_gives_it_back_and_frees_it(served: 
         assert "Personne n'occupe cette place" in receive(console, "notice")["text"]
 
 
+def test_the_trainer_moves_a_participant_to_a_free_seat_of_another_table():
+    """Issue 15.3, "move a participant": the participant's page becomes the new seat's, the bot plays the seat left
+    (the decisions taken there stand); a move onto a taken seat, from a free one or to no seat is refused."""
+    room = Room(tables=2, seed=3)
+    room.take(TOKENS[0], "t0-cs-0")
+    room.take(TOKENS[1], "t1-el-0")
+    left = room.seats["t0-cs-0"].actor
+    room.reseat("t0-cs-0", "t1-st-0")
+    assert room.seat_of(TOKENS[0]).key == "t1-st-0" and room.seats["t0-cs-0"].holder is None
+    assert left not in room.tables[0].table.humans
+    assert room.seats["t1-st-0"].actor in room.tables[1].table.humans
+    assert TOKENS[0] not in room.freed  # moved, not let go: no "freed" notice
+    for key, to, refused in (("t1-st-0", "t1-el-0", "seat_taken"), ("t0-cs-0", "t0-el-0", "seat_free"),
+                             ("t1-st-0", "t9-el-0", "no_such_seat")):
+        with pytest.raises(RoomError) as caught:
+            room.reseat(key, to)
+        assert caught.value.key == refused
+    assert room.seat_of(TOKENS[0]).key == "t1-st-0"  # a refused move changes nothing
+    room.facilitate(0, take=True)
+    with pytest.raises(RoomError) as caught:
+        room.reseat("t0-fa-0", "t0-cs-0")
+    assert caught.value.key == "not_a_participant"
+
+
+def test_the_console_offers_the_free_seats_and_a_move_reaches_the_participants_page(served: Served):
+    with participant(served, TOKENS[6]) as phone, served.socket(f"/ws/t/{served.room.trainer_code}") as console:
+        console.send(json.dumps({"type": "hello"}))
+        receive(console, "page")
+        phone.send(json.dumps({"type": "take", "seat": "t0-st-0"}))
+        assert "ts-seat-head" in receive(phone, "page")["html"]
+        html = receive(console, "page")["html"]
+        assert 'id="ts-to-t0-st-0"' in html and 'value="t0-el-0"' in html  # a free seat offered
+        console.send(json.dumps({"type": "reseat", "seat": "t0-st-0", "to": "t0-se-0"}))
+        page = receive(phone, "page")["html"]
+        assert "ts-seat-head" in page and served.room.seat_of(TOKENS[6]).key == "t0-se-0"
+        console.send(json.dumps({"type": "reseat", "seat": "t0-st-0", "to": "t0-el-0"}))
+        assert "Personne n'occupe cette place" in receive(console, "notice")["text"]
+
+
 def test_a_page_ends_on_the_newest_fragment_even_one_it_showed_before():
     """Page.offer: A shown, B offered and on its way, then A again (the state went back): the page gets A after B;
     B offered then A again before B left: nothing is sent (A is what it shows)."""

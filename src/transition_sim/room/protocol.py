@@ -93,6 +93,7 @@ TRAINER: dict[str, dict[str, Check]] = {
     "pause": {"table": TABLE, "paused": _flag},
     "bot": {"seat": _matching(SEAT), "with_bot": _flag},
     "free": {"seat": _matching(SEAT)},
+    "reseat": {"seat": _matching(SEAT), "to": _matching(SEAT)},
     "say": {"table": TABLE, "text": _text},
     "trigger": {"table": TABLE, "event": _event},
     "save": {"table": TABLE},

@@ -35,6 +35,20 @@ def pct(share: float, lang: str) -> str:
     return fmt_percent(round(100 * share), lang)
 
 
+def reseat_controls(room: Room, seat: Seat, lang: str) -> str:
+    """The trainer moves a participant to a free seat of any table (none offered if no seat is free)."""
+    free = [s for s in room.free_seats() if s.key != seat.key]
+    if not free:
+        return ""
+    select_id = f"ts-to-{seat.key}"
+    options = "".join(f'<option value="{e(s.key)}">{e(t("table_n", lang, n=s.table + 1))} · '
+                      f'{e(seat_role(s, lang))} · {e(seat_name(room, s, lang))}</option>' for s in free)
+    return (f'<span class="ts-reseat"><select id="{select_id}" aria-label="{e(t("reseat_to", lang))}" data-keep>'
+            f'{options}</select>'
+            + button(t("reseat", lang), {"type": "reseat", "seat": seat.key, "to": ""}, "ts-reseat-go",
+                     f"to:{select_id}") + "</span>")
+
+
 def button(label: str, message: dict[str, Any], cls: str = "", fields: str = "", disabled: bool = False) -> str:
     """A button that sends ``message`` (plus the values of the inputs ``fields`` names: "name:id,...")."""
     extra = (f' data-fields="{e(fields)}"' if fields else "") + (" disabled" if disabled else "")
@@ -325,7 +339,8 @@ def table_panel(room: Room, rt: RoomTable, online: set[str], lang: str, now: flo
             who = t("seat_bot" if seat.with_bot else "seat_person" if seat.holder in online else "seat_away", lang)
             actions = (button(t("give_back" if seat.with_bot else "to_bot", lang),
                               {"type": "bot", "seat": seat.key, "with_bot": not seat.with_bot}, "ts-to-bot")
-                       + button(t("free_it", lang), {"type": "free", "seat": seat.key}, "ts-free"))
+                       + button(t("free_it", lang), {"type": "free", "seat": seat.key}, "ts-free")
+                       + reseat_controls(room, seat, lang))
         role = capital(seat.role.label(lang)) if seat.role is not None else t("fa_role", lang).split(":")[0]
         rows.append(f'<tr data-seat="{e(seat.key)}"><td>{e(role)}</td>'
                     f'<td>{e(seat_name(room, seat, lang))}</td><td class="ts-who">{e(who)}</td>'

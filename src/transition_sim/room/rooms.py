@@ -188,6 +188,20 @@ class Room:
             self.freed.add(seat.holder)
         self._release(seat)
 
+    def reseat(self, key: str, to: str) -> None:
+        """The trainer moves the participant of seat ``key`` to the free seat ``to`` (at any table): the bot plays
+        the seat they leave, and the decisions they took there stand."""
+        seat, target = self._seat(key), self._seat(to)
+        if seat.holder is None:
+            raise RoomError("seat_free")
+        if seat.holder == TRAINER:
+            raise RoomError("not_a_participant")
+        if target.holder is not None:
+            raise RoomError("seat_taken")
+        token = seat.holder
+        self._release(seat)
+        self.take(token, to)
+
     def _release(self, seat: Seat) -> None:
         seat.holder, seat.with_bot = None, False
         self.tables[seat.table].table.seat(seat.actor, human=False)

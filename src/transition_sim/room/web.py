@@ -357,6 +357,7 @@ class RoomServer:
         {"start": lambda: room.start_round(f["table"], f["months"], f["minutes"], now),
          "end": lambda: room.end_round(f["table"]), "pause": lambda: room.pause(f["table"], f["paused"], now),
          "bot": lambda: room.hand_to_bot(f["seat"], f["with_bot"]), "free": lambda: room.free(f["seat"]),
+         "reseat": lambda: room.reseat(f["seat"], f["to"]),
          "say": lambda: room.say(f["table"], f["text"]), "trigger": lambda: room.trigger(f["table"], f["event"]),
          "facilitate": lambda: room.facilitate(f["table"], f["take"]),
          "move": lambda: room.trainer_move(f["table"], f["id"], f["choice"]),

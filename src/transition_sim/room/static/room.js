@@ -23,7 +23,7 @@
 
   function show(html) {
     const kept = {};
-    main.querySelectorAll("input[data-keep]").forEach((input) => { kept[input.id] = input.value; });
+    main.querySelectorAll("input[data-keep], select[data-keep]").forEach((input) => { kept[input.id] = input.value; });
     const focused = document.activeElement && document.activeElement.id;
     const before = main.firstElementChild ? main.firstElementChild.className : "";
     main.innerHTML = html;
