@@ -86,6 +86,10 @@ def test_a_workshop_day_two_tables_four_phones_a_laptop_three_rounds_and_the_deb
     laptop.page.wait_for_selector(".ts-seat-head")
     assert "Vous êtes le facilitateur" in laptop.page.locator("h1").inner_text()
     assert console.locator(".ts-panel[data-table='0'] .ts-who", has_text="un participant").count() == 5
+    late = devices()  # a sixth finds table 1 full, and table 2's seats free
+    late.open(room.join).wait_for_selector(".ts-take")
+    assert late.page.locator("li[data-seat^='t0-'] .ts-take").count() == 0
+    assert late.page.locator("li[data-seat^='t1-'] .ts-take").count() == 5
 
     answered = play_rounds(console, [*phones, laptop], ROUNDS, MONTHS)
     assert console.locator(f".ts-panel[data-table='0'][data-round='{ROUNDS}'][data-open='0']").count() == 1
