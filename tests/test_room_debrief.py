@@ -146,9 +146,12 @@ def test_the_share_of_the_band_the_table_beats(table):
     below = np.tile(value - 1, (3, 1))
     above = np.tile(value + 1, (1, 1))
     band = Band({"value_cumulative": np.vstack([below, above]), "projects_funded": np.zeros((4, len(value)))})
-    assert debrief.share_beaten(band, table.model, table.month) == (75, 4, False)
+    assert debrief.share_beaten(band, table.model, table.month) == (75, 0, 4, False)
     alike = Band({"value_cumulative": np.tile(value, (3, 1)), "projects_funded": np.zeros((3, len(value)))})
-    assert debrief.share_beaten(alike, table.model, 5) == (50, 3, True)  # e.g. nothing created anywhere yet
+    assert debrief.share_beaten(alike, table.model, 5) == (0, 100, 3, True)  # e.g. nothing created anywhere yet
+    some = Band({"value_cumulative": np.vstack([np.tile(value, (3, 1)), above]),
+                 "projects_funded": np.zeros((4, len(value)))})
+    assert debrief.share_beaten(some, table.model, 5) == (0, 75, 4, False)  # ties are not beaten
 
 
 def test_the_value_chart_is_a_picture(table):

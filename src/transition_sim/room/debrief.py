@@ -93,12 +93,14 @@ class Figures:
                    len(model.running_projects), roles)
 
 
-def share_beaten(band: Band, model: TerritoryModel, month: int) -> tuple[int, int, bool]:
-    """``(percent, n, alike)``: the share of the band's runs whose value at ``month`` the run's beats (ties
-    half), and whether every one of them has the run's value (at the start, nothing is created anywhere)."""
+def share_beaten(band: Band, model: TerritoryModel, month: int) -> tuple[int, int, int, bool]:
+    """``(beaten, tied, n, alike)``: the percent of the band's runs whose value at ``month`` the run's exceeds, the
+    percent it equals (early in a run many have created nothing, like the table: "more than" counts none of
+    them), and whether every one of them has the run's value (at the start, nothing is created anywhere)."""
     x = float(charts.series(model, "value_cumulative")[month])
     where = band.position("value_cumulative", month, x)
-    return round(100 * where.share), where.n, where.below == where.above == 0
+    tied = where.n - where.below - where.above
+    return round(100 * where.below / where.n), round(100 * tied / where.n), where.n, tied == where.n
 
 
 class Debrief:

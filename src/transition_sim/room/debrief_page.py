@@ -163,8 +163,10 @@ def band_screen(room: Room, d: debrief.Debrief, index: int, month: int, lang: st
     band = ready(future)
     if band is None:
         return f'<p class="ts-d-band" data-state="failed">{e(t("d_band_failed", lang))}</p>'
-    pct, n, alike = debrief.share_beaten(band, table.model, month)
+    pct, tied, n, alike = debrief.share_beaten(band, table.model, month)
     sentence = t("d_band_same" if alike else "d_band_table", lang, month=month, pct=i18n.fmt_percent(pct, lang), n=n)
+    if tied and not alike:
+        sentence += " " + t("d_band_tied", lang, pct=i18n.fmt_percent(tied, lang))
     chart = debrief.value_chart([debrief.Curve(t("d_played_run", lang), table.model, debrief.PLAYED_COLOUR)], lang,
                                 months=table.month, band=band, mark=month, mark_label=t("d_month", lang, month=month))
     return (f'<div class="ts-d-pair"><img class="ts-d-chart" src="{png_src(chart)}" '

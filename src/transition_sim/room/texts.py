@@ -331,6 +331,7 @@ TEXTS: dict[str, dict[str, str]] = {
                            "territories of the same setting.",
                      "fr": "Mois {month} : votre table a créé plus de valeur que {pct} des {n} territoires simulés "
                            "du même réglage."},
+    "d_band_tied": {"en": "It created as much as {pct} of them.", "fr": "Elle en a créé autant que {pct} d'entre eux."},
     "d_band_same": {"en": "Month {month}: your table has created as much value as all {n} simulated territories of the "
                           "same setting so far.",
                     "fr": "Mois {month} : votre table a créé jusqu'ici autant de valeur que les {n} territoires "
