@@ -184,7 +184,7 @@ class Room:
         """The seat's participant is let go: the bot plays it and anyone may take it; the participant's join page
         says why they are back there."""
         seat = self._seat(key)
-        if seat.holder is not None:
+        if seat.holder is not None and seat.holder != TRAINER:  # the trainer has no join page to tell
             self.freed.add(seat.holder)
         self._release(seat)
 
@@ -238,7 +238,8 @@ class Room:
         if rt.table.month >= rt.table.horizon:
             raise RoomError("run_over")
         month = rt.table.trigger(event)
-        rt.triggered.append((month, event))
+        if (month, event) not in rt.triggered:  # pressed twice: the same month's event, listed once
+            rt.triggered.append((month, event))
         return month
 
     def tick(self, now: float) -> list[int]:

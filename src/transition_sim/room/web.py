@@ -176,12 +176,17 @@ class RoomServer:
         return HTMLResponse(text, status_code=status, headers=HEADERS)
 
     def render(self, page: Page, now: float) -> str:
+        """The page's fragment; a bug of ours in it is a sentence on that page (its traceback in the terminal),
+        and the other pages still get theirs."""
+        try:
+            return self._render(page, now)
+        except Exception:
+            log.exception("room: a page could not be shown")
+            return f'<p class="ts-error">{t("r_failed", page.lang)}</p>'
+
+    def _render(self, page: Page, now: float) -> str:
         if page.view is not None:
-            try:
-                return debrief_page.page(self.room, self.debrief, page.view, page.lang)
-            except Exception:
-                log.exception("room: the debrief could not be shown")  # a bug of ours: the terminal has it
-                return f'<p class="ts-error">{t("r_failed", page.lang)}</p>'
+            return debrief_page.page(self.room, self.debrief, page.view, page.lang)
         if page.trainer:
             online = {p.token for p in self.pages if p.token is not None}
             return render.console(self.room, online, page.join_url, page.lang, now, self.out is not None)
@@ -387,13 +392,17 @@ class RoomServer:
         """Once a second: end the timed rounds whose time is up, and show the time left."""
         while True:
             await asyncio.sleep(1)
-            if any(rt.deadline is not None for rt in self.room.tables):
-                async with self.lock:
-                    try:
-                        await run_in_threadpool(self.room.tick, time.monotonic())
-                    except Exception:
-                        log.exception("room: ending a timed round failed")
+            await self.tick_once()
+
+    async def tick_once(self) -> None:
+        """One tick; a failure is the terminal's, and the clock goes on (a dead tick ends no round again)."""
+        if any(rt.deadline is not None for rt in self.room.tables):
+            async with self.lock:
+                try:
+                    await run_in_threadpool(self.room.tick, time.monotonic())
                     await self.refresh()
+                except Exception:
+                    log.exception("room: ending a timed round failed")
 
 
 def table_dir(out: Path, index: int) -> Path:
