@@ -91,6 +91,8 @@ class Room:
                  strategy: str = "one_need_at_a_time", settings: dict[str, Any] | None = None) -> None:
         self.join_code = new_code(JOIN_CODE_LENGTH)
         self.trainer_code = new_code(TRAINER_CODE_LENGTH)
+        # the projected debrief's (its address bar is on the room's screen): it opens the debrief, not the console
+        self.debrief_code = new_code(TRAINER_CODE_LENGTH)
         self.tables: list[RoomTable] = []
         self.seats: dict[str, Seat] = {}
         self.freed: set[str] = set()  # participants whose seat the trainer freed: their join page says so

@@ -5,7 +5,8 @@
 ``GET /j/{code}``                      the join page (code, QR code, the seats); once seated, the seat's page
 ``GET /t/{trainer code}``              the trainer's console; a wrong code is a 404, and an address that got
                                        ``MAX_WRONG`` of them is refused the console (429)
-``GET /d/{trainer code}``              the debrief, the trainer's projected screen (guarded like the console)
+``GET /d/{debrief code}``              the debrief, the trainer's projected screen (guarded like the console; its
+                                       own code, since the room sees its address bar; the trainer code opens it too)
 ``WS /ws/{j,t,d}/{code}``             the pages' websockets (same codes)
 ``GET /static/room.js``, ``.css``      the page's script and stylesheet, read once from the package
 ``GET /readyz``                        ``{"status": "ok"}``
@@ -243,19 +244,22 @@ class RoomServer:
 
     def _trainer_page(self, request: Request, kind: str, path: str) -> Response:
         address = request.client.host if request.client else "unknown"
-        if not self._trainer(address, request.path_params["code"]):
+        code = request.path_params["code"]
+        if not self._trainer(address, code, debrief=kind == "debrief"):
             status = 429 if self.wrong[address] > MAX_WRONG else 404
             return PlainTextResponse("Not Found" if status == 404 else "Too many tries", status_code=status)
         lang = self.lang_of(request.query_params)
-        shell = render.shell(lang, kind, f"/ws/{path}/{self.room.trainer_code}?lang={lang}")
+        shell = render.shell(lang, kind, f"/ws/{path}/{code}?lang={lang}")  # the code it was opened with
         return HTMLResponse(shell, headers=DEBRIEF_HEADERS if kind == "debrief" else HEADERS)
 
-    def _trainer(self, address: str, code: str) -> bool:
+    def _trainer(self, address: str, code: str, debrief: bool = False) -> bool:
+        """The trainer code (or, for the debrief, its own code), ``MAX_WRONG`` wrong tries per address."""
         if self.wrong[address] >= MAX_WRONG:
             self.wrong[address] += 1
             self.note(address, "a trainer code after too many wrong ones")
             return False
-        if secrets.compare_digest(code.encode(), self.room.trainer_code.encode()):
+        codes = (self.room.trainer_code, self.room.debrief_code) if debrief else (self.room.trainer_code,)
+        if any([secrets.compare_digest(code.encode(), c.encode()) for c in codes]):  # a list: both compared
             return True
         self.wrong[address] += 1
         self.note(address, f"a wrong trainer code ({self.wrong[address]} so far)")
@@ -279,7 +283,7 @@ class RoomServer:
 
     async def debrief_socket(self, ws: WebSocket) -> None:
         address = ws.client.host if ws.client else "unknown"
-        if not self._trainer(address, ws.path_params["code"]):
+        if not self._trainer(address, ws.path_params["code"], debrief=True):
             await ws.close(POLICY)
             return
         await self._serve(ws, address, trainer=True, debrief=True)
