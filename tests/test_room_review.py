@@ -18,7 +18,8 @@ from websockets.exceptions import InvalidStatus
 
 from test_room import TOKENS, Served, closed_code, participant, receive, small_room
 from transition_sim.room import protocol, render, web
-from transition_sim.room.rooms import TRAINER, Room
+from transition_sim.room.debrief_page import View
+from transition_sim.room.rooms import TRAINER, Room, RoomError
 from transition_sim.room.web import POLICY, RoomServer
 
 
@@ -159,3 +160,38 @@ def test_the_projected_debriefs_address_opens_the_debrief_and_not_the_console(se
         served.socket(f"/ws/t/{room.debrief_code}")
     with urllib.request.urlopen(served.url(f"/d/{room.trainer_code}"), timeout=30) as page:
         assert f'data-ws="/ws/d/{room.trainer_code}?lang=fr"' in page.read().decode()
+
+
+def test_forks_not_yet_computed_are_bounded_for_the_whole_room():
+    """A fork replays the run (CPU under the room's lock) and the debrief's code is on the projected screen: the
+    room computes ``FORK_BURST`` new forks at once, then ``FORK_RATE`` a second, whatever page asks; a fork
+    already computed is shown at once."""
+    server = RoomServer(small_room(), "fr", "127.0.0.1:1")
+    server.clock = lambda: 0.0  # a clock that stands still: no fork comes back while the test runs
+    server.forks = web.Bucket(0.0, web.FORK_BURST, web.FORK_RATE)
+    server.room.start_round(0, web.FORK_BURST + 2, 0, 0.0)
+    view = View()
+    try:
+        for month in range(web.FORK_BURST):
+            server.show(view, "fork", {"table": 0, "month": month, "kind": "bots"})
+        with pytest.raises(RoomError) as refused:
+            server.show(View(), "fork", {"table": 0, "month": web.FORK_BURST, "kind": "bots"})
+        assert refused.value.key == "too_fast"
+        server.show(view, "fork", {"table": 0, "month": 0, "kind": "bots"})  # computed: shown
+        assert (view.month, view.screen) == (0, "fork")
+    finally:
+        server.debrief.close()
+
+
+@pytest.mark.parametrize("frame", ["[" * 2000, '{"type": ' + "[" * 1500 + "]" * 1500 + "}"])
+def test_a_deeply_nested_frame_is_malformed_not_a_failure(frame: str):
+    """Nesting within the frame's size still exhausts the decoder's recursion: the page's message is malformed
+    (its connection closed with 1008, as for any other), not a failure of ours."""
+    with pytest.raises(protocol.Malformed):
+        protocol.parse(frame, protocol.PARTICIPANT)
+
+
+def test_a_deeply_nested_frame_closes_its_connection_with_policy(served: Served):
+    with served.socket(f"/ws/j/{served.room.join_code}") as ws:
+        ws.send("[" * 2000)
+        assert closed_code(ws) == POLICY

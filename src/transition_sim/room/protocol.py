@@ -116,7 +116,7 @@ def parse(frame: str | bytes | None, allowed: dict[str, dict[str, Check]]) -> tu
         raise Malformed(f"{len(frame)} characters, more than {MAX_FRAME}")
     try:
         message = json.loads(frame)
-    except ValueError as bad:
+    except (ValueError, RecursionError) as bad:  # RecursionError: nested deeper than the decoder goes
         raise Malformed(f"not JSON ({bad.__class__.__name__})") from None
     if not isinstance(message, dict):
         raise Malformed("not a JSON object")

@@ -76,17 +76,21 @@ MAX_WRONG = 10  # wrong trainer codes one address may try
 LOGGED_MAX = 20  # refusals logged per address
 HELLO_SECONDS = 30  # a page says hello at once: a connection that does not is not holding a place for long
 BURST, RATE = 20, 5.0  # messages a page may send at once, and per second after that
+# new forks the room computes at once, and per second after that, whatever page asks (a fork replays the run under
+# the room's lock, and the debrief's code is on the projected screen); a fork computed already is shown at once
+FORK_BURST, FORK_RATE = 4, 0.5
 _HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(?::\d{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](?::\d{1,5})?")
 
 
 class Bucket:
     """A page's messages: ``BURST`` at once, then ``RATE`` a second (a script cannot keep the room's lock)."""
 
-    def __init__(self, now: float) -> None:
-        self.tokens, self.at = float(BURST), now
+    def __init__(self, now: float, burst: int = BURST, rate: float = RATE) -> None:
+        self.burst, self.rate = float(burst), rate
+        self.tokens, self.at = self.burst, now
 
     def take(self, now: float) -> bool:
-        self.tokens = min(float(BURST), self.tokens + (now - self.at) * RATE)
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
         self.at = now
         if self.tokens < 1:
             return False
@@ -151,6 +155,8 @@ class RoomServer:
         self.logged: Counter[str] = Counter()
         self.lock = asyncio.Lock()
         self.debrief = Debrief()
+        self.clock = time.monotonic  # the fork bucket's
+        self.forks = Bucket(self.clock(), FORK_BURST, FORK_RATE)
         self.loop: asyncio.AbstractEventLoop | None = None  # the server's, to show a band computed on its thread
         self.debrief.on_band = self._band_done
 
@@ -374,13 +380,16 @@ class RoomServer:
 
     def show(self, view: debrief_page.View, kind: str, f: dict[str, Any]) -> None:
         """A debrief page's ``show`` or ``fork``: the table must be the room's, the month one it played (a fork's,
-        one before its last) and the fork one the table offers; a fork is played here, off the event loop."""
+        one before its last) and the fork one the table offers; a fork is played here, off the event loop, within
+        the room's fork bucket."""
         table = self.room.table(f["table"]).table
         if f["month"] > table.month or (kind == "fork" and f["month"] >= table.month):
             raise RoomError("bad_month")
         if kind == "fork":
             if f["kind"] not in forks_offered(table.session()):
                 raise RoomError("no_such_fork")
+            if not self.debrief.has_fork(table, f["month"], f["kind"]) and not self.forks.take(self.clock()):
+                raise RoomError("too_fast")
             self.debrief.forked(table, f["month"], f["kind"])
         view.table, view.month = f["table"], f["month"]
         view.screen = "fork" if kind == "fork" else f["screen"]
