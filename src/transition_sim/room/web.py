@@ -21,8 +21,9 @@ its hello, once, and every later message acts for that token's seat (a decision 
 that seat has waiting). A page that says no hello within ``HELLO_SECONDS`` is let go; a malformed message
 closes its connection (1008); a refused action is a notice on that page. Every action runs under the room's
 lock, the model's work off the event loop (a debrief's rewinds, forks and pictures too; its band on a thread of its
-own). The debrief's pictures come inside its fragments as ``data:`` images, which its page's Content Security
-Policy allows (``DEBRIEF_HEADERS``). Errors are one line in the trainer's terminal (a bug of ours keeps
+own); new forks come out of one bucket for the whole room (``FORK_BURST``, ``FORK_RATE``). The debrief's
+pictures come inside its fragments as ``data:`` images, which its page's Content Security Policy allows
+(``DEBRIEF_HEADERS``). Errors are one line in the trainer's terminal (a bug of ours keeps
 its traceback there); a participant sees a sentence, never a traceback.
 """
 
