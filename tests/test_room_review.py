@@ -6,6 +6,7 @@ client: Starlette's TestClient needs httpx, which the venvs do not hold)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 import urllib.error
@@ -23,9 +24,9 @@ from transition_sim.room.rooms import TRAINER, Room, RoomError
 from transition_sim.room.web import POLICY, RoomServer
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[Served]:
-    """A room of its own on loopback (this module's guesses count against 127.0.0.1)."""
+@contextlib.contextmanager
+def serving() -> Iterator[Served]:
+    """A room of its own on loopback."""
     s = Served(small_room())
     started = threading.Event()
     original = s.server.startup
@@ -40,6 +41,13 @@ def served() -> Iterator[Served]:
     yield s
     s.server.should_exit = True
     s.thread.join(30)
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Served]:
+    """This module's room (its guesses count against 127.0.0.1, not the other modules')."""
+    with serving() as s:
+        yield s
 
 
 @pytest.mark.parametrize("message", [
@@ -195,3 +203,20 @@ def test_a_deeply_nested_frame_closes_its_connection_with_policy(served: Served)
     with served.socket(f"/ws/j/{served.room.join_code}") as ws:
         ws.send("[" * 2000)
         assert closed_code(ws) == POLICY
+
+
+def test_the_room_holds_a_few_debrief_pages_open_at_once():
+    """Every debrief page is made again (a rewind, a picture) whenever a table changes: a room holds
+    ``MAX_DEBRIEFS`` open at once, and the next is asked to try again later (a room of its own: no page of
+    another test is still closing)."""
+    with serving() as served, contextlib.ExitStack() as pages:
+        code = served.room.debrief_code
+        for _ in range(web.MAX_DEBRIEFS):
+            ws = pages.enter_context(served.socket(f"/ws/d/{code}"))
+            ws.send(json.dumps({"type": "hello"}))
+            receive(ws, "page")
+        with served.socket(f"/ws/d/{code}") as one_more:
+            assert closed_code(one_more) == web.TRY_AGAIN
+        with served.socket(f"/ws/t/{served.room.trainer_code}") as console:  # the console is no debrief page
+            console.send(json.dumps({"type": "hello"}))
+            assert "ts-console-head" in receive(console, "page")["html"]

@@ -74,6 +74,7 @@ DEBRIEF_HEADERS = {**HEADERS, "Content-Security-Policy": HEADERS["Content-Securi
     "style-src 'self';", "style-src 'self'; style-src-attr 'unsafe-inline';").replace("img-src 'self'",
                                                                                    "img-src 'self' data:")}
 MAX_WRONG = 10  # wrong trainer codes one address may try
+MAX_DEBRIEFS = 4  # debrief pages open at once in the room: each is made again (a rewind, a picture) at every change
 LOGGED_MAX = 20  # refusals logged per address
 HELLO_SECONDS = 30  # a page says hello at once: a connection that does not is not holding a place for long
 BURST, RATE = 20, 5.0  # messages a page may send at once, and per second after that
@@ -152,6 +153,7 @@ class RoomServer:
         self.per_address, self.total = per_address, total
         self.pages: set[Page] = set()
         self.open: Counter[str] = Counter()
+        self.debriefs = 0  # debrief pages open
         self.wrong: Counter[str] = Counter()
         self.logged: Counter[str] = Counter()
         self.lock = asyncio.Lock()
@@ -296,12 +298,15 @@ class RoomServer:
         await self._serve(ws, address, trainer=True, debrief=True)
 
     async def _serve(self, ws: WebSocket, address: str, trainer: bool, debrief: bool = False) -> None:
-        if self.open[address] >= self.per_address or self.open.total() >= self.total:
-            self.note(address, f"{self.open[address]} connections open from it, {self.open.total()} in all")
+        if (self.open[address] >= self.per_address or self.open.total() >= self.total
+                or (debrief and self.debriefs >= MAX_DEBRIEFS)):
+            self.note(address, f"{self.open[address]} connections open from it, {self.open.total()} in all, "
+                               f"{self.debriefs} debrief pages")
             await ws.accept()
             await ws.close(TRY_AGAIN)
             return
         self.open[address] += 1
+        self.debriefs += int(debrief)
         await ws.accept()
         page = Page(ws, trainer, self.lang_of(ws.query_params), address, self.join_url(ws.headers.get("host")))
         if debrief:
@@ -335,6 +340,7 @@ class RoomServer:
         finally:
             writer.cancel()
             self.open[address] -= 1
+            self.debriefs -= int(debrief)
             if self.open[address] <= 0:
                 del self.open[address]
             async with self.lock:
