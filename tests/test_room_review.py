@@ -220,3 +220,14 @@ def test_the_room_holds_a_few_debrief_pages_open_at_once():
         with served.socket(f"/ws/t/{served.room.trainer_code}") as console:  # the console is no debrief page
             console.send(json.dumps({"type": "hello"}))
             assert "ts-console-head" in receive(console, "page")["html"]
+
+
+def test_a_page_that_does_not_read_holds_a_few_notices_only():
+    """A script that sends without reading gets a notice per message past its bucket: what waits for it is a few
+    notices, each once, not one per message (memory)."""
+    page = web.Page(None, False, "fr", "10.0.0.7", "http://x/j/CODE")  # type: ignore[arg-type]
+    for k in range(10_000):
+        page.notify("too fast")
+        page.notify(f"refused {k}")
+    waiting = page._notices
+    assert len(waiting) <= web.MAX_NOTICES and waiting[-1] == "refused 9999" and len(set(waiting)) == len(waiting)

@@ -78,6 +78,7 @@ MAX_DEBRIEFS = 4  # debrief pages open at once in the room: each is made again (
 LOGGED_MAX = 20  # refusals logged per address
 HELLO_SECONDS = 30  # a page says hello at once: a connection that does not is not holding a place for long
 BURST, RATE = 20, 5.0  # messages a page may send at once, and per second after that
+MAX_NOTICES = 8  # notices waiting for a page (one that sends without reading gets one per message): the newest
 # new forks the room computes at once, and per second after that, whatever page asks (a fork replays the run under
 # the room's lock, and the debrief's code is on the projected screen); a fork computed already is shown at once
 FORK_BURST, FORK_RATE = 4, 0.5
@@ -124,7 +125,10 @@ class Page:
         self._wake.set()
 
     def notify(self, text: str) -> None:
-        self._notices.append(text)
+        """A notice for the page: each once while it waits, the newest ``MAX_NOTICES`` (a page that does not read
+        holds no more)."""
+        if text not in self._notices:
+            self._notices = [*self._notices, text][-MAX_NOTICES:]
         self._wake.set()
 
     async def write(self) -> None:
