@@ -205,13 +205,22 @@ def test_a_deeply_nested_frame_closes_its_connection_with_policy(served: Served)
         assert closed_code(ws) == POLICY
 
 
-def test_the_room_holds_a_few_debrief_pages_open_at_once():
+def test_the_room_holds_a_few_debrief_pages_open_at_once(monkeypatch):
     """Every debrief page is made again (a rewind, a picture) whenever a table changes: a room holds
-    ``MAX_DEBRIEFS`` open at once, and the next is asked to try again later (a room of its own: no page of
-    another test is still closing)."""
+    ``MAX_DEBRIEFS`` open at once, ``MAX_DEBRIEFS_PER_ADDRESS`` from one address (one device cannot take the
+    projector's place), and the next is asked to try again later (a room of its own: no page of another test is
+    still closing). Loopback is one address: the room-wide limit is tried with a per-address one as large."""
     with serving() as served, contextlib.ExitStack() as pages:
         code = served.room.debrief_code
-        for _ in range(web.MAX_DEBRIEFS):
+        for _ in range(web.MAX_DEBRIEFS_PER_ADDRESS):
+            ws = pages.enter_context(served.socket(f"/ws/d/{code}"))
+            ws.send(json.dumps({"type": "hello"}))
+            receive(ws, "page")
+        with served.socket(f"/ws/d/{code}") as one_more:
+            assert closed_code(one_more) == web.TRY_AGAIN
+        opened = web.MAX_DEBRIEFS_PER_ADDRESS
+        monkeypatch.setattr(web, "MAX_DEBRIEFS_PER_ADDRESS", web.MAX_DEBRIEFS)
+        for _ in range(web.MAX_DEBRIEFS - opened):
             ws = pages.enter_context(served.socket(f"/ws/d/{code}"))
             ws.send(json.dumps({"type": "hello"}))
             receive(ws, "page")

@@ -75,6 +75,7 @@ DEBRIEF_HEADERS = {**HEADERS, "Content-Security-Policy": HEADERS["Content-Securi
                                                                                    "img-src 'self' data:")}
 MAX_WRONG = 10  # wrong trainer codes one address may try
 MAX_DEBRIEFS = 4  # debrief pages open at once in the room: each is made again (a rewind, a picture) at every change
+MAX_DEBRIEFS_PER_ADDRESS = 2  # and from one address: one device cannot keep the projector out
 LOGGED_MAX = 20  # refusals logged per address
 HELLO_SECONDS = 30  # a page says hello at once: a connection that does not is not holding a place for long
 BURST, RATE = 20, 5.0  # messages a page may send at once, and per second after that
@@ -157,7 +158,7 @@ class RoomServer:
         self.per_address, self.total = per_address, total
         self.pages: set[Page] = set()
         self.open: Counter[str] = Counter()
-        self.debriefs = 0  # debrief pages open
+        self.debriefs: Counter[str] = Counter()  # debrief pages open, per address
         self.wrong: Counter[str] = Counter()
         self.logged: Counter[str] = Counter()
         self.lock = asyncio.Lock()
@@ -303,14 +304,15 @@ class RoomServer:
 
     async def _serve(self, ws: WebSocket, address: str, trainer: bool, debrief: bool = False) -> None:
         if (self.open[address] >= self.per_address or self.open.total() >= self.total
-                or (debrief and self.debriefs >= MAX_DEBRIEFS)):
+                or (debrief and (self.debriefs[address] >= MAX_DEBRIEFS_PER_ADDRESS
+                                 or self.debriefs.total() >= MAX_DEBRIEFS))):
             self.note(address, f"{self.open[address]} connections open from it, {self.open.total()} in all, "
-                               f"{self.debriefs} debrief pages")
+                               f"{self.debriefs[address]} debrief pages from it, {self.debriefs.total()} in all")
             await ws.accept()
             await ws.close(TRY_AGAIN)
             return
         self.open[address] += 1
-        self.debriefs += int(debrief)
+        self.debriefs[address] += int(debrief)
         await ws.accept()
         page = Page(ws, trainer, self.lang_of(ws.query_params), address, self.join_url(ws.headers.get("host")))
         if debrief:
@@ -344,7 +346,9 @@ class RoomServer:
         finally:
             writer.cancel()
             self.open[address] -= 1
-            self.debriefs -= int(debrief)
+            self.debriefs[address] -= int(debrief)
+            if self.debriefs[address] <= 0:
+                del self.debriefs[address]
             if self.open[address] <= 0:
                 del self.open[address]
             async with self.lock:
