@@ -240,3 +240,25 @@ def test_a_page_that_does_not_read_holds_a_few_notices_only():
         page.notify(f"refused {k}")
     waiting = page._notices
     assert len(waiting) <= web.MAX_NOTICES and waiting[-1] == "refused 9999" and len(set(waiting)) == len(waiting)
+
+
+def test_the_debrief_holds_no_band_its_cache_let_go():
+    """A trigger changes a table's setting, so its band: the debrief watches the bands of the settings the band
+    cache keeps, not every one it was ever asked for (memory over a day of triggers)."""
+    import gc
+
+    from transition_sim.dashboard.band import BandCache
+    from transition_sim.room.debrief import Debrief
+    from transition_sim.table import Table
+
+    bands = BandCache(size=1, compute=lambda setting, n: object())  # type: ignore[arg-type,return-value]
+    d = Debrief(bands=bands)
+    table = Table(seed=1, settings=dict(n_socio=15, n_civil=5))
+    try:
+        for k in range(5):  # two settings: a crisis at month 1, then an election too
+            table.trigger("crisis" if k % 2 == 0 else "election")
+            d.band(table).result(timeout=60)
+        gc.collect()
+        assert len(d._watched) == len(bands) == 1
+    finally:
+        d.close()
