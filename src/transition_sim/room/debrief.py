@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent import futures
@@ -109,10 +110,10 @@ class Debrief:
     thread and ``on_band`` is called (from that thread) when one is ready."""
 
     def __init__(self, replicates: int = DEBRIEF_REPLICATES, bands: BandCache | None = None) -> None:
-        self.bands = bands or BandCache(replicates=replicates)
+        self.bands = bands if bands is not None else BandCache(replicates=replicates)  # an empty cache is falsy
         self._kept: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
-        self._watched: set[futures.Future[Band]] = set()
+        self._watched: weakref.WeakSet[futures.Future[Band]] = weakref.WeakSet()  # those the band cache keeps
         self.on_band: Callable[[], None] | None = None
 
     def keep(self, key: Hashable, make: Callable[[], T]) -> T:

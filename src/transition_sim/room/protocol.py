@@ -27,10 +27,11 @@ from transition_sim.room.bounds import (
 
 MAX_FRAME = 2048  # characters: the largest message, a trainer's text, is under 1.2 kB
 
-TOKEN = re.compile(r"[0-9a-f]{32}")  # the page's random token (16 bytes)
-SEAT = re.compile(r"t\d{1,2}-(?:el|cs|st|se|fa)-\d{1,2}")
-DECISION = re.compile(r"m\d{1,4}/[a-z]{1,16}(?:/[a-z]{1,2}\d{1,6}){1,3}(?:/\d{1,3})?")
-CHOICE = re.compile(r"[a-z_]{1,20}(?:/[a-z]{1,2}\d{1,6}){0,2}")  # an option: a word, or a move (meet/a12)
+# re.ASCII: \d is 0-9 only (not the other scripts' digits, which no id of the room's holds)
+TOKEN = re.compile(r"[0-9a-f]{32}", re.ASCII)  # the page's random token (16 bytes)
+SEAT = re.compile(r"t\d{1,2}-(?:el|cs|st|se|fa)-\d{1,2}", re.ASCII)
+DECISION = re.compile(r"m\d{1,4}/[a-z]{1,16}(?:/[a-z]{1,2}\d{1,6}){1,3}(?:/\d{1,3})?", re.ASCII)
+CHOICE = re.compile(r"[a-z_]{1,20}(?:/[a-z]{1,2}\d{1,6}){0,2}", re.ASCII)  # an option: a word, or a move (meet/a12)
 
 
 class Malformed(ValueError):
@@ -116,7 +117,7 @@ def parse(frame: str | bytes | None, allowed: dict[str, dict[str, Check]]) -> tu
         raise Malformed(f"{len(frame)} characters, more than {MAX_FRAME}")
     try:
         message = json.loads(frame)
-    except ValueError as bad:
+    except (ValueError, RecursionError) as bad:  # RecursionError: nested deeper than the decoder goes
         raise Malformed(f"not JSON ({bad.__class__.__name__})") from None
     if not isinstance(message, dict):
         raise Malformed("not a JSON object")

@@ -288,7 +288,7 @@ def console(room: Room, online: set[str], join_url: str, lang: str, now: float, 
     parts = [f'<header class="ts-console-head"><h1>{e(t("console", lang))}</h1>'
              f'<p>{e(t("join_code", lang))} <b class="ts-code">{e(room.join_code)}</b> · '
              f'<span class="ts-url">{e(join_url)}</span></p>'
-             f'<p><a class="ts-btn ts-debrief-link" href="/d/{e(room.trainer_code)}?lang={lang}" target="_blank" '
+             f'<p><a class="ts-btn ts-debrief-link" href="/d/{e(room.debrief_code)}?lang={lang}" target="_blank" '
              f'rel="noopener">{e(t("d_open", lang))}</a></p>'
              f'<details class="ts-small"><summary>{e(t("show_trainer_code", lang))}</summary>'
              f'{e(t("trainer_code", lang, code=room.trainer_code))}</details></header>'

@@ -91,6 +91,8 @@ class Room:
                  strategy: str = "one_need_at_a_time", settings: dict[str, Any] | None = None) -> None:
         self.join_code = new_code(JOIN_CODE_LENGTH)
         self.trainer_code = new_code(TRAINER_CODE_LENGTH)
+        # the projected debrief's (its address bar is on the room's screen): it opens the debrief, not the console
+        self.debrief_code = new_code(TRAINER_CODE_LENGTH)
         self.tables: list[RoomTable] = []
         self.seats: dict[str, Seat] = {}
         self.freed: set[str] = set()  # participants whose seat the trainer freed: their join page says so
@@ -184,7 +186,7 @@ class Room:
         """The seat's participant is let go: the bot plays it and anyone may take it; the participant's join page
         says why they are back there."""
         seat = self._seat(key)
-        if seat.holder is not None:
+        if seat.holder is not None and seat.holder != TRAINER:  # the trainer has no join page to tell
             self.freed.add(seat.holder)
         self._release(seat)
 
@@ -252,7 +254,8 @@ class Room:
         if rt.table.month >= rt.table.horizon:
             raise RoomError("run_over")
         month = rt.table.trigger(event)
-        rt.triggered.append((month, event))
+        if (month, event) not in rt.triggered:  # pressed twice: the same month's event, listed once
+            rt.triggered.append((month, event))
         return month
 
     def tick(self, now: float) -> list[int]:

@@ -5,7 +5,8 @@
 ``GET /j/{code}``                      the join page (code, QR code, the seats); once seated, the seat's page
 ``GET /t/{trainer code}``              the trainer's console; a wrong code is a 404, and an address that got
                                        ``MAX_WRONG`` of them is refused the console (429)
-``GET /d/{trainer code}``              the debrief, the trainer's projected screen (guarded like the console)
+``GET /d/{debrief code}``              the debrief, the trainer's projected screen (guarded like the console; its
+                                       own code, since the room sees its address bar; the trainer code opens it too)
 ``WS /ws/{j,t,d}/{code}``             the pages' websockets (same codes)
 ``GET /static/room.js``, ``.css``      the page's script and stylesheet, read once from the package
 ``GET /readyz``                        ``{"status": "ok"}``
@@ -20,8 +21,9 @@ its hello, once, and every later message acts for that token's seat (a decision 
 that seat has waiting). A page that says no hello within ``HELLO_SECONDS`` is let go; a malformed message
 closes its connection (1008); a refused action is a notice on that page. Every action runs under the room's
 lock, the model's work off the event loop (a debrief's rewinds, forks and pictures too; its band on a thread of its
-own). The debrief's pictures come inside its fragments as ``data:`` images, which its page's Content Security
-Policy allows (``DEBRIEF_HEADERS``). Errors are one line in the trainer's terminal (a bug of ours keeps
+own); new forks come out of one bucket for the whole room (``FORK_BURST``, ``FORK_RATE``). The debrief's
+pictures come inside its fragments as ``data:`` images, which its page's Content Security Policy allows
+(``DEBRIEF_HEADERS``). Errors are one line in the trainer's terminal (a bug of ours keeps
 its traceback there); a participant sees a sentence, never a traceback.
 """
 
@@ -72,20 +74,27 @@ DEBRIEF_HEADERS = {**HEADERS, "Content-Security-Policy": HEADERS["Content-Securi
     "style-src 'self';", "style-src 'self'; style-src-attr 'unsafe-inline';").replace("img-src 'self'",
                                                                                    "img-src 'self' data:")}
 MAX_WRONG = 10  # wrong trainer codes one address may try
+MAX_DEBRIEFS = 4  # debrief pages open at once in the room: each is made again (a rewind, a picture) at every change
+MAX_DEBRIEFS_PER_ADDRESS = 2  # and from one address: one device cannot keep the projector out
 LOGGED_MAX = 20  # refusals logged per address
 HELLO_SECONDS = 30  # a page says hello at once: a connection that does not is not holding a place for long
 BURST, RATE = 20, 5.0  # messages a page may send at once, and per second after that
+MAX_NOTICES = 8  # notices waiting for a page (one that sends without reading gets one per message): the newest
+# new forks the room computes at once, and per second after that, whatever page asks (a fork replays the run under
+# the room's lock, and the debrief's code is on the projected screen); a fork computed already is shown at once
+FORK_BURST, FORK_RATE = 4, 0.5
 _HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(?::\d{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](?::\d{1,5})?")
 
 
 class Bucket:
     """A page's messages: ``BURST`` at once, then ``RATE`` a second (a script cannot keep the room's lock)."""
 
-    def __init__(self, now: float) -> None:
-        self.tokens, self.at = float(BURST), now
+    def __init__(self, now: float, burst: int = BURST, rate: float = RATE) -> None:
+        self.burst, self.rate = float(burst), rate
+        self.tokens, self.at = self.burst, now
 
     def take(self, now: float) -> bool:
-        self.tokens = min(float(BURST), self.tokens + (now - self.at) * RATE)
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
         self.at = now
         if self.tokens < 1:
             return False
@@ -117,7 +126,10 @@ class Page:
         self._wake.set()
 
     def notify(self, text: str) -> None:
-        self._notices.append(text)
+        """A notice for the page: each once while it waits, the newest ``MAX_NOTICES`` (a page that does not read
+        holds no more)."""
+        if text not in self._notices:
+            self._notices = [*self._notices, text][-MAX_NOTICES:]
         self._wake.set()
 
     async def write(self) -> None:
@@ -146,10 +158,13 @@ class RoomServer:
         self.per_address, self.total = per_address, total
         self.pages: set[Page] = set()
         self.open: Counter[str] = Counter()
+        self.debriefs: Counter[str] = Counter()  # debrief pages open, per address
         self.wrong: Counter[str] = Counter()
         self.logged: Counter[str] = Counter()
         self.lock = asyncio.Lock()
         self.debrief = Debrief()
+        self.clock = time.monotonic  # the fork bucket's
+        self.forks = Bucket(self.clock(), FORK_BURST, FORK_RATE)
         self.loop: asyncio.AbstractEventLoop | None = None  # the server's, to show a band computed on its thread
         self.debrief.on_band = self._band_done
 
@@ -176,12 +191,17 @@ class RoomServer:
         return HTMLResponse(text, status_code=status, headers=HEADERS)
 
     def render(self, page: Page, now: float) -> str:
+        """The page's fragment; a bug of ours in it is a sentence on that page (its traceback in the terminal),
+        and the other pages still get theirs."""
+        try:
+            return self._render(page, now)
+        except Exception:
+            log.exception("room: a page could not be shown")
+            return f'<p class="ts-error">{t("r_failed", page.lang)}</p>'
+
+    def _render(self, page: Page, now: float) -> str:
         if page.view is not None:
-            try:
-                return debrief_page.page(self.room, self.debrief, page.view, page.lang)
-            except Exception:
-                log.exception("room: the debrief could not be shown")  # a bug of ours: the terminal has it
-                return f'<p class="ts-error">{t("r_failed", page.lang)}</p>'
+            return debrief_page.page(self.room, self.debrief, page.view, page.lang)
         if page.trainer:
             online = {p.token for p in self.pages if p.token is not None}
             return render.console(self.room, online, page.join_url, page.lang, now, self.out is not None)
@@ -238,19 +258,22 @@ class RoomServer:
 
     def _trainer_page(self, request: Request, kind: str, path: str) -> Response:
         address = request.client.host if request.client else "unknown"
-        if not self._trainer(address, request.path_params["code"]):
+        code = request.path_params["code"]
+        if not self._trainer(address, code, debrief=kind == "debrief"):
             status = 429 if self.wrong[address] > MAX_WRONG else 404
             return PlainTextResponse("Not Found" if status == 404 else "Too many tries", status_code=status)
         lang = self.lang_of(request.query_params)
-        shell = render.shell(lang, kind, f"/ws/{path}/{self.room.trainer_code}?lang={lang}")
+        shell = render.shell(lang, kind, f"/ws/{path}/{code}?lang={lang}")  # the code it was opened with
         return HTMLResponse(shell, headers=DEBRIEF_HEADERS if kind == "debrief" else HEADERS)
 
-    def _trainer(self, address: str, code: str) -> bool:
+    def _trainer(self, address: str, code: str, debrief: bool = False) -> bool:
+        """The trainer code (or, for the debrief, its own code), ``MAX_WRONG`` wrong tries per address."""
         if self.wrong[address] >= MAX_WRONG:
             self.wrong[address] += 1
             self.note(address, "a trainer code after too many wrong ones")
             return False
-        if secrets.compare_digest(code.encode(), self.room.trainer_code.encode()):
+        codes = (self.room.trainer_code, self.room.debrief_code) if debrief else (self.room.trainer_code,)
+        if any([secrets.compare_digest(code.encode(), c.encode()) for c in codes]):  # a list: both compared
             return True
         self.wrong[address] += 1
         self.note(address, f"a wrong trainer code ({self.wrong[address]} so far)")
@@ -274,18 +297,22 @@ class RoomServer:
 
     async def debrief_socket(self, ws: WebSocket) -> None:
         address = ws.client.host if ws.client else "unknown"
-        if not self._trainer(address, ws.path_params["code"]):
+        if not self._trainer(address, ws.path_params["code"], debrief=True):
             await ws.close(POLICY)
             return
         await self._serve(ws, address, trainer=True, debrief=True)
 
     async def _serve(self, ws: WebSocket, address: str, trainer: bool, debrief: bool = False) -> None:
-        if self.open[address] >= self.per_address or self.open.total() >= self.total:
-            self.note(address, f"{self.open[address]} connections open from it, {self.open.total()} in all")
+        if (self.open[address] >= self.per_address or self.open.total() >= self.total
+                or (debrief and (self.debriefs[address] >= MAX_DEBRIEFS_PER_ADDRESS
+                                 or self.debriefs.total() >= MAX_DEBRIEFS))):
+            self.note(address, f"{self.open[address]} connections open from it, {self.open.total()} in all, "
+                               f"{self.debriefs[address]} debrief pages from it, {self.debriefs.total()} in all")
             await ws.accept()
             await ws.close(TRY_AGAIN)
             return
         self.open[address] += 1
+        self.debriefs[address] += int(debrief)
         await ws.accept()
         page = Page(ws, trainer, self.lang_of(ws.query_params), address, self.join_url(ws.headers.get("host")))
         if debrief:
@@ -319,6 +346,9 @@ class RoomServer:
         finally:
             writer.cancel()
             self.open[address] -= 1
+            self.debriefs[address] -= int(debrief)
+            if self.debriefs[address] <= 0:
+                del self.debriefs[address]
             if self.open[address] <= 0:
                 del self.open[address]
             async with self.lock:
@@ -366,13 +396,16 @@ class RoomServer:
 
     def show(self, view: debrief_page.View, kind: str, f: dict[str, Any]) -> None:
         """A debrief page's ``show`` or ``fork``: the table must be the room's, the month one it played (a fork's,
-        one before its last) and the fork one the table offers; a fork is played here, off the event loop."""
+        one before its last) and the fork one the table offers; a fork is played here, off the event loop, within
+        the room's fork bucket."""
         table = self.room.table(f["table"]).table
         if f["month"] > table.month or (kind == "fork" and f["month"] >= table.month):
             raise RoomError("bad_month")
         if kind == "fork":
             if f["kind"] not in forks_offered(table.session()):
                 raise RoomError("no_such_fork")
+            if not self.debrief.has_fork(table, f["month"], f["kind"]) and not self.forks.take(self.clock()):
+                raise RoomError("too_fast")
             self.debrief.forked(table, f["month"], f["kind"])
         view.table, view.month = f["table"], f["month"]
         view.screen = "fork" if kind == "fork" else f["screen"]
@@ -388,13 +421,17 @@ class RoomServer:
         """Once a second: end the timed rounds whose time is up, and show the time left."""
         while True:
             await asyncio.sleep(1)
-            if any(rt.deadline is not None for rt in self.room.tables):
-                async with self.lock:
-                    try:
-                        await run_in_threadpool(self.room.tick, time.monotonic())
-                    except Exception:
-                        log.exception("room: ending a timed round failed")
+            await self.tick_once()
+
+    async def tick_once(self) -> None:
+        """One tick; a failure is the terminal's, and the clock goes on (a dead tick ends no round again)."""
+        if any(rt.deadline is not None for rt in self.room.tables):
+            async with self.lock:
+                try:
+                    await run_in_threadpool(self.room.tick, time.monotonic())
                     await self.refresh()
+                except Exception:
+                    log.exception("room: ending a timed round failed")
 
 
 def table_dir(out: Path, index: int) -> Path:
