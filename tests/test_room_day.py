@@ -120,6 +120,14 @@ def test_a_workshop_day_two_tables_four_phones_a_laptop_three_rounds_and_the_deb
     page = screen.open(room.trainer.replace("/t/", "/d/"))
     played = MONTHS * ROUNDS
     page.wait_for_selector(f".ts-d-head[data-played='{played}'][data-month='{played}'] ~ .ts-d-month .ts-map img")
+    assert page.url.endswith("/d"), page.url  # the projected address bar shows no code the room could read
+    page.reload()  # the tab kept it: a reload opens the debrief again
+    page.wait_for_selector(f".ts-d-head[data-month='{played}'] ~ .ts-d-month .ts-map img")
+    stranger = devices()  # the bare address, on another device: no debrief, a sentence
+    blank = stranger.context.new_page()
+    blank.goto(room.base + "/d")
+    blank.wait_for_selector("#ts-main:has-text('Ouvrez le débriefing depuis la console du formateur')")
+    assert blank.locator(".ts-d-head").count() == 0
     page.locator("#ts-month").fill(str(MONTHS))  # back to the end of the first round
     page.locator("#ts-month").dispatch_event("change")
     page.wait_for_selector(f".ts-d-head[data-month='{MONTHS}']")

@@ -223,10 +223,15 @@ def shown(html: str, attribute: str) -> str:
 
 
 def test_the_debrief_is_the_trainers_and_pictures_come_in_its_pages(served: Served):
-    for path in ("/d/WRONGCODE1", "/d/", "/d/" + "A" * 300):
+    for path in ("/d/WRONGCODE1", "/d/" + "A" * 300):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(served.url(path), timeout=10)
         assert refused.value.code == 404
+    for path in ("/d", "/d/"):  # where the projected page's address goes: no socket, only a sentence
+        with urllib.request.urlopen(served.url(path), timeout=10) as blank:
+            html = blank.read().decode()
+        assert 'data-ws=""' in html and "depuis la console du formateur" in html
+        assert served.room.trainer_code not in html and served.room.debrief_code not in html
     with urllib.request.urlopen(served.url(f"/d/{served.room.trainer_code}"), timeout=10) as page:
         policy = page.headers["Content-Security-Policy"]
         assert "img-src 'self' data:" in policy and "script-src 'self';" in policy and "connect-src 'self'" in policy

@@ -61,15 +61,16 @@ def qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#111", light="#fff")
 
 
-def shell(lang: str, kind: str, socket: str) -> str:
-    """A page: the place the websocket's fragments go, and the script that puts them there."""
+def shell(lang: str, kind: str, socket: str, none: str = "") -> str:
+    """A page: the place the websocket's fragments go, and the script that puts them there (``none``: what the
+    page says if it has no websocket to open, the debrief's address without its code)."""
     other = next(x for x in LANGS if x != lang)
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>{e(t("title", lang))}</title><link rel="stylesheet" href="/static/room.css"></head>'
             f'<body class="ts-{kind}"><nav class="ts-lang"><a href="?lang={other}">{e(t("language", lang))}</a></nav>'
             f'<div id="ts-notice" role="status" aria-live="polite"></div>'
-            f'<main id="ts-main" data-ws="{e(socket)}" data-kind="{kind}"><p class="ts-wait">'
+            f'<main id="ts-main" data-ws="{e(socket)}" data-kind="{kind}" data-none="{e(none)}"><p class="ts-wait">'
             f'{e(t("connecting", lang))}</p></main>'
             f'<p class="ts-lost">{e(t("lost", lang))}</p><script src="/static/room.js"></script></body></html>')
 

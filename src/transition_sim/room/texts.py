@@ -331,6 +331,8 @@ TEXTS: dict[str, dict[str, str]] = {
                            "territories of the same setting.",
                      "fr": "Mois {month} : votre table a créé plus de valeur que {pct} des {n} territoires simulés "
                            "du même réglage."},
+    "d_from_console": {"en": "Open the debrief from the trainer's console (its link).",
+                       "fr": "Ouvrez le débriefing depuis la console du formateur (son lien)."},
     "d_band_tied": {"en": "It created as much as {pct} of them.", "fr": "Elle en a créé autant que {pct} d'entre eux."},
     "d_band_same": {"en": "Month {month}: your table has created as much value as all {n} simulated territories of the "
                           "same setting so far.",

@@ -256,6 +256,13 @@ class RoomServer:
     async def debrief_shell(self, request: Request) -> Response:
         return self._trainer_page(request, "debrief", "d")
 
+    async def debrief_blank(self, request: Request) -> Response:
+        """``/d``: where the projected debrief's address goes once its script has kept the code in the tab's
+        session storage (the room reads the projected address bar); on a reload it connects with the code kept,
+        and a tab with none says to open the debrief from the console."""
+        lang = self.lang_of(request.query_params)
+        return HTMLResponse(render.shell(lang, "debrief", "", none=t("d_from_console", lang)), headers=DEBRIEF_HEADERS)
+
     def _trainer_page(self, request: Request, kind: str, path: str) -> Response:
         address = request.client.host if request.client else "unknown"
         code = request.path_params["code"]
@@ -473,6 +480,7 @@ def build_app(server: RoomServer) -> Starlette:
 
     routes = [Route("/", server.home), Route("/join", server.home), Route("/j/{code}", server.join),
               Route("/t/{code}", server.console), Route("/d/{code}", server.debrief_shell),
+              Route("/d", server.debrief_blank),
               WebSocketRoute("/ws/j/{code}", server.participant_socket),
               WebSocketRoute("/ws/t/{code}", server.trainer_socket),
               WebSocketRoute("/ws/d/{code}", server.debrief_socket), Route("/readyz", readyz),

@@ -98,5 +98,18 @@
     if (input && shown) shown.textContent = shown.dataset.text.replace("{month}", input.value);
   });
 
-  connect();
+  // the projected debrief: its code leaves the address bar at once (the room reads the projected screen); the tab
+  // keeps it in its session storage, so a reload of /d connects again
+  if (main.dataset.kind === "debrief") {
+    const KEPT = "ts-debrief-socket";
+    if (main.dataset.ws) {
+      sessionStorage.setItem(KEPT, main.dataset.ws.split("?")[0]);
+      history.replaceState(null, "", "/d" + location.search);
+    } else {
+      const kept = sessionStorage.getItem(KEPT) || "";
+      if (/^\/ws\/d\/[A-Za-z0-9]+$/.test(kept)) main.dataset.ws = kept + "?lang=" + document.documentElement.lang;
+    }
+  }
+  if (main.dataset.ws) connect();
+  else main.textContent = main.dataset.none;
 })();
