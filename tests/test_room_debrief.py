@@ -141,6 +141,27 @@ def test_the_debrief_keeps_what_it_computed(table):
         d.close()
 
 
+def test_a_later_decision_keeps_the_earlier_months_but_not_the_forks():
+    """A decision asked after month m cannot change the run to m (its id names its month): the rewind to m and
+    the month screen are kept, not made again at each decision; a fork runs to the last month played, so a
+    month played makes it again. The rewind kept still equals the session replayed to m."""
+    table = played(months=6, rounds=1)
+    d = debrief.Debrief(bands=None, replicates=2)
+    try:
+        early = d.rewound(table, 3)
+        fork = d.forked(table, 3, "bots")
+        table.start_round(6)
+        while table.pending():
+            r = table.pending()[0]
+            table.decide(r.seat, r.id, r.options[-1])
+        assert any(line.month > 6 for line in table.log)  # decisions asked after month 3 were logged
+        assert d.rewound(table, 3) is early
+        assert np.array_equal(measures(early), measures(debrief.rewind(table.session(), 3)), equal_nan=True)
+        assert d.forked(table, 3, "bots") is not fork and d.forked(table, 3, "bots").month == table.month
+    finally:
+        d.close()
+
+
 def test_the_share_of_the_band_the_table_beats(table):
     value = debrief.charts.series(table.model, "value_cumulative")
     below = np.tile(value - 1, (3, 1))

@@ -69,10 +69,14 @@ def fork(session: Session, month: int, kind: str, start: TerritoryModel | None =
     return model.run(session.months - month)
 
 
-def session_key(table: Table) -> tuple[Any, ...]:
-    """What the kept run of a table is made of, cheaply: it changes whenever a month is kept or a log line added."""
+def session_key(table: Table, upto: int | None = None, played: bool = True) -> tuple[Any, ...]:
+    """What the kept run of a table is made of, cheaply: it changes whenever a month is kept or a log line added.
+    ``upto``: only the log lines of the months to ``upto`` count (a decision asked later cannot change the run
+    to there: its id names its month), so a page at an earlier month is not made again at every decision;
+    ``played``: whether the number of months played counts (not for a rewind)."""
     s = table.session()
-    return (s.scenario, s.strategy, s.seed, s.months, len(s.log), repr(sorted(s.settings.items())))
+    lines = len(s.log) if upto is None else sum(d.month <= upto for d in s.log)
+    return (s.scenario, s.strategy, s.seed, s.months if played else None, lines, repr(sorted(s.settings.items())))
 
 
 @dataclass(frozen=True)
@@ -132,15 +136,16 @@ class Debrief:
     def rewound(self, table: Table, month: int) -> TerritoryModel:
         if month == table.month:
             return table.model  # the played run itself
-        return self.keep(("rewind", session_key(table), month), lambda: rewind(table.session(), month))
+        return self.keep(("rewind", session_key(table, month, played=False), month),
+                         lambda: rewind(table.session(), month))
 
     def forked(self, table: Table, month: int, kind: str) -> TerritoryModel:
-        key = ("fork", session_key(table), month, kind)
+        key = ("fork", session_key(table, month), month, kind)
         return self.keep(key, lambda: fork(table.session(), month, kind, self.rewound(table, month)))
 
     def has_fork(self, table: Table, month: int, kind: str) -> bool:
         with self._lock:
-            return ("fork", session_key(table), month, kind) in self._kept
+            return ("fork", session_key(table, month), month, kind) in self._kept
 
     def band(self, table: Table) -> futures.Future[Band]:
         """The band of the table's setting: done, under way or queued now (never waits)."""

@@ -42,7 +42,8 @@ def page(room: Room, d: debrief.Debrief, view: View, lang: str) -> str:
     forks = tuple(k for k in debrief.forks_offered(table.session()) if d.has_fork(table, month, k))
     band = d.band(table)
     others = tuple(debrief.session_key(rt.table) for rt in room.tables) if view.screen == "tables" else ()
-    key = ("page", view.table, debrief.session_key(table), month, view.screen, lang, forks, band.done(), others)
+    upto = month if view.screen == "month" else None  # the other screens show the played run to its last month
+    key = ("page", view.table, debrief.session_key(table, upto), month, view.screen, lang, forks, band.done(), others)
     return d.keep(key, lambda: _page(room, d, view.table, month, view.screen, forks, lang))
 
 
