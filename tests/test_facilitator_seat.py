@@ -6,12 +6,11 @@ seat's holder may answer, and a message or a log that is not the room's is refus
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 
 import pytest
 
-from test_room import Served, closed_code, participant, receive
+from test_room import Served, closed_code, participant, receive, serving
 from test_table import SMALL, plain, state
 from transition_sim.facilitation import MAX_MOVES, SEAT, STRATEGY
 from transition_sim.room import protocol, render
@@ -243,20 +242,8 @@ def test_well_formed_facilitator_messages_pass():
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
-    s = Served(Room(seed=6))
-    started = threading.Event()
-    original = s.server.startup
-
-    async def startup(*args, **kwargs) -> None:
-        await original(*args, **kwargs)
-        started.set()
-
-    s.server.startup = startup  # type: ignore[method-assign]
-    s.thread.start()
-    assert started.wait(60), "the room server did not start"
-    yield s
-    s.server.should_exit = True
-    s.thread.join(30)
+    with serving(Room(seed=6)) as s:
+        yield s
 
 
 def test_the_server_lets_only_the_facilitators_page_answer_for_it(served: Served):

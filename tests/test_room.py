@@ -149,8 +149,11 @@ def test_a_seat_page_shows_a_timed_rounds_time_left_to_the_minute():
     room.take(TOKENS[0], "t0-se-0")  # asked in the first month (an introduction)
     seat = room.seats["t0-se-0"]
     assert "ts-time-left" not in render.seat_page(room, seat, "en", 0.0)  # no round
+    room.take(TOKENS[1], "t0-fa-0")
+    facilitator = room.seats["t0-fa-0"]
     room.start_round(0, 3, 2, now=100.0)
     assert 'data-minutes="2"' in render.seat_page(room, seat, "en", 100.0)
+    assert 'data-minutes="2"' in render.facilitator_page(room, facilitator, "en", 100.0)  # its seat too
     assert "less than 2 min" in render.seat_page(room, seat, "en", 159.0)
     assert "une minute" in render.seat_page(room, seat, "fr", 161.0)
     assert render.seat_page(room, seat, "en", 161.0) == render.seat_page(room, seat, "en", 219.0)  # once a minute
@@ -279,9 +282,10 @@ class Served:
         return connect(f"ws://127.0.0.1:{self.port}{path}", open_timeout=30, close_timeout=5)
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[Served]:
-    s = Served(small_room())
+@contextlib.contextmanager
+def serving(room: Room) -> Iterator[Served]:
+    """``room`` served by a real uvicorn on a free loopback port, in a thread, until the block ends."""
+    s = Served(room)
     started = threading.Event()
     original = s.server.startup
 
@@ -292,9 +296,17 @@ def served() -> Iterator[Served]:
     s.server.startup = startup  # type: ignore[method-assign]
     s.thread.start()
     assert started.wait(60), "the room server did not start"
-    yield s
-    s.server.should_exit = True
-    s.thread.join(30)
+    try:
+        yield s
+    finally:
+        s.server.should_exit = True
+        s.thread.join(30)
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Served]:
+    with serving(small_room()) as s:
+        yield s
 
 
 def receive(ws: Any, kind: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ Skipped only when Debian's Chromium or the playwright package is missing (`.ci/r
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -52,19 +53,18 @@ class RoomServer:
         return self.join.rsplit("/", 1)[1]
 
 
-@pytest.fixture(scope="module")
-def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RoomServer]:
-    """``python -m transition_sim room`` on a free port; its output goes to a log file."""
-    folder = tmp_path_factory.mktemp("room")
+@contextlib.contextmanager
+def room_process(folder: Path, out: Path, *args: str) -> Iterator[RoomServer]:
+    """``python -m transition_sim room ARGS`` on a free port, saving to ``out``, its output in a log file of
+    ``folder``; stopped when the block ends, and no traceback in its log."""
     log = folder / "server.log"
-    with log.open("wb") as out:
+    with log.open("wb") as stream:
         process = subprocess.Popen(
-            [sys.executable, "-m", "transition_sim", "room", "--port", "0", "--tables", "1", "--seed", SEED,
-             "--lang", "fr", "--max-per-address", "20", "--out", str(folder / "day")],
-            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            cwd=ROOT)
+            [sys.executable, "-m", "transition_sim", "room", *args, "--port", "0", "--max-per-address", "20",
+             "--out", str(out)],
+            stdout=stream, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=ROOT)
     try:
-        yield _started(log, process, folder / "day")
+        yield _started(log, process, out)
     finally:
         process.terminate()
         try:
@@ -74,6 +74,13 @@ def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RoomServer]:
             process.wait()
         text = log.read_text(encoding="utf-8", errors="replace")
         assert "Traceback" not in text, text
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RoomServer]:
+    folder = tmp_path_factory.mktemp("room")
+    with room_process(folder, folder / "day", "--tables", "1", "--seed", SEED, "--lang", "fr") as server:
+        yield server
 
 
 def _started(log: Path, process: subprocess.Popen[bytes], out: Path) -> RoomServer:

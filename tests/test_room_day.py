@@ -9,11 +9,8 @@ Skipped only when Debian's Chromium or the playwright package is missing (`.ci/r
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +19,7 @@ import pytest
 
 import test_dashboard_browser as shared  # skips this module too when Chromium or playwright is missing
 from test_dashboard_browser import ROOT
-from test_room_browser import LAPTOP, RoomServer, _started, devices  # noqa: F401  (devices: a fixture)
+from test_room_browser import LAPTOP, RoomServer, devices, room_process  # noqa: F401  (devices: a fixture)
 from test_room_debrief_browser import check_projected, play_rounds, saved_session
 from transition_sim.output import EVENTS, TIMESERIES, run_files
 from transition_sim.table import replay
@@ -47,24 +44,10 @@ def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RoomServer]:
     assert args[:2] == ["--tables", "2"] and "--lang" in args and "--out" in args, args
     args[args.index("--host") + 1] = "127.0.0.1"  # the guide's 0.0.0.0 would serve the test machine's network
     folder = tmp_path_factory.mktemp("day")
-    args[args.index("--out") + 1] = str(folder / "journee")
-    log = folder / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "transition_sim", "room", *args, "--port", "0", "--seed", "6",
-             "--max-per-address", "20"],
-            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=ROOT)
-    try:
-        yield _started(log, process, folder / "journee")
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        text = log.read_text(encoding="utf-8", errors="replace")
-        assert "Traceback" not in text, text
+    out = args.index("--out")
+    del args[out:out + 2]  # room_process saves into tmp_path
+    with room_process(folder, folder / "journee", *args, "--seed", "6") as server:
+        yield server
 
 
 def test_a_workshop_day_two_tables_four_phones_a_laptop_three_rounds_and_the_debrief(

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ import numpy as np
 import pytest
 from websockets.exceptions import InvalidStatus
 
-from test_room import Served, closed_code, receive
+from test_room import Served, closed_code, receive, serving
 from transition_sim.dashboard.band import Band
 from transition_sim.model import TerritoryModel
 from transition_sim.room import debrief, protocol
@@ -216,20 +215,8 @@ def served() -> Iterator[Served]:
     room = Room(tables=2, seed=6, settings=SMALL)
     for rt in room.tables:
         rt.table.start_round(8)
-    s = Served(room)
-    started = threading.Event()
-    original = s.server.startup
-
-    async def startup(*args: Any, **kwargs: Any) -> None:
-        await original(*args, **kwargs)
-        started.set()
-
-    s.server.startup = startup  # type: ignore[method-assign]
-    s.thread.start()
-    assert started.wait(60), "the room server did not start"
-    yield s
-    s.server.should_exit = True
-    s.thread.join(30)
+    with serving(room) as s:
+        yield s
 
 
 @contextlib.contextmanager

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,8 +18,7 @@ from typing import Any
 import pytest
 
 import test_dashboard_browser as shared  # skips this module too when Chromium or playwright is missing
-from test_dashboard_browser import ROOT
-from test_room_browser import LAPTOP, RoomServer, _started, devices  # noqa: F401  (devices: a fixture)
+from test_room_browser import LAPTOP, RoomServer, devices, room_process  # noqa: F401  (devices: a fixture)
 from transition_sim.output import EVENTS, TIMESERIES, run_files
 from transition_sim.table import HumanDecision, Session, replay
 from transition_sim.table_export import HUMAN_DECISIONS, SESSION
@@ -46,25 +42,10 @@ SMALL_TEXT = """() => {
 
 @pytest.fixture(scope="module")
 def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RoomServer]:
-    """``python -m transition_sim room`` with two tables on a free port; its output goes to a log file."""
+    """The room with two tables."""
     folder = tmp_path_factory.mktemp("debrief")
-    log = folder / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "transition_sim", "room", "--port", "0", "--tables", "2", "--seed", SEED,
-             "--lang", "fr", "--max-per-address", "20", "--out", str(folder / "day")],
-            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=ROOT)
-    try:
-        yield _started(log, process, folder / "day")
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        text = log.read_text(encoding="utf-8", errors="replace")
-        assert "Traceback" not in text, text
+    with room_process(folder, folder / "day", "--tables", "2", "--seed", SEED, "--lang", "fr") as server:
+        yield server
 
 
 def saved_session(folder: Path) -> Session:

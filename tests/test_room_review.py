@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,36 +16,17 @@ from typing import Any
 import pytest
 from websockets.exceptions import InvalidStatus
 
-from test_room import TOKENS, Served, closed_code, participant, receive, small_room
+from test_room import TOKENS, Served, closed_code, participant, receive, serving, small_room
 from transition_sim.room import protocol, render, web
 from transition_sim.room.debrief_page import View
 from transition_sim.room.rooms import TRAINER, Room, RoomError
 from transition_sim.room.web import POLICY, RoomServer
 
 
-@contextlib.contextmanager
-def serving() -> Iterator[Served]:
-    """A room of its own on loopback."""
-    s = Served(small_room())
-    started = threading.Event()
-    original = s.server.startup
-
-    async def startup(*args: Any, **kwargs: Any) -> None:
-        await original(*args, **kwargs)
-        started.set()
-
-    s.server.startup = startup  # type: ignore[method-assign]
-    s.thread.start()
-    assert started.wait(60), "the room server did not start"
-    yield s
-    s.server.should_exit = True
-    s.thread.join(30)
-
-
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
     """This module's room (its guesses count against 127.0.0.1, not the other modules')."""
-    with serving() as s:
+    with serving(small_room()) as s:
         yield s
 
 
@@ -210,7 +190,7 @@ def test_the_room_holds_a_few_debrief_pages_open_at_once(monkeypatch):
     ``MAX_DEBRIEFS`` open at once, ``MAX_DEBRIEFS_PER_ADDRESS`` from one address (one device cannot take the
     projector's place), and the next is asked to try again later (a room of its own: no page of another test is
     still closing). Loopback is one address: the room-wide limit is tried with a per-address one as large."""
-    with serving() as served, contextlib.ExitStack() as pages:
+    with serving(small_room()) as served, contextlib.ExitStack() as pages:
         code = served.room.debrief_code
         for _ in range(web.MAX_DEBRIEFS_PER_ADDRESS):
             ws = pages.enter_context(served.socket(f"/ws/d/{code}"))

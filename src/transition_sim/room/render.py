@@ -20,7 +20,7 @@ from transition_sim.room.rooms import TRAINER, Room, RoomTable, Seat
 from transition_sim.room.texts import t
 from transition_sim.seats import BOT, names
 from transition_sim.story import contract_fr
-from transition_sim.table import SeatedDecision
+from transition_sim.table import SeatedDecision, Table
 
 
 def e(value: object) -> str:
@@ -213,16 +213,13 @@ def seat_time_left(rt: RoomTable, now: float, lang: str) -> str:
     return f'<p class="ts-time-left" data-minutes="{minutes}">{e(text + paused)}</p>'
 
 
-def seat_page(room: Room, seat: Seat, lang: str, now: float | None = None) -> str:
-    """What the person in ``seat`` sees: the decisions waiting for them first, then what they know; ``now``
-    (``time.monotonic()``, the rounds' deadlines' clock, by default) for a timed round's time left."""
-    rt = room.table_of(seat)
+def page_top(rt: RoomTable, seat: Seat, role: str, title: str, lang: str, now: float | None) -> list[str]:
+    """The head of a seat's page (its role, who they are, the table's month and round, a timed round's time
+    left at ``now``, by default ``time.monotonic()``), then the notes of the moment: pause, bot, message."""
     table = rt.table
-    seen = table.view(seat.actor)
     month = table.pending()[0].month if table.pending() else table.month
-    parts = [f'<header class="ts-seat-head" {_state(table, month)}>'
-             f'<p class="ts-role">{e(role_title(seat.role, lang))}</p>'
-             f'<h1>{e(t("you_are", lang, name=seen["name"][lang]))}</h1>'
+    parts = [f'<header class="ts-seat-head" {_state(table, month)}><p class="ts-role">{e(role)}</p>'
+             f'<h1>{e(title)}</h1>'
              f'<p class="ts-status">{e(t("table_n", lang, n=rt.index + 1))} · '
              f'{e(t("month_of", lang, month=month, horizon=table.horizon))}<br>'
              f'<span class="ts-round">{e(round_status(rt, lang))}</span></p>'
@@ -233,8 +230,23 @@ def seat_page(room: Room, seat: Seat, lang: str, now: float | None = None) -> st
         parts.append(f'<p class="ts-with-bot">{e(t("with_bot_note", lang))}</p>')
     if rt.message:
         parts.append(f'<aside class="ts-message"><b>{e(t("message", lang))}</b><p>{e(rt.message)}</p></aside>')
+    return parts
+
+
+def seat_record(table: Table, seat: Seat) -> tuple[list[SeatedDecision], list[SeatedDecision]]:
+    """The seat's decisions the kept run took, and those of this round the bot took for it."""
     mine = [s for s in table.record if s.asked.request.seat == seat.actor]
-    missed = [s for s in mine if s.asked.by == BOT and s.round == table.round]
+    return mine, [s for s in mine if s.asked.by == BOT and s.round == table.round]
+
+
+def seat_page(room: Room, seat: Seat, lang: str, now: float | None = None) -> str:
+    """What the person in ``seat`` sees: the decisions waiting for them first, then what they know; ``now``
+    (``time.monotonic()``, the rounds' deadlines' clock, by default) for a timed round's time left."""
+    rt = room.table_of(seat)
+    table = rt.table
+    seen = table.view(seat.actor)
+    parts = page_top(rt, seat, role_title(seat.role, lang), t("you_are", lang, name=seen["name"][lang]), lang, now)
+    mine, missed = seat_record(table, seat)
     if missed:
         parts.append(f'<section class="ts-bot-decided"><h2>{e(t("bot_decided", lang))}</h2><ul>'
                      + "".join(_taken_line(rt, s, lang) for s in missed) + "</ul></section>")
@@ -442,26 +454,14 @@ def facilitator_know(seen: dict[str, Any], lang: str) -> str:
     return "".join(parts)
 
 
-def facilitator_page(room: Room, seat: Seat, lang: str) -> str:
+def facilitator_page(room: Room, seat: Seat, lang: str, now: float | None = None) -> str:
     """What the person in the facilitator's seat sees: the month's move to choose first, then what the
     facilitator knows, then the moves chosen so far."""
     rt = room.table_of(seat)
     table = rt.table
     seen = table.view(seat.actor)
-    month = table.pending()[0].month if table.pending() else table.month
-    parts = [f'<header class="ts-seat-head" {_state(table, month)}><p class="ts-role">{e(t("fa_role", lang))}</p>'
-             f'<h1>{e(t("fa_you", lang))}</h1>'
-             f'<p class="ts-status">{e(t("table_n", lang, n=rt.index + 1))} · '
-             f'{e(t("month_of", lang, month=month, horizon=table.horizon))}<br>'
-             f'<span class="ts-round">{e(round_status(rt, lang))}</span></p></header>']
-    if rt.paused:
-        parts.append(f'<p class="ts-paused">{e(t("paused", lang))}</p>')
-    if seat.with_bot:
-        parts.append(f'<p class="ts-with-bot">{e(t("with_bot_note", lang))}</p>')
-    if rt.message:
-        parts.append(f'<aside class="ts-message"><b>{e(t("message", lang))}</b><p>{e(rt.message)}</p></aside>')
-    mine = [s for s in table.record if s.asked.request.seat == seat.actor]
-    missed = [s for s in mine if s.asked.by == BOT and s.round == table.round]
+    parts = page_top(rt, seat, t("fa_role", lang), t("fa_you", lang), lang, now)
+    mine, missed = seat_record(table, seat)
     if missed:
         parts.append(f'<section class="ts-bot-decided"><h2>{e(t("fa_bot_decided", lang))}</h2><ul>'
                      + "".join(_move_line(s, lang) for s in missed) + "</ul></section>")

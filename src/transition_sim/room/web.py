@@ -209,7 +209,7 @@ class RoomServer:
         if seat is None:
             return render.join_list(self.room, page.join_url, page.lang, freed=page.token in self.room.freed)
         if seat.role is None:
-            return render.facilitator_page(self.room, seat, page.lang)
+            return render.facilitator_page(self.room, seat, page.lang, now)
         return render.seat_page(self.room, seat, page.lang, now)
 
     def render_all(self) -> None:
