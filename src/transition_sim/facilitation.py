@@ -23,7 +23,7 @@ import numpy as np
 
 from transition_sim.projects import FACILITATOR
 from transition_sim.roles import TOPIC_LABELS, TOPICS, Role
-from transition_sim.story import FACILITATOR_NAME, Name, what_name
+from transition_sim.story import FACILITATOR_NAME, what_name
 
 if TYPE_CHECKING:
     from transition_sim.territory import Territory
@@ -126,21 +126,14 @@ def make(model: Model, move: Move) -> None:
 
 
 # ---------------------------------------------------------------------------- what the seat knows
-def _both(name: Name) -> dict[str, str]:
-    return {"en": name.en, "fr": name.fr}
-
-
-def _names(t: Territory, i: int) -> dict[str, str]:
-    return _both(t.name_of(int(i)))
-
-
 def _topic(k: int) -> dict[str, str]:
     return {lang: TOPIC_LABELS[lang][TOPICS[k]] for lang in ("en", "fr")}
 
 
 def _person(t: Territory, i: int) -> dict[str, Any]:
     i = int(i)
-    return {"name": _names(t, i), "role": Role(t.role_of[i]).code, "trust": round(float(t.facilitator_trust[i]), 4)}
+    return {"name": t.name_of(i).langs(), "role": Role(t.role_of[i]).code,
+            "trust": round(float(t.facilitator_trust[i]), 4)}
 
 
 def describe(t: Territory, move: Move) -> dict[str, Any]:
@@ -149,7 +142,7 @@ def describe(t: Territory, move: Move) -> dict[str, Any]:
     if move.draft is not None:
         args, kwargs = move.draft
         kind, topics, cost = args[:3]
-        out |= {"what": _both(what_name(kind, tuple(int(k) for k in topics))), "cost": round(float(cost), 2),
+        out |= {"what": what_name(kind, tuple(int(k) for k in topics)).langs(), "cost": round(float(cost), 2),
                 "sponsor": _person(t, kwargs["sponsor"]), "beneficiary": _person(t, kwargs["beneficiary"])}
         if move.method == "relay":
             out["who"] = _person(t, move.args[0])
@@ -182,8 +175,8 @@ def view(t: Territory, contacts_shown: int = 8, proposals_shown: int = 6) -> dic
         if len(brought) >= proposals_shown:
             break
         if p.facilitated:
-            brought.append({"what": _both(t.what(p)), "sponsor": _person(t, p.sponsor), "sponsor_seat": p.sponsor,
+            brought.append({"what": t.what(p).langs(), "sponsor": _person(t, p.sponsor), "sponsor_seat": p.sponsor,
                             "status": p.status})
-    return {"seat": SEAT, "role": "facilitator", "name": _both(FACILITATOR_NAME),
+    return {"seat": SEAT, "role": "facilitator", "name": FACILITATOR_NAME.langs(),
             "month": t.month, "meetings": int(t.config["meetings_per_month"]), "successes": int(state.successes),
             "n_contacts": len(known), "contacts": rows, "proposals": brought}

@@ -19,7 +19,6 @@ from transition_sim.mechanisms.deciding import trust_in_bringer
 from transition_sim.needs import EMPTY
 from transition_sim.projects import Project
 from transition_sim.roles import TOPIC_LABELS, TOPICS, Role
-from transition_sim.story import Name
 from transition_sim.strategies.budget import call_strategy
 from transition_sim.territory import Territory
 
@@ -126,19 +125,15 @@ class Play:
         return [a.request for a in self.asked if a.human is None and a.request.seat in self.humans]
 
 
-def names(name: Name) -> dict[str, str]:
-    return {"en": name.en, "fr": name.fr}
-
-
 def topic_names(topics: tuple[int, ...]) -> dict[str, list[str]]:
     return {lang: [TOPIC_LABELS[lang][TOPICS[k]] for k in topics] for lang in ("en", "fr")}
 
 
 def project_card(t: Territory, p: Project, i: int, inherited: bool = False) -> dict[str, Any]:
     """A project as seat i knows it: what, for whom, who brought it and how much i trusts them."""
-    return {"pid": p.pid, "what": names(t.what(p)), "topics": topic_names(p.topics), "cost": round(p.cost, 2),
-            "years": p.years, "status": p.status, "sponsor": names(t.name_of(p.sponsor)),
-            "beneficiary": names(t.name_of(p.beneficiary)), "bringer": names(t.name_of(p.bringer)),
+    return {"pid": p.pid, "what": t.what(p).langs(), "topics": topic_names(p.topics), "cost": round(p.cost, 2),
+            "years": p.years, "status": p.status, "sponsor": t.name_of(p.sponsor).langs(),
+            "beneficiary": t.name_of(p.beneficiary).langs(), "bringer": t.name_of(p.bringer).langs(),
             "trust_in_bringer": round(trust_in_bringer(t, i, p, inherited), 4)}
 
 
@@ -148,7 +143,7 @@ def describe(t: Territory, ask: Ask) -> dict[str, Any]:
     if ask.pid >= 0:
         about["project"] = project_card(t, t.projects[ask.pid], ask.actor, inherited=ask.kind == TRANCHE)
     if ask.other >= 0:
-        about["target"] = names(t.name_of(ask.other))
+        about["target"] = t.name_of(ask.other).langs()
         about["trust_in_target"] = round(t.trust.get(ask.actor, ask.other), 4)
     return about
 
@@ -162,7 +157,7 @@ def view(t: Territory, i: int) -> dict[str, Any]:
     before = [p for p in t.pending if i in (p.sponsor, p.civil, p.state)]
     mine = [p for p in t.running_projects if i in p.members]
     return {
-        "seat": i, "role": Role(t.role_of[i]).code, "name": names(t.name_of(i)), "month": t.month,
+        "seat": i, "role": Role(t.role_of[i]).code, "name": t.name_of(i).langs(), "month": t.month,
         "budget": round(float(t.budget[i]), 2), "annual_budget": round(float(t.annual_budget[i]), 2),
         "trust_in_facilitator": round(float(t.facilitator_trust[i]), 4),
         "needs": [{"topic": topic_names((k,)), "urgency": round(u, 4), "cost": round(c, 2), "in_hand": claimed}

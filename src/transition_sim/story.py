@@ -25,6 +25,10 @@ class Name:
     def __call__(self, lang: str) -> str:
         return getattr(self, lang)
 
+    def langs(self) -> dict[str, str]:
+        """The name in every language, as the room's pages carry it."""
+        return {"en": self.en, "fr": self.fr}
+
 
 FACILITATOR_NAME = Name("the facilitator", "le facilitateur")
 

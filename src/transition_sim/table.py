@@ -255,7 +255,7 @@ def replay(session: Session) -> TerritoryModel:
 def _answers(log: Iterable[HumanDecision]) -> Iterable[tuple[str, bool | str]]:
     for d in log:
         kind = d.id.split("/")[1] if d.id.count("/") >= 2 else ""
-        if kind == facilitation.MOVE and isinstance(d.choice, str):
+        if kind == facilitation.MOVE:
             yield d.id, d.choice  # one of the moves of that month: the replay checks it
             continue
         if kind not in OPTIONS or d.choice not in OPTIONS[kind]:

@@ -15,7 +15,6 @@ from typing import Any
 
 from transition_sim.outdir import check_target, write_directory
 from transition_sim.output import jsonable, run_files
-from transition_sim.seats import names
 from transition_sim.story import LANGS
 from transition_sim.table import Session, Table
 
@@ -65,7 +64,7 @@ def stories(table: Table, session: Session) -> dict[str, bytes]:
     held = sorted({s.asked.request.seat for s in table.record} | table.humans)
     files = {}
     for lang, name in STORIES.items():
-        seats = ", ".join(names(territory.name_of(i))[lang] for i in held) or _NONE[lang]
+        seats = ", ".join(territory.name_of(i)(lang) for i in held) or _NONE[lang]
         head = _STORY_HEAD[lang].format(scenario=session.scenario, strategy=session.strategy, seed=session.seed,
                                         months=session.months, rounds=table.round, seats=seats)
         files[name] = (head + "".join(line + "\n" for line in territory.log.sentences(lang))).encode()

@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from transition_sim.dashboard import charts, i18n, network_plot
-from transition_sim.dashboard.band import Band, BandCache, Setting, ready
+from transition_sim.dashboard.band import Band, BandCache, Setting
 from transition_sim.model import TerritoryModel
 from transition_sim.room.bounds import FORKS
 from transition_sim.table import Session, Table, replay
@@ -156,9 +156,6 @@ class Debrief:
         if watch:
             future.add_done_callback(lambda _f: self.on_band() if self.on_band else None)
         return future
-
-    def band_ready(self, table: Table) -> Band | None:
-        return ready(self.band(table))
 
     def close(self) -> None:
         self.bands.close()

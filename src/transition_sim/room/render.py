@@ -18,7 +18,7 @@ from transition_sim.facilitation import STRATEGY
 from transition_sim.room.bounds import EVENTS
 from transition_sim.room.rooms import TRAINER, Room, RoomTable, Seat
 from transition_sim.room.texts import t
-from transition_sim.seats import BOT, names
+from transition_sim.seats import BOT
 from transition_sim.story import contract_fr
 from transition_sim.table import SeatedDecision, Table
 
@@ -98,7 +98,7 @@ def code_form(lang: str, wrong: bool = False) -> str:
 
 # ---------------------------------------------------------------------------- participants
 def seat_name(room: Room, seat: Seat, lang: str) -> str:
-    return names(room.tables[seat.table].table.model.territory.name_of(seat.actor))[lang]
+    return room.tables[seat.table].table.model.territory.name_of(seat.actor)(lang)
 
 
 def capital(text: str) -> str:
@@ -360,7 +360,7 @@ def table_panel(room: Room, rt: RoomTable, online: set[str], lang: str, now: flo
                     f'<td class="ts-actions">{actions}</td></tr>')
     pending = []
     for r in table.pending():
-        name = names(table.model.territory.name_of(r.seat))[lang]
+        name = table.model.territory.name_of(r.seat)(lang)
         line = t("waiting_for", lang, who=capital(name), kind=about(r.kind, r.about, lang))
         pending.append(f'<li data-decision="{e(r.id)}">{e(line)}</li>')
     return (f'<section class="ts-panel" data-table="{k}" {_state(table, month)}><h2>{e(t("table_n", lang, n=k + 1))} · '
