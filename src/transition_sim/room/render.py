@@ -492,7 +492,7 @@ def facilitator_controls(rt: RoomTable, seat: Seat, lang: str) -> tuple[str, str
 
 def trainer_moves(room: Room, rt: RoomTable, lang: str) -> str:
     """The facilitator's decision on the console, when the trainer holds its seat."""
-    seat = next((s for s in rt.seats if s.role is None), None)
+    seat = rt.facilitator
     if seat is None or seat.holder != TRAINER:
         return ""
     cards = [move_card(d, lang, not rt.paused, rt.index) for d in rt.table.view(seat.actor)["decisions"]]

@@ -72,6 +72,11 @@ class RoomTable:
     left: float | None = None  # time the round had left when paused
     triggered: list[tuple[int, str]] = field(default_factory=list)  # (month, event) the trainer set off
 
+    @property
+    def facilitator(self) -> Seat | None:
+        """The table's facilitator seat (None if its strategy has no facilitator)."""
+        return next((s for s in self.seats if s.role is None), None)
+
 
 def seat_actors(table: Table, per_role: int) -> dict[Role, list[int]]:
     """The actors each role's seats are, in the order they are offered."""
@@ -159,7 +164,7 @@ class Room:
 
     # ------------------------------------------------------------------ the trainer
     def facilitator_seat(self, index: int) -> Seat:
-        seat = next((s for s in self._table(index).seats if s.role is None), None)
+        seat = self._table(index).facilitator
         if seat is None:
             raise RoomError("no_facilitator")
         return seat
