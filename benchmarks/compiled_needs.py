@@ -356,6 +356,60 @@ def time_sizes(recorded: dict[int, list[Month]], kernel: Kernel, nothing: Kernel
     return out
 
 
+@dataclass
+class InModel:
+    """One 120-month run (or ``--months``) with one arrival: CPU microseconds of its arrivals and of its
+    months (means over the months), and what the run ended with (to check that both runs are the same)."""
+
+    arrive_us: float
+    month_us: float
+    end: tuple[Any, ...]
+
+
+def run_in_model(n: int, months: int, kernel: Kernel | None) -> InModel:
+    """A real run whose needs arrive by the model's ``arrive`` (``kernel`` None) or the compiled one, each call
+    timed where the model makes it: with the rest of the month in the caches, as a real use would be."""
+    gc.collect()
+    model = TerritoryModel(strategy=TIMED_STRATEGY, seed=SEED, **territory(n))
+    t = model.territory
+    book = t.needs
+    own = book.arrive
+    bounds = block_bounds(t.role_slices, t.n_actors)
+    spent = [0.0]
+
+    def arrive(rates: np.ndarray, power: np.ndarray, month: int, n_topics: int, config: dict,
+               rng: np.random.Generator, keep: np.ndarray | None = None, mix: np.ndarray | None = None,
+               blocks: tuple[slice, ...] | None = None) -> np.ndarray:
+        start = time.process_time()
+        if kernel is None:
+            got = own(rates, power, month, n_topics, config, rng, keep=keep, mix=mix, blocks=blocks)
+        else:
+            got = arrive_compiled(kernel, book, rates, power, month, n_topics, config, rng, keep, mix, bounds)
+        spent[0] += time.process_time() - start
+        return got
+
+    book.arrive = arrive  # type: ignore[method-assign]
+    start = time.process_time()
+    for _ in range(months):
+        model.step()
+    total = time.process_time() - start
+    rows = model.datacollector.get_model_vars_dataframe()
+    end = (rows.to_numpy().tobytes(), *(getattr(book, f).tobytes() for f in FIELDS),
+           *(str(r.bit_generator.state) for r in (model.rng, model.events_rng, model.needs_rng)))
+    return InModel(spent[0] / months * 1e6, total / months * 1e6, end)
+
+
+def time_in_model(months: int, rounds: int) -> dict[int, dict[str, list[InModel]]]:
+    """Per size, runs with each arrival, interleaved (the order flipped every round)."""
+    kernel = compile_kernel(False)
+    out: dict[int, dict[str, list[InModel]]] = {n: {"numpy": [], "numba": []} for n in SIZES}
+    for r in range(rounds):
+        for n in SIZES:
+            for name in ("numpy", "numba") if r % 2 == 0 else ("numba", "numpy"):
+                out[n][name].append(run_in_model(n, months, None if name == "numpy" else kernel))
+    return out
+
+
 def compile_child(cache: bool) -> dict[str, float]:
     """In a fresh process: numba's import time, then the first call (compilation, or loading the cache)."""
     wall, cpu = time.perf_counter(), time.process_time()
@@ -447,6 +501,21 @@ def main(argv: list[str] | None = None) -> int:
         spread = (f"{min(times['numpy']):.0f}-{max(times['numpy']):.0f}; "
                   f"{min(times['numba']):.1f}-{max(times['numba']):.1f}")
         print(f"{n:>7} {np_us:>10.1f} us {nb_us:>6.1f} us {np_us / nb_us:>11.1f}x {dispatch:>16.1f} us {spread:>24}")
+    print(f"\n## In the model's month ({TIMED_STRATEGY}, {args.months}-month runs, each arrival timed where the "
+          f"model calls it; medians of {args.rounds} interleaved runs)")
+    runs = time_in_model(args.months, args.rounds)
+    print(f"{'actors':>7} {'NumPy arrive':>13} {'numba':>9} {'NumPy/numba':>12} {'month, NumPy':>13}"
+          f" {'month, numba':>13} {'month saved':>12} {'same runs':>10}")
+    for n, by in runs.items():
+        arrive_np, arrive_nb, month_np, month_nb = (
+            statistics.median(getattr(x, key) for x in by[name])
+            for name, key in (("numpy", "arrive_us"), ("numba", "arrive_us"), ("numpy", "month_us"),
+                              ("numba", "month_us")))
+        same = len({x.end for x in by["numpy"] + by["numba"]}) == 1
+        failed = failed or not same
+        print(f"{n:>7} {arrive_np:>10.1f} us {arrive_nb:>6.1f} us {arrive_np / arrive_nb:>11.1f}x"
+              f" {month_np:>10.0f} us {month_nb:>10.0f} us {1 - month_nb / month_np:>11.0%}"
+              f" {'yes' if same else 'NO':>10}")
     plain, with_rng = generator_unboxing()
     print(f"(dispatch: numba's call of a do-nothing kernel with the same arguments; a call of one array costs "
           f"{plain:.2f} us, {with_rng:.2f} us with a Generator too)")
