@@ -183,6 +183,43 @@ def generator_unboxing(calls: int = 20_000) -> tuple[float, float]:
     return (middle - start) / calls * 1e6, (end - middle) / calls * 1e6
 
 
+def _draws(rng: np.random.Generator, which: int, k: int) -> float:
+    """``k`` scalar draws of one kind (0 random, 1 standard_gamma(4), 2 poisson(6), 3 poisson(0.15)), summed."""
+    total = 0.0
+    for _ in range(k):
+        if which == 0:
+            total += rng.random()
+        elif which == 1:
+            total += rng.standard_gamma(COST_SHAPE)
+        elif which == 2:
+            total += rng.poisson(6.0)
+        else:
+            total += rng.poisson(0.15)
+    return total
+
+
+def draw_costs(k: int = 200_000) -> dict[str, tuple[float, float]]:
+    """CPU nanoseconds a draw: numba's scalar draws in a compiled loop, NumPy's array call of k (least of 5)."""
+    looped = compile_kernel(False, _draws)
+    rng = np.random.default_rng(SEED)
+    arrays: list[tuple[str, Callable[[], Any]]] = [
+        ("random", lambda: rng.random(k)), ("standard_gamma(4)", lambda: rng.standard_gamma(COST_SHAPE, k)),
+        ("poisson(6)", lambda: rng.poisson(6.0, k)), ("poisson(0.15)", lambda: rng.poisson(0.15, k))]
+    out = {}
+    for which, (name, array_call) in enumerate(arrays):
+        looped(rng, which, 10)
+        runs = []
+        for call in (lambda w=which: looped(rng, w, k), array_call):
+            spans = []
+            for _ in range(5):  # the least of 5: the first array call also pays its pages' first touch
+                start = time.process_time()
+                call()
+                spans.append(time.process_time() - start)
+            runs.append(min(spans) / k * 1e9)
+        out[name] = (runs[0], runs[1])
+    return out
+
+
 def compile_kernel(cache: bool, function: Callable[..., Any] = _arrive_kernel) -> Kernel:
     import numba
 
@@ -522,6 +559,8 @@ def main(argv: list[str] | None = None) -> int:
     plain, with_rng = generator_unboxing()
     print(f"(dispatch: numba's call of a do-nothing kernel with the same arguments; a call of one array costs "
           f"{plain:.2f} us, {with_rng:.2f} us with a Generator too)")
+    print("draws, ns each (numba scalar in a loop / NumPy array call): " + ", ".join(
+        f"{name} {a:.1f} / {b:.1f}" for name, (a, b) in draw_costs().items()))
     load1 = os.getloadavg()
     print(f"\nload average {load0[0]:.1f} at the start, {load1[0]:.1f} at the end")
     return 1 if failed else 0
