@@ -5,6 +5,7 @@ whatever constructor the installed Mesa has (no timing is asserted: the figures 
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -57,3 +58,31 @@ def test_run_builds_mesa_examples_with_the_installed_constructors() -> None:
     assert len(virus.agents) == run.VIRUS_ACTORS
     assert run.infected(virus) >= 0
     assert run.time_essential(60, 2).cpu >= 0
+
+
+def test_compiled_needs_kernel_places_what_the_model_places_draw_for_draw() -> None:
+    """The loop that ``compiled_needs.py`` compiles with numba, run here as plain Python (numba is not a
+    dependency), places the same needs and leaves the needs stream where the model's own arrival does, on
+    real months with year-end thinning; a kernel that draws once more is caught in every month."""
+    cn = load("compiled_needs")
+    for strategy in cn.STRATEGIES:
+        check, _ = cn.record_run(60, strategy, 24, cn._arrive_kernel, keep_months=False)
+        assert check.months == 24 and check.placed > 0 and check.thinned_months > 0
+        assert check.mismatches == []
+
+    def one_draw_more(*args: object) -> np.ndarray:
+        rng = args[-1]
+        assert isinstance(rng, np.random.Generator)
+        rng.random()
+        return cn._arrive_kernel(*args)
+
+    check, _ = cn.record_run(60, "top_down_plan", 3, one_draw_more, keep_months=False)
+    assert len(check.mismatches) == 3 and all("generator state" in m for m in check.mismatches)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("numba") is not None, reason="numba is installed here")
+def test_compiled_needs_without_numba_says_so_in_one_line_and_exits_2() -> None:
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "compiled_needs.py")], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "pip install numba" in done.stderr
