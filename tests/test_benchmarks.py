@@ -86,3 +86,12 @@ def test_compiled_needs_without_numba_says_so_in_one_line_and_exits_2() -> None:
                           timeout=120)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "pip install numba" in done.stderr
+
+
+def test_profile_phases_times_every_phase_and_puts_the_functions_back() -> None:
+    profile = load("profile_run")
+    before = [getattr(module, name) for module, name in profile.PHASES]
+    total, seconds = profile.phase_times(60, "one_need_at_a_time", 3, 1, freeze=False)
+    assert set(seconds) == {name for _, name in profile.PHASES} | {"measures (collect)"}
+    assert 0 < sum(seconds.values()) <= total
+    assert [getattr(module, name) for module, name in profile.PHASES] == before
