@@ -28,9 +28,13 @@
     const before = main.firstElementChild ? main.firstElementChild.className : "";
     main.innerHTML = html;
     if (main.firstElementChild && main.firstElementChild.className !== before) window.scrollTo(0, 0);
+    // a kept choice no longer offered (the free seat a select showed was taken since) is not put back: the select
+    // would show a blank and send "" (a malformed message, which closes the page's connection)
     Object.entries(kept).forEach(([id, value]) => {
       const input = document.getElementById(id);
-      if (input) input.value = value;
+      if (input && (input.tagName !== "SELECT" || Array.from(input.options).some((o) => o.value === value))) {
+        input.value = value;
+      }
     });
     const again = focused && document.getElementById(focused);
     if (again) {

@@ -1,0 +1,46 @@
+"""The trainer's day as a hostile reviewer played it (the guide, docs/room.md), in a real headless Chromium
+(Playwright), no request leaving the machine: what the console offers keeps working while the room changes under
+it. Screenshots to ``$TRANSITION_SIM_ARTIFACTS`` (default ``tests/artifacts/``), ``room-trainer-*.png``.
+
+Skipped only when Debian's Chromium or the playwright package is missing (`.ci/run` installs both)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import test_dashboard_browser as shared  # skips this module too when Chromium or playwright is missing
+from test_room_browser import LAPTOP, RoomServer, devices, room_process  # noqa: F401  (devices: a fixture)
+
+browser = shared.browser
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RoomServer]:
+    folder = tmp_path_factory.mktemp("trainer")
+    with room_process(folder, folder / "journee", "--tables", "2", "--lang", "fr") as server:
+        yield server
+
+
+def test_a_move_offered_by_the_console_still_works_once_the_seat_it_showed_is_taken(
+        room: RoomServer, devices: Any) -> None:  # noqa: F811
+    """The console's « Déplacer » list keeps the trainer's choice across updates; when the seat it showed is taken
+    meanwhile, the list shows a seat still free (not a blank that sends an empty seat and loses the console)."""
+    console = devices(LAPTOP).open(room.trainer)
+    mover, taker = devices(), devices()
+    mover.open(room.join).locator("li[data-seat='t0-el-0'] .ts-take").click()
+    mover.page.wait_for_selector(".ts-seat-head")
+    select = console.locator("#ts-to-t0-el-0")
+    shown = select.input_value()
+    assert shown, "the console offers a free seat to move the participant to"
+    taker.open(room.join).locator(f"li[data-seat='{shown}'] .ts-take").click()
+    taker.page.wait_for_selector(".ts-seat-head")
+    console.wait_for_selector(f"#ts-to-t0-el-0:not(:has(option[value='{shown}']))", state="attached")
+    target = select.input_value()
+    assert target and target != shown, f"the list shows {target!r}"
+    console.locator("tr[data-seat='t0-el-0'] .ts-reseat-go").click()
+    console.wait_for_selector(f"tr[data-seat='{target}'] .ts-who:has-text('un participant')")
+    assert console.evaluate("document.body.classList.contains('ts-offline')") is False
+    assert mover.page.locator(".ts-seat-head").count() == 1
