@@ -21,6 +21,7 @@ from websockets.sync.client import connect
 from transition_sim.dashboard.server import bind
 from transition_sim.outdir import OutputError
 from transition_sim.room import protocol, render, texts, web
+from transition_sim.room import server as room_server
 from transition_sim.room.bounds import MAX_MESSAGE
 from transition_sim.room.rooms import Room, RoomError
 from transition_sim.room.web import BURST, MAX_WRONG, RoomServer, build_app
@@ -488,3 +489,25 @@ def test_a_page_ends_on_the_newest_fragment_even_one_it_showed_before():
     before_it_left, on_its_way = asyncio.run(play())
     assert before_it_left == []
     assert on_its_way == ["B", "A"]
+
+
+
+def test_the_join_page_opened_on_the_trainers_machine_shows_the_rooms_network_address(served: Served, monkeypatch):
+    """With ``--host 0.0.0.0`` the trainer opens the printed join page on loopback and projects it: its QR code and
+    address must be the room's network address, the one a phone can open, not 127.0.0.1."""
+    monkeypatch.setattr(served.rooms, "lan", ("192.0.2.7:8770",))
+    code = served.room.join_code
+    with served.socket(f"/ws/j/{code}") as ws:  # the page as the trainer's machine opens it: on loopback
+        ws.send(json.dumps({"type": "hello", "token": "e" * 32}))  # a page holding no seat
+        html = receive(ws, "page")["html"]
+    assert f'<p class="ts-url">http://192.0.2.7:8770/j/{code}</p>' in html
+    assert "127.0.0.1" not in html
+    assert served.rooms.join_url("localhost:8770") == f"http://192.0.2.7:8770/j/{code}"
+    assert served.rooms.join_url("[::1]:8770") == f"http://192.0.2.7:8770/j/{code}"
+    assert served.rooms.join_url("192.0.2.9:8770") == f"http://192.0.2.9:8770/j/{code}"  # as a phone reached it
+
+
+def test_the_room_listens_on_the_rooms_network_only_with_every_interface(monkeypatch):
+    monkeypatch.setattr(room_server, "lan_addresses", lambda: ["192.0.2.7", "10.0.0.3"])
+    assert room_server.lan_hosts("0.0.0.0", 8770) == ("192.0.2.7:8770", "10.0.0.3:8770")
+    assert room_server.lan_hosts("127.0.0.1", 8770) == ()
