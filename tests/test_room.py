@@ -18,6 +18,7 @@ import uvicorn
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
+from transition_sim.cli import main
 from transition_sim.dashboard.server import bind
 from transition_sim.outdir import OutputError
 from transition_sim.room import protocol, render, texts, web
@@ -511,3 +512,16 @@ def test_the_room_listens_on_the_rooms_network_only_with_every_interface(monkeyp
     monkeypatch.setattr(room_server, "lan_addresses", lambda: ["192.0.2.7", "10.0.0.3"])
     assert room_server.lan_hosts("0.0.0.0", 8770) == ("192.0.2.7:8770", "10.0.0.3:8770")
     assert room_server.lan_hosts("127.0.0.1", 8770) == ()
+
+
+def test_a_new_room_does_not_start_over_the_tables_an_earlier_room_saved(tmp_path, capsys, monkeypatch):
+    """A restarted room starts at month 0: its first save would replace the earlier game's, its only record."""
+    monkeypatch.setattr(room_server, "bind", lambda *a: pytest.fail("the room was opened"))
+    earlier = small_room()
+    earlier.start_round(0, 2, 0, 0.0)
+    RoomServer(earlier, "fr", "127.0.0.1:1", out=tmp_path / "journee").save(0)
+    saved = (tmp_path / "journee" / "table-1" / "timeseries.csv").read_bytes()
+    assert main(["room", "--port", "0", "--out", str(tmp_path / "journee")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "table-1 holds a table an earlier room saved" in err, err
+    assert (tmp_path / "journee" / "table-1" / "timeseries.csv").read_bytes() == saved

@@ -78,6 +78,16 @@ def lan_hosts(host: str, port: int) -> tuple[str, ...]:
     return tuple(f"{a}:{port}" for a in lan_addresses()) if host in ("0.0.0.0", "::") else ()
 
 
+def earlier_save(out: Path, table: Path) -> None:
+    """A new room starts at month 0: its first save of this table would replace the game an earlier room (one
+    restarted, the morning's) saved there, the only record of it. Say so before anything is played."""
+    from transition_sim.outdir import OutputError
+
+    if table.is_dir() and any(table.iterdir()):
+        raise OutputError(f"--out: out = {shown(str(out))}: {table.name} holds a table an earlier room saved (this "
+                          "room's save would replace it): move it away or choose another --out")
+
+
 def run(args: argparse.Namespace) -> int:
     """``transition-sim room``; 2 for a bad flag or an address that cannot be used."""
     from transition_sim.outdir import OutputError, check_target
@@ -97,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
         out = None if args.out is None else Path(args.out)
         for k in range(tables if out is not None else 0):
             check_target(table_dir(out, k), "table")  # a save would be refused: say it now
+            earlier_save(out, table_dir(out, k))
         room = Room(tables=tables, seats_per_role=per_role, seed=seed, scenario=args.scenario, strategy=args.strategy)
     except (ValueError, ConfigError, StrategyError, OutputError) as bad:
         print(f"transition-sim: error: {message_of(bad)}", file=sys.stderr)
