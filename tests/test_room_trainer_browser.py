@@ -44,3 +44,33 @@ def test_a_move_offered_by_the_console_still_works_once_the_seat_it_showed_is_ta
     console.wait_for_selector(f"tr[data-seat='{target}'] .ts-who:has-text('un participant')")
     assert console.evaluate("document.body.classList.contains('ts-offline')") is False
     assert mover.page.locator(".ts-seat-head").count() == 1
+
+
+@pytest.mark.parametrize(("typed", "months"), [("36", 24), ("", 1)])
+def test_months_per_round_typed_beyond_the_bounds_start_a_round_at_the_bound(
+        room: RoomServer, devices: Any, typed: str, months: int) -> None:  # noqa: F811
+    """« Mois par tour » : 36 (three years) or an empty field starts the round at 24 months or 1, and the field
+    says so; it used to send the number as typed, which the room refused by closing the console for good."""
+    console = devices(LAPTOP).open(room.trainer)
+    panel = console.locator(".ts-panel[data-table='1']")
+    n = int(panel.get_attribute("data-round") or 0) + 1
+    start = int(panel.get_attribute("data-month") or 0)
+    console.locator("#ts-months-1").fill(typed)
+    panel.locator(".ts-start").click()
+    console.wait_for_selector(f".ts-panel[data-table='1'][data-round='{n}']")
+    assert console.locator("#ts-months-1").input_value() == str(months)
+    assert console.evaluate("document.body.classList.contains('ts-offline')") is False
+    if console.locator(".ts-panel[data-table='1'][data-open='1']").count():  # someone was asked: the bot ends it
+        panel.locator(".ts-end").click()
+    console.wait_for_selector(f".ts-panel[data-table='1'][data-round='{n}'][data-open='0']")
+    assert int(panel.get_attribute("data-month") or 0) == start + months
+
+
+def test_a_page_the_room_closed_for_a_refused_message_says_to_reload_it(room: RoomServer, devices: Any) -> None:  # noqa: F811
+    """A page the room closes (1008) is not taken back: it says to reload, not that it is trying again."""
+    console = devices(LAPTOP).open(room.trainer)
+    console.evaluate("""() => { const b = document.createElement('button');
+        b.dataset.msg = JSON.stringify({type: 'nope'}); b.id = 'ts-forged';
+        document.getElementById('ts-main').appendChild(b); }""")
+    console.locator("#ts-forged").click()
+    console.wait_for_selector("body.ts-offline .ts-lost:has-text('rechargez la page')")

@@ -30,6 +30,8 @@ TEXTS: dict[str, dict[str, str]] = {
                         "modèle."},
     "connecting": {"en": "Connecting…", "fr": "Connexion…"},
     "lost": {"en": "Connection lost: trying again…", "fr": "Connexion perdue : nouvelle tentative…"},
+    "refused_page": {"en": "The room refused a message of this page and closed it: reload the page.",
+                     "fr": "La salle a refusé un message de cette page et l'a fermée : rechargez la page."},
     "you_are": {"en": "You are {name}", "fr": "Vous êtes {name}"},
     "month_of": {"en": "Month {month} of {horizon}", "fr": "Mois {month} sur {horizon}"},
     "round_open": {"en": "Round {n} under way, until month {end}.", "fr": "Tour {n} en cours, jusqu'au mois {end}."},
