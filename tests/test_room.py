@@ -227,6 +227,19 @@ def test_no_message_of_the_console(message):
         protocol.parse(json.dumps(message), protocol.TRAINER)
 
 
+@pytest.mark.parametrize(("typed", "said"), [
+    ("Pause café\N{NARROW NO-BREAK SPACE}: 10 minutes\N{NARROW NO-BREAK SPACE}!",
+     "Pause café\N{NARROW NO-BREAK SPACE}: 10 minutes\N{NARROW NO-BREAK SPACE}!"),
+    ("«\N{NO-BREAK SPACE}Le maire\N{NO-BREAK SPACE}»", "«\N{NO-BREAK SPACE}Le maire\N{NO-BREAK SPACE}»"),
+    ("Tour\t2", "Tour 2"),  # a tab pasted into the field
+])
+def test_a_trainers_message_in_french_typography_is_a_message(typed, said):
+    """French puts a no-break space before « : ; ! ? » and inside « » (a French keyboard, a word processor's text
+    pasted in): str.isprintable refuses them, and the room closed the console for such a message."""
+    kind, fields = protocol.parse(json.dumps({"type": "say", "table": 0, "text": typed}), protocol.TRAINER)
+    assert (kind, fields["text"]) == ("say", said)
+
+
 def test_every_text_in_both_languages_and_pages_escape_what_they_show():
     assert texts.complete() == []
     card = {"what": {"en": "a plan", "fr": "un plan"}, "topics": {"en": ["energy"], "fr": ["énergie"]}, "cost": 6000,

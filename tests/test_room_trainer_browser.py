@@ -74,3 +74,15 @@ def test_a_page_the_room_closed_for_a_refused_message_says_to_reload_it(room: Ro
         document.getElementById('ts-main').appendChild(b); }""")
     console.locator("#ts-forged").click()
     console.wait_for_selector("body.ts-offline .ts-lost:has-text('rechargez la page')")
+
+
+def test_a_message_typed_in_french_typography_reaches_the_tables_pages(
+        room: RoomServer, devices: Any) -> None:  # noqa: F811
+    """« Pause café : 10 minutes ! » with the no-break spaces French puts before « : » and « ! » (a French keyboard,
+    a text pasted in): the room used to refuse it as unprintable and close the console."""
+    console = devices(LAPTOP).open(room.trainer)
+    text = "Pause café\N{NARROW NO-BREAK SPACE}: 10 minutes\N{NO-BREAK SPACE}!"
+    console.locator("#ts-text-1").fill(text)
+    console.locator(".ts-panel[data-table='1'] .ts-send").click()
+    console.wait_for_selector(".ts-panel[data-table='1'] .ts-shown-message:has-text('10 minutes')")
+    assert console.evaluate("document.body.classList.contains('ts-offline')") is False
