@@ -15,6 +15,7 @@ import test_dashboard_browser as shared  # skips this module too when Chromium o
 from test_room_browser import LAPTOP, RoomServer, devices, room_process  # noqa: F401  (devices: a fixture)
 
 browser = shared.browser
+PROJECTOR = {"width": 1280, "height": 720}
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +87,18 @@ def test_a_message_typed_in_french_typography_reaches_the_tables_pages(
     console.locator(".ts-panel[data-table='1'] .ts-send").click()
     console.wait_for_selector(".ts-panel[data-table='1'] .ts-shown-message:has-text('10 minutes')")
     assert console.evaluate("document.body.classList.contains('ts-offline')") is False
+
+
+def test_the_join_page_projected_reads_from_the_back_of_the_room(room: RoomServer, devices: Any) -> None:  # noqa: F811
+    """Step 2 of the guide projects the join page (1280 x 720): its code, QR code and address are read from the
+    back of the room, every text 20 px or more (as the projected debrief), all of it on the screen."""
+    screen = devices(PROJECTOR)
+    page = screen.open(room.join)
+    sizes = page.evaluate("""() => [...document.querySelectorAll('.ts-join-head *')]
+        .filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
+        .map((el) => [el.className || el.tagName, parseFloat(getComputedStyle(el).fontSize)])""")
+    assert sizes and all(size >= 20 for _, size in sizes), sizes
+    head = page.locator(".ts-join-head").bounding_box()
+    assert head is not None and head["y"] >= 0 and head["y"] + head["height"] <= PROJECTOR["height"], head
+    assert (page.locator(".ts-qr svg path").last.bounding_box() or {}).get("width", 0) >= 250  # drawn, not framed
+    screen.shot("room-trainer-join-projected-fr")

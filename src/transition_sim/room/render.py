@@ -58,7 +58,7 @@ def button(label: str, message: dict[str, Any], cls: str = "", fields: str = "",
 
 def qr_svg(url: str) -> str:
     """The join address as a QR code, inline SVG (segno: no image file, no internet)."""
-    return segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#111", light="#fff")
+    return segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#111", light="#fff", omitsize=True)
 
 
 def shell(lang: str, kind: str, socket: str, none: str = "") -> str:
