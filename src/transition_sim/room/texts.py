@@ -280,7 +280,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "d_title": {"en": "Debrief", "fr": "Débriefing"},
     "d_open": {"en": "Open the debrief (projected screen)", "fr": "Ouvrir le débriefing (écran projeté)"},
     "d_month": {"en": "Month {month}", "fr": "Mois {month}"},
-    "d_played": {"en": "{played} of {horizon} months played", "fr": "{played} mois joués sur {horizon}"},
+    "d_played": {"en": "{played} of {horizon} months played", "fr": "mois joués : {played} sur {horizon}"},
     "d_slider": {"en": "Month shown", "fr": "Mois affiché"},
     "d_first": {"en": "« Start", "fr": "« Début"},
     "d_prev": {"en": "◀ 1 month", "fr": "◀ 1 mois"},
