@@ -11,6 +11,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -538,3 +539,15 @@ def test_a_new_room_does_not_start_over_the_tables_an_earlier_room_saved(tmp_pat
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "table-1 holds a table an earlier room saved" in err, err
     assert (tmp_path / "journee" / "table-1" / "timeseries.csv").read_bytes() == saved
+
+
+def test_the_guide_names_what_the_room_command_prints(monkeypatch, capsys):
+    """docs/room.md tells a French trainer which of the (English) lines the command prints is which address."""
+    monkeypatch.setattr(room_server, "lan_addresses", lambda: ["192.0.2.7"])
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)  # printed, not served
+    with bind("127.0.0.1", 0) as sock:
+        room_server.serve(small_room(), sock, "0.0.0.0", "fr")
+    printed = capsys.readouterr().out
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "room.md").read_text(encoding="utf-8")
+    for label in ("room code", "trainer's console", "join page", "from the room's network"):
+        assert label in printed and f"`{label}`" in guide, label
