@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import test_dashboard_browser as shared  # skips this module too when Chromium or playwright is missing
+from test_dashboard_browser import ARTIFACTS
 from test_room_browser import LAPTOP, RoomServer, devices, room_process  # noqa: F401  (devices: a fixture)
 
 browser = shared.browser
@@ -102,3 +103,28 @@ def test_the_join_page_projected_reads_from_the_back_of_the_room(room: RoomServe
     assert head is not None and head["y"] >= 0 and head["y"] + head["height"] <= PROJECTOR["height"], head
     assert (page.locator(".ts-qr svg path").last.bounding_box() or {}).get("width", 0) >= 250  # drawn, not framed
     screen.shot("room-trainer-join-projected-fr")
+
+
+PANEL_OVERFLOW = """() => [...document.querySelectorAll('.ts-panel')].flatMap((panel) => {
+  const right = panel.getBoundingClientRect().right;
+  return [...panel.querySelectorAll('*')].filter((el) => el.getBoundingClientRect().right > right + 1)
+    .map((el) => el.tagName + '.' + el.className); })"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, PROJECTOR, {"width": 390, "height": 844}])
+def test_the_console_fits_its_screen_with_the_move_lists_shown(
+        room: RoomServer, devices: Any, viewport: dict[str, int]) -> None:  # noqa: F811
+    """A seat held at each table shows its « Déplacer » list: the seats' table stays inside its panel and the
+    console needs no sideways scrolling (on a laptop it ran 50 px past the screen, the list's text cut)."""
+    for k in (0, 1):
+        phone = devices()
+        page = phone.open(room.join)
+        free = page.locator(f"li[data-seat^='t{k}-'] .ts-take")
+        if free.count():
+            free.first.click()
+            page.wait_for_selector(".ts-seat-head, .ts-fac-head, .ts-facilitator")
+    console = devices(viewport).open(room.trainer)
+    console.wait_for_selector(".ts-panel[data-table='1'] .ts-reseat select")
+    assert console.evaluate(PANEL_OVERFLOW) == []
+    assert console.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    console.screenshot(path=str(ARTIFACTS / f"room-trainer-console-{viewport['width']}.png"), full_page=True)
