@@ -56,6 +56,16 @@ BINARY = Kind("BINARY", lambda p: p.write_bytes(b"description = \"\xff\xfe\"\n")
 TRUNCATE = Kind("TRUNCATE", _truncate)
 SWEEP_DIR = Kind("SWEEP_DIR", lambda p: shutil.copytree(_SWEEP_DIR[0], p))
 _SWEEP_DIR: list[Path] = []  # set once by the module fixture
+
+
+def _saved_table(path: Path) -> None:
+    from transition_sim.table import Table  # the model: only for the case that needs it
+    from transition_sim.table_export import write_session
+
+    write_session(Table(seed=0, settings={"n_socio": 15, "n_civil": 5}), path)
+
+
+SAVED_TABLE = Kind("SAVED_TABLE", _saved_table)  # what an earlier room's "save the session" left
 KINDS = {"fifo": FIFO, "dir": DIRECTORY, "socket": SOCKET, "zero": ZERO, "big": BIG, "binary": BINARY}
 
 
@@ -255,6 +265,8 @@ def _names() -> None:
     case("room --port busy", "room", "--port", "{silent}", expect="cannot listen there")
     case("room --out foreign", "room", "--port", "0", "--out", "o", expect="was not written by",
          files={"o": DIRECTORY, "o/table-1": DIRECTORY, "o/table-1/mine.txt": "keep me"})
+    case("room --out earlier room's save", "room", "--port", "0", "--out", "o",
+         expect="holds a table an earlier room saved", files={"o": DIRECTORY, "o/table-1": SAVED_TABLE})
     case("room --out empty", "room", "--port", "0", "--out", "", expect="must be a directory path")
     for name, value, expect in (("SOLARA_THEME_VARIANT", "purple", "one of light, dark, auto"),
                                 ("solara_server_http_gzip", "maybe", "True or False"),

@@ -11,6 +11,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,9 +19,11 @@ import uvicorn
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
+from transition_sim.cli import main
 from transition_sim.dashboard.server import bind
 from transition_sim.outdir import OutputError
 from transition_sim.room import protocol, render, texts, web
+from transition_sim.room import server as room_server
 from transition_sim.room.bounds import MAX_MESSAGE
 from transition_sim.room.rooms import Room, RoomError
 from transition_sim.room.web import BURST, MAX_WRONG, RoomServer, build_app
@@ -223,6 +226,19 @@ def test_no_message_of_a_participants_page(frame):
 def test_no_message_of_the_console(message):
     with pytest.raises(protocol.Malformed):
         protocol.parse(json.dumps(message), protocol.TRAINER)
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("Pause café\N{NARROW NO-BREAK SPACE}: 10 minutes\N{NARROW NO-BREAK SPACE}!",
+     "Pause café\N{NARROW NO-BREAK SPACE}: 10 minutes\N{NARROW NO-BREAK SPACE}!"),
+    ("«\N{NO-BREAK SPACE}Le maire\N{NO-BREAK SPACE}»", "«\N{NO-BREAK SPACE}Le maire\N{NO-BREAK SPACE}»"),
+    ("Tour\t2", "Tour 2"),  # a tab pasted into the field
+])
+def test_a_trainers_message_in_french_typography_is_a_message(typed, said):
+    """French puts a no-break space before « : ; ! ? » and inside « » (a French keyboard, a word processor's text
+    pasted in): str.isprintable refuses them, and the room closed the console for such a message."""
+    kind, fields = protocol.parse(json.dumps({"type": "say", "table": 0, "text": typed}), protocol.TRAINER)
+    assert (kind, fields["text"]) == ("say", said)
 
 
 def test_every_text_in_both_languages_and_pages_escape_what_they_show():
@@ -488,3 +504,50 @@ def test_a_page_ends_on_the_newest_fragment_even_one_it_showed_before():
     before_it_left, on_its_way = asyncio.run(play())
     assert before_it_left == []
     assert on_its_way == ["B", "A"]
+
+
+
+def test_the_join_page_opened_on_the_trainers_machine_shows_the_rooms_network_address(served: Served, monkeypatch):
+    """With ``--host 0.0.0.0`` the trainer opens the printed join page on loopback and projects it: its QR code and
+    address must be the room's network address, the one a phone can open, not 127.0.0.1."""
+    monkeypatch.setattr(served.rooms, "lan", ("192.0.2.7:8770",))
+    code = served.room.join_code
+    with served.socket(f"/ws/j/{code}") as ws:  # the page as the trainer's machine opens it: on loopback
+        ws.send(json.dumps({"type": "hello", "token": "e" * 32}))  # a page holding no seat
+        html = receive(ws, "page")["html"]
+    assert f'<p class="ts-url">http://192.0.2.7:8770/j/{code}</p>' in html
+    assert "127.0.0.1" not in html
+    assert served.rooms.join_url("localhost:8770") == f"http://192.0.2.7:8770/j/{code}"
+    assert served.rooms.join_url("[::1]:8770") == f"http://192.0.2.7:8770/j/{code}"
+    assert served.rooms.join_url("192.0.2.9:8770") == f"http://192.0.2.9:8770/j/{code}"  # as a phone reached it
+
+
+def test_the_room_listens_on_the_rooms_network_only_with_every_interface(monkeypatch):
+    monkeypatch.setattr(room_server, "lan_addresses", lambda: ["192.0.2.7", "10.0.0.3"])
+    assert room_server.lan_hosts("0.0.0.0", 8770) == ("192.0.2.7:8770", "10.0.0.3:8770")
+    assert room_server.lan_hosts("127.0.0.1", 8770) == ()
+
+
+def test_a_new_room_does_not_start_over_the_tables_an_earlier_room_saved(tmp_path, capsys, monkeypatch):
+    """A restarted room starts at month 0: its first save would replace the earlier game's, its only record."""
+    monkeypatch.setattr(room_server, "bind", lambda *a: pytest.fail("the room was opened"))
+    earlier = small_room()
+    earlier.start_round(0, 2, 0, 0.0)
+    RoomServer(earlier, "fr", "127.0.0.1:1", out=tmp_path / "journee").save(0)
+    saved = (tmp_path / "journee" / "table-1" / "timeseries.csv").read_bytes()
+    assert main(["room", "--port", "0", "--out", str(tmp_path / "journee")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "table-1 holds a table an earlier room saved" in err, err
+    assert (tmp_path / "journee" / "table-1" / "timeseries.csv").read_bytes() == saved
+
+
+def test_the_guide_names_what_the_room_command_prints(monkeypatch, capsys):
+    """docs/room.md tells a French trainer which of the (English) lines the command prints is which address."""
+    monkeypatch.setattr(room_server, "lan_addresses", lambda: ["192.0.2.7"])
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)  # printed, not served
+    with bind("127.0.0.1", 0) as sock:
+        room_server.serve(small_room(), sock, "0.0.0.0", "fr")
+    printed = capsys.readouterr().out
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "room.md").read_text(encoding="utf-8")
+    for label in ("room code", "trainer's console", "join page", "from the room's network"):
+        assert label in printed and f"`{label}`" in guide, label

@@ -20,7 +20,7 @@ from websockets.exceptions import InvalidStatus
 from test_room import Served, closed_code, receive, serving
 from transition_sim.dashboard.band import Band
 from transition_sim.model import TerritoryModel
-from transition_sim.room import debrief, protocol
+from transition_sim.room import debrief, protocol, texts
 from transition_sim.room.bounds import MAX_MONTH
 from transition_sim.room.debrief_page import View
 from transition_sim.room.rooms import Room, RoomError
@@ -283,3 +283,10 @@ def test_a_fork_the_table_does_not_offer_is_refused():
         assert (view.screen, view.month) == ("fork", 1)
     finally:
         server.debrief.close()
+
+
+@pytest.mark.parametrize("played", [0, 1, 12])
+def test_the_months_played_agree_in_french_at_every_count(played):
+    """« 1 mois joués » was written at months 0 and 1: the French line reads the same whatever the count."""
+    line = texts.t("d_played", "fr", played=played, horizon=120)
+    assert f"{played} sur 120" in line and f"{played} mois joués" not in line

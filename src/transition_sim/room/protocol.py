@@ -63,10 +63,19 @@ def _flag(value: Any) -> bool:
     return value
 
 
+FRENCH_SPACES = "\N{NO-BREAK SPACE}\N{NARROW NO-BREAK SPACE}\N{THIN SPACE}"  # before « : ; ! ? », inside « »
+_AS_SPACE = {ord(c): " " for c in FRENCH_SPACES}
+
+
 def _text(value: Any) -> str:
-    if not isinstance(value, str) or len(value) > MAX_MESSAGE or not value.isprintable():
+    """A trainer's message: printable, with French typography's spaces (which str.isprintable refuses) kept and a
+    tab pasted into the field made a space (the field holds no line break: one is forged)."""
+    if not isinstance(value, str) or len(value) > MAX_MESSAGE:
         raise Malformed(f"not a printable text of at most {MAX_MESSAGE} characters")
-    return value.strip()
+    text = value.replace("\t", " ")
+    if not text.translate(_AS_SPACE).isprintable():
+        raise Malformed(f"not a printable text of at most {MAX_MESSAGE} characters")
+    return text.strip()
 
 
 def _one_of(allowed: tuple[str, ...]) -> Check:

@@ -58,7 +58,7 @@ def button(label: str, message: dict[str, Any], cls: str = "", fields: str = "",
 
 def qr_svg(url: str) -> str:
     """The join address as a QR code, inline SVG (segno: no image file, no internet)."""
-    return segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#111", light="#fff")
+    return segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#111", light="#fff", omitsize=True)
 
 
 def shell(lang: str, kind: str, socket: str, none: str = "") -> str:
@@ -72,7 +72,8 @@ def shell(lang: str, kind: str, socket: str, none: str = "") -> str:
             f'<div id="ts-notice" role="status" aria-live="polite"></div>'
             f'<main id="ts-main" data-ws="{e(socket)}" data-kind="{kind}" data-none="{e(none)}"><p class="ts-wait">'
             f'{e(t("connecting", lang))}</p></main>'
-            f'<p class="ts-lost">{e(t("lost", lang))}</p><script src="/static/room.js"></script></body></html>')
+            f'<p class="ts-lost" data-refused="{e(t("refused_page", lang))}">{e(t("lost", lang))}</p>'
+            '<script src="/static/room.js"></script></body></html>')
 
 
 def join_head(room: Room, url: str, lang: str) -> str:

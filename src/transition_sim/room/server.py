@@ -73,6 +73,21 @@ def lan_addresses() -> list[str]:
     return sorted({str(i[4][0]) for i in infos if not str(i[4][0]).startswith("127.")})
 
 
+def lan_hosts(host: str, port: int) -> tuple[str, ...]:
+    """Where the room's phones reach this machine ("address:port"), when it listens on every interface."""
+    return tuple(f"{a}:{port}" for a in lan_addresses()) if host in ("0.0.0.0", "::") else ()
+
+
+def earlier_save(out: Path, table: Path) -> None:
+    """A new room starts at month 0: its first save of this table would replace the game an earlier room (one
+    restarted, the morning's) saved there, the only record of it. Say so before anything is played."""
+    from transition_sim.outdir import OutputError
+
+    if table.is_dir() and any(table.iterdir()):
+        raise OutputError(f"--out: out = {shown(str(out))}: {table.name} holds a table an earlier room saved (this "
+                          "room's save would replace it): move it away or choose another --out")
+
+
 def run(args: argparse.Namespace) -> int:
     """``transition-sim room``; 2 for a bad flag or an address that cannot be used."""
     from transition_sim.outdir import OutputError, check_target
@@ -92,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
         out = None if args.out is None else Path(args.out)
         for k in range(tables if out is not None else 0):
             check_target(table_dir(out, k), "table")  # a save would be refused: say it now
+            earlier_save(out, table_dir(out, k))
         room = Room(tables=tables, seats_per_role=per_role, seed=seed, scenario=args.scenario, strategy=args.strategy)
     except (ValueError, ConfigError, StrategyError, OutputError) as bad:
         print(f"transition-sim: error: {message_of(bad)}", file=sys.stderr)
@@ -118,15 +134,15 @@ def serve(room: Any, sock: socket.socket, host: str, lang: str, per_address: int
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.WARNING, handlers=[handler])
-    server = RoomServer(room, lang, local.removeprefix("http://"), per_address=per_address, out=out)
+    lan = lan_hosts(host, port)
+    server = RoomServer(room, lang, local.removeprefix("http://"), per_address=per_address, out=out, lan=lan)
     print(f"transition-sim room ({lang}): {len(room.tables)} table(s), {len(room.seats)} seats, room code "
           f"{room.join_code}", flush=True)
     print(f"trainer's console (open it on your screen only): {local}/t/{room.trainer_code}", flush=True)
     print(f"join page (show it to the room): {local}/j/{room.join_code}", flush=True)
-    if host in ("0.0.0.0", "::"):
-        for lan in lan_addresses():
-            print(f"  from the room's network: http://{lan}:{port}/j/{room.join_code}", flush=True)
-    elif host.startswith("127.") or host in ("localhost", "::1"):
+    for reached in lan:
+        print(f"  from the room's network: http://{reached}/j/{room.join_code}", flush=True)
+    if host.startswith("127.") or host in ("localhost", "::1"):
         print("  (this address is for this machine only: --host 0.0.0.0 lets the room's phones join)", flush=True)
     config = uvicorn.Config(build_app(server), log_level="warning", access_log=False, ws_max_size=WS_MAX_SIZE,
                             proxy_headers=False)

@@ -83,6 +83,7 @@ MAX_NOTICES = 8  # notices waiting for a page (one that sends without reading ge
 # new forks the room computes at once, and per second after that, whatever page asks (a fork replays the run under
 # the room's lock, and the debrief's code is on the projected screen); a fork computed already is shown at once
 FORK_BURST, FORK_RATE = 4, 0.5
+_LOOPBACK = re.compile(r"(?:127\.[0-9.]+|localhost|\[::1\])(?::\d{1,5})?", re.IGNORECASE)
 _HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(?::\d{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](?::\d{1,5})?")
 
 
@@ -153,8 +154,9 @@ class RoomServer:
     """The room behind its pages: the open pages, the limits per address, the lock every action takes."""
 
     def __init__(self, room: Room, lang: str, fallback_host: str, per_address: int = 8, total: int = 200,
-                 out: Path | None = None) -> None:
+                 out: Path | None = None, lan: tuple[str, ...] = ()) -> None:
         self.room, self.lang, self.fallback_host, self.out = room, lang, fallback_host, out
+        self.lan = lan  # this machine's "address:port" on the room's network, when it listens there
         self.per_address, self.total = per_address, total
         self.pages: set[Page] = set()
         self.open: Counter[str] = Counter()
@@ -182,9 +184,12 @@ class RoomServer:
         return lang if lang in LANGS else self.lang
 
     def join_url(self, host: str | None) -> str:
-        """The join page's address as the device showing it reached the server (the QR code's)."""
+        """The join page's address as the device showing it reached the server (the QR code's); the trainer's
+        machine reaches it on loopback, an address no phone can open: the room's network address then."""
         if not host or not _HOST.fullmatch(host):
             host = self.fallback_host
+        if self.lan and _LOOPBACK.fullmatch(host):
+            host = self.lan[0]
         return f"http://{host}/j/{self.room.join_code}"
 
     def html(self, text: str, status: int = 200) -> HTMLResponse:

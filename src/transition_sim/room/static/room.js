@@ -6,6 +6,7 @@
 (function () {
   const main = document.getElementById("ts-main");
   const notice = document.getElementById("ts-notice");
+  const lost = document.querySelector(".ts-lost");
   const KEY = "ts-room-token";
   let ws = null;
   let tries = 0;
@@ -28,9 +29,13 @@
     const before = main.firstElementChild ? main.firstElementChild.className : "";
     main.innerHTML = html;
     if (main.firstElementChild && main.firstElementChild.className !== before) window.scrollTo(0, 0);
+    // a kept choice no longer offered (the free seat a select showed was taken since) is not put back: the select
+    // would show a blank and send "" (a malformed message, which closes the page's connection)
     Object.entries(kept).forEach(([id, value]) => {
       const input = document.getElementById(id);
-      if (input) input.value = value;
+      if (input && (input.tagName !== "SELECT" || Array.from(input.options).some((o) => o.value === value))) {
+        input.value = value;
+      }
     });
     const again = focused && document.getElementById(focused);
     if (again) {
@@ -38,6 +43,17 @@
       if (again.type === "text") again.setSelectionRange(again.value.length, again.value.length);
     }
     document.body.dataset.ready = "1";
+  }
+
+  // a number typed beyond the field's bounds (36 months a round, an empty field) is sent, and shown, at the
+  // nearest bound: the room refuses a message out of bounds by closing the page
+  function bounded(input) {
+    const low = Number(input.min || 0);
+    const high = Number(input.max || Number.MAX_SAFE_INTEGER);
+    const typed = Math.trunc(Number(input.value || low));
+    const value = Math.min(high, Math.max(low, Number.isFinite(typed) ? typed : low));
+    input.value = String(value);
+    return value;
   }
 
   function say(text) {
@@ -62,6 +78,7 @@
     ws.onclose = (event) => {
       document.body.classList.add("ts-offline");
       if (event.code !== 1008) setTimeout(connect, Math.min(10000, 500 * 2 ** tries++));
+      else lost.textContent = lost.dataset.refused;  // a refused message: the room will not take this page back
     };
   }
 
@@ -73,7 +90,7 @@
       const [name, id] = pair.split(":");
       const input = document.getElementById(id);
       if (!input) return;
-      message[name] = input.type === "number" ? parseInt(input.value || "0", 10) : input.value;
+      message[name] = input.type === "number" ? bounded(input) : input.value;
       if (input.type === "text") input.value = "";
     });
     notice.classList.remove("ts-show");
