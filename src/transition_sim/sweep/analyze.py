@@ -474,7 +474,9 @@ def report_md(data: SweepData, measure: str, effects: pd.DataFrame, regime: pd.D
         lines += ["## Replicates per point", "",
                   f"{len(reps)} points used {int(counts.min())} to {int(counts.max())} replicates (median "
                   f"{int(counts.median())}); {int((reps['reason'] == 'target').sum())} reached the target width, "
-                  f"{int((reps['reason'] == 'maximum').sum())} stopped at the maximum.", "",
+                  f"{int((reps['reason'] == 'maximum').sum())} stopped at the maximum"
+                  + (f", {incomplete} are incomplete (the sweep was interrupted: resume it)"
+                     if (incomplete := int((reps["reason"] == "incomplete").sum())) else "") + ".", "",
                   *_md_table(["point", *data.swept, "replicates", "why it stopped"],
                              [[str(int(r["point"])), *(f"{r[p]:.4g}" for p in data.swept), str(int(r["replicates"])),
                                r["why"]] for _, r in reps.head(50).iterrows()]),
