@@ -11,7 +11,6 @@ projects); the debrief projects' own share is printed beside it.
 
 from __future__ import annotations
 
-import argparse
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -20,6 +19,7 @@ import numpy as np
 from transition_sim import TerritoryModel
 from transition_sim.compare.runner import replicate_seeds
 from transition_sim.compare.stats import mean_ci, paired_comparison, seeded_rng
+from transition_sim.script_args import Parser, integer
 
 TEN_DAYS = tuple(range(6, 120, 12))[:10]
 
@@ -57,11 +57,11 @@ def without(role: str) -> tuple[str, ...]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--steps", type=int, default=None)
+    parser = Parser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicates", type=integer("replicates", low=2), default=30)
+    parser.add_argument("--seed", type=integer("seed"), default=0)
+    parser.add_argument("--workers", type=integer("workers"), default=2)
+    parser.add_argument("--steps", type=integer("steps"), default=None)
     args = parser.parse_args()
     seeds = replicate_seeds(args.seed, args.replicates)
     with ProcessPoolExecutor(args.workers) as pool:

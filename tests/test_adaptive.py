@@ -172,6 +172,51 @@ def test_an_interrupted_adaptive_sweep_resumes_to_the_same_replicates(tmp_path):
     assert "## Replicates per point" in (out / "analysis" / "report.md").read_text()
 
 
+def test_a_sweep_interrupted_after_two_rounds_resumes_every_later_round(tmp_path):
+    """A resumed sweep whose first rounds are all stored must go on replaying rounds, not stop at the
+    first round with nothing missing (it ended complete with points short of their replicates)."""
+    file = tmp_path / "a.toml"
+    file.write_text(ADAPTIVE_SWEEP.replace("target_width = 30.0", "target_width = 0.5"), encoding="utf-8")
+    reference = tmp_path / "reference"
+    code, _, err = sweep_cli("sweep", str(file), "--out", str(reference), "--executor", "serial",
+                             "--chunk-size", "1")
+    assert code == 0, err
+    assert (pd.read_parquet(reference / "runs")["replicate"].max()) >= 4  # some point needs a third round
+    out = tmp_path / "interrupted"
+    shutil.copytree(reference, out)
+    for part in (out / "runs").glob("part-*.parquet"):  # rounds one and two (replicates 0 to 3) stored
+        if pd.read_parquet(part)["replicate"].min() >= 4:
+            part.unlink()
+            (out / "timeseries" / part.name).unlink(missing_ok=True)
+    code, _, err = sweep_cli("sweep", str(file), "--out", str(out),
+                             "--resume", "--executor", "serial")
+    assert code == 0, err
+    assert_same(reference, out)
+
+
+def test_the_analysis_of_an_interrupted_adaptive_sweep_says_which_points_are_incomplete(tmp_path):
+    """Replaying rounds on missing runs reported replicates never run (up to the maximum) as used."""
+    file = tmp_path / "a.toml"
+    file.write_text(ADAPTIVE_SWEEP.replace("target_width = 30.0", "target_width = 0.5"), encoding="utf-8")
+    out = tmp_path / "sweep"
+    code, _, err = sweep_cli("sweep", str(file), "--out", str(out), "--executor", "serial", "--chunk-size", "1")
+    assert code == 0, err
+    full = pd.read_parquet(out / "runs").groupby("point")["replicate"].max() + 1
+    assert (full > 2).any()
+    for part in (out / "runs").glob("part-*.parquet"):  # only the first round (replicates 0 and 1) left
+        if pd.read_parquet(part)["replicate"].min() >= 2:
+            part.unlink()
+            (out / "timeseries" / part.name).unlink(missing_ok=True)
+    code, _, err = sweep_cli("analyze", str(out))
+    assert code == 0, err
+    reps = pd.read_csv(out / "analysis" / "replicates.csv").set_index("point")
+    for point, n in full.items():
+        expected = ("incomplete", 4) if n > 2 else (reps.loc[point, "reason"], 2)
+        assert (reps.loc[point, "reason"], reps.loc[point, "replicates"]) == expected
+        assert reps.loc[point, "reason"] != "maximum"
+    assert "are incomplete (the sweep was interrupted: resume it)" in (out / "analysis" / "report.md").read_text()
+
+
 # ------------------------------------------------------------------------------ claims at other seeds
 def _comparison(seed: int, a_values: list[float], b_values: list[float]) -> Comparison:
     """A comparison of two strategies built from given final values (no simulation)."""

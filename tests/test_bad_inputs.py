@@ -526,6 +526,9 @@ def _analyze() -> None:
                          (("--map", "a,b,c"), "two swept parameters"), (("--map", ","), "two swept parameters"),
                          (("--map", "trust_gain,trust_loss"), "--map")):
         case(f"analyze {' '.join(argv)}", "analyze", "s", *argv, files={"s": SWEEP_DIR}, expect=expect)
+    for out in ("s/runs/x", "s/timeseries", "s/timeseries/x/y"):  # readers take every file there for a part
+        case(f"analyze --out {out}", "analyze", "s", "--out", out, files={"s": SWEEP_DIR},
+             expect="read as a Parquet dataset")
 
 
 # ------------------------------------------------------------------------------ discover

@@ -239,6 +239,14 @@ def test_help_exits_zero(cli):
     assert "--scenario" in result.out
 
 
+def test_every_help_shows_percent_signs_as_typed(cli):
+    """argparse formats arguments' help, not descriptions: a description's '%%' was shown doubled."""
+    for name in ("run", "compare", "elections", "scenarios", "validate", "params", "sweep", "analyze", "discover",
+                 "dashboard", "room"):
+        result = cli(name, "--help")
+        assert result.code == 0 and "%%" not in result.out, name
+
+
 def test_module_entry_point_error_in_a_subprocess(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "transition_sim", "run", "--set", "n_elected=abc",
                            "--out", str(tmp_path / "out")], capture_output=True, text=True, check=False)

@@ -21,7 +21,6 @@ from ecology. Science 310(5750), 987-991. https://doi.org/10.1126/science.111668
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -37,8 +36,10 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 
 from transition_sim import TerritoryModel
 from transition_sim.compare.runner import replicate_seeds
+from transition_sim.errors import shown
 from transition_sim.roles import Role
 from transition_sim.schema import PARAMETERS
+from transition_sim.script_args import Parser, integer
 from validation.common import table
 from validation.morris import EXPLICIT, Factor, factors, overrides
 
@@ -355,14 +356,16 @@ def report(res: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", type=int, default=400)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--workers", type=int, default=2)
+    parser = Parser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", type=integer("n"), default=400)
+    parser.add_argument("--seed", type=integer("seed"), default=0)
+    parser.add_argument("--workers", type=integer("workers"), default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "patterns.md")
     parser.add_argument("--json", type=Path, default=ROOT / "docs" / "validation" / "patterns.json")
     parser.add_argument("--from-json", type=Path, default=None, help="re-write the report from earlier results")
     args = parser.parse_args(argv)
+    if args.from_json is not None and not args.from_json.is_file():
+        parser.error(f"argument --from-json: {shown(str(args.from_json))}: must be a results file written by --json")
     if args.from_json is not None:
         res = json.loads(args.from_json.read_text(encoding="utf-8"))
     else:

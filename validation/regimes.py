@@ -12,7 +12,6 @@ about a regime is made only where it holds at every seed::
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import sys
 from collections.abc import Sequence
@@ -28,7 +27,10 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 from transition_sim import TerritoryModel
 from transition_sim.compare.runner import replicate_seeds
 from transition_sim.compare.stats import paired_comparison, seeded_rng
+from transition_sim.errors import shown
 from transition_sim.measures import summary
+from transition_sim.script_args import Parser, integer, seeds
+from transition_sim.sweep.run import final_columns
 from validation.common import Section
 
 REGIMES = Path(__file__).resolve().parents[1] / "experiments" / "regimes"
@@ -125,15 +127,20 @@ def section(results: Sequence[dict[str, Any]]) -> Section:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=REPLICATES)
-    parser.add_argument("--seeds", default=",".join(map(str, ROOTS)), help="comma-separated root seeds")
-    parser.add_argument("--workers", type=int, default=2)
+    parser = Parser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicates", type=integer("replicates", low=2), default=REPLICATES)
+    parser.add_argument("--seeds", type=seeds, default=list(ROOTS), help="comma-separated root seeds")
+    parser.add_argument("--workers", type=integer("workers"), default=2)
     parser.add_argument("--measure", default=MEASURE, help="a run measure (see `transition-sim params`)")
     parser.add_argument("--regimes", type=Path, default=REGIMES, help="folder of regime files")
     args = parser.parse_args(argv)
-    for path in sorted(args.regimes.glob("*.toml")):
-        for root in (int(s) for s in args.seeds.split(",")):
+    if args.measure not in final_columns():
+        parser.error(f"argument --measure: {shown(args.measure)}: must be a run measure: {', '.join(final_columns())}")
+    files = sorted(args.regimes.glob("*.toml")) if args.regimes.is_dir() else []
+    if not files:
+        parser.error(f"argument --regimes: {shown(str(args.regimes))}: must be a folder of regime .toml files")
+    for path in files:
+        for root in args.seeds:
             print(regime_table(path, root, args.replicates, args.measure, args.workers), flush=True)
     return 0
 

@@ -24,6 +24,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from transition_sim.script_args import Parser, integer
 from validation import centola, granovetter, kleinberg, morris, regimes, sensitivity, watts
 from validation.common import DOCS, FIGURES, Section
 
@@ -90,7 +91,7 @@ same checks.
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m validation", description=__doc__.split("\n\n")[0])
+    parser = Parser(prog="python -m validation", description=__doc__.split("\n\n")[0])
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--quick", dest="size", action="store_const", const="quick", help="moderate sizes (default)")
     size.add_argument("--full", dest="size", action="store_const", const="full", help="the papers' sizes")
@@ -102,9 +103,11 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--regimes", choices=("auto", "run", "cached", "skip"), default="auto",
                         help="the regime files at several root seeds; auto: run with --full, else reuse "
                         "docs/validation/regimes.json if present")
-    parser.add_argument("--trajectories", type=int, default=None, help="Morris trajectories (default 10 full, 4 quick)")
-    parser.add_argument("--workers", type=int, default=2, help="processes for the Morris runs (default 2)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--trajectories", type=integer("n"), default=None,
+                        help="Morris trajectories (default 10 full, 4 quick)")
+    parser.add_argument("--workers", type=integer("workers"), default=2,
+                        help="processes for the Morris runs (default 2)")
+    parser.add_argument("--seed", type=integer("seed"), default=0)
     parser.add_argument("--out", type=Path, default=DOCS / "validation.md")
     return parser.parse_args(argv)
 

@@ -29,7 +29,6 @@ https://doi.org/10.1016/j.cpc.2009.09.018; Herman, Usher (2017), SALib.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
@@ -46,6 +45,7 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 
 from transition_sim import TerritoryModel
 from transition_sim.compare.runner import replicate_seeds
+from transition_sim.script_args import Parser, integer
 from validation.common import Section, save, table
 from validation.morris import LEVELS, Factor, factors, overrides
 
@@ -258,10 +258,10 @@ the replicates' noise, which the total index of every factor also carries).
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = Parser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=tuple(SIZES), default="quick")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=integer("seed"), default=0)
+    parser.add_argument("--workers", type=integer("workers"), default=2)
     parser.add_argument("--json", type=Path, default=None, help="also write the results to this file")
     args = parser.parse_args(argv)
     res = compute(args.size, args.seed, args.workers)

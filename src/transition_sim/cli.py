@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     elect = sub.add_parser("elections", help="what an election costs, against the same runs with it held off",
                            description="Run each strategy on paired replicates twice, with the election of "
                            "--month and with its turnover held off (the same draws), and print the value lost "
-                           "to the election over --window months (mean, median, 95%% bootstrap interval).")
+                           "to the election over --window months (mean, median, 95% bootstrap interval).")
     elect.add_argument("--scenario", default="default", metavar="NAME|PATH",
                        help="built-in scenario name or a .toml file (default: %(default)s)")
     elect.add_argument("--strategies", default=None, metavar="A,B,...",

@@ -123,12 +123,13 @@ def _places(inputs: Iterable[str | Path | None]) -> list[tuple[Path, str]]:
 
 
 def check_target(out: str | Path, command: str, *, inputs: Iterable[str | Path | None] = (),
-                 incremental: bool = False) -> Target:
+                 incremental: bool = False, not_inside: Iterable[Path] = ()) -> Target:
     """Judge ``--out`` for ``command`` before anything runs; raise :class:`OutputError` if it cannot be used.
 
     ``inputs`` are the files and directories the command reads. A replacing command (``incremental``
     false) may only replace a directory carrying its own marker; an incremental one (a sweep) decides
-    itself what it accepts in an existing directory, but gets every other check.
+    itself what it accepts in an existing directory, but gets every other check. ``not_inside`` are
+    folders whose every file readers take as data (a sweep's Parquet datasets): no output goes in them.
     """
     given = str(out)
     if "\0" in given:  # (an experiment or sweep file's `out` can hold one; a command line cannot)
@@ -138,6 +139,11 @@ def check_target(out: str | Path, command: str, *, inputs: Iterable[str | Path |
     except (OSError, RuntimeError) as exc:  # a loop of links among the parents
         raise OutputError(f"--out: out = {shown(given)}: cannot be resolved ({exception_text(exc)})") from None
     target = Target(given, path, command)
+    for folder in not_inside:
+        folder = folder.resolve()
+        if path == folder or folder in path.parents:
+            raise target.error(f"is inside {folder}, whose files are read as a Parquet dataset (pandas or "
+                               "pyarrow would fail on the report's files); choose a directory outside it")
     try:
         _judge(target, inputs, incremental)
     except OSError as exc:  # e.g. a directory that cannot be listed

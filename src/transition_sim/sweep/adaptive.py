@@ -24,7 +24,10 @@ class PointState:
 
     replicates: int
     width: float
-    reason: str | None  # TARGET, MAXIMUM, or None while it goes on
+    reason: str | None  # TARGET, MAXIMUM, INCOMPLETE, or None while it goes on
+
+
+INCOMPLETE = "incomplete"  # the replicates asked for are not all stored (an interrupted sweep, in the analysis)
 
 
 def point_pair(rule: Adaptive, seed: int, point: int, a: np.ndarray, b: np.ndarray) -> PairedComparison:
@@ -53,13 +56,25 @@ def step(rule: Adaptive, seed: int, runs: Any, point: int, replicates: int) -> P
     return PointState(min(replicates + rule.batch, rule.max_replicates), width, None)
 
 
+def stored(runs: Any, rule: Adaptive, point: int, replicates: int) -> bool:
+    """Whether both strategies of the pair have a stored run (ok or failed) for replicates 0..replicates-1."""
+    sel = runs[(runs["point"] == point) & runs["strategy"].isin(rule.pair) & (runs["replicate"] < replicates)]
+    return len(sel) == len(rule.pair) * replicates
+
+
 def replay(rule: Adaptive, seed: int, runs: Any, points: int, first: int) -> list[PointState]:
-    """The final state of every point, replaying the rounds on stored results (for the analysis)."""
+    """The final state of every point, replaying the rounds on stored results (for the analysis).
+
+    A round not wholly stored (an interrupted sweep) ends its point as INCOMPLETE: deciding on the runs
+    present would report replicates that were never run and an interval of fewer than it says."""
     states = []
     for p in range(points):
         n = first
         while True:
             state = step(rule, seed, runs, p, n)
+            if not stored(runs, rule, p, n):
+                states.append(PointState(n, state.width, INCOMPLETE))
+                break
             if state.reason is not None:
                 states.append(state)
                 break
@@ -70,4 +85,6 @@ def replay(rule: Adaptive, seed: int, runs: Any, points: int, first: int) -> lis
 def reason_text(state: PointState, rule: Adaptive) -> str:
     if state.reason == TARGET:
         return f"interval {state.width:,.0f} wide < target {rule.target_width:,.0f}"
+    if state.reason == INCOMPLETE:
+        return f"incomplete: replicates 0 to {state.replicates - 1} are not all stored (resume the sweep)"
     return f"maximum {rule.max_replicates} reached (interval {state.width:,.0f} wide)"

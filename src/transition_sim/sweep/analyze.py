@@ -39,7 +39,7 @@ from transition_sim.compare.tables import NULL_STRATEGY, flipped
 from transition_sim.outdir import check_target, write_directory
 from transition_sim.schema import ConfigError
 from transition_sim.sweep.manifest import read_manifest
-from transition_sim.sweep.store import ANALYSIS, load_runs
+from transition_sim.sweep.store import ANALYSIS, RUNS, TIMESERIES, load_runs
 
 MAX_LEVELS = 12  # more distinct values than this are cut into quantile bins
 EFFECT_BINS = 8
@@ -474,7 +474,9 @@ def report_md(data: SweepData, measure: str, effects: pd.DataFrame, regime: pd.D
         lines += ["## Replicates per point", "",
                   f"{len(reps)} points used {int(counts.min())} to {int(counts.max())} replicates (median "
                   f"{int(counts.median())}); {int((reps['reason'] == 'target').sum())} reached the target width, "
-                  f"{int((reps['reason'] == 'maximum').sum())} stopped at the maximum.", "",
+                  f"{int((reps['reason'] == 'maximum').sum())} stopped at the maximum"
+                  + (f", {incomplete} are incomplete (the sweep was interrupted: resume it)"
+                     if (incomplete := int((reps["reason"] == "incomplete").sum())) else "") + ".", "",
                   *_md_table(["point", *data.swept, "replicates", "why it stopped"],
                              [[str(int(r["point"])), *(f"{r[p]:.4g}" for p in data.swept), str(int(r["replicates"])),
                                r["why"]] for _, r in reps.head(50).iterrows()]),
@@ -546,7 +548,8 @@ def analyze(root: str | Path, *, measure: str = "value_cumulative", map_axes: tu
             raise ConfigError("--map", "map", ",".join(map_axes), "give two different swept parameters")
     elif len(data.swept) >= 2:
         map_axes = (data.swept[0], data.swept[1])
-    target = check_target(out if out is not None else data.root / ANALYSIS, "analyze", inputs=[data.root])
+    target = check_target(out if out is not None else data.root / ANALYSIS, "analyze", inputs=[data.root],
+                          not_inside=[data.root / RUNS, data.root / TIMESERIES])
     effects = effects_table(data, measure) if data.swept else pd.DataFrame()
     regime = regime_table(data, measure, *map_axes) if map_axes is not None and data.pairs() else None
     sens_measures = list(dict.fromkeys([measure, *SENSITIVITY_MEASURES]))

@@ -111,21 +111,25 @@ def _execute(plan: SweepPlan, store: SweepStore, executor: Executor, *, resuming
 
     status = "interrupted"
     try:
-        while missing or rule is not None:
-            chunks = make_chunks(missing, size, plan.definition.timeseries, budget)
-            if order == "reverse":
-                chunks.reverse()
-            elif order == "shuffle":
-                random.Random().shuffle(chunks)
-            executor.run(chunks, on_result, on_wait)
-            done.update(r.index for r in missing)
+        while True:
+            if missing:
+                chunks = make_chunks(missing, size, plan.definition.timeseries, budget)
+                if order == "reverse":
+                    chunks.reverse()
+                elif order == "shuffle":
+                    random.Random().shuffle(chunks)
+                executor.run(chunks, on_result, on_wait)
+                done.update(r.index for r in missing)
             if rule is None:
                 break
-            wanted = _next_round(plan, store, wanted)
-            missing = _missing(plan, done, wanted)
-            if not missing:
+            # A round with nothing missing is one a resumed sweep had already stored: the sweep ends only
+            # when no point asks for more, never because one round was complete.
+            asked = _next_round(plan, store, wanted)
+            if asked == wanted:
                 break
-            if on_more:
+            wanted = asked
+            missing = _missing(plan, done, wanted)
+            if missing and on_more:
                 on_more(len(missing))
         status = "complete"
     finally:
