@@ -51,7 +51,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import SEED, territory  # the territories of run.py (role mix, budgets per seat) and its seed
+from run import SEED, Stopwatch, territory  # the territories of run.py (role mix, budgets per seat) and its seed
 
 from transition_sim.model import TerritoryModel
 from transition_sim.needs import COST_SHAPE, EMPTY, MONEY, PEOPLE_SHAPE, PERMIT, PREMISES, NeedBook
@@ -449,17 +449,17 @@ def time_in_model(months: int, rounds: int) -> dict[int, dict[str, list[InModel]
 
 def compile_child(cache: bool) -> dict[str, float]:
     """In a fresh process: numba's import time, then the first call (compilation, or loading the cache)."""
-    wall, cpu = time.perf_counter(), time.process_time()
+    watch = Stopwatch()
     compile_kernel(False, _nothing)  # the import (njit of a function compiles nothing until it is called)
-    imported = (time.perf_counter() - wall, time.process_time() - cpu)
+    imported = watch.lap()
     kernel = compile_kernel(cache)
     book, rng = NeedBook(6, 3, np.ones(6)), np.random.default_rng(SEED)
-    wall, cpu = time.perf_counter(), time.process_time()
+    watch.lap()  # the set-up above is neither the import nor the first call
     arrive_compiled(kernel, book, np.full(6, 0.5), np.zeros(6), 1, 6, {"need_lifetime": 6, "need_cost": 1.0,
                     "need_cost_power": 1.0, "people_power": 1.0}, rng, None, np.zeros((6, 2)),
                     block_bounds((slice(0, 6),), 6))
-    first = (time.perf_counter() - wall, time.process_time() - cpu)
-    return {"import_wall": imported[0], "import_cpu": imported[1], "first_wall": first[0], "first_cpu": first[1]}
+    first = watch.lap()
+    return {"import_wall": imported.wall, "import_cpu": imported.cpu, "first_wall": first.wall, "first_cpu": first.cpu}
 
 
 def compile_times() -> dict[str, dict[str, float]]:
